@@ -1,0 +1,1 @@
+"""co2calculator: the backend of a carbon-footprint service for research labs."""

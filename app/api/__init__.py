@@ -1,0 +1,1 @@
+"""HTTP adapters: routes and request dependencies only."""

@@ -1,0 +1,94 @@
+"""The OpenAPI document: readable operation ids and problem+json on every error response."""
+
+import re
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from pydantic.json_schema import models_json_schema
+from starlette.routing import BaseRoute
+
+from app.core.errors import PROBLEM_CONTENT_TYPE, ProblemDetails
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
+_FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
+
+
+def operation_id(route: APIRoute) -> str:
+    """`list_labs` → `listLabs`: clients name their functions and hooks after this."""
+    head, *rest = route.name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    return {
+        "description": HTTPStatus(status).phrase,
+        "content": {PROBLEM_CONTENT_TYPE: {"schema": _PROBLEM_REF}},
+    }
+
+
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        operation
+        for path_item in schema.get("paths", {}).values()
+        for method, operation in path_item.items()
+        if method in _METHODS
+    ]
+
+
+def _normalise_error_responses(schema: dict[str, Any]) -> None:
+    for operation in _operations(schema):
+        responses: dict[str, Any] = operation.setdefault("responses", {})
+        if "requestBody" in operation:
+            responses.setdefault("400", {})
+            responses.setdefault("413", {})
+        if "422" in responses or "requestBody" in operation or operation.get("parameters"):
+            responses.setdefault("422", {})
+        responses.setdefault("500", {})
+        for status in list(responses):
+            if status.isdigit() and int(status) >= 400:
+                responses[status] = _problem_response(int(status))
+        operation["responses"] = dict(sorted(responses.items()))
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in _FASTAPI_VALIDATION_SCHEMAS:
+        components.pop(name, None)
+    _, problem_schemas = models_json_schema(
+        [(ProblemDetails, "serialization")], ref_template="#/components/schemas/{model}"
+    )
+    components.update(problem_schemas["$defs"])
+    schema["components"]["schemas"] = dict(sorted(components.items()))
+
+
+def use_docstring_summaries(routes: Sequence[BaseRoute]) -> None:
+    """A route's one-line docstring is its summary (FastAPI would use it as the description)."""
+    for route in routes:
+        if isinstance(route, APIRoute) and route.summary is None and route.description:
+            first_line, _, rest = route.description.strip().partition("\n")
+            route.summary = first_line.strip().rstrip(".")
+            route.description = rest.strip()
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            servers=app.servers,
+        )
+        _normalise_error_responses(schema)
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+_CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
+
+
+def is_readable_operation_id(value: str) -> bool:
+    return bool(_CAMEL.match(value))

@@ -1,0 +1,100 @@
+"""Settings: the only reader of environment variables (and of `.env`)."""
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1024 * 1024
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_DRIVER_ALIASES = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "postgresql+psycopg2": "postgresql+psycopg",
+    "postgresql+asyncpg": "postgresql+psycopg",
+}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+def normalize_database_url(url: str) -> str:
+    """Return `url` with the psycopg 3 driver, or raise ValueError when it is not PostgreSQL."""
+    scheme, separator, rest = url.strip().partition("://")
+    if not separator:
+        raise ValueError("must be a URL such as postgresql+psycopg://user:password@host/db")
+    driver = _DRIVER_ALIASES.get(scheme.lower())
+    if driver is None:
+        raise ValueError(
+            f"only PostgreSQL is supported (got a '{scheme}' URL); "
+            "use postgresql+psycopg://user:password@host/db"
+        )
+    return f"{driver}://{rest}"
+
+
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=False)
+
+    DATABASE_URL: str | None = None
+    DATA_DIR: Path = PROJECT_ROOT / ".data"
+    ENV: Environment = Environment.DEVELOPMENT
+    JWT_SECRET: SecretStr = Field(min_length=16)
+    JWT_ACCESS_EXPIRE_MINUTES: PositiveInt = 30
+    JWT_REFRESH_EXPIRE_DAYS: PositiveInt = 7
+    CORS_ORIGINS: str = "http://localhost:3000"
+    WS_INITIAL_HOURS: NonNegativeInt = 1
+    GITHUB_TOKEN: SecretStr | None = None
+    LOG_LEVEL: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    LOG_FORMAT: Literal["console", "json"] | None = None
+    DB_POOL_SIZE: PositiveInt = 20
+    DB_MAX_OVERFLOW: NonNegativeInt = 10
+    JOB_POLL_SECONDS: PositiveInt = 10
+    JOB_LEASE_SECONDS: PositiveInt = 60
+    IMPORT_MAX_BYTES: PositiveInt = 100 * MiB
+    REQUEST_MAX_BYTES: PositiveInt = 1 * MiB
+    FIRST_ADMIN_EMAIL: str | None = None
+    FIRST_ADMIN_PASSWORD: SecretStr | None = None
+    RATE_LIMIT_STORAGE_URI: str = "memory://"
+    FACTOR_SYNC_URL: str | None = None
+    OAUTH_ISSUER_URL: str | None = None
+    OAUTH_AUDIENCE: str | None = None
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _normalize_database_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return normalize_database_url(value)
+
+    @model_validator(mode="after")
+    def _production_needs_a_database(self) -> "Settings":
+        if self.ENV is Environment.PRODUCTION and self.DATABASE_URL is None:
+            raise ValueError("DATABASE_URL is required when ENV=production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.ENV is Environment.PRODUCTION
+
+    @property
+    def log_format(self) -> Literal["console", "json"]:
+        if self.LOG_FORMAT is not None:
+            return self.LOG_FORMAT
+        return "json" if self.is_production else "console"
+
+    @property
+    def cors_origins_list(self) -> list[str]:
+        return [origin.strip() for origin in self.CORS_ORIGINS.split(",") if origin.strip()]
+
+
+settings = Settings()

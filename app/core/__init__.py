@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: imported by anything, importing nothing above them."""

@@ -1,0 +1,210 @@
+"""Domain errors and their single mapping to `application/problem+json` (RFC 9457)."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from asgi_correlation_id import correlation_id
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://co2calculator.dev/problems/"
+
+
+class FieldError(BaseModel):
+    """One invalid input: where it is (`["body", "name"]`), what is wrong, and the error code."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ProblemDetails(BaseModel):
+    """An error response (RFC 9457 problem details)."""
+
+    type: str = Field(description="URI identifying the problem type")
+    title: str
+    status: int = Field(ge=100, le=599)
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = Field(
+        default=None, description="Per-field errors (validation problems only)"
+    )
+
+
+class AppError(Exception):
+    """Base of every expected failure raised below the API layer."""
+
+    status: ClassVar[int] = HTTPStatus.BAD_REQUEST
+    slug: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None):
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.headers = dict(headers or {})
+
+
+class InvalidInput(AppError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    slug = "invalid-input"
+    title = "Invalid input"
+
+    def __init__(self, detail: str, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.errors = errors
+
+
+class Unauthorized(AppError):
+    status = HTTPStatus.UNAUTHORIZED
+    slug = "unauthorized"
+    title = "Not authenticated"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(AppError):
+    status = HTTPStatus.FORBIDDEN
+    slug = "forbidden"
+    title = "Forbidden"
+
+
+class NotFound(AppError):
+    status = HTTPStatus.NOT_FOUND
+    slug = "not-found"
+    title = "Not found"
+
+
+class Conflict(AppError):
+    status = HTTPStatus.CONFLICT
+    slug = "conflict"
+    title = "Conflict"
+
+
+class PayloadTooLarge(AppError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    slug = "payload-too-large"
+    title = "Payload too large"
+
+
+class RateLimited(AppError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    slug = "rate-limited"
+    title = "Too many requests"
+
+    def __init__(self, retry_after_seconds: int, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))})
+
+
+class ServiceUnavailable(AppError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    slug = "service-unavailable"
+    title = "Service unavailable"
+
+
+def problem_response(
+    status: int,
+    *,
+    title: str | None = None,
+    slug: str | None = None,
+    detail: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+    instance: str | None = None,
+) -> JSONResponse:
+    phrase = HTTPStatus(status).phrase
+    problem = ProblemDetails(
+        type=PROBLEM_TYPE_BASE + (slug or phrase.lower().replace(" ", "-")),
+        title=title or phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        request_id=correlation_id.get(),
+        errors=errors,
+    )
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        headers=headers,
+        media_type=PROBLEM_CONTENT_TYPE,
+    )
+
+
+def _field_errors(raw_errors: Any) -> list[FieldError]:
+    return [
+        FieldError(
+            loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            msg=str(error.get("msg", "")),
+            type=str(error.get("type", "")),
+        )
+        for error in raw_errors
+    ]
+
+
+async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        exc.status,
+        title=exc.title,
+        slug=exc.slug,
+        detail=exc.detail,
+        errors=getattr(exc, "errors", None),
+        headers=exc.headers,
+        instance=request.url.path,
+    )
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc.errors())
+    return problem_response(
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        title="Invalid input",
+        slug="invalid-input",
+        detail=f"{len(errors)} invalid field(s)",
+        errors=errors,
+        instance=request.url.path,
+    )
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    return problem_response(
+        exc.status_code, detail=detail, headers=exc.headers, instance=request.url.path
+    )
+
+
+async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    request_id = correlation_id.get()
+    return problem_response(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        detail="An unexpected error occurred; quote the request id when reporting it.",
+        instance=request.url.path,
+        # 500s are rendered outside the request-id middleware, so the header is set here.
+        headers={"X-Request-ID": request_id} if request_id else None,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_error_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_error_handler)
+    app.add_exception_handler(Exception, _unhandled_error_handler)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entries for a route's expected errors; the OpenAPI builder gives each the
+    problem+json body."""
+    return {status: {"description": HTTPStatus(status).phrase} for status in statuses}

@@ -1,0 +1,86 @@
+"""Lazy async engine and session factory; `get_db` is the request-scoped session dependency.
+
+Nothing here connects at import time: the engine is built on the first `get_engine()` call.
+"""
+
+from collections.abc import AsyncIterator
+
+from sqlalchemy import MetaData
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import settings
+from app.core.embedded_db import EmbeddedPostgres
+from app.models.base import NAMING_CONVENTION
+
+assert SQLModel.metadata.naming_convention == NAMING_CONVENTION
+
+EMBEDDED_DATABASE = "co2calculator"
+
+
+class Base(DeclarativeBase):
+    """Plain SQLAlchemy tables (staging, internal) share SQLModel's metadata, hence Alembic's."""
+
+    metadata: MetaData = SQLModel.metadata
+
+
+_engine: AsyncEngine | None = None
+_session_factory: async_sessionmaker[AsyncSession] | None = None
+
+
+def embedded_server() -> EmbeddedPostgres:
+    """The development server kept under `DATA_DIR/pg` (not started by this call)."""
+    return EmbeddedPostgres(settings.DATA_DIR / "pg")
+
+
+def database_url() -> str:
+    """`DATABASE_URL`, or the embedded development server under `.data/` (started if needed)."""
+    if settings.DATABASE_URL is not None:
+        return settings.DATABASE_URL
+    server = embedded_server()
+    server.start()
+    server.ensure_database(EMBEDDED_DATABASE)
+    return server.url(EMBEDDED_DATABASE)
+
+
+def get_engine() -> AsyncEngine:
+    global _engine
+    if _engine is None:
+        _engine = create_async_engine(
+            database_url(),
+            pool_size=settings.DB_POOL_SIZE,
+            max_overflow=settings.DB_MAX_OVERFLOW,
+            pool_pre_ping=True,
+        )
+    return _engine
+
+
+def get_session_factory() -> async_sessionmaker[AsyncSession]:
+    global _session_factory
+    if _session_factory is None:
+        _session_factory = async_sessionmaker(
+            get_engine(), class_=AsyncSession, expire_on_commit=False
+        )
+    return _session_factory
+
+
+async def dispose_engine() -> None:
+    """Close every pooled connection and forget the engine (shutdown, tests)."""
+    global _engine, _session_factory
+    if _engine is not None:
+        await _engine.dispose()
+    _engine = None
+    _session_factory = None
+
+
+async def get_db() -> AsyncIterator[AsyncSession]:
+    """One session and one transaction per request: committed when the handler succeeds."""
+    async with get_session_factory()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

@@ -1,0 +1,73 @@
+"""The application factory: middleware, error handlers, routers, OpenAPI shape."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
+from app.api.routes import health
+from app.config import settings
+from app.core.errors import install_error_handlers
+from app.core.logging import configure_logging
+from app.database import dispose_engine
+
+API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    yield
+    await dispose_engine()
+
+
+def _is_valid_request_id(value: str) -> bool:
+    return 1 <= len(value) <= 128 and all(c.isalnum() or c in "._:-" for c in value)
+
+
+def create_app() -> FastAPI:
+    configure_logging(settings.LOG_LEVEL, settings.log_format)
+    app = FastAPI(
+        title="co2calculator",
+        version="1.0.0",
+        summary="CO2 emissions of research labs: activities, emission factors and reports.",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        max_body_size=settings.REQUEST_MAX_BYTES,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins_list,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name="X-Request-ID",
+        validator=_is_valid_request_id,
+    )
+    Instrumentator(
+        should_group_status_codes=False,
+        excluded_handlers=["/metrics"],
+    ).instrument(app).expose(app, endpoint="/metrics", include_in_schema=False)
+
+    for router in (health.router,):
+        use_docstring_summaries(router.routes)
+        app.include_router(router, prefix=API_PREFIX)
+    app.add_api_route(
+        "/health", health.get_health, include_in_schema=False, response_model=health.HealthStatus
+    )
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+app = create_app()

@@ -1,0 +1,5 @@
+"""Every table, imported here so Alembic's autogenerate sees the whole metadata."""
+
+from app.models.user import User
+
+__all__ = ["User"]

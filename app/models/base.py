@@ -1,0 +1,71 @@
+"""Shared column helpers and domain types for every aggregate."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+from sqlalchemy import DateTime, func
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names, so migrations can name what they alter or drop.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+NO_NUL = r"^[^\x00]*$"
+
+NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def created_at_field() -> datetime:
+    return Field(
+        default_factory=utcnow,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": func.now(), "nullable": False},
+    )
+
+
+def updated_at_field() -> datetime:
+    return Field(
+        default_factory=utcnow,
+        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_column_kwargs={"server_default": func.now(), "onupdate": utcnow, "nullable": False},
+    )
+
+
+def text_field(*, max_length: int, min_length: int = 0, **kwargs: object) -> str:
+    """A string column with a length limit and no NUL bytes (PostgreSQL text refuses them)."""
+    return Field(  # type: ignore[no-any-return]
+        min_length=min_length,
+        max_length=max_length,
+        schema_extra={"pattern": NO_NUL},
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def enum_field(enum: type[StrEnum], *, default: StrEnum, name: str) -> Any:
+    """A StrEnum stored as its value in a VARCHAR with a CHECK constraint (not a native PG enum,
+    so adding a value is a constraint change rather than an `ALTER TYPE`)."""
+    return Field(
+        default=default,
+        sa_type=SAEnum(  # type: ignore[call-overload]
+            enum,
+            name=name,
+            native_enum=False,
+            create_constraint=True,
+            length=max(len(member.value) for member in enum),
+            values_callable=lambda members: [member.value for member in members],
+            validate_strings=True,
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Database access: policy-free queries; never commit, never know HTTP."""

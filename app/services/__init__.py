@@ -1,0 +1,1 @@
+"""Use cases: business rules, authorization and orchestration."""
