@@ -5,7 +5,6 @@ Nothing here connects at import time: the engine is built on the first `get_engi
 
 from collections.abc import AsyncIterator
 
-from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlmodel import SQLModel
@@ -23,7 +22,7 @@ EMBEDDED_DATABASE = "co2calculator"
 class Base(DeclarativeBase):
     """Plain SQLAlchemy tables (staging, internal) share SQLModel's metadata, hence Alembic's."""
 
-    metadata: MetaData = SQLModel.metadata
+    metadata = SQLModel.metadata
 
 
 _engine: AsyncEngine | None = None

@@ -6,12 +6,13 @@ from contextlib import asynccontextmanager
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
 from app.api.routes import health
 from app.config import settings
-from app.core.errors import install_error_handlers
+from app.core.errors import PlainErrorsAsProblems, install_error_handlers
 from app.core.logging import configure_logging
 from app.database import dispose_engine
 
@@ -28,6 +29,15 @@ def _is_valid_request_id(value: str) -> bool:
     return 1 <= len(value) <= 128 and all(c.isalnum() or c in "._:-" for c in value)
 
 
+def _metrics_registry() -> CollectorRegistry:
+    """One registry per app (not the process-global one), so apps never share series."""
+    registry = CollectorRegistry()
+    GCCollector(registry=registry)
+    PlatformCollector(registry=registry)
+    ProcessCollector(registry=registry)
+    return registry
+
+
 def create_app() -> FastAPI:
     configure_logging(settings.LOG_LEVEL, settings.log_format)
     app = FastAPI(
@@ -36,12 +46,12 @@ def create_app() -> FastAPI:
         summary="CO2 emissions of research labs: activities, emission factors and reports.",
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
-        max_body_size=settings.REQUEST_MAX_BYTES,
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url="/docs",
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(PlainErrorsAsProblems)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins_list,
@@ -58,11 +68,14 @@ def create_app() -> FastAPI:
     Instrumentator(
         should_group_status_codes=False,
         excluded_handlers=["/metrics"],
+        registry=_metrics_registry(),
     ).instrument(app).expose(app, endpoint="/metrics", include_in_schema=False)
 
     for router in (health.router,):
         use_docstring_summaries(router.routes)
-        app.include_router(router, prefix=API_PREFIX)
+        # The limit is set per router, not on the app: the app-level limiter runs outside our
+        # middleware and would answer in plain text without a request id.
+        app.include_router(router, prefix=API_PREFIX, max_body_size=settings.REQUEST_MAX_BYTES)
     app.add_api_route(
         "/health", health.get_health, include_in_schema=False, response_model=health.HealthStatus
     )

@@ -1,7 +1,7 @@
 """Alembic environment: async, on the same settings and metadata as the app."""
 
 import asyncio
-from typing import Literal
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy.engine import Connection
@@ -12,21 +12,21 @@ from sqlmodel.sql.sqltypes import AutoString
 import app.models  # noqa: F401  (registers every table on the metadata)
 from app.database import database_url
 
-target_metadata = SQLModel.metadata
 
-
-def _render_item(kind: str, obj: object, _: object) -> str | Literal[False]:
+def _render_item(kind: str, obj: Any, _: Any) -> str | Literal[False]:
     """Render SQLModel's AutoString as plain `sa.String`, so migrations never import sqlmodel."""
     if kind == "type" and isinstance(obj, AutoString):
         return f"sa.String(length={obj.length})" if obj.length else "sa.String()"
     return False
 
 
-CONFIGURE_OPTIONS: dict[str, object] = {
-    "target_metadata": target_metadata,
-    "compare_type": True,
-    "render_item": _render_item,
-}
+def _configure(**connection_options: Any) -> None:
+    context.configure(
+        target_metadata=SQLModel.metadata,
+        compare_type=True,
+        render_item=_render_item,
+        **connection_options,
+    )
 
 
 def _url() -> str:
@@ -36,18 +36,13 @@ def _url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(
-        url=_url(),
-        literal_binds=True,
-        dialect_opts={"paramstyle": "named"},
-        **CONFIGURE_OPTIONS,
-    )
+    _configure(url=_url(), literal_binds=True, dialect_opts={"paramstyle": "named"})
     with context.begin_transaction():
         context.run_migrations()
 
 
 def _run_with(connection: Connection) -> None:
-    context.configure(connection=connection, **CONFIGURE_OPTIONS)
+    _configure(connection=connection)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,4 +1,4 @@
-"""`scripts/run`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, bootstrap, server."""
+"""`scripts/run`: embedded PostgreSQL (unless DATABASE_URL is set), migrations, bootstrap, serve."""
 
 import argparse
 import asyncio
@@ -147,7 +147,9 @@ async def _bootstrap(settings: "Settings") -> None:
     from app.services.bootstrap import ensure_first_admin
 
     email = settings.FIRST_ADMIN_EMAIL
-    password = settings.FIRST_ADMIN_PASSWORD.get_secret_value() if settings.FIRST_ADMIN_PASSWORD else None
+    password = (
+        settings.FIRST_ADMIN_PASSWORD.get_secret_value() if settings.FIRST_ADMIN_PASSWORD else None
+    )
     generated = False
     if email is None and not settings.is_production:
         email = DEV_ADMIN_EMAIL

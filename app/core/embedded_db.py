@@ -11,13 +11,12 @@ import hashlib
 import logging
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
-
-import re
 import warnings
+from pathlib import Path
 
 import psutil
 
@@ -106,7 +105,8 @@ class EmbeddedPostgres:
         """Create database `name` when missing (idempotent)."""
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             raise ValueError(f"not a plain database name: {name!r}")
-        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+        query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # noqa: S608 - name checked above
+        exists = self.psql(query)
         if exists.strip() != "1":
             self.psql(f'CREATE DATABASE "{name}"')
 
@@ -209,7 +209,15 @@ class EmbeddedPostgres:
             return None
 
     def _clear_stale_pidfile(self) -> None:
-        pidfile = self.pgdata / "postmaster.pid"
-        if pidfile.exists() and self.running_pid() is None:
-            logger.warning("removing stale %s left by a crashed server", pidfile)
-            pidfile.unlink()
+        """Remove the lock files a crashed server left (its pid may now be a zombie or reused,
+        which PostgreSQL itself would mistake for a live postmaster)."""
+        if self.running_pid() is not None:
+            return
+        for stale in (
+            self.pgdata / "postmaster.pid",
+            self.socket_dir / ".s.PGSQL.5432.lock",
+            self.socket_dir / ".s.PGSQL.5432",
+        ):
+            if stale.exists():
+                logger.warning("removing %s left by a crashed server", stale)
+                stale.unlink()

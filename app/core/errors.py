@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
@@ -208,3 +209,37 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """`responses=` entries for a route's expected errors; the OpenAPI builder gives each the
     problem+json body."""
     return {status: {"description": HTTPStatus(status).phrase} for status in statuses}
+
+
+class PlainErrorsAsProblems:
+    """ASGI middleware turning the few plain-text errors the framework sends on its own (a body
+    over the size limit, refused before any handler runs) into problem+json responses."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replacing = False
+
+        async def send_problem_instead(message: Message) -> None:
+            nonlocal replacing
+            if message["type"] == "http.response.start" and _is_plain_error(message):
+                replacing = True
+                response = problem_response(message["status"], instance=scope.get("path"))
+                await response(scope, receive, send)
+                return
+            if replacing:
+                return  # the plain body of the response we replaced
+            await send(message)
+
+        await self.app(scope, receive, send_problem_instead)
+
+
+def _is_plain_error(message: Message) -> bool:
+    if message["status"] < 400:
+        return False
+    headers: dict[bytes, bytes] = dict(message.get("headers", ()))
+    return headers.get(b"content-type", b"").startswith(b"text/plain")

@@ -45,9 +45,7 @@ def configure_logging(level: str, fmt: Literal["console", "json"]) -> None:
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {"structured": formatter},
-            "handlers": {
-                "default": {"class": "logging.StreamHandler", "formatter": "structured"}
-            },
+            "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "structured"}},
             "root": {"handlers": ["default"], "level": level},
             "loggers": {
                 "uvicorn": {"handlers": [], "propagate": True},

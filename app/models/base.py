@@ -28,29 +28,29 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def created_at_field() -> datetime:
+def created_at_field() -> Any:
     return Field(
         default_factory=utcnow,
-        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_type=DateTime(timezone=True),
         sa_column_kwargs={"server_default": func.now(), "nullable": False},
     )
 
 
-def updated_at_field() -> datetime:
+def updated_at_field() -> Any:
     return Field(
         default_factory=utcnow,
-        sa_type=DateTime(timezone=True),  # type: ignore[call-overload]
+        sa_type=DateTime(timezone=True),
         sa_column_kwargs={"server_default": func.now(), "onupdate": utcnow, "nullable": False},
     )
 
 
-def text_field(*, max_length: int, min_length: int = 0, **kwargs: object) -> str:
+def text_field(*, max_length: int, min_length: int = 0, default: str | None = None) -> Any:
     """A string column with a length limit and no NUL bytes (PostgreSQL text refuses them)."""
-    return Field(  # type: ignore[no-any-return]
+    return Field(
+        default=... if default is None else default,
         min_length=min_length,
         max_length=max_length,
         schema_extra={"pattern": NO_NUL},
-        **kwargs,  # type: ignore[arg-type]
     )
 
 
@@ -59,7 +59,7 @@ def enum_field(enum: type[StrEnum], *, default: StrEnum, name: str) -> Any:
     so adding a value is a constraint change rather than an `ALTER TYPE`)."""
     return Field(
         default=default,
-        sa_type=SAEnum(  # type: ignore[call-overload]
+        sa_type=SAEnum(
             enum,
             name=name,
             native_enum=False,

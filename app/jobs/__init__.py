@@ -1,0 +1,1 @@
+"""Background work: job runner, poller, CSV imports, recalculation, factor sync."""

@@ -1,0 +1,61 @@
+"""Liveness never touches the database; readiness follows it down and back up."""
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app import database
+from app.config import settings
+from app.core.embedded_db import EmbeddedPostgres
+from app.main import create_app
+
+
+async def test_liveness_and_readiness_answer_ok(client: httpx.AsyncClient) -> None:
+    for path in ("/api/v1/health", "/health", "/api/v1/health/ready"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert response.json() == {"status": "ok"}
+
+
+@pytest.fixture
+def own_server() -> Iterator[EmbeddedPostgres]:
+    """A server this test may stop and start (never the shared one)."""
+    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2h-")) / "pg")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
+async def test_readiness_follows_the_database_down_and_back_without_restart(
+    own_server: EmbeddedPostgres, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "DATABASE_URL", own_server.url())
+    await database.dispose_engine()
+    app = create_app()
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/api/v1/health/ready")).status_code == 200
+
+            own_server.stop()
+            live = await client.get("/api/v1/health")
+            assert live.status_code == 200
+            assert live.json() == {"status": "ok"}
+            assert (await client.get("/health")).status_code == 200
+            down = await client.get("/api/v1/health/ready")
+            assert down.status_code == 503
+            assert down.headers["content-type"] == "application/problem+json"
+            assert down.json()["status"] == 503
+            assert "request_id" in down.json()
+
+            own_server.start()
+            back = await client.get("/api/v1/health/ready")
+            assert back.status_code == 200
+            assert back.json() == {"status": "ok"}
+    finally:
+        await database.dispose_engine()

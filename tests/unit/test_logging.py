@@ -1,0 +1,53 @@
+"""Log lines: JSON with the request id in production, readable console lines otherwise."""
+
+import json
+import logging
+
+import pytest
+from asgi_correlation_id import correlation_id
+
+from app.config import settings
+from app.core.logging import configure_logging
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> object:
+    yield
+    configure_logging(settings.LOG_LEVEL, settings.log_format)
+
+
+def test_json_lines_carry_the_request_id(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "json")
+    token = correlation_id.set("req-42")
+    try:
+        logging.getLogger("app.test").info("job %s finished", "abc")
+    finally:
+        correlation_id.reset(token)
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    record = json.loads(line)
+    assert record["event"] == "job abc finished"
+    assert record["request_id"] == "req-42"
+    assert record["level"] == "info"
+    assert record["logger"] == "app.test"
+
+
+def test_console_lines_are_readable_not_json(capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", "console")
+    logging.getLogger("app.test").warning("disk almost full")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "disk almost full" in line
+    assert "warning" in line
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(line)
+
+
+def test_exceptions_are_logged_with_their_traceback_server_side(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", "json")
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logging.getLogger("app.test").exception("failed")
+    record = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert "ValueError: boom" in record["exception"]
