@@ -4,6 +4,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
+from limits import parse
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -65,6 +66,8 @@ class Settings(BaseSettings):
     FIRST_ADMIN_EMAIL: str | None = None
     FIRST_ADMIN_PASSWORD: SecretStr | None = None
     RATE_LIMIT_STORAGE_URI: str = "memory://"
+    LOGIN_RATE_LIMIT_PER_IP: str = "30/minute"
+    LOGIN_RATE_LIMIT_PER_EMAIL: str = "10/minute"
     FACTOR_SYNC_URL: str | None = None
     OAUTH_ISSUER_URL: str | None = None
     OAUTH_AUDIENCE: str | None = None
@@ -75,6 +78,15 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         return normalize_database_url(value)
+
+    @field_validator("LOGIN_RATE_LIMIT_PER_IP", "LOGIN_RATE_LIMIT_PER_EMAIL")
+    @classmethod
+    def _valid_rate_limit(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError as error:
+            raise ValueError("must look like '10/minute' or '100 per hour'") from error
+        return value
 
     @model_validator(mode="after")
     def _production_needs_a_database(self) -> "Settings":

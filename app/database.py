@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.core.embedded_db import EmbeddedPostgres
+from app.core.errors import AppError
 from app.models.base import NAMING_CONVENTION
 
 assert SQLModel.metadata.naming_convention == NAMING_CONVENTION
@@ -80,6 +81,9 @@ async def get_db() -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
+        except AppError as error:
+            await (session.commit() if error.keeps_changes else session.rollback())
+            raise
         except BaseException:
             await session.rollback()
             raise

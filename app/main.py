@@ -10,10 +10,12 @@ from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector,
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
-from app.api.routes import health
+from app.api.routes import auth, health, users
 from app.config import settings
 from app.core.errors import PlainErrorsAsProblems, install_error_handlers
 from app.core.logging import configure_logging
+from app.core.oidc import OidcVerifier
+from app.core.rate_limit import RateLimiter
 from app.database import dispose_engine
 
 API_PREFIX = "/api/v1"
@@ -38,6 +40,12 @@ def _metrics_registry() -> CollectorRegistry:
     return registry
 
 
+def _oidc_verifier() -> OidcVerifier | None:
+    if settings.OAUTH_ISSUER_URL and settings.OAUTH_AUDIENCE:
+        return OidcVerifier(settings.OAUTH_ISSUER_URL, settings.OAUTH_AUDIENCE)
+    return None
+
+
 def create_app() -> FastAPI:
     configure_logging(settings.LOG_LEVEL, settings.log_format)
     app = FastAPI(
@@ -50,6 +58,8 @@ def create_app() -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE_URI)
+    app.state.oidc_verifier = _oidc_verifier()
     install_error_handlers(app)
     app.add_middleware(PlainErrorsAsProblems)
     app.add_middleware(
@@ -71,7 +81,7 @@ def create_app() -> FastAPI:
         registry=_metrics_registry(),
     ).instrument(app).expose(app, endpoint="/metrics", include_in_schema=False)
 
-    for router in (health.router,):
+    for router in (health.router, auth.router, users.router):
         use_docstring_summaries(router.routes)
         # The limit is set per router, not on the app: the app-level limiter runs outside our
         # middleware and would answer in plain text without a request id.

@@ -1,12 +1,59 @@
-"""Request dependencies (`Annotated` aliases)."""
+"""Request dependencies (`Annotated` aliases): the session and the authenticated caller."""
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.core.oidc import OidcVerifier
+from app.core.rate_limit import RateLimiter
 from app.database import get_db
+from app.services import auth as auth_service
+from app.services.auth import Principal
 
 # scope="function": the commit in get_db runs when the handler returns, before the response is
 # sent, so a failed commit reaches the client as an error instead of a silently lost write.
 SessionDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
+
+LOGIN_PATH = "/api/v1/auth/login"
+oauth2_bearer = OAuth2PasswordBearer(
+    tokenUrl=LOGIN_PATH,
+    auto_error=False,
+    description="Access token from `login`, an OIDC token, or an API key (`co2k_…`)",
+)
+api_key_header = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key (`co2k_…`) for scripts"
+)
+
+
+def get_rate_limiter(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return limiter
+
+
+def get_oidc_verifier(request: Request) -> OidcVerifier | None:
+    verifier: OidcVerifier | None = request.app.state.oidc_verifier
+    return verifier
+
+
+RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
+
+
+async def get_principal(
+    session: SessionDep,
+    bearer: Annotated[str | None, Security(oauth2_bearer)],
+    api_key: Annotated[str | None, Security(api_key_header)],
+    oidc: Annotated[OidcVerifier | None, Depends(get_oidc_verifier)],
+) -> Principal:
+    return await auth_service.authenticate(session, bearer=bearer, api_key=api_key, oidc=oidc)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+ClientIp = Annotated[str, Depends(client_ip)]

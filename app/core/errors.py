@@ -47,6 +47,9 @@ class AppError(Exception):
     status: ClassVar[int] = HTTPStatus.BAD_REQUEST
     slug: ClassVar[str] = "bad-request"
     title: ClassVar[str] = "Bad request"
+    # True for refusals that must still record something (e.g. revoking a token family on reuse):
+    # the request's transaction is committed before the error is answered.
+    keeps_changes: ClassVar[bool] = False
 
     def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None):
         super().__init__(detail or self.title)

@@ -1,14 +1,143 @@
-"""Password hashing (argon2 through pwdlib). Pure functions: no database, no HTTP."""
+"""Password hashing, JWT encoding/decoding and API-key material. Pure: no database, no HTTP."""
 
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from jose import JWTError, jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+JWT_ALGORITHM = "HS256"
+API_KEY_PREFIX = "co2k_"
+
 _password_hash = PasswordHash((Argon2Hasher(),))
+# Verified against when the account does not exist, so a failed login takes the same time.
+_DUMMY_HASH = _password_hash.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
     return _password_hash.hash(password)
 
 
-def verify_password(password: str, hashed: str) -> bool:
-    return _password_hash.verify(password, hashed)
+def verify_password(password: str, hashed: str | None) -> bool:
+    """Check `password`; with no hash, spend the same time and answer False."""
+    if hashed is None:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    try:
+        return _password_hash.verify(password, hashed)
+    except ValueError:  # an unusable hash (e.g. an account provisioned by OIDC)
+        return False
+
+
+def unusable_password_hash() -> str:
+    """A value no password verifies against (accounts that only sign in through OIDC)."""
+    return "!" + secrets.token_hex(16)
+
+
+class TokenType(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+
+
+class InvalidToken(Exception):
+    """The token is malformed, expired, wrongly signed or of the wrong type."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    subject: UUID
+    session_id: UUID
+    token_id: UUID
+    expires_at: datetime
+
+
+def encode_token(
+    *,
+    secret: str,
+    token_type: TokenType,
+    subject: UUID,
+    session_id: UUID,
+    token_id: UUID,
+    lifetime: timedelta,
+    now: datetime | None = None,
+) -> str:
+    issued = now or datetime.now(UTC)
+    claims: dict[str, Any] = {
+        "sub": str(subject),
+        "sid": str(session_id),
+        "jti": str(token_id),
+        "typ": token_type.value,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + lifetime).timestamp()),
+    }
+    return str(jwt.encode(claims, secret, algorithm=JWT_ALGORITHM))
+
+
+def decode_token(token: str, *, secret: str, expected_type: TokenType) -> TokenClaims:
+    """Verify signature (HS256 only), expiry and type; raise InvalidToken otherwise."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[JWT_ALGORITHM],
+            options={"require_exp": True, "require_sub": True, "require_jti": True},
+        )
+        if claims.get("typ") != expected_type.value:
+            raise InvalidToken(f"not an {expected_type.value} token")
+        return TokenClaims(
+            subject=UUID(str(claims["sub"])),
+            session_id=UUID(str(claims["sid"])),
+            token_id=UUID(str(claims["jti"])),
+            expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+        )
+    except (JWTError, KeyError, ValueError, TypeError) as error:
+        raise InvalidToken(str(error)) from error
+
+
+def looks_like_jwt(token: str) -> bool:
+    return token.count(".") == 2
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    key: str  # shown to the user once
+    prefix: str  # stored and shown in lists
+    secret_hash: str  # stored
+
+
+def generate_api_key() -> NewApiKey:
+    prefix = API_KEY_PREFIX + secrets.token_hex(6)
+    key = f"{prefix}_{secrets.token_urlsafe(32)}"
+    return NewApiKey(key=key, prefix=prefix, secret_hash=hash_api_key(key))
+
+
+def hash_api_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+_PREFIX_LENGTH = len(API_KEY_PREFIX) + 12
+
+
+def api_key_prefix(key: str) -> str | None:
+    """The public prefix of a well-formed key (`co2k_<12 hex>_<secret>`), else None."""
+    prefix, separator, secret = (
+        key[:_PREFIX_LENGTH],
+        key[_PREFIX_LENGTH:][:1],
+        key[_PREFIX_LENGTH + 1 :],
+    )
+    if not prefix.startswith(API_KEY_PREFIX) or separator != "_" or len(secret) < 32:
+        return None
+    if not all(char in "0123456789abcdef" for char in prefix[len(API_KEY_PREFIX) :]):
+        return None
+    return prefix
+
+
+def api_key_matches(key: str, secret_hash: str) -> bool:
+    return hmac.compare_digest(hash_api_key(key), secret_hash)

@@ -8,6 +8,7 @@ from pydantic import StringConstraints
 from sqlalchemy import DateTime, func
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
 
 # Stable constraint names, so migrations can name what they alter or drop.
 NAMING_CONVENTION = {
@@ -20,6 +21,9 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 NO_NUL = r"^[^\x00]*$"
+
+# Request bodies refuse fields they do not know (a typo is an error, not a silent no-op).
+FORBID_UNKNOWN_FIELDS = SQLModelConfig(extra="forbid")
 
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -44,10 +48,10 @@ def updated_at_field() -> Any:
     )
 
 
-def text_field(*, max_length: int, min_length: int = 0, default: str | None = None) -> Any:
-    """A string column with a length limit and no NUL bytes (PostgreSQL text refuses them)."""
+def text_field(*, max_length: int, min_length: int = 0, default: Any = ...) -> Any:
+    """A string with a length limit and no NUL bytes (PostgreSQL text refuses them)."""
     return Field(
-        default=... if default is None else default,
+        default=default,
         min_length=min_length,
         max_length=max_length,
         schema_extra={"pattern": NO_NUL},

@@ -1,0 +1,131 @@
+"""One's own account and API keys, and admin user management."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from app.api.deps import CurrentPrincipal, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from app.models.auth import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
+from app.models.user import (
+    PasswordChange,
+    UserCreate,
+    UserMeUpdate,
+    UserPage,
+    UserPublic,
+    UserRole,
+    UserUpdate,
+)
+from app.services import api_keys as api_key_service
+from app.services import users as user_service
+
+router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(401))
+
+ADMIN_ERRORS = problem_responses(403)
+
+
+@router.get("/me")
+async def get_me(principal: CurrentPrincipal) -> UserPublic:
+    """The signed-in account."""
+    return UserPublic.model_validate(principal.user)
+
+
+@router.patch("/me", responses=problem_responses(409))
+async def update_me(
+    changes: UserMeUpdate, principal: CurrentPrincipal, session: SessionDep
+) -> UserPublic:
+    """Change one's own profile (send the `version` you read; a stale one gets 409)."""
+    user = await user_service.update_me(session, principal=principal, changes=changes)
+    return UserPublic.model_validate(user)
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+async def change_my_password(
+    change: PasswordChange, principal: CurrentPrincipal, session: SessionDep
+) -> None:
+    """Change one's password (the current one is required); other sessions are ended."""
+    await user_service.change_password(session, principal=principal, change=change)
+
+
+@router.get("/me/api-keys")
+async def list_my_api_keys(principal: CurrentPrincipal, session: SessionDep) -> list[ApiKeyPublic]:
+    """One's active API keys (prefix, name, created, last used; never the secret)."""
+    keys = await api_key_service.list_api_keys(session, principal=principal)
+    return [ApiKeyPublic.model_validate(key) for key in keys]
+
+
+@router.post("/me/api-keys", status_code=status.HTTP_201_CREATED)
+async def create_my_api_key(
+    data: ApiKeyCreate, principal: CurrentPrincipal, session: SessionDep
+) -> ApiKeyCreated:
+    """Create an API key; the response is the only time its secret is shown."""
+    return await api_key_service.create_api_key(session, principal=principal, data=data)
+
+
+@router.delete(
+    "/me/api-keys/{key_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
+)
+async def revoke_my_api_key(key_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> None:
+    """Revoke one of one's API keys; it stops working at once."""
+    await api_key_service.revoke_api_key(session, principal=principal, key_id=key_id)
+
+
+@router.get("", responses=ADMIN_ERRORS)
+async def list_users(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+    role: Annotated[UserRole | None, Query()] = None,
+    is_active: Annotated[bool | None, Query()] = None,
+) -> UserPage:
+    """List accounts (admins), oldest first, filtered by role and active flag."""
+    page = await user_service.list_users(
+        session, principal=principal, limit=limit, cursor=cursor, role=role, is_active=is_active
+    )
+    return UserPage(
+        items=[UserPublic.model_validate(user) for user in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses={**ADMIN_ERRORS, **problem_responses(409)}
+)
+async def create_user(
+    data: UserCreate, principal: CurrentPrincipal, session: SessionDep
+) -> UserPublic:
+    """Create an account (admins)."""
+    user = await user_service.create_user(session, principal=principal, data=data)
+    return UserPublic.model_validate(user)
+
+
+@router.get("/{user_id}", responses={**ADMIN_ERRORS, **problem_responses(404)})
+async def get_user(user_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> UserPublic:
+    """One account (admins)."""
+    user = await user_service.get_user(session, principal=principal, user_id=user_id)
+    return UserPublic.model_validate(user)
+
+
+@router.patch("/{user_id}", responses={**ADMIN_ERRORS, **problem_responses(404, 409)})
+async def update_user(
+    user_id: UUID, changes: UserUpdate, principal: CurrentPrincipal, session: SessionDep
+) -> UserPublic:
+    """Change an account (admins): email, name, role, active flag; `version` is required."""
+    user = await user_service.update_user(
+        session, principal=principal, user_id=user_id, changes=changes
+    )
+    return UserPublic.model_validate(user)
+
+
+@router.post("/{user_id}/deactivate", responses={**ADMIN_ERRORS, **problem_responses(404, 409)})
+async def deactivate_user(
+    user_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> UserPublic:
+    """Deactivate an account (admins): its tokens and API keys stop working at once."""
+    user = await user_service.deactivate_user(session, principal=principal, user_id=user_id)
+    return UserPublic.model_validate(user)

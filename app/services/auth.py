@@ -1,0 +1,210 @@
+"""Sign-in, token rotation and sign-out; turning a bearer token or API key into a Principal."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from uuid import UUID, uuid4
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import settings
+from app.core.errors import Unauthorized
+from app.core.oidc import OidcError, OidcVerifier
+from app.core.rate_limit import RateLimiter
+from app.core.security import (
+    InvalidToken,
+    TokenType,
+    api_key_matches,
+    api_key_prefix,
+    decode_token,
+    encode_token,
+    looks_like_jwt,
+    unusable_password_hash,
+    verify_password,
+)
+from app.models.auth import AuthSession, RefreshToken, TokenPair
+from app.models.user import User, normalize_email
+from app.repositories import credentials as credentials_repository
+from app.repositories import user as user_repository
+
+BAD_CREDENTIALS = "Incorrect email or password."
+_API_KEY_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class TokenReuseDetected(Unauthorized):
+    """A rotated refresh token came back: its whole family is revoked (and that is committed)."""
+
+    keeps_changes = True
+
+
+class AuthMethod(StrEnum):
+    PASSWORD = "password"  # noqa: S105 - a method name, not a secret
+    API_KEY = "api_key"
+    OIDC = "oidc"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, and through which credential."""
+
+    user: User
+    method: AuthMethod
+    session_id: UUID | None = None
+    api_key_id: UUID | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _secret() -> str:
+    return settings.JWT_SECRET.get_secret_value()
+
+
+async def _issue_pair(session: AsyncSession, *, user_id: UUID, session_id: UUID) -> TokenPair:
+    now = _now()
+    access_lifetime = timedelta(minutes=settings.JWT_ACCESS_EXPIRE_MINUTES)
+    refresh_lifetime = timedelta(days=settings.JWT_REFRESH_EXPIRE_DAYS)
+    refresh = RefreshToken(session_id=session_id, expires_at=now + refresh_lifetime)
+    await credentials_repository.add(session, item=refresh)
+
+    def token(token_type: TokenType, token_id: UUID, lifetime: timedelta) -> str:
+        return encode_token(
+            secret=_secret(),
+            token_type=token_type,
+            subject=user_id,
+            session_id=session_id,
+            token_id=token_id,
+            lifetime=lifetime,
+            now=now,
+        )
+
+    return TokenPair(
+        access_token=token(TokenType.ACCESS, uuid4(), access_lifetime),
+        refresh_token=token(TokenType.REFRESH, refresh.id, refresh_lifetime),
+        expires_in=int(access_lifetime.total_seconds()),
+    )
+
+
+async def login(
+    session: AsyncSession,
+    *,
+    limiter: RateLimiter,
+    email: str,
+    password: str,
+    client_ip: str,
+) -> TokenPair:
+    """Exchange email + password for a token pair. Unknown email, wrong password and inactive
+    account get the same answer in about the same time."""
+    await limiter.hit(settings.LOGIN_RATE_LIMIT_PER_IP, "login-ip", client_ip)
+    await limiter.hit(settings.LOGIN_RATE_LIMIT_PER_EMAIL, "login-email", normalize_email(email))
+    user = await user_repository.get_by_email(session, email=email)
+    password_ok = verify_password(password, user.hashed_password if user else None)
+    if user is None or not password_ok or not user.is_active:
+        raise Unauthorized(BAD_CREDENTIALS)
+    auth_session = AuthSession(user_id=user.id)
+    await credentials_repository.add(session, item=auth_session)
+    return await _issue_pair(session, user_id=user.id, session_id=auth_session.id)
+
+
+async def refresh(session: AsyncSession, *, refresh_token: str) -> TokenPair:
+    """Rotate: the presented token is spent and a new pair issued. A spent token presented again
+    means it was stolen (or the client is broken): the whole family is revoked."""
+    try:
+        claims = decode_token(refresh_token, secret=_secret(), expected_type=TokenType.REFRESH)
+    except InvalidToken as error:
+        raise Unauthorized("The refresh token is invalid or expired.") from error
+    stored = await credentials_repository.get_refresh_token_for_update(
+        session, token_id=claims.token_id
+    )
+    found = await credentials_repository.get_user_in_session(
+        session, user_id=claims.subject, session_id=claims.session_id
+    )
+    if stored is None or found is None or stored.session_id != claims.session_id:
+        raise Unauthorized("The refresh token is invalid or expired.")
+    user, auth_session = found
+    if auth_session.revoked_at is not None or not user.is_active:
+        raise Unauthorized("This session has ended; sign in again.")
+    if stored.used_at is not None:
+        await credentials_repository.revoke_session(
+            session, session_id=auth_session.id, at=_now(), reason="refresh_token_reuse"
+        )
+        raise TokenReuseDetected("This refresh token was already used; the session is revoked.")
+    stored.used_at = _now()
+    return await _issue_pair(session, user_id=user.id, session_id=auth_session.id)
+
+
+async def logout(session: AsyncSession, *, principal: Principal) -> None:
+    """End the caller's login session (its refresh tokens and access tokens stop working)."""
+    if principal.session_id is not None:
+        await credentials_repository.revoke_session(
+            session, session_id=principal.session_id, at=_now(), reason="logout"
+        )
+
+
+async def authenticate(
+    session: AsyncSession,
+    *,
+    bearer: str | None,
+    api_key: str | None,
+    oidc: OidcVerifier | None,
+) -> Principal:
+    """The caller behind `Authorization: Bearer …` (our JWT, an OIDC token or an API key) or
+    `X-API-Key`; Unauthorized when there is none or it is not acceptable."""
+    if api_key:
+        return await _authenticate_api_key(session, api_key)
+    if not bearer:
+        raise Unauthorized("Authentication required.")
+    if api_key_prefix(bearer) is not None:
+        return await _authenticate_api_key(session, bearer)
+    if not looks_like_jwt(bearer):
+        raise Unauthorized("The bearer token is malformed.")
+    try:
+        claims = decode_token(bearer, secret=_secret(), expected_type=TokenType.ACCESS)
+    except InvalidToken as error:
+        if oidc is None:
+            raise Unauthorized("The access token is invalid or expired.") from error
+        return await _authenticate_oidc(session, bearer, oidc)
+    found = await credentials_repository.get_user_in_session(
+        session, user_id=claims.subject, session_id=claims.session_id
+    )
+    if found is None or found[1].revoked_at is not None or not found[0].is_active:
+        raise Unauthorized("The access token is no longer valid.")
+    return Principal(user=found[0], method=AuthMethod.PASSWORD, session_id=claims.session_id)
+
+
+async def _authenticate_api_key(session: AsyncSession, key: str) -> Principal:
+    prefix = api_key_prefix(key)
+    found = (
+        await credentials_repository.get_api_key_with_user(session, prefix=prefix)
+        if prefix
+        else None
+    )
+    if found is None or not api_key_matches(key, found[0].secret_hash):
+        raise Unauthorized("The API key is invalid.")
+    api_key, user = found
+    if api_key.revoked_at is not None or not user.is_active:
+        raise Unauthorized("The API key is revoked or its owner is deactivated.")
+    now = _now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > _API_KEY_TOUCH_INTERVAL:
+        await credentials_repository.touch_api_key(session, key_id=api_key.id, at=now)
+    return Principal(user=user, method=AuthMethod.API_KEY, api_key_id=api_key.id)
+
+
+async def _authenticate_oidc(session: AsyncSession, token: str, oidc: OidcVerifier) -> Principal:
+    try:
+        identity = await oidc.verify(token)
+    except OidcError as error:
+        raise Unauthorized("The access token is invalid or expired.") from error
+    user = await user_repository.get_by_email(session, email=identity.email)
+    if user is None:
+        provisioned = User(
+            email=normalize_email(identity.email),
+            full_name=identity.name[:200],
+            hashed_password=unusable_password_hash(),
+        )
+        # Two first requests may race; the loser finds the winner's row.
+        user = await user_repository.add_unless_exists(session, user=provisioned)
+    if not user.is_active:
+        raise Unauthorized("This account is deactivated.")
+    return Principal(user=user, method=AuthMethod.OIDC)
