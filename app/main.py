@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector,
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
-from app.api.routes import auth, health, users
+from app.api.routes import auth, health, metrics, users
 from app.config import settings
 from app.core.errors import PlainErrorsAsProblems, install_error_handlers
 from app.core.logging import configure_logging
@@ -75,11 +75,12 @@ def create_app() -> FastAPI:
         header_name="X-Request-ID",
         validator=_is_valid_request_id,
     )
+    app.state.metrics_registry = _metrics_registry()
     Instrumentator(
         should_group_status_codes=False,
         excluded_handlers=["/metrics"],
-        registry=_metrics_registry(),
-    ).instrument(app).expose(app, endpoint="/metrics", include_in_schema=False)
+        registry=app.state.metrics_registry,
+    ).instrument(app)
 
     for router in (health.router, auth.router, users.router):
         use_docstring_summaries(router.routes)
@@ -89,6 +90,8 @@ def create_app() -> FastAPI:
     app.add_api_route(
         "/health", health.get_health, include_in_schema=False, response_model=health.HealthStatus
     )
+    use_docstring_summaries(metrics.router.routes)
+    app.include_router(metrics.router)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
 

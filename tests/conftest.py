@@ -27,6 +27,8 @@ from app import database
 from app.config import normalize_database_url, settings
 from app.core.embedded_db import EmbeddedPostgres
 from app.main import create_app
+from app.models.user import UserRole
+from tests.factories import Caller, make_user, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 _EXTERNAL_URL = os.environ.pop("DATABASE_URL", None) or None
@@ -153,3 +155,15 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 async def session(database_url: str) -> AsyncIterator[AsyncSession]:
     async with database.get_session_factory()() as db_session:
         yield db_session
+
+
+@pytest.fixture
+async def admin(client: httpx.AsyncClient, session: AsyncSession) -> Caller:
+    user = await make_user(session, role=UserRole.ADMIN, email="admin@lab.example")
+    return await sign_in(client, user)
+
+
+@pytest.fixture
+async def member(client: httpx.AsyncClient, session: AsyncSession) -> Caller:
+    user = await make_user(session, email="member@lab.example")
+    return await sign_in(client, user)

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from jose import JWTError, jwt
 from pwdlib import PasswordHash
+from pwdlib.exceptions import UnknownHashError
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 JWT_ALGORITHM = "HS256"
@@ -32,7 +33,7 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return False
     try:
         return _password_hash.verify(password, hashed)
-    except ValueError:  # an unusable hash (e.g. an account provisioned by OIDC)
+    except UnknownHashError:  # an unusable hash (e.g. an account provisioned by OIDC)
         return False
 
 

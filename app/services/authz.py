@@ -12,10 +12,12 @@ from app.models.user import User, UserRole
 
 class Action(StrEnum):
     MANAGE_USERS = "manage_users"
+    READ_METRICS = "read_metrics"
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
     Action.MANAGE_USERS: frozenset({UserRole.ADMIN}),
+    Action.READ_METRICS: frozenset({UserRole.ADMIN}),
 }
 
 

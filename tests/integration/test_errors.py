@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.config import settings
 from app.core.errors import Conflict
 from app.main import create_app
+from tests.factories import Caller
 
 PROBLEM = "application/problem+json"
 
@@ -157,11 +158,11 @@ async def test_every_response_has_exactly_one_request_id(client: httpx.AsyncClie
 
 
 async def test_metrics_count_requests_by_route_template_and_status(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, admin: Caller
 ) -> None:
     await client.get("/api/v1/health")
     await client.get("/api/v1/health/ready")
-    metrics = await client.get("/metrics")
+    metrics = await client.get("/metrics", headers=admin.headers)
     assert metrics.status_code == 200
     text = metrics.text
     assert 'handler="/api/v1/health",method="GET",status="200"' in text
