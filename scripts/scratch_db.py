@@ -39,7 +39,7 @@ def _server_url() -> Iterator[str]:
     if external:
         yield normalize_database_url(external)
         return
-    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2s-")) / "pg")
+    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2s-")))
     server.start()
     try:
         yield server.url("postgres")

@@ -67,7 +67,7 @@ def server_url() -> Iterator[str]:
         yield normalize_database_url(_EXTERNAL_URL)
         return
     server = EmbeddedPostgres(
-        Path(tempfile.mkdtemp(prefix="co2t-")) / "pg", settings=_TEST_SERVER_SETTINGS
+        Path(tempfile.mkdtemp(prefix="co2t-")), settings=_TEST_SERVER_SETTINGS
     )
     server.start()
     try:

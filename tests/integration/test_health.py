@@ -23,7 +23,7 @@ async def test_liveness_and_readiness_answer_ok(client: httpx.AsyncClient) -> No
 @pytest.fixture
 def own_server() -> Iterator[EmbeddedPostgres]:
     """A server this test may stop and start (never the shared one)."""
-    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2h-")) / "pg")
+    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2h-")))
     server.start()
     try:
         yield server
