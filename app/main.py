@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector,
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
-from app.api.routes import auth, health, metrics, users
+from app.api.routes import auth, entries, factors, health, labs, metrics, reports, users
 from app.config import settings
 from app.core.errors import PlainErrorsAsProblems, install_error_handlers
 from app.core.logging import configure_logging
@@ -82,7 +82,16 @@ def create_app() -> FastAPI:
         registry=app.state.metrics_registry,
     ).instrument(app)
 
-    for router in (health.router, auth.router, users.router):
+    routers = (
+        health.router,
+        auth.router,
+        users.router,
+        labs.router,
+        entries.router,
+        factors.router,
+        reports.router,
+    )
+    for router in routers:
         use_docstring_summaries(router.routes)
         # The limit is set per router, not on the app: the app-level limiter runs outside our
         # middleware and would answer in plain text without a request id.

@@ -8,8 +8,8 @@ import base64
 import binascii
 import json
 from collections.abc import Callable, Sequence
-from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Query
@@ -41,22 +41,39 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
-CursorKey = tuple[datetime, UUID]
+CursorPart = str | int | datetime | date | UUID | None
+CursorKey = tuple[CursorPart, ...]
+
+_DECODERS: dict[type, Callable[[Any], CursorPart]] = {
+    datetime: datetime.fromisoformat,
+    date: date.fromisoformat,
+    UUID: lambda value: UUID(str(value)),
+    int: int,
+    str: str,
+}
 
 
 def encode_cursor(key: CursorKey) -> str:
-    raw = json.dumps([key[0].isoformat(), str(key[1])], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The sort key of the last item, as an opaque URL-safe token."""
+    parts = [part.isoformat() if isinstance(part, date) else part for part in key]
+    raw = json.dumps([str(p) if isinstance(p, UUID) else p for p in parts], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> CursorKey | None:
+def decode_cursor(cursor: str | None, types: Sequence[type]) -> CursorKey | None:
+    """Decode a cursor whose parts have `types` (a `None` part stays None)."""
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        moment, identifier = json.loads(base64.urlsafe_b64decode(padded))
-        key = (datetime.fromisoformat(moment), UUID(identifier))
-        if key[0].tzinfo is None:
+        parts = json.loads(base64.urlsafe_b64decode(padded))
+        if not isinstance(parts, list) or len(parts) != len(types):
+            raise ValueError("wrong shape")
+        key = tuple(
+            None if part is None else _DECODERS[kind](part)
+            for part, kind in zip(parts, types, strict=True)
+        )
+        if any(isinstance(part, datetime) and part.tzinfo is None for part in key):
             raise ValueError("naive timestamp")
     except (ValueError, TypeError, binascii.Error) as error:
         raise InvalidInput(

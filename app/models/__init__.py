@@ -1,6 +1,18 @@
 """Every table, imported here so Alembic's autogenerate sees the whole metadata."""
 
 from app.models.auth import ApiKey, AuthSession, RefreshToken
+from app.models.entry import ActivityEntry
+from app.models.factor import EmissionFactor
+from app.models.lab import Lab, LabMembership
 from app.models.user import User
 
-__all__ = ["ApiKey", "AuthSession", "RefreshToken", "User"]
+__all__ = [
+    "ActivityEntry",
+    "ApiKey",
+    "AuthSession",
+    "EmissionFactor",
+    "Lab",
+    "LabMembership",
+    "RefreshToken",
+    "User",
+]

@@ -58,7 +58,7 @@ def text_field(*, max_length: int, min_length: int = 0, default: Any = ...) -> A
     )
 
 
-def enum_field(enum: type[StrEnum], *, default: StrEnum, name: str) -> Any:
+def enum_field(enum: type[StrEnum], *, name: str, default: Any = ...) -> Any:
     """A StrEnum stored as its value in a VARCHAR with a CHECK constraint (not a native PG enum,
     so adding a value is a constraint change rather than an `ALTER TYPE`)."""
     return Field(

@@ -1,23 +1,46 @@
-"""Who may do what. Services call `authorize`; routes never decide.
+"""Who may do what. Services call these; routes never decide.
 
-Global actions are allowed by global role. Lab-scoped rules (manager / contributor / viewer) join
-this table when labs exist.
+Two tables: global actions by global role, and lab actions by lab role. Admins may do every lab
+action. A lab the caller is not a member of is answered as absent (404), so ids cannot be probed;
+an action beyond the caller's lab role is 403.
 """
 
 from enum import StrEnum
 
-from app.core.errors import Forbidden
+from app.core.errors import Forbidden, NotFound
+from app.models.lab import LabRole
 from app.models.user import User, UserRole
 
 
 class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     READ_METRICS = "read_metrics"
+    MANAGE_FACTORS = "manage_factors"
+    VIEW_INSTITUTION_REPORT = "view_institution_report"
+
+
+class LabAction(StrEnum):
+    VIEW = "view"  # the lab, its members, entries, imports and reports
+    EDIT = "edit"  # the lab's own fields
+    DELETE = "delete"
+    MANAGE_MEMBERS = "manage_members"
+    WRITE_ENTRIES = "write_entries"  # add, edit, delete entries; upload imports
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
     Action.MANAGE_USERS: frozenset({UserRole.ADMIN}),
     Action.READ_METRICS: frozenset({UserRole.ADMIN}),
+    Action.MANAGE_FACTORS: frozenset({UserRole.ADMIN}),
+    Action.VIEW_INSTITUTION_REPORT: frozenset({UserRole.ADMIN}),
+}
+
+_ALL_ROLES = frozenset(LabRole)
+LAB_RULES: dict[LabAction, frozenset[LabRole]] = {
+    LabAction.VIEW: _ALL_ROLES,
+    LabAction.EDIT: frozenset({LabRole.MANAGER}),
+    LabAction.DELETE: frozenset({LabRole.MANAGER}),
+    LabAction.MANAGE_MEMBERS: frozenset({LabRole.MANAGER}),
+    LabAction.WRITE_ENTRIES: frozenset({LabRole.MANAGER, LabRole.CONTRIBUTOR}),
 }
 
 
@@ -28,3 +51,13 @@ def is_allowed(user: User, action: Action) -> bool:
 def authorize(user: User, action: Action) -> None:
     if not is_allowed(user, action):
         raise Forbidden("Your role does not allow this action.")
+
+
+def authorize_lab(user: User, role: LabRole | None, action: LabAction) -> None:
+    """`role` is the user's role in the lab (None: not a member)."""
+    if user.role == UserRole.ADMIN:
+        return
+    if role is None:
+        raise NotFound("No such lab.")
+    if role not in LAB_RULES[action]:
+        raise Forbidden(f"A lab {role.value} may not do this.")

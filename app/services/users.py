@@ -83,7 +83,11 @@ async def list_users(
 ) -> Page[User]:
     authorize(principal.user, Action.MANAGE_USERS)
     rows = await user_repository.list_page(
-        session, limit=limit, after=decode_cursor(cursor), role=role, is_active=is_active
+        session,
+        limit=limit,
+        after=decode_cursor(cursor, (datetime, UUID)),
+        role=role,
+        is_active=is_active,
     )
     return page_of(rows, limit=limit, key_of=lambda user: (user.created_at, user.id))
 

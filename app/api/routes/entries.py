@@ -1,0 +1,77 @@
+"""Activity entries of a lab."""
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from app.api.deps import CurrentPrincipal, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from app.models.entry import EntryCreate, EntryPage, EntryPublic, EntryUpdate
+from app.models.factor import FACTOR_KEY_PATTERN, FactorCategory
+from app.services import entries as entry_service
+
+router = APIRouter(tags=["entries"], responses=problem_responses(401, 403, 404))
+
+
+@router.get("/labs/{lab_id}/entries")
+async def list_lab_entries(
+    lab_id: UUID,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+    order: Literal["asc", "desc"] = "desc",
+    date_from: Annotated[date | None, Query(description="Inclusive")] = None,
+    date_to: Annotated[date | None, Query(description="Inclusive")] = None,
+    category: FactorCategory | None = None,
+    factor_key: Annotated[str | None, Query(pattern=FACTOR_KEY_PATTERN, max_length=100)] = None,
+) -> EntryPage:
+    """A lab's entries by date (newest first unless `order=asc`), with filters."""
+    page = await entry_service.list_entries(
+        session,
+        principal=principal,
+        lab_id=lab_id,
+        limit=limit,
+        cursor=cursor,
+        order=order,
+        date_from=date_from,
+        date_to=date_to,
+        category=category,
+        factor_key=factor_key,
+    )
+    return EntryPage(items=page.items, next_cursor=page.next_cursor)
+
+
+@router.post("/labs/{lab_id}/entries", status_code=status.HTTP_201_CREATED)
+async def create_entry(
+    lab_id: UUID, data: EntryCreate, principal: CurrentPrincipal, session: SessionDep
+) -> EntryPublic:
+    """Record an activity (contributors, managers); kg CO2e is computed by the server."""
+    return await entry_service.create_entry(session, principal=principal, lab_id=lab_id, data=data)
+
+
+@router.get("/entries/{entry_id}")
+async def get_entry(
+    entry_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> EntryPublic:
+    """One entry."""
+    return await entry_service.get_entry(session, principal=principal, entry_id=entry_id)
+
+
+@router.patch("/entries/{entry_id}", responses=problem_responses(409))
+async def update_entry(
+    entry_id: UUID, changes: EntryUpdate, principal: CurrentPrincipal, session: SessionDep
+) -> EntryPublic:
+    """Change an entry (contributors, managers); `version` must be the one you read."""
+    return await entry_service.update_entry(
+        session, principal=principal, entry_id=entry_id, changes=changes
+    )
+
+
+@router.delete("/entries/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_entry(entry_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> None:
+    """Delete an entry (contributors, managers)."""
+    await entry_service.delete_entry(session, principal=principal, entry_id=entry_id)

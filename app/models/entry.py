@@ -1,0 +1,94 @@
+"""Activity entries: what a lab consumed, and the kg CO2e the server computed for it."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+from pydantic import BeforeValidator
+from sqlalchemy import CheckConstraint, Index, Numeric
+from sqlmodel import Field, SQLModel
+
+from app.core.pagination import Page
+from app.models.base import FORBID_UNKNOWN_FIELDS, created_at_field, text_field, updated_at_field
+from app.models.factor import FactorCategory, FactorKey, Unit
+
+
+def _month_or_date(value: Any) -> Any:
+    """`YYYY-MM` means the whole month: stored as its first day."""
+    if isinstance(value, str) and len(value) == 7 and value[4] == "-":
+        return f"{value}-01"
+    return value
+
+
+ActivityDate = Annotated[
+    date,
+    BeforeValidator(_month_or_date),
+    Field(description="`YYYY-MM-DD`, or `YYYY-MM` for a month"),
+]
+Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+
+
+class ActivityEntry(SQLModel, table=True):
+    __tablename__ = "activity_entry"
+    __table_args__ = (
+        Index("ix_activity_entry_lab_id_date_id", "lab_id", "date", "id"),
+        Index("ix_activity_entry_factor_id", "factor_id"),
+        Index("ix_activity_entry_import_id", "import_id"),
+        CheckConstraint("quantity >= 0", name="non_negative_quantity"),
+    )
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    lab_id: UUID = Field(foreign_key="lab.id", ondelete="CASCADE")
+    factor_id: UUID = Field(foreign_key="emission_factor.id", ondelete="RESTRICT")
+    date: date
+    quantity: Decimal = Field(sa_type=Numeric(18, 6))
+    kg_co2e: Decimal = Field(sa_type=Numeric(24, 6))
+    note: str = Field(default="", max_length=1000)
+    import_id: UUID | None = Field(default=None, description="The import that created it")
+    created_by: UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    version: int = Field(default=1)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = updated_at_field()
+
+
+class EntryCreate(SQLModel):
+    model_config = FORBID_UNKNOWN_FIELDS
+
+    date: ActivityDate
+    factor_key: FactorKey = Field(max_length=100)
+    quantity: Quantity
+    unit: Unit | None = Field(default=None, description="When given, must equal the factor's unit")
+    note: str = text_field(max_length=1000, default="")
+
+
+class EntryUpdate(SQLModel):
+    model_config = FORBID_UNKNOWN_FIELDS
+
+    version: int = Field(ge=1, le=2**31 - 1)
+    date: ActivityDate | None = None
+    factor_key: FactorKey | None = Field(default=None, max_length=100)
+    quantity: Quantity | None = None
+    note: str | None = text_field(max_length=1000, default=None)
+
+
+class EntryPublic(SQLModel):
+    id: UUID
+    lab_id: UUID
+    date: date
+    factor_id: UUID
+    factor_key: str
+    category: FactorCategory
+    scope: int
+    unit: str
+    quantity: Decimal
+    kg_co2e: Decimal
+    note: str
+    import_id: UUID | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryPage(Page[EntryPublic]):
+    """A page of activity entries."""

@@ -1,0 +1,90 @@
+"""Queries on activity entries (ORM for one row, set-based SQL for many)."""
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from sqlalchemy import update
+from sqlmodel import col, select, tuple_
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.pagination import CursorKey
+from app.models.entry import ActivityEntry
+from app.models.factor import EmissionFactor, FactorCategory
+
+EntryRow = tuple[ActivityEntry, EmissionFactor]
+
+
+async def get_with_factor(
+    session: AsyncSession, entry_id: UUID, *, for_update: bool = False
+) -> EntryRow | None:
+    query = (
+        select(ActivityEntry, EmissionFactor)
+        .join(EmissionFactor, col(EmissionFactor.id) == col(ActivityEntry.factor_id))
+        .where(ActivityEntry.id == entry_id)
+    )
+    if for_update:
+        query = query.with_for_update(of=ActivityEntry)
+    row = (await session.exec(query)).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    lab_id: UUID,
+    limit: int,
+    after: CursorKey | None,
+    descending: bool,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    category: FactorCategory | None = None,
+    factor_key: str | None = None,
+) -> list[EntryRow]:
+    """A lab's entries ordered by (date, id), newest first when `descending`."""
+    query = (
+        select(ActivityEntry, EmissionFactor)
+        .join(EmissionFactor, col(EmissionFactor.id) == col(ActivityEntry.factor_id))
+        .where(ActivityEntry.lab_id == lab_id)
+    )
+    key = tuple_(ActivityEntry.date, ActivityEntry.id)
+    if after is not None:
+        query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
+    if date_from is not None:
+        query = query.where(col(ActivityEntry.date) >= date_from)
+    if date_to is not None:
+        query = query.where(col(ActivityEntry.date) <= date_to)
+    if category is not None:
+        query = query.where(col(EmissionFactor.category) == category)
+    if factor_key is not None:
+        query = query.where(EmissionFactor.key == factor_key)
+    order = (col(ActivityEntry.date), col(ActivityEntry.id))
+    query = query.order_by(*(column.desc() for column in order) if descending else order)
+    rows = (await session.exec(query.limit(limit + 1))).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+async def add(session: AsyncSession, *, entry: ActivityEntry) -> ActivityEntry:
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def delete(session: AsyncSession, *, entry: ActivityEntry) -> None:
+    await session.delete(entry)
+    await session.flush()
+
+
+async def recompute_for_factor(
+    session: AsyncSession, *, factor_id: UUID, kg_per_unit: object
+) -> int:
+    """Recompute kg CO2e of every entry using the factor, in one statement; returns the count."""
+    result = await session.exec(
+        update(ActivityEntry)
+        .where(col(ActivityEntry.factor_id) == factor_id)
+        .values(
+            kg_co2e=col(ActivityEntry.quantity) * kg_per_unit,
+            version=col(ActivityEntry.version) + 1,
+            updated_at=datetime.now(UTC),
+        )
+    )
+    return int(result.rowcount)

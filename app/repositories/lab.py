@@ -1,0 +1,124 @@
+"""Queries on labs and memberships."""
+
+from uuid import UUID
+
+from sqlmodel import col, func, select, tuple_
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.pagination import CursorKey
+from app.models.lab import Lab, LabMembership, LabRole
+from app.models.user import User
+from app.repositories._filters import contains
+
+
+async def get(session: AsyncSession, lab_id: UUID, *, for_update: bool = False) -> Lab | None:
+    query = select(Lab).where(Lab.id == lab_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def get_with_role(
+    session: AsyncSession, *, lab_id: UUID, user_id: UUID, for_update: bool = False
+) -> tuple[Lab, LabRole | None] | None:
+    """The lab and the user's role in it (None when not a member), in one query."""
+    query = (
+        select(Lab, LabMembership.role)
+        .outerjoin(
+            LabMembership,
+            (col(LabMembership.lab_id) == col(Lab.id)) & (col(LabMembership.user_id) == user_id),
+        )
+        .where(Lab.id == lab_id)
+    )
+    if for_update:
+        query = query.with_for_update(of=Lab)
+    row = (await session.exec(query)).first()
+    return (row[0], _role(row[1])) if row is not None else None
+
+
+def _role(value: str | None) -> LabRole | None:
+    return None if value is None else LabRole(value)
+
+
+async def get_by_code(session: AsyncSession, *, code: str) -> Lab | None:
+    return (await session.exec(select(Lab).where(Lab.code == code))).first()
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    limit: int,
+    after: CursorKey | None,
+    member_id: UUID | None,
+    user_id: UUID,
+    institution: str | None = None,
+    search: str | None = None,
+) -> list[tuple[Lab, LabRole | None]]:
+    """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None."""
+    role_join = (col(LabMembership.lab_id) == col(Lab.id)) & (col(LabMembership.user_id) == user_id)
+    query = select(Lab, LabMembership.role)
+    query = (
+        query.join(LabMembership, role_join)
+        if member_id
+        else query.outerjoin(LabMembership, role_join)
+    )
+    if after is not None:
+        query = query.where(tuple_(Lab.name, Lab.id) > tuple_(*after))
+    if institution is not None:
+        query = query.where(Lab.institution == institution)
+    if search:
+        query = query.where(contains(Lab.name, search) | contains(Lab.code, search))
+    query = query.order_by(col(Lab.name), col(Lab.id)).limit(limit + 1)
+    return [(row[0], _role(row[1])) for row in (await session.exec(query)).all()]
+
+
+async def add(session: AsyncSession, *, lab: Lab) -> Lab:
+    session.add(lab)
+    await session.flush()
+    return lab
+
+
+async def delete(session: AsyncSession, *, lab: Lab) -> None:
+    await session.delete(lab)
+    await session.flush()
+
+
+async def get_membership(
+    session: AsyncSession, *, lab_id: UUID, user_id: UUID, for_update: bool = False
+) -> LabMembership | None:
+    query = select(LabMembership).where(
+        LabMembership.lab_id == lab_id, LabMembership.user_id == user_id
+    )
+    if for_update:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def add_membership(session: AsyncSession, *, membership: LabMembership) -> LabMembership:
+    session.add(membership)
+    await session.flush()
+    return membership
+
+
+async def delete_membership(session: AsyncSession, *, membership: LabMembership) -> None:
+    await session.delete(membership)
+    await session.flush()
+
+
+async def list_members(session: AsyncSession, *, lab_id: UUID) -> list[tuple[LabMembership, User]]:
+    query = (
+        select(LabMembership, User)
+        .join(User, col(User.id) == col(LabMembership.user_id))
+        .where(LabMembership.lab_id == lab_id)
+        .order_by(col(User.email))
+    )
+    return [(row[0], row[1]) for row in (await session.exec(query)).all()]
+
+
+async def count_managers(session: AsyncSession, *, lab_id: UUID) -> int:
+    query = (
+        select(func.count())
+        .select_from(LabMembership)
+        .where(LabMembership.lab_id == lab_id, col(LabMembership.role) == LabRole.MANAGER)
+    )
+    return (await session.exec(query)).one()

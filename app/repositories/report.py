@@ -1,0 +1,134 @@
+"""Report aggregations, computed in the database.
+
+One lab-year is a single scan of an index range: `GROUP BY GROUPING SETS` yields the totals by
+category, by scope, by month and by factor, and the grand total, in one query.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import Select, extract, func, literal, select, tuple_
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models.entry import ActivityEntry
+from app.models.factor import EmissionFactor
+from app.models.lab import Lab
+
+# GROUPING(category, scope, month, key, unit): a bit is 1 where the column is rolled up.
+_BY_CATEGORY, _BY_SCOPE, _BY_MONTH, _BY_FACTOR, _TOTAL = 0b01111, 0b10111, 0b11011, 0b01100, 0b11111
+
+
+@dataclass
+class FactorTotal:
+    key: str
+    category: str
+    unit: str
+    quantity: Decimal
+    kg: Decimal
+
+
+@dataclass
+class YearAggregates:
+    total_kg: Decimal = Decimal(0)
+    entries: int = 0
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+    by_scope: dict[int, Decimal] = field(default_factory=dict)
+    by_month: dict[int, Decimal] = field(default_factory=dict)
+    by_factor: list[FactorTotal] = field(default_factory=list)
+
+
+def _in_year(
+    query: Select[tuple[object, ...]], lab_id: UUID | None, year: int
+) -> Select[tuple[object, ...]]:
+    query = query.where(
+        col(ActivityEntry.date) >= date(year, 1, 1), col(ActivityEntry.date) < date(year + 1, 1, 1)
+    )
+    return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
+
+
+def _joined() -> Select[tuple[object, ...]]:
+    return (
+        select()  # columns are added by each query
+        .select_from(ActivityEntry)
+        .join(EmissionFactor, col(EmissionFactor.id) == col(ActivityEntry.factor_id))
+    )
+
+
+async def year_aggregates(
+    session: AsyncSession, *, lab_id: UUID | None, year: int
+) -> YearAggregates:
+    category, scope = col(EmissionFactor.category), col(EmissionFactor.scope)
+    key, unit = col(EmissionFactor.key), col(EmissionFactor.unit)
+    month = extract("month", col(ActivityEntry.date))
+    query = (
+        _in_year(_joined(), lab_id, year)
+        .add_columns(
+            func.grouping(category, scope, month, key, unit),
+            category,
+            scope,
+            month,
+            key,
+            unit,
+            func.sum(ActivityEntry.kg_co2e),
+            func.sum(ActivityEntry.quantity),
+            func.count(),
+        )
+        .group_by(
+            func.grouping_sets(
+                tuple_(category),
+                tuple_(scope),
+                tuple_(month),
+                tuple_(key, category, unit),
+                tuple_(),
+            )
+        )
+    )
+    result = YearAggregates()
+    for grouping, cat, scp, mon, fkey, funit, kg, quantity, count in (
+        await session.execute(query)
+    ).all():
+        if grouping == _BY_CATEGORY:
+            result.by_category[str(cat)] = kg
+        elif grouping == _BY_SCOPE:
+            result.by_scope[int(scp)] = kg
+        elif grouping == _BY_MONTH:
+            result.by_month[int(mon)] = kg
+        elif grouping == _BY_FACTOR:
+            result.by_factor.append(FactorTotal(str(fkey), str(cat), str(funit), quantity, kg))
+        elif grouping == _TOTAL:
+            result.total_kg, result.entries = kg, int(count)
+    return result
+
+
+async def year_total(session: AsyncSession, *, lab_id: UUID | None, year: int) -> Decimal:
+    query = _in_year(_joined(), lab_id, year).add_columns(
+        func.coalesce(func.sum(ActivityEntry.kg_co2e), literal(0))
+    )
+    return Decimal((await session.execute(query)).scalar_one())
+
+
+@dataclass
+class LabCategoryTotal:
+    lab_id: UUID
+    code: str
+    name: str
+    category: str
+    kg: Decimal
+
+
+async def by_lab_and_category(session: AsyncSession, *, year: int) -> list[LabCategoryTotal]:
+    """Every lab's emissions per category in `year` (labs without entries are absent)."""
+    category = col(EmissionFactor.category)
+    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
+    query = (
+        _in_year(_joined(), None, year)
+        .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
+        .add_columns(*lab_columns, category, func.sum(ActivityEntry.kg_co2e))
+        .group_by(*lab_columns, category)
+        .order_by(col(Lab.code), category)
+    )
+    rows = (await session.execute(query)).all()
+    return [LabCategoryTotal(r[0], str(r[1]), str(r[2]), str(r[3]), Decimal(r[4])) for r in rows]

@@ -1,0 +1,165 @@
+"""Activity entries: kg CO2e is computed here, from the factor valid for the entry's year
+(the lab's regional factor when one exists)."""
+
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
+from uuid import UUID
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.core.pagination import Page, decode_cursor, page_of
+from app.models.entry import ActivityEntry, EntryCreate, EntryPublic, EntryUpdate
+from app.models.factor import EmissionFactor, FactorCategory
+from app.models.lab import Lab
+from app.repositories import entry as entry_repository
+from app.repositories import factor as factor_repository
+from app.services.auth import Principal
+from app.services.authz import LabAction
+from app.services.labs import load_lab
+
+KG_QUANTUM = Decimal("0.000001")  # the kg_co2e column's scale; PostgreSQL rounds half up too
+
+
+def compute_kg(quantity: Decimal, factor: EmissionFactor) -> Decimal:
+    return (quantity * factor.kg_co2e_per_unit).quantize(KG_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
+    return EntryPublic(
+        **entry.model_dump(exclude={"created_by"}),
+        factor_key=factor.key,
+        category=factor.category,
+        scope=factor.scope,
+        unit=factor.unit,
+    )
+
+
+async def _factor_for(
+    session: AsyncSession, lab: Lab, *, key: str, on: date, unit: str | None = None
+) -> EmissionFactor:
+    factor = await factor_repository.find_applicable(
+        session, key=key, year=on.year, region=lab.region
+    )
+    if factor is None:
+        raise InvalidInput(
+            f"There is no emission factor '{key}' for {on.year}"
+            + (f" (region {lab.region} or none)" if lab.region else "")
+            + ".",
+            errors=[
+                FieldError(loc=["body", "factor_key"], msg="no factor for that year", type="factor")
+            ],
+        )
+    if unit is not None and unit != factor.unit:
+        raise InvalidInput(
+            f"The factor '{key}' is in {factor.unit}, not {unit}.",
+            errors=[FieldError(loc=["body", "unit"], msg=f"expected {factor.unit}", type="unit")],
+        )
+    return factor
+
+
+async def create_entry(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, data: EntryCreate
+) -> EntryPublic:
+    lab, _ = await load_lab(session, principal, lab_id, LabAction.WRITE_ENTRIES)
+    factor = await _factor_for(session, lab, key=data.factor_key, on=data.date, unit=data.unit)
+    entry = ActivityEntry(
+        lab_id=lab.id,
+        factor_id=factor.id,
+        date=data.date,
+        quantity=data.quantity,
+        kg_co2e=compute_kg(data.quantity, factor),
+        note=data.note,
+        created_by=principal.user.id,
+    )
+    await entry_repository.add(session, entry=entry)
+    return to_public(entry, factor)
+
+
+async def list_entries(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    lab_id: UUID,
+    limit: int,
+    cursor: str | None,
+    order: Literal["asc", "desc"],
+    date_from: date | None,
+    date_to: date | None,
+    category: FactorCategory | None,
+    factor_key: str | None,
+) -> Page[EntryPublic]:
+    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    rows = await entry_repository.list_page(
+        session,
+        lab_id=lab_id,
+        limit=limit,
+        after=decode_cursor(cursor, (date, UUID)),
+        descending=order == "desc",
+        date_from=date_from,
+        date_to=date_to,
+        category=category,
+        factor_key=factor_key,
+    )
+    page = page_of(rows, limit=limit, key_of=lambda row: (row[0].date, row[0].id))
+    return Page[EntryPublic](
+        items=[to_public(entry, factor) for entry, factor in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+async def _load_entry(
+    session: AsyncSession, principal: Principal, entry_id: UUID, action: LabAction
+) -> tuple[ActivityEntry, EmissionFactor, Lab]:
+    found = await entry_repository.get_with_factor(
+        session, entry_id, for_update=action != LabAction.VIEW
+    )
+    if found is None:
+        raise NotFound("No such entry.")
+    entry, factor = found
+    try:
+        lab, _ = await load_lab(session, principal, entry.lab_id, action)
+    except NotFound as error:
+        raise NotFound("No such entry.") from error
+    return entry, factor, lab
+
+
+async def get_entry(session: AsyncSession, *, principal: Principal, entry_id: UUID) -> EntryPublic:
+    entry, factor, _ = await _load_entry(session, principal, entry_id, LabAction.VIEW)
+    return to_public(entry, factor)
+
+
+async def update_entry(
+    session: AsyncSession, *, principal: Principal, entry_id: UUID, changes: EntryUpdate
+) -> EntryPublic:
+    entry, factor, lab = await _load_entry(session, principal, entry_id, LabAction.WRITE_ENTRIES)
+    if entry.version != changes.version:
+        raise Conflict(
+            f"The entry changed since you read it (version {changes.version}, now "
+            f"{entry.version}); read it again and retry."
+        )
+    patch = {
+        name: value
+        for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
+        if value is not None
+    }
+    new_date = patch.get("date", entry.date)
+    if "factor_key" in patch or new_date.year != entry.date.year:
+        factor = await _factor_for(
+            session, lab, key=patch.get("factor_key", factor.key), on=new_date
+        )
+    entry.date = new_date
+    entry.quantity = patch.get("quantity", entry.quantity)
+    entry.note = patch.get("note", entry.note)
+    entry.factor_id = factor.id
+    entry.kg_co2e = compute_kg(entry.quantity, factor)
+    entry.version += 1
+    entry.updated_at = datetime.now(UTC)
+    await session.flush()
+    return to_public(entry, factor)
+
+
+async def delete_entry(session: AsyncSession, *, principal: Principal, entry_id: UUID) -> None:
+    entry, _, _ = await _load_entry(session, principal, entry_id, LabAction.WRITE_ENTRIES)
+    await entry_repository.delete(session, entry=entry)

@@ -1,0 +1,191 @@
+"""Labs and their members."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.core.pagination import Page, decode_cursor, page_of
+from app.models.lab import (
+    Lab,
+    LabCreate,
+    LabMembership,
+    LabReplace,
+    LabRole,
+    LabUpdate,
+    MemberCreate,
+    MemberUpdate,
+)
+from app.models.user import User, UserRole
+from app.repositories import lab as lab_repository
+from app.repositories import user as user_repository
+from app.services.auth import Principal
+from app.services.authz import LabAction, authorize_lab
+
+LabWithRole = tuple[Lab, LabRole | None]
+
+
+async def load_lab(
+    session: AsyncSession,
+    principal: Principal,
+    lab_id: UUID,
+    action: LabAction,
+    *,
+    for_update: bool = False,
+) -> LabWithRole:
+    """The lab as the caller may see it: 404 when it is absent or not theirs, 403 when their
+    role does not allow `action`."""
+    found = await lab_repository.get_with_role(
+        session, lab_id=lab_id, user_id=principal.user.id, for_update=for_update
+    )
+    if found is None:
+        raise NotFound("No such lab.")
+    authorize_lab(principal.user, found[1], action)
+    return found
+
+
+async def list_labs(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    limit: int,
+    cursor: str | None,
+    search: str | None,
+    institution: str | None,
+) -> Page[LabWithRole]:
+    """Labs the caller belongs to (every lab for admins), by name."""
+    is_admin = principal.user.role == UserRole.ADMIN
+    rows = await lab_repository.list_page(
+        session,
+        limit=limit,
+        after=decode_cursor(cursor, (str, UUID)),
+        member_id=None if is_admin else principal.user.id,
+        user_id=principal.user.id,
+        institution=institution,
+        search=search,
+    )
+    return page_of(rows, limit=limit, key_of=lambda row: (row[0].name, row[0].id))
+
+
+async def _ensure_code_free(session: AsyncSession, code: str, *, owner: UUID | None) -> None:
+    existing = await lab_repository.get_by_code(session, code=code)
+    if existing is not None and existing.id != owner:
+        raise Conflict(f"A lab with code {code} already exists.")
+
+
+async def create_lab(
+    session: AsyncSession, *, principal: Principal, data: LabCreate
+) -> LabWithRole:
+    """Create a lab; its creator becomes its manager."""
+    await _ensure_code_free(session, data.code, owner=None)
+    lab = Lab.model_validate(data)
+    try:
+        async with session.begin_nested():
+            await lab_repository.add(session, lab=lab)
+    except IntegrityError as error:  # a concurrent create took the code
+        raise Conflict(f"A lab with code {data.code} already exists.") from error
+    membership = LabMembership(lab_id=lab.id, user_id=principal.user.id, role=LabRole.MANAGER)
+    await lab_repository.add_membership(session, membership=membership)
+    return lab, LabRole.MANAGER
+
+
+def _check_version(lab: Lab, version: int) -> None:
+    if lab.version != version:
+        raise Conflict(
+            f"The lab changed since you read it (version {version}, now {lab.version}); "
+            "read it again and retry."
+        )
+
+
+async def update_lab(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, changes: LabUpdate | LabReplace
+) -> LabWithRole:
+    """PATCH (only the fields sent) or PUT (every field), refused when `version` is stale."""
+    lab, role = await load_lab(session, principal, lab_id, LabAction.EDIT, for_update=True)
+    _check_version(lab, changes.version)
+    replace = isinstance(changes, LabReplace)
+    patch = changes.model_dump(exclude={"version"}, exclude_unset=not replace)
+    if not replace:
+        patch = {
+            name: value for name, value in patch.items() if value is not None or name == "region"
+        }
+    if patch.get("code") is not None:
+        await _ensure_code_free(session, patch["code"], owner=lab.id)
+    lab.sqlmodel_update(patch)
+    lab.version += 1
+    lab.updated_at = datetime.now(UTC)
+    return lab, role
+
+
+async def get_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> LabWithRole:
+    return await load_lab(session, principal, lab_id, LabAction.VIEW)
+
+
+async def delete_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> None:
+    """Delete a lab with its memberships and entries."""
+    lab, _ = await load_lab(session, principal, lab_id, LabAction.DELETE, for_update=True)
+    await lab_repository.delete(session, lab=lab)
+
+
+async def list_members(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID
+) -> list[tuple[LabMembership, User]]:
+    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    return await lab_repository.list_members(session, lab_id=lab_id)
+
+
+async def add_member(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, data: MemberCreate
+) -> tuple[LabMembership, User]:
+    await load_lab(session, principal, lab_id, LabAction.MANAGE_MEMBERS, for_update=True)
+    user = await user_repository.get_by_email(session, email=data.email)
+    if user is None or not user.is_active:
+        raise InvalidInput(
+            "There is no active account with this email.",
+            errors=[FieldError(loc=["body", "email"], msg="no such account", type="unknown_user")],
+        )
+    if await lab_repository.get_membership(session, lab_id=lab_id, user_id=user.id) is not None:
+        raise Conflict("This account is already a member of the lab.")
+    membership = LabMembership(lab_id=lab_id, user_id=user.id, role=data.role)
+    await lab_repository.add_membership(session, membership=membership)
+    return membership, user
+
+
+async def _membership_for_change(
+    session: AsyncSession, principal: Principal, lab_id: UUID, user_id: UUID
+) -> tuple[LabMembership, User]:
+    # Locking the lab row serialises member changes, so "last manager" checks cannot race.
+    await load_lab(session, principal, lab_id, LabAction.MANAGE_MEMBERS, for_update=True)
+    membership = await lab_repository.get_membership(session, lab_id=lab_id, user_id=user_id)
+    user = await user_repository.get(session, user_id)
+    if membership is None or user is None:
+        raise NotFound("This account is not a member of the lab.")
+    return membership, user
+
+
+async def _ensure_another_manager(session: AsyncSession, membership: LabMembership) -> None:
+    if (
+        membership.role == LabRole.MANAGER
+        and await lab_repository.count_managers(session, lab_id=membership.lab_id) <= 1
+    ):
+        raise Conflict("A lab keeps at least one manager; promote someone else first.")
+
+
+async def update_member(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, user_id: UUID, data: MemberUpdate
+) -> tuple[LabMembership, User]:
+    membership, user = await _membership_for_change(session, principal, lab_id, user_id)
+    if data.role != LabRole.MANAGER:
+        await _ensure_another_manager(session, membership)
+    membership.role = data.role
+    return membership, user
+
+
+async def remove_member(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, user_id: UUID
+) -> None:
+    membership, _ = await _membership_for_change(session, principal, lab_id, user_id)
+    await _ensure_another_manager(session, membership)
+    await lab_repository.delete_membership(session, membership=membership)
