@@ -2,13 +2,20 @@
 
 import itertools
 from dataclasses import dataclass
+from decimal import Decimal
 
 import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.security import hash_password
+from app.models.factor import EmissionFactor, FactorCategory, FactorCreate
+from app.models.lab import Lab, LabCreate, LabMembership, LabRole
 from app.models.user import User, UserRole
+from app.repositories import factor as factor_repository
+from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
+from app.services import labs as lab_service
+from app.services.auth import AuthMethod, Principal
 
 DEFAULT_PASSWORD = "correct-horse-42"
 _numbers = itertools.count(1)
@@ -65,3 +72,62 @@ async def sign_in(
     return Caller(
         user=user, access_token=tokens["access_token"], refresh_token=tokens["refresh_token"]
     )
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user=user, method=AuthMethod.PASSWORD)
+
+
+async def make_lab(
+    session: AsyncSession,
+    manager: User,
+    *,
+    code: str | None = None,
+    region: str | None = None,
+    name: str | None = None,
+) -> Lab:
+    number = next(_numbers)
+    data = LabCreate(
+        name=name or f"Lab {number}",
+        code=code or f"LAB-{number}",
+        institution="Test University",
+        region=region,
+    )
+    lab, _ = await lab_service.create_lab(session, principal=principal_of(manager), data=data)
+    await session.commit()
+    return lab
+
+
+async def add_member(session: AsyncSession, lab: Lab, user: User, role: LabRole) -> None:
+    await lab_repository.add_membership(
+        session, membership=LabMembership(lab_id=lab.id, user_id=user.id, role=role)
+    )
+    await session.commit()
+
+
+async def make_factor(
+    session: AsyncSession,
+    *,
+    key: str = "electricity.grid.CH",
+    year: int = 2025,
+    kg: str = "0.125",
+    unit: str = "kWh",
+    category: FactorCategory = FactorCategory.ELECTRICITY,
+    scope: int = 2,
+    region: str | None = None,
+) -> EmissionFactor:
+    factor = EmissionFactor.model_validate(
+        FactorCreate(
+            key=key,
+            year=year,
+            kg_co2e_per_unit=Decimal(kg),
+            unit=unit,
+            category=category,
+            scope=scope,
+            region=region,
+            source="test",
+        )
+    )
+    await factor_repository.add(session, factor=factor)
+    await session.commit()
+    return factor

@@ -1,10 +1,11 @@
 """Shared column helpers and domain types for every aggregate."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import StringConstraints
+from pydantic import PlainSerializer, StringConstraints
 from sqlalchemy import DateTime, func
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -26,6 +27,15 @@ NO_NUL = r"^[^\x00]*$"
 FORBID_UNKNOWN_FIELDS = SQLModelConfig(extra="forbid")
 
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _plain_decimal(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in {"-0", ""} else text
+
+
+# Decimals go out as exact strings without trailing zeros ("0.125", "1000"), whatever their scale.
+DecimalOut = Annotated[Decimal, PlainSerializer(_plain_decimal, return_type=str, when_used="json")]
 
 
 def utcnow() -> datetime:

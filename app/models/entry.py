@@ -10,7 +10,13 @@ from sqlalchemy import CheckConstraint, Index, Numeric
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
-from app.models.base import FORBID_UNKNOWN_FIELDS, created_at_field, text_field, updated_at_field
+from app.models.base import (
+    FORBID_UNKNOWN_FIELDS,
+    DecimalOut,
+    created_at_field,
+    text_field,
+    updated_at_field,
+)
 from app.models.factor import FactorCategory, FactorKey, Unit
 
 
@@ -81,8 +87,8 @@ class EntryPublic(SQLModel):
     category: FactorCategory
     scope: int
     unit: str
-    quantity: Decimal
-    kg_co2e: Decimal
+    quantity: DecimalOut
+    kg_co2e: DecimalOut
     note: str
     import_id: UUID | None
     version: int

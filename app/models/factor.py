@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
+    DecimalOut,
     created_at_field,
     enum_field,
     text_field,
@@ -92,6 +93,7 @@ class FactorUpdate(SQLModel):
 
 
 class FactorPublic(EmissionFactorBase):
+    kg_co2e_per_unit: DecimalOut
     id: UUID
     version: int
     created_at: datetime

@@ -7,15 +7,19 @@ category, by scope, by month and by factor, and the grand total, in one query.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, extract, func, literal, select, tuple_
+from sqlalchemy import Result, Select, extract, func, literal, select, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
 from app.models.lab import Lab
+
+AnySelect = Select[*tuple[Any, ...]]
+AnyResult = Result[*tuple[Any, ...]]
 
 # GROUPING(category, scope, month, key, unit): a bit is 1 where the column is rolled up.
 _BY_CATEGORY, _BY_SCOPE, _BY_MONTH, _BY_FACTOR, _TOTAL = 0b01111, 0b10111, 0b11011, 0b01100, 0b11111
@@ -40,16 +44,21 @@ class YearAggregates:
     by_factor: list[FactorTotal] = field(default_factory=list)
 
 
-def _in_year(
-    query: Select[tuple[object, ...]], lab_id: UUID | None, year: int
-) -> Select[tuple[object, ...]]:
+def _in_year(query: AnySelect, lab_id: UUID | None, year: int) -> AnySelect:
     query = query.where(
         col(ActivityEntry.date) >= date(year, 1, 1), col(ActivityEntry.date) < date(year + 1, 1, 1)
     )
     return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
 
 
-def _joined() -> Select[tuple[object, ...]]:
+async def _run(session: AsyncSession, query: AnySelect) -> AnyResult:
+    """Core SELECTs (no ORM entities) run on the session's connection, in its transaction."""
+    connection = await session.connection()
+    result: AnyResult = await connection.execute(query)
+    return result
+
+
+def _joined() -> AnySelect:
     return (
         select()  # columns are added by each query
         .select_from(ActivityEntry)
@@ -88,7 +97,7 @@ async def year_aggregates(
     )
     result = YearAggregates()
     for grouping, cat, scp, mon, fkey, funit, kg, quantity, count in (
-        await session.execute(query)
+        await _run(session, query)
     ).all():
         if grouping == _BY_CATEGORY:
             result.by_category[str(cat)] = kg
@@ -99,7 +108,7 @@ async def year_aggregates(
         elif grouping == _BY_FACTOR:
             result.by_factor.append(FactorTotal(str(fkey), str(cat), str(funit), quantity, kg))
         elif grouping == _TOTAL:
-            result.total_kg, result.entries = kg, int(count)
+            result.total_kg, result.entries = kg or Decimal(0), int(count)
     return result
 
 
@@ -107,7 +116,7 @@ async def year_total(session: AsyncSession, *, lab_id: UUID | None, year: int) -
     query = _in_year(_joined(), lab_id, year).add_columns(
         func.coalesce(func.sum(ActivityEntry.kg_co2e), literal(0))
     )
-    return Decimal((await session.execute(query)).scalar_one())
+    return Decimal((await _run(session, query)).scalar_one())
 
 
 @dataclass
@@ -130,5 +139,5 @@ async def by_lab_and_category(session: AsyncSession, *, year: int) -> list[LabCa
         .group_by(*lab_columns, category)
         .order_by(col(Lab.code), category)
     )
-    rows = (await session.execute(query)).all()
+    rows = (await _run(session, query)).all()
     return [LabCategoryTotal(r[0], str(r[1]), str(r[2]), str(r[3]), Decimal(r[4])) for r in rows]
