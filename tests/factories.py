@@ -1,5 +1,6 @@
 """Test data built through the app's own models, security and repositories (never raw SQL)."""
 
+import functools
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,11 +15,18 @@ from app.models.user import User, UserRole
 from app.repositories import factor as factor_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
+from app.services import auth as auth_service
 from app.services import labs as lab_service
 from app.services.auth import AuthMethod, Principal
 
 DEFAULT_PASSWORD = "correct-horse-42"
 _numbers = itertools.count(1)
+
+
+@functools.cache
+def _hash_of(password: str) -> str:
+    """Argon2 is slow on purpose; tests hash each distinct password once."""
+    return hash_password(password)
 
 
 async def make_user(
@@ -36,7 +44,7 @@ async def make_user(
             "full_name": full_name,
             "role": role,
             "is_active": is_active,
-            "hashed_password": hash_password(password),
+            "hashed_password": _hash_of(password),
         }
     )
     await user_repository.add(session, user=user)
@@ -131,3 +139,10 @@ async def make_factor(
     await factor_repository.add(session, factor=factor)
     await session.commit()
     return factor
+
+
+async def session_for(session: AsyncSession, user: User) -> Caller:
+    """A signed-in caller without the password round trip (tokens issued by the auth service)."""
+    pair = await auth_service.start_session(session, user=user)
+    await session.commit()
+    return Caller(user=user, access_token=pair.access_token, refresh_token=pair.refresh_token)

@@ -102,6 +102,11 @@ async def login(
     password_ok = verify_password(password, user.hashed_password if user else None)
     if user is None or not password_ok or not user.is_active:
         raise Unauthorized(BAD_CREDENTIALS)
+    return await start_session(session, user=user)
+
+
+async def start_session(session: AsyncSession, *, user: User) -> TokenPair:
+    """Open a login session for an authenticated user and issue its first token pair."""
     auth_session = AuthSession(user_id=user.id)
     await credentials_repository.add(session, item=auth_session)
     return await _issue_pair(session, user_id=user.id, session_id=auth_session.id)
