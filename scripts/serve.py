@@ -28,6 +28,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
     parser.add_argument("--reload", action="store_true", help="restart on code changes")
+    parser.add_argument(
+        "--demo", action="store_true", help="load demo factors, labs and entries (idempotent)"
+    )
     return parser.parse_args(argv)
 
 
@@ -118,6 +121,8 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
             print(f"Embedded PostgreSQL {state} in {embedded.pgdata}", flush=True)
         _migrate(settings.DATABASE_URL)
         asyncio.run(_bootstrap(settings))
+        if args.demo:
+            asyncio.run(_load_demo(settings))
         print(f"co2calculator on http://{args.host}:{args.port}  (API docs: /docs)", flush=True)
         uvicorn.run(
             "app.main:app",
@@ -168,6 +173,28 @@ async def _bootstrap(settings: "Settings") -> None:
         print(f"Created the first admin: {email} / {shown}")
         if generated:
             print(f"  (development password saved in {_data_dir() / 'dev_admin_password'})")
+
+
+async def _load_demo(settings: "Settings") -> None:
+    from datetime import UTC, datetime
+
+    from app.database import dispose_engine, get_session_factory
+    from app.services.demo import load_demo_data
+
+    if settings.is_production:
+        sys.exit("--demo is refused when ENV=production")
+    this_year = datetime.now(UTC).year
+    async with get_session_factory()() as session:
+        result = await load_demo_data(session, years=(this_year - 1, this_year))
+        await session.commit()
+    await dispose_engine()
+    labs = ", ".join(result.labs_created) or "already there"
+    print(
+        f"Demo data: {result.factors_created} factors, labs {labs}, "
+        f"{result.entries_created} entries added"
+    )
+    for email, password in result.logins:
+        print(f"  demo login: {email} / {password}")
 
 
 if __name__ == "__main__":

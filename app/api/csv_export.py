@@ -3,7 +3,9 @@
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 
+from app.models.base import plain_decimal
 from app.models.report import InstitutionReport, LabReport
 
 CSV_MEDIA_TYPE = "text/csv"
@@ -14,7 +16,8 @@ def _render(rows: Iterable[tuple[object, ...]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(_HEADER)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow([plain_decimal(v) if isinstance(v, Decimal) else v for v in row])
     return buffer.getvalue()
 
 

@@ -29,13 +29,13 @@ FORBID_UNKNOWN_FIELDS = SQLModelConfig(extra="forbid")
 NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _plain_decimal(value: Decimal) -> str:
+def plain_decimal(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return "0" if text in {"-0", ""} else text
 
 
 # Decimals go out as exact strings without trailing zeros ("0.125", "1000"), whatever their scale.
-DecimalOut = Annotated[Decimal, PlainSerializer(_plain_decimal, return_type=str, when_used="json")]
+DecimalOut = Annotated[Decimal, PlainSerializer(plain_decimal, return_type=str, when_used="json")]
 
 
 def utcnow() -> datetime:
