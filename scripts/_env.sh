@@ -9,6 +9,8 @@ mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export UV_PYTHON_DOWNLOADS=never
 
 ensure_uv() {
+  # pip --user puts uv here; a later script run finds it without reinstalling.
+  case ":$PATH:" in *":$HOME/.local/bin:"*) ;; *) export PATH="$HOME/.local/bin:$PATH" ;; esac
   if ! command -v uv >/dev/null 2>&1; then
     echo "uv not found: installing it with pip" >&2
     python3 -m pip install --quiet --user uv >&2 || python3 -m pip install --quiet uv >&2

@@ -27,12 +27,14 @@ api_key_header = APIKeyHeader(
 )
 
 
-def get_rate_limiter(request: Request) -> RateLimiter:
+# Dependencies are `async def` even when they do not await: FastAPI runs plain `def` ones in a
+# thread pool, a thread hop per request for nothing.
+async def get_rate_limiter(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.rate_limiter
     return limiter
 
 
-def get_oidc_verifier(request: Request) -> OidcVerifier | None:
+async def get_oidc_verifier(request: Request) -> OidcVerifier | None:
     verifier: OidcVerifier | None = request.app.state.oidc_verifier
     return verifier
 
@@ -52,7 +54,7 @@ async def get_principal(
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
-def client_ip(request: Request) -> str:
+async def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 

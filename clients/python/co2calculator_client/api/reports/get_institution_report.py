@@ -1,0 +1,217 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.get_institution_report_format_type_0 import GetInstitutionReportFormatType0
+from ...models.institution_report import InstitutionReport
+from ...models.problem_details import ProblemDetails
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    year: int | None | Unset = UNSET,
+    format_: GetInstitutionReportFormatType0 | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_year: int | None | Unset
+    if isinstance(year, Unset):
+        json_year = UNSET
+    else:
+        json_year = year
+    params["year"] = json_year
+
+    json_format_: None | str | Unset
+    if isinstance(format_, Unset):
+        json_format_ = UNSET
+    elif isinstance(format_, GetInstitutionReportFormatType0):
+        json_format_ = format_.value
+    else:
+        json_format_ = format_
+    params["format"] = json_format_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/reports",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> InstitutionReport | ProblemDetails | None:
+    if response.status_code == 200:
+        response_200 = InstitutionReport.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ProblemDetails.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[InstitutionReport | ProblemDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    year: int | None | Unset = UNSET,
+    format_: GetInstitutionReportFormatType0 | None | Unset = UNSET,
+) -> Response[InstitutionReport | ProblemDetails]:
+    """Emissions of every lab by category for a year (admins)
+
+     Emissions of every lab by category for a year (admins).
+
+    Args:
+        year (int | None | Unset): Default: the current year
+        format_ (GetInstitutionReportFormatType0 | None | Unset): Overrides `Accept`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InstitutionReport | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        year=year,
+        format_=format_,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    year: int | None | Unset = UNSET,
+    format_: GetInstitutionReportFormatType0 | None | Unset = UNSET,
+) -> InstitutionReport | ProblemDetails | None:
+    """Emissions of every lab by category for a year (admins)
+
+     Emissions of every lab by category for a year (admins).
+
+    Args:
+        year (int | None | Unset): Default: the current year
+        format_ (GetInstitutionReportFormatType0 | None | Unset): Overrides `Accept`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InstitutionReport | ProblemDetails
+    """
+
+    return sync_detailed(
+        client=client,
+        year=year,
+        format_=format_,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    year: int | None | Unset = UNSET,
+    format_: GetInstitutionReportFormatType0 | None | Unset = UNSET,
+) -> Response[InstitutionReport | ProblemDetails]:
+    """Emissions of every lab by category for a year (admins)
+
+     Emissions of every lab by category for a year (admins).
+
+    Args:
+        year (int | None | Unset): Default: the current year
+        format_ (GetInstitutionReportFormatType0 | None | Unset): Overrides `Accept`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InstitutionReport | ProblemDetails]
+    """
+
+    kwargs = _get_kwargs(
+        year=year,
+        format_=format_,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    year: int | None | Unset = UNSET,
+    format_: GetInstitutionReportFormatType0 | None | Unset = UNSET,
+) -> InstitutionReport | ProblemDetails | None:
+    """Emissions of every lab by category for a year (admins)
+
+     Emissions of every lab by category for a year (admins).
+
+    Args:
+        year (int | None | Unset): Default: the current year
+        format_ (GetInstitutionReportFormatType0 | None | Unset): Overrides `Accept`
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InstitutionReport | ProblemDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            year=year,
+            format_=format_,
+        )
+    ).parsed

@@ -1,0 +1,93 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .api_key_create import ApiKeyCreate
+from .api_key_created import ApiKeyCreated
+from .api_key_public import ApiKeyPublic
+from .category_total import CategoryTotal
+from .entry_create import EntryCreate
+from .entry_page import EntryPage
+from .entry_public import EntryPublic
+from .entry_update import EntryUpdate
+from .factor_category import FactorCategory
+from .factor_create import FactorCreate
+from .factor_page import FactorPage
+from .factor_public import FactorPublic
+from .factor_share import FactorShare
+from .factor_update import FactorUpdate
+from .field_error import FieldError
+from .get_institution_report_format_type_0 import GetInstitutionReportFormatType0
+from .get_lab_report_format_type_0 import GetLabReportFormatType0
+from .health_status import HealthStatus
+from .institution_report import InstitutionReport
+from .lab_category_row import LabCategoryRow
+from .lab_create import LabCreate
+from .lab_page import LabPage
+from .lab_public import LabPublic
+from .lab_replace import LabReplace
+from .lab_report import LabReport
+from .lab_role import LabRole
+from .lab_update import LabUpdate
+from .list_lab_entries_order import ListLabEntriesOrder
+from .login_form import LoginForm
+from .member_create import MemberCreate
+from .member_public import MemberPublic
+from .member_update import MemberUpdate
+from .month_total import MonthTotal
+from .password_change import PasswordChange
+from .problem_details import ProblemDetails
+from .refresh_request import RefreshRequest
+from .scope_total import ScopeTotal
+from .token_pair import TokenPair
+from .user_create import UserCreate
+from .user_me_update import UserMeUpdate
+from .user_page import UserPage
+from .user_public import UserPublic
+from .user_role import UserRole
+from .user_update import UserUpdate
+
+__all__ = (
+    "ApiKeyCreate",
+    "ApiKeyCreated",
+    "ApiKeyPublic",
+    "CategoryTotal",
+    "EntryCreate",
+    "EntryPage",
+    "EntryPublic",
+    "EntryUpdate",
+    "FactorCategory",
+    "FactorCreate",
+    "FactorPage",
+    "FactorPublic",
+    "FactorShare",
+    "FactorUpdate",
+    "FieldError",
+    "GetInstitutionReportFormatType0",
+    "GetLabReportFormatType0",
+    "HealthStatus",
+    "InstitutionReport",
+    "LabCategoryRow",
+    "LabCreate",
+    "LabPage",
+    "LabPublic",
+    "LabReplace",
+    "LabReport",
+    "LabRole",
+    "LabUpdate",
+    "ListLabEntriesOrder",
+    "LoginForm",
+    "MemberCreate",
+    "MemberPublic",
+    "MemberUpdate",
+    "MonthTotal",
+    "PasswordChange",
+    "ProblemDetails",
+    "RefreshRequest",
+    "ScopeTotal",
+    "TokenPair",
+    "UserCreate",
+    "UserMeUpdate",
+    "UserPage",
+    "UserPublic",
+    "UserRole",
+    "UserUpdate",
+)

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="EntryCreate")
+
+
+@_attrs_define
+class EntryCreate:
+    """
+    Attributes:
+        date (datetime.date): `YYYY-MM-DD`, or `YYYY-MM` for a month
+        factor_key (str):
+        quantity (float | str):
+        unit (None | str | Unset): When given, must equal the factor's unit
+        note (str | Unset):  Default: ''.
+    """
+
+    date: datetime.date
+    factor_key: str
+    quantity: float | str
+    unit: None | str | Unset = UNSET
+    note: str | Unset = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        date = self.date.isoformat()
+
+        factor_key = self.factor_key
+
+        quantity: float | str
+        quantity = self.quantity
+
+        unit: None | str | Unset
+        if isinstance(self.unit, Unset):
+            unit = UNSET
+        else:
+            unit = self.unit
+
+        note = self.note
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "date": date,
+                "factor_key": factor_key,
+                "quantity": quantity,
+            }
+        )
+        if unit is not UNSET:
+            field_dict["unit"] = unit
+        if note is not UNSET:
+            field_dict["note"] = note
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        date = datetime.date.fromisoformat(d.pop("date"))
+
+        factor_key = d.pop("factor_key")
+
+        def _parse_quantity(data: object) -> float | str:
+            return cast(float | str, data)
+
+        quantity = _parse_quantity(d.pop("quantity"))
+
+        def _parse_unit(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        unit = _parse_unit(d.pop("unit", UNSET))
+
+        note = d.pop("note", UNSET)
+
+        entry_create = cls(
+            date=date,
+            factor_key=factor_key,
+            quantity=quantity,
+            unit=unit,
+            note=note,
+        )
+
+        return entry_create

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.category_total import CategoryTotal
+    from ..models.factor_share import FactorShare
+    from ..models.month_total import MonthTotal
+    from ..models.scope_total import ScopeTotal
+
+
+T = TypeVar("T", bound="LabReport")
+
+
+@_attrs_define
+class LabReport:
+    """
+    Attributes:
+        lab_id (UUID):
+        year (int):
+        total_kg_co2e (str):
+        entry_count (int):
+        by_category (list[CategoryTotal]):
+        by_scope (list[ScopeTotal]):
+        by_month (list[MonthTotal]): Twelve months, zero where nothing was recorded
+        top_factors (list[FactorShare]):
+        previous_year_total_kg_co2e (str):
+        change_kg_co2e (str):
+        change_percent (None | str): Change against the previous year, in percent (None when it had no emissions)
+    """
+
+    lab_id: UUID
+    year: int
+    total_kg_co2e: str
+    entry_count: int
+    by_category: list[CategoryTotal]
+    by_scope: list[ScopeTotal]
+    by_month: list[MonthTotal]
+    top_factors: list[FactorShare]
+    previous_year_total_kg_co2e: str
+    change_kg_co2e: str
+    change_percent: None | str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        lab_id = str(self.lab_id)
+
+        year = self.year
+
+        total_kg_co2e = self.total_kg_co2e
+
+        entry_count = self.entry_count
+
+        by_category = []
+        for by_category_item_data in self.by_category:
+            by_category_item = by_category_item_data.to_dict()
+            by_category.append(by_category_item)
+
+        by_scope = []
+        for by_scope_item_data in self.by_scope:
+            by_scope_item = by_scope_item_data.to_dict()
+            by_scope.append(by_scope_item)
+
+        by_month = []
+        for by_month_item_data in self.by_month:
+            by_month_item = by_month_item_data.to_dict()
+            by_month.append(by_month_item)
+
+        top_factors = []
+        for top_factors_item_data in self.top_factors:
+            top_factors_item = top_factors_item_data.to_dict()
+            top_factors.append(top_factors_item)
+
+        previous_year_total_kg_co2e = self.previous_year_total_kg_co2e
+
+        change_kg_co2e = self.change_kg_co2e
+
+        change_percent: None | str
+        change_percent = self.change_percent
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "lab_id": lab_id,
+                "year": year,
+                "total_kg_co2e": total_kg_co2e,
+                "entry_count": entry_count,
+                "by_category": by_category,
+                "by_scope": by_scope,
+                "by_month": by_month,
+                "top_factors": top_factors,
+                "previous_year_total_kg_co2e": previous_year_total_kg_co2e,
+                "change_kg_co2e": change_kg_co2e,
+                "change_percent": change_percent,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.category_total import CategoryTotal  # noqa: PLC0415
+        from ..models.factor_share import FactorShare  # noqa: PLC0415
+        from ..models.month_total import MonthTotal  # noqa: PLC0415
+        from ..models.scope_total import ScopeTotal  # noqa: PLC0415
+
+        d = dict(src_dict)
+        lab_id = UUID(d.pop("lab_id"))
+
+        year = d.pop("year")
+
+        total_kg_co2e = d.pop("total_kg_co2e")
+
+        entry_count = d.pop("entry_count")
+
+        by_category = []
+        _by_category = d.pop("by_category")
+        for by_category_item_data in _by_category:
+            by_category_item = CategoryTotal.from_dict(by_category_item_data)
+
+            by_category.append(by_category_item)
+
+        by_scope = []
+        _by_scope = d.pop("by_scope")
+        for by_scope_item_data in _by_scope:
+            by_scope_item = ScopeTotal.from_dict(by_scope_item_data)
+
+            by_scope.append(by_scope_item)
+
+        by_month = []
+        _by_month = d.pop("by_month")
+        for by_month_item_data in _by_month:
+            by_month_item = MonthTotal.from_dict(by_month_item_data)
+
+            by_month.append(by_month_item)
+
+        top_factors = []
+        _top_factors = d.pop("top_factors")
+        for top_factors_item_data in _top_factors:
+            top_factors_item = FactorShare.from_dict(top_factors_item_data)
+
+            top_factors.append(top_factors_item)
+
+        previous_year_total_kg_co2e = d.pop("previous_year_total_kg_co2e")
+
+        change_kg_co2e = d.pop("change_kg_co2e")
+
+        def _parse_change_percent(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        change_percent = _parse_change_percent(d.pop("change_percent"))
+
+        lab_report = cls(
+            lab_id=lab_id,
+            year=year,
+            total_kg_co2e=total_kg_co2e,
+            entry_count=entry_count,
+            by_category=by_category,
+            by_scope=by_scope,
+            by_month=by_month,
+            top_factors=top_factors,
+            previous_year_total_kg_co2e=previous_year_total_kg_co2e,
+            change_kg_co2e=change_kg_co2e,
+            change_percent=change_percent,
+        )
+
+        lab_report.additional_properties = d
+        return lab_report
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
