@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     DB_MAX_OVERFLOW: NonNegativeInt = 10
     JOB_POLL_SECONDS: PositiveInt = 10
     JOB_LEASE_SECONDS: PositiveInt = 60
+    JOB_WORKERS: NonNegativeInt = 2
+    JOB_DB_POOL_SIZE: PositiveInt = 5
+    JOB_MAX_ATTEMPTS: PositiveInt = 3
+    JOB_MAX_ACTIVE_PER_LAB: PositiveInt = 3
+    IMPORT_RATE_LIMIT_PER_USER: str = "30/minute"
     IMPORT_MAX_BYTES: PositiveInt = 100 * MiB
     REQUEST_MAX_BYTES: PositiveInt = 1 * MiB
     FIRST_ADMIN_EMAIL: str | None = None
@@ -79,7 +84,9 @@ class Settings(BaseSettings):
             return None
         return normalize_database_url(value)
 
-    @field_validator("LOGIN_RATE_LIMIT_PER_IP", "LOGIN_RATE_LIMIT_PER_EMAIL")
+    @field_validator(
+        "LOGIN_RATE_LIMIT_PER_IP", "LOGIN_RATE_LIMIT_PER_EMAIL", "IMPORT_RATE_LIMIT_PER_USER"
+    )
     @classmethod
     def _valid_rate_limit(cls, value: str) -> str:
         try:

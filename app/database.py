@@ -5,6 +5,7 @@ Nothing here connects at import time: the engine is built on the first `get_engi
 
 from collections.abc import AsyncIterator
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlmodel import SQLModel
@@ -28,6 +29,8 @@ class Base(DeclarativeBase):
 
 _engine: AsyncEngine | None = None
 _session_factory: async_sessionmaker[AsyncSession] | None = None
+_job_engine: AsyncEngine | None = None
+_job_session_factory: async_sessionmaker[AsyncSession] | None = None
 
 
 def embedded_server() -> EmbeddedPostgres:
@@ -66,13 +69,37 @@ def get_session_factory() -> async_sessionmaker[AsyncSession]:
     return _session_factory
 
 
+def get_job_session_factory() -> async_sessionmaker[AsyncSession]:
+    """Sessions of background jobs, on a small pool of their own (`JOB_DB_POOL_SIZE`, no
+    overflow): a long import waits for a job connection, never for one of the API's."""
+    global _job_engine, _job_session_factory
+    if _job_session_factory is None:
+        _job_engine = create_async_engine(
+            database_url(),
+            pool_size=settings.JOB_DB_POOL_SIZE,
+            max_overflow=0,
+            pool_pre_ping=True,
+        )
+        _job_session_factory = async_sessionmaker(
+            _job_engine, class_=AsyncSession, expire_on_commit=False
+        )
+    return _job_session_factory
+
+
 async def dispose_engine() -> None:
-    """Close every pooled connection and forget the engine (shutdown, tests)."""
-    global _engine, _session_factory
-    if _engine is not None:
-        await _engine.dispose()
-    _engine = None
-    _session_factory = None
+    """Close every pooled connection and forget the engines (shutdown, tests)."""
+    global _engine, _session_factory, _job_engine, _job_session_factory
+    for engine in (_engine, _job_engine):
+        if engine is not None:
+            await engine.dispose()
+    _engine = _job_engine = None
+    _session_factory = _job_session_factory = None
+
+
+def libpq_url() -> str:
+    """The database URL as libpq understands it (for plain psycopg connections: LISTEN)."""
+    url = make_url(database_url()).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
 
 
 async def get_db() -> AsyncIterator[AsyncSession]:

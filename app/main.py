@@ -10,21 +10,55 @@ from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector,
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
-from app.api.routes import auth, entries, factors, health, labs, metrics, reports, users
+from app.api.routes import (
+    auth,
+    entries,
+    factors,
+    health,
+    imports,
+    labs,
+    metrics,
+    reports,
+    users,
+)
 from app.config import settings
 from app.core.errors import PlainErrorsAsProblems, install_error_handlers
 from app.core.logging import configure_logging
 from app.core.oidc import OidcVerifier
+from app.core.pg_listen import PgListener
 from app.core.rate_limit import RateLimiter
-from app.database import dispose_engine
+from app.database import dispose_engine, get_job_session_factory, libpq_url
+from app.jobs.runner import JobRunner
+from app.repositories.job import QUEUED_CHANNEL
 
 API_PREFIX = "/api/v1"
 
 
 @asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-    yield
-    await dispose_engine()
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start this process's LISTEN connection and job runner (unless `JOB_WORKERS=0`)."""
+    listener = PgListener(libpq_url())
+    app.state.pg_listener = listener
+    runner: JobRunner | None = None
+    if settings.JOB_WORKERS > 0:
+        runner = JobRunner(
+            get_job_session_factory(),
+            workers=settings.JOB_WORKERS,
+            poll_seconds=settings.JOB_POLL_SECONDS,
+            lease_seconds=settings.JOB_LEASE_SECONDS,
+            max_attempts=settings.JOB_MAX_ATTEMPTS,
+        )
+        listener.subscribe(QUEUED_CHANNEL, runner.wake)
+        listener.on_reconnect(runner.wake)
+        runner.start()
+    listener.start()
+    try:
+        yield
+    finally:
+        if runner is not None:
+            await runner.stop()
+        await listener.stop()
+        await dispose_engine()
 
 
 def _is_valid_request_id(value: str) -> bool:
@@ -96,6 +130,12 @@ def create_app() -> FastAPI:
         # The limit is set per router, not on the app: the app-level limiter runs outside our
         # middleware and would answer in plain text without a request id.
         app.include_router(router, prefix=API_PREFIX, max_body_size=settings.REQUEST_MAX_BYTES)
+    use_docstring_summaries(imports.router.routes)
+    # Uploads: the file's limit plus room for the multipart envelope; the file itself is
+    # measured as it streams (413 past IMPORT_MAX_BYTES).
+    app.include_router(
+        imports.router, prefix=API_PREFIX, max_body_size=settings.IMPORT_MAX_BYTES + 64 * 1024
+    )
     app.add_api_route(
         "/health", health.get_health, include_in_schema=False, response_model=health.HealthStatus
     )

@@ -3,16 +3,21 @@
 from app.models.auth import ApiKey, AuthSession, RefreshToken
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
+from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabMembership
+from app.models.staging import activity_staging, factor_staging
 from app.models.user import User
 
 __all__ = [
     "ActivityEntry",
     "ApiKey",
     "AuthSession",
+    "DataIngestionJob",
     "EmissionFactor",
     "Lab",
     "LabMembership",
     "RefreshToken",
     "User",
+    "activity_staging",
+    "factor_staging",
 ]

@@ -51,7 +51,9 @@ class ActivityEntry(SQLModel, table=True):
     quantity: Decimal = Field(sa_type=Numeric(18, 6))
     kg_co2e: Decimal = Field(sa_type=Numeric(24, 6))
     note: str = Field(default="", max_length=1000)
-    import_id: UUID | None = Field(default=None, description="The import that created it")
+    import_id: UUID | None = Field(
+        default=None, foreign_key="data_ingestion_jobs.id", ondelete="SET NULL"
+    )
     created_by: UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     version: int = Field(default=1)
     created_at: datetime = created_at_field()

@@ -24,10 +24,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.main import create_app
 from app.models.auth import ApiKeyCreate
 from app.models.entry import ActivityEntry
+from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.models.lab import Lab, LabRole
 from app.models.user import User, UserRole
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
+from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
 from app.services import api_keys as api_key_service
@@ -74,6 +76,7 @@ class Call:
     json: Any = None
     data: dict[str, str] | None = None
     headers: dict[str, str] | None = None  # replaces the actor's own credentials
+    files: dict[str, tuple[str, bytes, str]] | None = None
 
 
 Prepare = Callable[[World, str], Awaitable[Call]]
@@ -155,6 +158,27 @@ async def _fresh_entry(world: World, actor: str) -> Call:
     await entry_repository.add(world.session, entry=entry)
     await world.session.commit()
     return Call(path={"entry_id": entry.id})
+
+
+async def _upload(world: World, actor: str) -> Call:
+    csv = b"date,factor_key,quantity\n2025-03-01,electricity.grid.CH,1\n"
+    return Call(path={"lab_id": world.lab.id}, files={"file": ("a.csv", csv, "text/csv")})
+
+
+async def _job(world: World, actor: str, state: JobState = JobState.SUCCEEDED) -> Call:
+    job = DataIngestionJob(
+        target_type=JobKind.ACTIVITIES,
+        lab_id=world.lab.id,
+        on_error=ErrorPolicy.FAIL,
+        state=state,
+    )
+    await job_repository.add(world.session, job=job)
+    await world.session.commit()
+    return Call(path={"job_id": job.id})
+
+
+async def _queued_job(world: World, actor: str) -> Call:
+    return await _job(world, actor, JobState.QUEUED)
 
 
 async def _factor(world: World, actor: str) -> Call:
@@ -321,6 +345,12 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("DELETE", "/api/v1/factors/{factor_id}"): (_unused_factor, admins(204)),
     ("GET", "/api/v1/reports"): (_nothing, admins(200)),
     ("GET", "/api/v1/reports/{lab_id}"): (_same_lab, lab_readers(200)),
+    ("POST", "/api/v1/labs/{lab_id}/imports"): (_upload, lab_writers(202)),
+    ("GET", "/api/v1/labs/{lab_id}/imports"): (_same_lab, lab_readers(200)),
+    ("GET", "/api/v1/imports/{job_id}"): (_job, lab_readers(200)),
+    ("GET", "/api/v1/imports/{job_id}/status"): (_job, lab_readers(200)),
+    ("POST", "/api/v1/imports/{job_id}/cancel"): (_queued_job, lab_writers(200)),
+    ("DELETE", "/api/v1/imports/{job_id}"): (_job, lab_writers(204)),
 }
 
 
@@ -397,7 +427,12 @@ async def test_role_matrix(world: World, method: str, path: str) -> None:
         call = await prepare(world, actor)
         headers = call.headers if call.headers is not None else world.headers(actor)
         response = await world.client.request(
-            method, _url(path, call.path), json=call.json, data=call.data, headers=headers
+            method,
+            _url(path, call.path),
+            json=call.json,
+            data=call.data,
+            files=call.files,
+            headers=headers,
         )
         answers[actor] = response.status_code
     assert answers == expected

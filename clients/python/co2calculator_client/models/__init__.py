@@ -3,11 +3,13 @@
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
+from .body_upload_activities import BodyUploadActivities
 from .category_total import CategoryTotal
 from .entry_create import EntryCreate
 from .entry_page import EntryPage
 from .entry_public import EntryPublic
 from .entry_update import EntryUpdate
+from .error_policy import ErrorPolicy
 from .factor_category import FactorCategory
 from .factor_create import FactorCreate
 from .factor_page import FactorPage
@@ -19,6 +21,11 @@ from .get_institution_report_format_type_0 import GetInstitutionReportFormatType
 from .get_lab_report_format_type_0 import GetLabReportFormatType0
 from .health_status import HealthStatus
 from .institution_report import InstitutionReport
+from .job_kind import JobKind
+from .job_page import JobPage
+from .job_public import JobPublic
+from .job_state import JobState
+from .job_status import JobStatus
 from .lab_category_row import LabCategoryRow
 from .lab_create import LabCreate
 from .lab_page import LabPage
@@ -36,6 +43,7 @@ from .month_total import MonthTotal
 from .password_change import PasswordChange
 from .problem_details import ProblemDetails
 from .refresh_request import RefreshRequest
+from .row_error import RowError
 from .scope_total import ScopeTotal
 from .token_pair import TokenPair
 from .user_create import UserCreate
@@ -49,11 +57,13 @@ __all__ = (
     "ApiKeyCreate",
     "ApiKeyCreated",
     "ApiKeyPublic",
+    "BodyUploadActivities",
     "CategoryTotal",
     "EntryCreate",
     "EntryPage",
     "EntryPublic",
     "EntryUpdate",
+    "ErrorPolicy",
     "FactorCategory",
     "FactorCreate",
     "FactorPage",
@@ -65,6 +75,11 @@ __all__ = (
     "GetLabReportFormatType0",
     "HealthStatus",
     "InstitutionReport",
+    "JobKind",
+    "JobPage",
+    "JobPublic",
+    "JobState",
+    "JobStatus",
     "LabCategoryRow",
     "LabCreate",
     "LabPage",
@@ -82,6 +97,7 @@ __all__ = (
     "PasswordChange",
     "ProblemDetails",
     "RefreshRequest",
+    "RowError",
     "ScopeTotal",
     "TokenPair",
     "UserCreate",

@@ -73,6 +73,18 @@ export type ApiKeyPublic = {
 };
 
 /**
+ * Body_uploadActivities
+ */
+export type BodyUploadActivities = {
+    /**
+     * File
+     *
+     * CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `date` (YYYY-MM-DD or YYYY-MM), `factor_key`, `quantity`, optional `unit`, `note`
+     */
+    file: Blob | File;
+};
+
+/**
  * CategoryTotal
  */
 export type CategoryTotal = {
@@ -217,6 +229,11 @@ export type EntryUpdate = {
      */
     note?: string | null;
 };
+
+/**
+ * ErrorPolicy
+ */
+export type ErrorPolicy = 'fail' | 'skip';
 
 /**
  * FactorCategory
@@ -449,6 +466,165 @@ export type InstitutionReport = {
      * By Lab And Category
      */
     by_lab_and_category: Array<LabCategoryRow>;
+};
+
+/**
+ * JobKind
+ */
+export type JobKind = 'activities' | 'factors' | 'factor_sync' | 'recalculate';
+
+/**
+ * JobPage
+ *
+ * A page of jobs.
+ */
+export type JobPage = {
+    /**
+     * Items
+     */
+    items: Array<JobStatus>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * JobPublic
+ *
+ * A job with its input and its row errors (capped; `row_errors_total` counts them all).
+ */
+export type JobPublic = {
+    /**
+     * Id
+     */
+    id: string;
+    target_type: JobKind;
+    /**
+     * Lab Id
+     */
+    lab_id: string | null;
+    state: JobState;
+    /**
+     * Rows Total
+     */
+    rows_total: number;
+    /**
+     * Rows Processed
+     */
+    rows_processed: number;
+    /**
+     * Rows Ok
+     */
+    rows_ok: number;
+    /**
+     * Rows Failed
+     */
+    rows_failed: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Filename
+     */
+    filename: string | null;
+    on_error: ErrorPolicy;
+    /**
+     * Created By
+     */
+    created_by: string | null;
+    /**
+     * Row Errors
+     */
+    row_errors: Array<RowError>;
+    /**
+     * Row Errors Total
+     */
+    row_errors_total: number;
+};
+
+/**
+ * JobState
+ */
+export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/**
+ * JobStatus
+ *
+ * Where a job is: its state and row counts.
+ */
+export type JobStatus = {
+    /**
+     * Id
+     */
+    id: string;
+    target_type: JobKind;
+    /**
+     * Lab Id
+     */
+    lab_id: string | null;
+    state: JobState;
+    /**
+     * Rows Total
+     */
+    rows_total: number;
+    /**
+     * Rows Processed
+     */
+    rows_processed: number;
+    /**
+     * Rows Ok
+     */
+    rows_ok: number;
+    /**
+     * Rows Failed
+     */
+    rows_failed: number;
+    /**
+     * Message
+     */
+    message: string | null;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Started At
+     */
+    started_at: string | null;
+    /**
+     * Finished At
+     */
+    finished_at: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: string;
 };
 
 /**
@@ -842,6 +1018,30 @@ export type RefreshRequest = {
      * Refresh Token
      */
     refresh_token: string;
+};
+
+/**
+ * RowError
+ *
+ * One bad value of an uploaded file.
+ */
+export type RowError = {
+    /**
+     * Row
+     *
+     * Line of the file (the header is line 1)
+     */
+    row: number;
+    /**
+     * Column
+     *
+     * Column name, when one is at fault
+     */
+    column?: string | null;
+    /**
+     * Message
+     */
+    message: string;
 };
 
 /**
@@ -2844,6 +3044,320 @@ export type GetLabReportResponses = {
 };
 
 export type GetLabReportResponse = GetLabReportResponses[keyof GetLabReportResponses];
+
+export type ListLabImportsData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/labs/{lab_id}/imports';
+};
+
+export type ListLabImportsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ListLabImportsError = ListLabImportsErrors[keyof ListLabImportsErrors];
+
+export type ListLabImportsResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobPage;
+};
+
+export type ListLabImportsResponse = ListLabImportsResponses[keyof ListLabImportsResponses];
+
+export type UploadActivitiesData = {
+    body: BodyUploadActivities;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: {
+        /**
+         * `fail`: any bad row fails the import; `skip`: bad rows are left out
+         */
+        on_error?: ErrorPolicy;
+    };
+    url: '/api/v1/labs/{lab_id}/imports';
+};
+
+export type UploadActivitiesErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Request Entity Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type UploadActivitiesError = UploadActivitiesErrors[keyof UploadActivitiesErrors];
+
+export type UploadActivitiesResponses = {
+    /**
+     * Successful Response
+     */
+    202: JobPublic;
+};
+
+export type UploadActivitiesResponse = UploadActivitiesResponses[keyof UploadActivitiesResponses];
+
+export type DeleteImportData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/imports/{job_id}';
+};
+
+export type DeleteImportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type DeleteImportError = DeleteImportErrors[keyof DeleteImportErrors];
+
+export type DeleteImportResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteImportResponse = DeleteImportResponses[keyof DeleteImportResponses];
+
+export type GetImportData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/imports/{job_id}';
+};
+
+export type GetImportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type GetImportError = GetImportErrors[keyof GetImportErrors];
+
+export type GetImportResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobPublic;
+};
+
+export type GetImportResponse = GetImportResponses[keyof GetImportResponses];
+
+export type GetImportStatusData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/imports/{job_id}/status';
+};
+
+export type GetImportStatusErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type GetImportStatusError = GetImportStatusErrors[keyof GetImportStatusErrors];
+
+export type GetImportStatusResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobStatus;
+};
+
+export type GetImportStatusResponse = GetImportStatusResponses[keyof GetImportStatusResponses];
+
+export type CancelImportData = {
+    body?: never;
+    path: {
+        /**
+         * Job Id
+         */
+        job_id: string;
+    };
+    query?: never;
+    url: '/api/v1/imports/{job_id}/cancel';
+};
+
+export type CancelImportErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type CancelImportError = CancelImportErrors[keyof CancelImportErrors];
+
+export type CancelImportResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobStatus;
+};
+
+export type CancelImportResponse = CancelImportResponses[keyof CancelImportResponses];
 
 export type GetMetricsData = {
     body?: never;

@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { addLabMember, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteLab, getEntry, getFactor, getHealth, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactors, listLabEntries, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser } from '../sdk.gen';
-import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse } from '../types.gen';
+import { addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactors, listLabEntries, listLabImports, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities } from '../sdk.gen';
+import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -920,6 +920,152 @@ export const getLabReportOptions = (options: Options<GetLabReportData>) => query
     },
     queryKey: getLabReportQueryKey(options)
 });
+
+export const listLabImportsQueryKey = (options: Options<ListLabImportsData>) => createQueryKey('listLabImports', options);
+
+/**
+ * A lab's imports, newest first
+ *
+ * A lab's imports, newest first.
+ */
+export const listLabImportsOptions = (options: Options<ListLabImportsData>) => queryOptions<ListLabImportsResponse, ListLabImportsError, ListLabImportsResponse, ReturnType<typeof listLabImportsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listLabImports({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listLabImportsQueryKey(options)
+});
+
+export const listLabImportsInfiniteQueryKey = (options: Options<ListLabImportsData>): QueryKey<Options<ListLabImportsData>> => createQueryKey('listLabImports', options, true);
+
+/**
+ * A lab's imports, newest first
+ *
+ * A lab's imports, newest first.
+ */
+export const listLabImportsInfiniteOptions = (options: Options<ListLabImportsData>) => infiniteQueryOptions<ListLabImportsResponse, ListLabImportsError, InfiniteData<ListLabImportsResponse>, QueryKey<Options<ListLabImportsData>>, string | null | Pick<QueryKey<Options<ListLabImportsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListLabImportsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listLabImports({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listLabImportsInfiniteQueryKey(options)
+});
+
+/**
+ * Upload a CSV of activities (contributors, managers); it is imported in the background
+ *
+ * Upload a CSV of activities (contributors, managers); it is imported in the background.
+ */
+export const uploadActivitiesMutation = (options?: Partial<Options<UploadActivitiesData>>): UseMutationOptions<UploadActivitiesResponse, UploadActivitiesError, Options<UploadActivitiesData>> => {
+    const mutationOptions: UseMutationOptions<UploadActivitiesResponse, UploadActivitiesError, Options<UploadActivitiesData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await uploadActivities({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Undo an ended import (contributors, managers): removes exactly the entries it created
+ *
+ * Undo an ended import (contributors, managers): removes exactly the entries it created.
+ */
+export const deleteImportMutation = (options?: Partial<Options<DeleteImportData>>): UseMutationOptions<DeleteImportResponse, DeleteImportError, Options<DeleteImportData>> => {
+    const mutationOptions: UseMutationOptions<DeleteImportResponse, DeleteImportError, Options<DeleteImportData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteImport({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getImportQueryKey = (options: Options<GetImportData>) => createQueryKey('getImport', options);
+
+/**
+ * An import with its row errors
+ *
+ * An import with its row errors.
+ */
+export const getImportOptions = (options: Options<GetImportData>) => queryOptions<GetImportResponse, GetImportError, GetImportResponse, ReturnType<typeof getImportQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getImport({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getImportQueryKey(options)
+});
+
+export const getImportStatusQueryKey = (options: Options<GetImportStatusData>) => createQueryKey('getImportStatus', options);
+
+/**
+ * An import's state and row counts (cheap to poll)
+ *
+ * An import's state and row counts (cheap to poll).
+ */
+export const getImportStatusOptions = (options: Options<GetImportStatusData>) => queryOptions<GetImportStatusResponse, GetImportStatusError, GetImportStatusResponse, ReturnType<typeof getImportStatusQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getImportStatus({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getImportStatusQueryKey(options)
+});
+
+/**
+ * Cancel a queued or running import (contributors, managers); nothing of it is written
+ *
+ * Cancel a queued or running import (contributors, managers); nothing of it is written.
+ */
+export const cancelImportMutation = (options?: Partial<Options<CancelImportData>>): UseMutationOptions<CancelImportResponse, CancelImportError, Options<CancelImportData>> => {
+    const mutationOptions: UseMutationOptions<CancelImportResponse, CancelImportError, Options<CancelImportData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await cancelImport({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 export const getMetricsQueryKey = (options?: Options<GetMetricsData>) => createQueryKey('getMetrics', options);
 

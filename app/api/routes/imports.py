@@ -1,0 +1,111 @@
+"""CSV imports of activities and their background jobs."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+
+from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
+from app.core.errors import problem_responses
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, JobStatus
+from app.services import imports as import_service
+
+router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 404))
+
+CHUNK_BYTES = 256 * 1024
+CsvFile = Annotated[
+    UploadFile,
+    File(
+        description="CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: "
+        "`date` (YYYY-MM-DD or YYYY-MM), `factor_key`, `quantity`, optional `unit`, `note`"
+    ),
+]
+OnError = Annotated[
+    ErrorPolicy,
+    Query(description="`fail`: any bad row fails the import; `skip`: bad rows are left out"),
+]
+
+
+async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
+    while chunk := await file.read(CHUNK_BYTES):
+        yield chunk
+
+
+def _public(job: DataIngestionJob) -> JobPublic:
+    return JobPublic.model_validate(job, from_attributes=True)
+
+
+@router.post(
+    "/labs/{lab_id}/imports",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(413, 422, 429),
+)
+async def upload_activities(
+    lab_id: UUID,
+    file: CsvFile,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limiter: RateLimiterDep,
+    on_error: OnError = ErrorPolicy.FAIL,
+) -> JobPublic:
+    """Upload a CSV of activities (contributors, managers); it is imported in the background."""
+    job = await import_service.upload_activities(
+        session,
+        principal=principal,
+        limiter=limiter,
+        lab_id=lab_id,
+        filename=file.filename,
+        chunks=_chunks(file),
+        on_error=on_error,
+    )
+    return _public(job)
+
+
+@router.get("/labs/{lab_id}/imports")
+async def list_lab_imports(
+    lab_id: UUID,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> JobPage:
+    """A lab's imports, newest first."""
+    page = await import_service.list_lab_imports(
+        session, principal=principal, lab_id=lab_id, limit=limit, cursor=cursor
+    )
+    items = [JobStatus.model_validate(job, from_attributes=True) for job in page.items]
+    return JobPage(items=items, next_cursor=page.next_cursor)
+
+
+@router.get("/imports/{job_id}")
+async def get_import(job_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> JobPublic:
+    """An import with its row errors."""
+    return _public(await import_service.get_import(session, principal=principal, job_id=job_id))
+
+
+@router.get("/imports/{job_id}/status")
+async def get_import_status(
+    job_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> JobStatus:
+    """An import's state and row counts (cheap to poll)."""
+    job = await import_service.get_import(session, principal=principal, job_id=job_id)
+    return JobStatus.model_validate(job, from_attributes=True)
+
+
+@router.post("/imports/{job_id}/cancel", responses=problem_responses(409))
+async def cancel_import(
+    job_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> JobStatus:
+    """Cancel a queued or running import (contributors, managers); nothing of it is written."""
+    job = await import_service.cancel_import(session, principal=principal, job_id=job_id)
+    return JobStatus.model_validate(job, from_attributes=True)
+
+
+@router.delete(
+    "/imports/{job_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
+)
+async def delete_import(job_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> None:
+    """Undo an ended import (contributors, managers): removes exactly the entries it created."""
+    await import_service.delete_import(session, principal=principal, job_id=job_id)

@@ -1,0 +1,44 @@
+"""Staging tables: uploaded CSV rows as text, COPYed in at upload time and validated and moved by
+the job in set-based SQL. Plain tables (no API shape), in the same metadata as the models.
+
+`seq` increases in file order within one upload (COPY inserts in order), so a row's line in the
+file is its rank by `seq` within the job, plus one for the header.
+"""
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Table, Text, Uuid, text
+from sqlmodel import SQLModel
+
+
+def _staging_table(name: str, *columns: str) -> Table:
+    return Table(
+        name,
+        SQLModel.metadata,
+        Column(
+            "job_id",
+            Uuid,
+            ForeignKey("data_ingestion_jobs.id", ondelete="CASCADE"),
+            primary_key=True,
+            # COPY leaves job_id out: it comes from `SET LOCAL co2.import_job` of the upload.
+            server_default=text("current_setting('co2.import_job')::uuid"),
+        ),
+        Column("seq", BigInteger, Identity(always=True), primary_key=True),
+        *(Column(column, Text) for column in columns),
+    )
+
+
+ACTIVITY_COLUMNS = ("date", "factor_key", "quantity", "unit", "note")
+ACTIVITY_REQUIRED = frozenset({"date", "factor_key", "quantity"})
+FACTOR_COLUMNS = (
+    "key",
+    "category",
+    "unit",
+    "kg_co2e_per_unit",
+    "scope",
+    "year",
+    "region",
+    "source",
+)
+FACTOR_REQUIRED = frozenset({"key", "category", "unit", "kg_co2e_per_unit", "scope", "year"})
+
+activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS)
+factor_staging = _staging_table("import_factor_row", *FACTOR_COLUMNS)

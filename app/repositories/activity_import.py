@@ -1,0 +1,176 @@
+"""Staged activity rows, validated and turned into entries in set-based SQL.
+
+One CTE (`_CHECKED`) parses every staged row and resolves its factor (the lab's regional one when
+it exists, else the region-less one, for the date's year); the error report and the insert both
+read it, so they cannot disagree about which rows are valid.
+"""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models.job import RowError
+
+QUANTITY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"  # activity_entry.quantity is NUMERIC(18, 6)
+MAX_NOTE = 1000
+
+
+def _checked(source: str) -> str:
+    """CTEs `staged`, `chosen`, `checked` over the staged rows named by `source` (a constant)."""
+    return f"""
+    staged AS (
+        SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
+               nullif(btrim(s.unit), '') AS unit, coalesce(s.note, '') AS note,
+               co2_parse_date(s.date) AS d,
+               CASE WHEN btrim(s.quantity) ~ '{QUANTITY_PATTERN}'
+                    THEN btrim(s.quantity)::numeric END AS q
+        FROM {source} AS s
+    ),
+    chosen AS (
+        SELECT DISTINCT ON (f.key, f.year) f.key, f.year, f.id, f.unit, f.kg_co2e_per_unit
+        FROM emission_factor AS f
+        WHERE f.region = :region OR f.region IS NULL
+        ORDER BY f.key, f.year, f.region NULLS LAST
+    ),
+    checked AS (
+        SELECT st.*, c.id AS factor_id, c.unit AS factor_unit, c.kg_co2e_per_unit AS kg,
+               (st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
+                AND (st.unit IS NULL OR st.unit = c.unit)
+                AND length(st.note) <= {MAX_NOTE}) AS ok
+        FROM staged AS st
+        LEFT JOIN chosen AS c
+          ON c.key = st.factor_key AND c.year = extract(year FROM st.d)::int
+    )"""
+
+
+_PROBLEMS = f"""
+    problems AS (
+        SELECT seq, 'date' AS column_name,
+               CASE WHEN coalesce(btrim(date), '') = '' THEN 'required'
+                    ELSE 'expected a real date as YYYY-MM-DD or YYYY-MM' END AS message
+        FROM checked WHERE d IS NULL
+        UNION ALL
+        SELECT seq, 'quantity',
+               CASE WHEN coalesce(btrim(quantity), '') = '' THEN 'required'
+                    WHEN btrim(quantity) ~ '^-' THEN 'must be >= 0'
+                    ELSE 'expected a decimal number with . as separator, at most 12 digits '
+                         || 'before it and 6 after' END
+        FROM checked WHERE q IS NULL
+        UNION ALL
+        SELECT seq, 'factor_key',
+               CASE WHEN coalesce(factor_key, '') = '' THEN 'required'
+                    ELSE 'no emission factor ''' || left(factor_key, 100) || ''' for '
+                         || extract(year FROM d)::int END
+        FROM checked WHERE factor_id IS NULL AND d IS NOT NULL
+        UNION ALL
+        SELECT seq, 'unit', 'expected ' || factor_unit || ', the unit of the factor'
+        FROM checked WHERE factor_id IS NOT NULL AND unit IS NOT NULL AND unit <> factor_unit
+        UNION ALL
+        SELECT seq, 'note', 'at most {MAX_NOTE} characters'
+        FROM checked WHERE length(note) > {MAX_NOTE}
+    )"""
+
+_JOB_ROWS = "(SELECT * FROM import_activity_row WHERE job_id = :job)"
+
+_SUMMARY = text(
+    f"WITH {_checked(_JOB_ROWS)}, {_PROBLEMS} SELECT count(*), count(DISTINCT seq) FROM problems"
+)
+
+_FIRST_PROBLEMS = text(
+    f"""
+    WITH {_checked(_JOB_ROWS)}, {_PROBLEMS},
+    first AS (SELECT * FROM problems ORDER BY seq, column_name LIMIT :cap),
+    numbered AS (
+        SELECT seq, row_number() OVER (ORDER BY seq) + 1 AS line
+        FROM import_activity_row WHERE job_id = :job
+    )
+    SELECT numbered.line, first.column_name, first.message
+    FROM first JOIN numbered USING (seq)
+    ORDER BY first.seq, first.column_name
+    """
+)
+
+_INSERT_BATCH = text(
+    f"""
+    WITH batch AS (
+        SELECT * FROM import_activity_row
+        WHERE job_id = :job AND seq > :after ORDER BY seq LIMIT :size
+    ),
+    {_checked("batch")},
+    inserted AS (
+        INSERT INTO activity_entry (id, lab_id, factor_id, date, quantity, kg_co2e, note,
+                                    import_id, created_by, version, created_at, updated_at)
+        SELECT gen_random_uuid(), :lab, factor_id, d, q, round(q * kg, 6), note,
+               :job, :user, 1, now(), now()
+        FROM checked WHERE ok
+        RETURNING 1
+    )
+    SELECT (SELECT max(seq) FROM batch), (SELECT count(*) FROM batch),
+           (SELECT count(*) FROM inserted)
+    """
+)
+
+
+@dataclass(frozen=True)
+class Problems:
+    errors: list[RowError]
+    total: int  # every problem, not only the first `cap`
+    bad_rows: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    last_seq: int | None  # None: nothing was left
+    rows: int
+    inserted: int
+
+
+async def find_problems(
+    session: AsyncSession, *, job_id: UUID, region: str | None, cap: int
+) -> Problems:
+    connection = await session.connection()
+    params = {"job": job_id, "region": region}
+    total, bad_rows = (await connection.execute(_SUMMARY, params)).one()
+    if not total:
+        return Problems(errors=[], total=0, bad_rows=0)
+    rows = await connection.execute(_FIRST_PROBLEMS, params | {"cap": cap})
+    errors = [RowError(row=line, column=column, message=message) for line, column, message in rows]
+    return Problems(errors=errors, total=int(total), bad_rows=int(bad_rows))
+
+
+async def insert_batch(
+    session: AsyncSession,
+    *,
+    job_id: UUID,
+    lab_id: UUID,
+    region: str | None,
+    created_by: UUID | None,
+    after: int,
+    size: int,
+) -> Batch:
+    """Insert the valid rows among the next `size` staged rows after `after` (by seq)."""
+    connection = await session.connection()
+    last, rows, inserted = (
+        await connection.execute(
+            _INSERT_BATCH,
+            {
+                "job": job_id,
+                "lab": lab_id,
+                "region": region,
+                "user": created_by,
+                "after": after,
+                "size": size,
+            },
+        )
+    ).one()
+    return Batch(last_seq=last, rows=int(rows), inserted=int(inserted))
+
+
+async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> int:
+    connection = await session.connection()
+    result = await connection.execute(
+        text("DELETE FROM activity_entry WHERE import_id = :job"), {"job": job_id}
+    )
+    return int(result.rowcount)

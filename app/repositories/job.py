@@ -1,0 +1,216 @@
+"""Queries on background jobs: one-row ORM work, and the claim/lease statements of the runner."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, text
+from sqlmodel import col, select, tuple_
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.pagination import CursorKey
+from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState
+
+# Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
+QUEUED_CHANNEL = "co2_job_queued"
+EVENTS_CHANNEL = "co2_job_events"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job this worker holds: `attempt` tells a reclaimed job from the original run."""
+
+    job_id: UUID
+    kind: JobKind
+    attempt: int
+
+
+async def get(
+    session: AsyncSession, job_id: UUID, *, for_update: bool = False
+) -> DataIngestionJob | None:
+    """The job; `for_update` locks it FOR NO KEY UPDATE, which a running import's entries (their
+    import_id foreign key holds KEY SHARE) do not block."""
+    query = select(DataIngestionJob).where(DataIngestionJob.id == job_id)
+    if for_update:
+        query = query.with_for_update(key_share=True)
+    return (await session.exec(query)).first()
+
+
+async def add(session: AsyncSession, *, job: DataIngestionJob) -> DataIngestionJob:
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def delete(session: AsyncSession, *, job: DataIngestionJob) -> None:
+    await session.delete(job)
+    await session.flush()
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    lab_id: UUID | None,
+    kinds: frozenset[JobKind] | None,
+    limit: int,
+    after: CursorKey | None,
+) -> list[DataIngestionJob]:
+    """Jobs, newest first; of one lab, or of no lab when `lab_id` is None."""
+    query = select(DataIngestionJob)
+    if lab_id is None:
+        query = query.where(col(DataIngestionJob.lab_id).is_(None))
+    else:
+        query = query.where(DataIngestionJob.lab_id == lab_id)
+    if kinds is not None:
+        query = query.where(col(DataIngestionJob.target_type).in_(kinds))
+    key = tuple_(DataIngestionJob.created_at, DataIngestionJob.id)
+    if after is not None:
+        query = query.where(key < tuple_(*after))
+    query = query.order_by(col(DataIngestionJob.created_at).desc(), col(DataIngestionJob.id).desc())
+    return list((await session.exec(query.limit(limit + 1))).all())
+
+
+async def count_active_for_lab(session: AsyncSession, *, lab_id: UUID) -> int:
+    query = select(func.count()).where(
+        DataIngestionJob.lab_id == lab_id, col(DataIngestionJob.state).in_(ACTIVE_STATES)
+    )
+    return int((await session.exec(query)).one())
+
+
+async def notify(session: AsyncSession, channel: str, payload: str) -> None:
+    """NOTIFY inside the session's transaction: delivered on commit, dropped on rollback."""
+    connection = await session.connection()
+    await connection.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload}
+    )
+
+
+def event_payload(job: DataIngestionJob) -> str:
+    """The live-status event of a job (small: NOTIFY payloads must stay under 8000 bytes)."""
+    return json.dumps(
+        {
+            "id": str(job.id),
+            "lab_id": str(job.lab_id) if job.lab_id else None,
+            "target_type": job.target_type.value,
+            "state": job.state.value,
+            "rows_total": job.rows_total,
+            "rows_processed": job.rows_processed,
+            "rows_ok": job.rows_ok,
+            "rows_failed": job.rows_failed,
+            "updated_at": job.updated_at.isoformat(),
+        },
+        separators=(",", ":"),
+    )
+
+
+_FAIL_ABANDONED = text(
+    """
+    UPDATE data_ingestion_jobs
+    SET state = 'failed', locked_by = NULL, lease_expires_at = NULL, finished_at = now(),
+        updated_at = now(),
+        message = 'Gave up after ' || attempts || ' attempts (the worker stopped each time).'
+    WHERE state = 'running' AND lease_expires_at < now() AND attempts >= :max_attempts
+    RETURNING id
+    """
+)
+
+_CLAIM = text(
+    """
+    UPDATE data_ingestion_jobs AS job
+    SET state = 'running', locked_by = :worker, attempts = job.attempts + 1,
+        lease_expires_at = now() + make_interval(secs => :lease_seconds),
+        started_at = coalesce(job.started_at, now()), updated_at = now()
+    FROM (
+        SELECT id FROM data_ingestion_jobs
+        WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < now())
+        ORDER BY created_at
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED
+    ) AS next
+    WHERE job.id = next.id
+    RETURNING job.id, job.target_type, job.attempts
+    """
+)
+
+
+async def fail_abandoned(session: AsyncSession, *, max_attempts: int) -> list[UUID]:
+    connection = await session.connection()
+    result = await connection.execute(_FAIL_ABANDONED, {"max_attempts": max_attempts})
+    return [row[0] for row in result]
+
+
+async def claim_next(session: AsyncSession, *, worker: str, lease_seconds: int) -> Claim | None:
+    """Take the oldest queued (or lease-expired) job; concurrent claimers skip each other's."""
+    connection = await session.connection()
+    result = await connection.execute(_CLAIM, {"worker": worker, "lease_seconds": lease_seconds})
+    row = result.first()
+    return Claim(row[0], JobKind(row[1]), row[2]) if row is not None else None
+
+
+async def renew_lease(
+    session: AsyncSession, *, claim: Claim, worker: str, lease_seconds: int
+) -> bool:
+    """Extend the lease; False when this worker no longer holds the job."""
+    connection = await session.connection()
+    result = await connection.execute(
+        text(
+            "UPDATE data_ingestion_jobs "
+            "SET lease_expires_at = now() + make_interval(secs => :lease_seconds) "
+            "WHERE id = :id AND locked_by = :worker AND attempts = :attempt "
+            "AND state = 'running' RETURNING cancel_requested"
+        ),
+        {
+            "id": claim.job_id,
+            "worker": worker,
+            "attempt": claim.attempt,
+            "lease_seconds": lease_seconds,
+        },
+    )
+    return result.first() is not None
+
+
+async def get_held(session: AsyncSession, *, claim: Claim, worker: str) -> DataIngestionJob | None:
+    """The job, locked for update, if this worker still holds this attempt of it."""
+    query = (
+        select(DataIngestionJob)
+        .where(
+            DataIngestionJob.id == claim.job_id,
+            DataIngestionJob.locked_by == worker,
+            DataIngestionJob.attempts == claim.attempt,
+            DataIngestionJob.state == JobState.RUNNING,
+        )
+        # NO KEY UPDATE: the job's own entries hold KEY SHARE on it (their import_id foreign key)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.exec(query)).first()
+
+
+async def is_cancel_requested(session: AsyncSession, *, job_id: UUID) -> bool:
+    query = select(DataIngestionJob.cancel_requested).where(DataIngestionJob.id == job_id)
+    return bool((await session.exec(query)).first())
+
+
+def finish(
+    job: DataIngestionJob, state: JobState, *, message: str | None = None, **counts: Any
+) -> None:
+    """Mark a held job as ended (the caller's transaction commits it with the job's work)."""
+    job.state = state
+    job.message = message
+    job.locked_by = None
+    job.lease_expires_at = None
+    job.finished_at = datetime.now(UTC)
+    job.updated_at = job.finished_at
+    for name, value in counts.items():
+        setattr(job, name, value)
+
+
+def release(job: DataIngestionJob, *, message: str) -> None:
+    """Put a held job back in the queue (its work was rolled back) for another attempt."""
+    job.state = JobState.QUEUED
+    job.message = message
+    job.locked_by = None
+    job.lease_expires_at = None
+    job.updated_at = datetime.now(UTC)

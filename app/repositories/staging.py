@@ -1,0 +1,78 @@
+"""Staged CSV rows: COPY in, validate and move out in set-based SQL, delete.
+
+The staging tables' `job_id` defaults to the transaction-local setting `co2.import_job`, so COPY
+streams the file's own columns untouched (see the migration creating them).
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from sqlalchemy import Table, delete, text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.errors import FieldError, InvalidInput
+
+
+@dataclass(frozen=True)
+class CopyFormat:
+    table: str
+    columns: Sequence[str]
+    delimiter: str
+
+
+def _line_of(error: psycopg.Error, lines_before: int) -> str:
+    """'line N' of the file, from PostgreSQL's `COPY t, line N` context (N counts from our data)."""
+    context = error.diag.context or ""
+    marker = ", line "
+    if marker in context:
+        digits = context.split(marker, 1)[1].split(":", 1)[0].strip()
+        if digits.isdigit():
+            return f" (line {int(digits) + lines_before})"
+    return ""
+
+
+async def copy_rows(
+    session: AsyncSession, *, job_id: UUID, into: CopyFormat, data: AsyncIterator[bytes]
+) -> int:
+    """COPY the CSV `data` (rows only, no header) into a staging table; return the row count.
+
+    A structural error (wrong number of fields, bad quoting, not UTF-8, a NUL byte) raises
+    InvalidInput naming the line; the caller's transaction must then be rolled back.
+    """
+    connection = await session.connection()
+    await connection.execute(
+        text("SELECT set_config('co2.import_job', :job, true)"), {"job": str(job_id)}
+    )
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, DELIMITER {})").format(
+        sql.Identifier(into.table),
+        sql.SQL(", ").join(sql.Identifier(column) for column in into.columns),
+        sql.Literal(into.delimiter),
+    )
+    try:
+        async with driver.cursor() as cursor:
+            async with cursor.copy(statement) as copy:
+                async for chunk in data:
+                    await copy.write(chunk)
+            return int(cursor.rowcount)
+    except psycopg.errors.CharacterNotInRepertoire as error:
+        message = "The file is not UTF-8 text, or contains a NUL byte" + _line_of(error, 1) + "."
+        raise InvalidInput(message, errors=[_file_error(message)]) from error
+    except (psycopg.errors.BadCopyFileFormat, psycopg.errors.InvalidTextRepresentation) as error:
+        reason = error.diag.message_primary or "malformed CSV"
+        message = f"The file is not valid CSV{_line_of(error, 1)}: {reason}."
+        raise InvalidInput(message, errors=[_file_error(message)]) from error
+
+
+def _file_error(message: str) -> FieldError:
+    return FieldError(loc=["body", "file"], msg=message, type="csv")
+
+
+async def delete_rows(session: AsyncSession, *, table: Table, job_id: UUID) -> None:
+    connection = await session.connection()
+    await connection.execute(delete(table).where(table.c.job_id == job_id))

@@ -1,0 +1,177 @@
+"""CSV imports: uploads are checked and staged here, in the request's transaction; a background
+job (app/jobs) validates the rows and writes them. Jobs of a lab follow the lab's rights; jobs of
+no lab (factor imports, sync, recalculation) are the admins'."""
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from uuid import UUID
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import settings
+from app.core.csv_upload import CsvUpload
+from app.core.errors import Conflict, InvalidInput, NotFound, RateLimited
+from app.core.pagination import Page, decode_cursor, page_of
+from app.core.rate_limit import RateLimiter
+from app.models.job import (
+    ACTIVE_STATES,
+    DataIngestionJob,
+    ErrorPolicy,
+    JobKind,
+    JobState,
+)
+from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, activity_staging
+from app.repositories import activity_import as activity_import_repository
+from app.repositories import job as job_repository
+from app.repositories import staging as staging_repository
+from app.services.auth import Principal
+from app.services.authz import Action, LabAction, authorize
+from app.services.labs import load_lab
+
+RETRY_WHEN_BUSY_SECONDS = 30
+
+
+def _clean_filename(filename: str | None) -> str | None:
+    """The file's own name (no client path), without NULs, at most 255 characters."""
+    if not filename:
+        return None
+    name = PureWindowsPath(PurePosixPath(filename).name).name.replace("\x00", "")
+    return name[:255] or None
+
+
+async def _check_limits(
+    session: AsyncSession, *, principal: Principal, limiter: RateLimiter, lab_id: UUID | None
+) -> None:
+    await limiter.hit(settings.IMPORT_RATE_LIMIT_PER_USER, "imports-user", str(principal.user.id))
+    if lab_id is None:
+        return
+    active = await job_repository.count_active_for_lab(session, lab_id=lab_id)
+    if active >= settings.JOB_MAX_ACTIVE_PER_LAB:
+        raise RateLimited(
+            RETRY_WHEN_BUSY_SECONDS,
+            f"This lab already has {active} jobs queued or running; retry when one has ended.",
+        )
+
+
+async def queue(session: AsyncSession, job: DataIngestionJob) -> DataIngestionJob:
+    """Add the job and wake the runners once the transaction commits."""
+    await job_repository.add(session, job=job)
+    await job_repository.notify(session, job_repository.QUEUED_CHANNEL, str(job.id))
+    await job_repository.notify(
+        session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
+    )
+    return job
+
+
+async def upload_activities(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    limiter: RateLimiter,
+    lab_id: UUID,
+    filename: str | None,
+    chunks: AsyncIterator[bytes],
+    on_error: ErrorPolicy,
+) -> DataIngestionJob:
+    """Stage an activities CSV of a lab and queue its import (contributors, managers)."""
+    lab, _ = await load_lab(session, principal, lab_id, LabAction.WRITE_ENTRIES)
+    await _check_limits(session, principal=principal, limiter=limiter, lab_id=lab.id)
+    upload = CsvUpload(chunks, max_bytes=settings.IMPORT_MAX_BYTES)
+    header = await upload.read_header(known=ACTIVITY_COLUMNS, required=ACTIVITY_REQUIRED)
+    job = DataIngestionJob(
+        target_type=JobKind.ACTIVITIES,
+        lab_id=lab.id,
+        created_by=principal.user.id,
+        filename=_clean_filename(filename),
+        on_error=on_error,
+    )
+    await job_repository.add(session, job=job)
+    rows = await staging_repository.copy_rows(
+        session,
+        job_id=job.id,
+        into=staging_repository.CopyFormat(activity_staging.name, header.columns, header.delimiter),
+        data=upload.rows(),
+    )
+    if rows == 0:
+        raise InvalidInput("The file has a header but no rows.")
+    job.rows_total = rows
+    return await queue(session, job)
+
+
+async def _load_job(
+    session: AsyncSession,
+    principal: Principal,
+    job_id: UUID,
+    action: LabAction,
+    *,
+    for_update: bool = False,
+) -> DataIngestionJob:
+    job = await job_repository.get(session, job_id, for_update=for_update)
+    if job is None:
+        raise NotFound("No such import.")
+    try:
+        if job.lab_id is not None:
+            await load_lab(session, principal, job.lab_id, action)
+        else:
+            authorize(principal.user, Action.MANAGE_FACTORS)
+    except NotFound as error:
+        raise NotFound("No such import.") from error
+    return job
+
+
+async def get_import(
+    session: AsyncSession, *, principal: Principal, job_id: UUID
+) -> DataIngestionJob:
+    return await _load_job(session, principal, job_id, LabAction.VIEW)
+
+
+async def list_lab_imports(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    lab_id: UUID,
+    limit: int,
+    cursor: str | None,
+) -> Page[DataIngestionJob]:
+    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    rows = await job_repository.list_page(
+        session,
+        lab_id=lab_id,
+        kinds=None,
+        limit=limit,
+        after=decode_cursor(cursor, (datetime, UUID)),
+    )
+    return page_of(rows, limit=limit, key_of=lambda job: (job.created_at, job.id))
+
+
+async def cancel_import(
+    session: AsyncSession, *, principal: Principal, job_id: UUID
+) -> DataIngestionJob:
+    """A queued job is cancelled at once; a running one stops at its next batch and writes
+    nothing."""
+    job = await _load_job(session, principal, job_id, LabAction.WRITE_ENTRIES, for_update=True)
+    if job.state not in ACTIVE_STATES:
+        raise Conflict(f"The import has already ended ({job.state.value}).")
+    if job.state is JobState.QUEUED:
+        job_repository.finish(job, JobState.CANCELLED, message="Cancelled before it started.")
+    else:
+        job.cancel_requested = True
+    await session.flush()
+    await job_repository.notify(
+        session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
+    )
+    return job
+
+
+async def delete_import(session: AsyncSession, *, principal: Principal, job_id: UUID) -> int:
+    """Undo an activities import: remove exactly the entries it created, and the job. Returns
+    how many entries went."""
+    job = await _load_job(session, principal, job_id, LabAction.WRITE_ENTRIES, for_update=True)
+    if job.target_type is not JobKind.ACTIVITIES:
+        raise Conflict("Only activity imports can be undone.")
+    if job.state in ACTIVE_STATES:
+        raise Conflict("The import is still queued or running: cancel it first.")
+    removed = await activity_import_repository.delete_entries_of_import(session, job_id=job.id)
+    await job_repository.delete(session, job=job)
+    return removed

@@ -1,0 +1,377 @@
+"""Activity imports end to end: upload → staged → background job → entries, with the runner of
+the app's lifespan claiming jobs from the real database."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import settings
+from app.models.entry import ActivityEntry
+from app.models.lab import Lab
+from app.models.staging import activity_staging
+from tests.factories import Caller, make_factor, make_lab
+
+HEADER = "date,factor_key,quantity,unit,note\n"
+
+
+@pytest.fixture
+async def jobs(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """The app's lifespan: its LISTEN connection and job runner."""
+    monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
+    async with app.router.lifespan_context(app):
+        yield
+
+
+@pytest.fixture
+async def lab(session: AsyncSession, member: Caller) -> Lab:
+    await make_factor(session, key="electricity.grid.CH", year=2025, kg="0.125", unit="kWh")
+    await make_factor(session, key="electricity.grid.CH", year=2024, kg="0.2", unit="kWh")
+    await make_factor(session, key="rail.km", year=2025, kg="0.007", unit="km")
+    return await make_lab(session, member.user)
+
+
+def csv_file(text: str | bytes, name: str = "activities.csv") -> dict[str, Any]:
+    data = text.encode() if isinstance(text, str) else text
+    return {"file": (name, data, "text/csv")}
+
+
+async def upload(
+    client: httpx.AsyncClient, caller: Caller, lab: Lab, text: str | bytes, **params: str
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/labs/{lab.id}/imports",
+        files=csv_file(text),
+        params=params,
+        headers=caller.headers,
+    )
+
+
+async def wait_for_end(
+    client: httpx.AsyncClient, caller: Caller, job_id: str, seconds: float = 30
+) -> dict[str, Any]:
+    async with asyncio.timeout(seconds):
+        while True:
+            response = await client.get(f"/api/v1/imports/{job_id}", headers=caller.headers)
+            assert response.status_code == 200, response.text
+            job: dict[str, Any] = response.json()
+            if job["state"] not in {"queued", "running"}:
+                return job
+            await asyncio.sleep(0.05)
+
+
+async def entry_count(session: AsyncSession, lab: Lab) -> int:
+    query = select(func.count()).select_from(ActivityEntry).where(ActivityEntry.lab_id == lab.id)
+    return int((await session.exec(query)).one())
+
+
+async def staged_rows(session: AsyncSession) -> int:
+    result = await session.exec(select(func.count()).select_from(activity_staging))
+    return int(result.one())
+
+
+async def test_upload_is_imported_in_the_background_with_server_computed_kg(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    # BOM, semicolons, CRLF, headers in any case and order with spaces, a quoted note holding the
+    # delimiter and a newline, a month-only date, trailing blank lines.
+    text = (
+        "\ufeff Quantity ;DATE; factor_KEY ;Note\r\n"
+        '12.5;2025-03-01;electricity.grid.CH;"meter; main\r\nbuilding"\r\n'
+        "100;2025-04;rail.km;\r\n"
+        "3;2024-12-31;electricity.grid.CH;last year\r\n\r\n\r\n"
+    )
+    response = await upload(client, member, lab, text)
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    assert accepted["state"] == "queued"
+    assert accepted["rows_total"] == 3
+    assert accepted["filename"] == "activities.csv"
+
+    job = await wait_for_end(client, member, accepted["id"])
+    assert job["state"] == "succeeded", job
+    assert (job["rows_processed"], job["rows_ok"], job["rows_failed"]) == (3, 3, 0)
+    assert job["row_errors"] == []
+
+    entries = (
+        await client.get(
+            f"/api/v1/labs/{lab.id}/entries", params={"order": "asc"}, headers=member.headers
+        )
+    ).json()["items"]
+    got = {(e["date"], e["factor_key"], e["quantity"], e["kg_co2e"], e["note"]) for e in entries}
+    assert got == {
+        ("2024-12-31", "electricity.grid.CH", "3", "0.6", "last year"),
+        ("2025-03-01", "electricity.grid.CH", "12.5", "1.5625", "meter; main\r\nbuilding"),
+        ("2025-04-01", "rail.km", "100", "0.7", ""),
+    }
+    assert {e["import_id"] for e in entries} == {accepted["id"]}
+    assert await staged_rows(session) == 0
+
+
+async def test_rows_that_look_alike_are_all_imported(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    row = "2025-05-01,electricity.grid.CH,10,kWh,same\n"
+    response = await upload(client, member, lab, HEADER + row * 3)
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert job["rows_ok"] == 3
+    assert await entry_count(session, lab) == 3
+
+
+async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_import_stays(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    good = await upload(client, member, lab, HEADER + "2025-01-01,electricity.grid.CH,8,,\n")
+    first = await wait_for_end(client, member, good.json()["id"])
+    assert first["state"] == "succeeded"
+
+    bad_rows = (
+        "2025-02-30,electricity.grid.CH,1,,\n"  # not a date
+        ",electricity.grid.CH,1,,\n"  # missing date
+        "2025-01-01,electricity.grid.CH,-4,,\n"  # negative
+        "2025-01-01,electricity.grid.CH,1.5e3,,\n"  # not a plain decimal
+        "2025-01-01,no.such.factor,1,,\n"  # unknown factor
+        "2030-01-01,electricity.grid.CH,1,,\n"  # no factor for that year
+        "2025-01-01,electricity.grid.CH,1,km,\n"  # wrong unit
+        "2025-01-01,electricity.grid.CH,,," + "x" * 1001 + "\n"  # no quantity, long note
+    )
+    response = await upload(client, member, lab, HEADER + bad_rows)
+    assert response.status_code == 202, response.text
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert job["state"] == "failed"
+    assert job["rows_ok"] == 0
+    assert job["rows_failed"] == 8
+    assert "nothing was imported" in job["message"]
+    errors = {(e["row"], e["column"], e["message"]) for e in job["row_errors"]}
+    assert errors == {
+        (2, "date", "expected a real date as YYYY-MM-DD or YYYY-MM"),
+        (3, "date", "required"),
+        (4, "quantity", "must be >= 0"),
+        (
+            5,
+            "quantity",
+            "expected a decimal number with . as separator, at most 12 digits before it and 6 "
+            "after",
+        ),
+        (6, "factor_key", "no emission factor 'no.such.factor' for 2025"),
+        (7, "factor_key", "no emission factor 'electricity.grid.CH' for 2030"),
+        (8, "unit", "expected kWh, the unit of the factor"),
+        (9, "quantity", "required"),
+        (9, "note", "at most 1000 characters"),
+    }
+    assert job["row_errors_total"] == 9
+
+    # The earlier import's entry and summary are untouched.
+    assert await entry_count(session, lab) == 1
+    again = await wait_for_end(client, member, first["id"])
+    assert again == first
+    assert await staged_rows(session) == 0
+
+
+async def test_skip_policy_imports_the_good_rows_and_reports_the_bad(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    text = HEADER + "2025-01-01,electricity.grid.CH,1,,\n2025-13-01,rail.km,1,,\n"
+    response = await upload(client, member, lab, text, on_error="skip")
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert job["state"] == "succeeded"
+    assert (job["rows_ok"], job["rows_failed"]) == (1, 1)
+    assert job["row_errors"] == [
+        {"row": 3, "column": "date", "message": "expected a real date as YYYY-MM-DD or YYYY-MM"}
+    ]
+    assert await entry_count(session, lab) == 1
+
+
+async def test_row_errors_are_capped_but_counted(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, jobs: None
+) -> None:
+    text = HEADER + "2025-01-01,electricity.grid.CH,oops,,\n" * 150
+    job = await wait_for_end(client, member, (await upload(client, member, lab, text)).json()["id"])
+    assert len(job["row_errors"]) == 100
+    assert job["row_errors_total"] == 150
+    assert [e["row"] for e in job["row_errors"]] == list(range(2, 102))
+
+
+async def test_a_regional_lab_uses_its_regional_factor(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession, jobs: None
+) -> None:
+    await make_factor(session, key="heat.gas", year=2025, kg="0.2", unit="kWh")
+    await make_factor(session, key="heat.gas", year=2025, kg="0.3", unit="kWh", region="CH")
+    swiss = await make_lab(session, member.user, region="CH")
+    text = "date,factor_key,quantity\n2025-01-01,heat.gas,10\n"
+    job = await wait_for_end(
+        client, member, (await upload(client, member, swiss, text)).json()["id"]
+    )
+    assert job["state"] == "succeeded"
+    entries = (await client.get(f"/api/v1/labs/{swiss.id}/entries", headers=member.headers)).json()[
+        "items"
+    ]
+    assert [Decimal(e["kg_co2e"]) for e in entries] == [Decimal(3)]
+
+
+async def test_undo_removes_exactly_the_entries_of_that_import(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    manual = await client.post(
+        f"/api/v1/labs/{lab.id}/entries",
+        json={"date": "2025-01-01", "factor_key": "electricity.grid.CH", "quantity": "1"},
+        headers=member.headers,
+    )
+    assert manual.status_code == 201
+    other = await upload(client, member, lab, HEADER + "2025-02-01,rail.km,5,,\n")
+    await wait_for_end(client, member, other.json()["id"])
+    undone = await upload(client, member, lab, HEADER + "2025-03-01,rail.km,7,,\n" * 2)
+    await wait_for_end(client, member, undone.json()["id"])
+    assert await entry_count(session, lab) == 4
+
+    response = await client.delete(f"/api/v1/imports/{undone.json()['id']}", headers=member.headers)
+    assert response.status_code == 204
+    assert await entry_count(session, lab) == 2
+    gone = await client.get(f"/api/v1/imports/{undone.json()['id']}", headers=member.headers)
+    assert gone.status_code == 404
+    remaining = (await client.get(f"/api/v1/labs/{lab.id}/entries", headers=member.headers)).json()
+    assert {e["import_id"] for e in remaining["items"]} == {None, other.json()["id"]}
+
+
+async def test_lab_imports_are_listed_newest_first_with_cursor_pages(
+    client: httpx.AsyncClient, member: Caller, lab: Lab
+) -> None:
+    ids = []
+    for n in range(3):
+        response = await upload(client, member, lab, HEADER + f"2025-01-0{n + 1},rail.km,1,,\n")
+        ids.append(response.json()["id"])
+        if n == 1:
+            await client.post(f"/api/v1/imports/{ids[0]}/cancel", headers=member.headers)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": "2"} | ({"cursor": cursor} if cursor else {})
+        page = (
+            await client.get(
+                f"/api/v1/labs/{lab.id}/imports", params=params, headers=member.headers
+            )
+        ).json()
+        seen += [job["id"] for job in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ids[::-1]
+
+
+async def test_a_queued_import_can_be_cancelled_once(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    # No runner here (no lifespan): the job stays queued.
+    job_id = (await upload(client, member, lab, HEADER + "2025-01-01,rail.km,1,,\n")).json()["id"]
+    refused = await client.delete(f"/api/v1/imports/{job_id}", headers=member.headers)
+    assert refused.status_code == 409
+    cancelled = await client.post(f"/api/v1/imports/{job_id}/cancel", headers=member.headers)
+    assert cancelled.status_code == 200
+    assert cancelled.json()["state"] == "cancelled"
+    again = await client.post(f"/api/v1/imports/{job_id}/cancel", headers=member.headers)
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    status = (await client.get(f"/api/v1/imports/{job_id}/status", headers=member.headers)).json()
+    assert status["state"] == "cancelled"
+    assert await entry_count(session, lab) == 0
+
+
+async def test_a_lab_with_too_many_active_jobs_gets_429(
+    client: httpx.AsyncClient, member: Caller, lab: Lab
+) -> None:
+    text = HEADER + "2025-01-01,rail.km,1,,\n"
+    for _ in range(settings.JOB_MAX_ACTIVE_PER_LAB):
+        assert (await upload(client, member, lab, text)).status_code == 202
+    refused = await upload(client, member, lab, text)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    listed = (await client.get(f"/api/v1/labs/{lab.id}/imports", headers=member.headers)).json()
+    assert len(listed["items"]) == settings.JOB_MAX_ACTIVE_PER_LAB
+
+
+async def test_uploads_are_rate_limited_per_user(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "IMPORT_RATE_LIMIT_PER_USER", "2/minute")
+    monkeypatch.setattr(settings, "JOB_MAX_ACTIVE_PER_LAB", 10)
+    text = HEADER + "2025-01-01,rail.km,1,,\n"
+    statuses = [(await upload(client, member, lab, text)).status_code for _ in range(3)]
+    assert statuses == [202, 202, 429]
+
+
+BAD_FILES: list[tuple[str, bytes, str]] = [
+    ("empty", b"", "The file is empty."),
+    ("blank", b"\r\n  \n", "The file is empty."),
+    ("header only", b"date,factor_key,quantity\r\n", "The file has a header but no rows."),
+    ("not utf-8", "date,factor_key,quantity\n2025-01-01,caf\xe9,1\n".encode("latin-1"), "UTF-8"),
+    ("nul byte", b"date,factor_key,quantity\n2025-01-01,a\x00b,1\n", "NUL"),
+    ("unknown column", b"date,factor_key,quantity,colour\n", "Unknown column(s): 'colour'"),
+    ("missing column", b"date,quantity\n2025-01-01,1\n", "Missing required column(s): factor_key"),
+    ("twice", b"date,factor_key,quantity,DATE\n", "Column(s) named twice: date"),
+    ("extra field", b"date,factor_key,quantity\n2025-01-01,k,1\n2025-01-01,k,1,9\n", "line 3"),
+    ("short row", b"date,factor_key,quantity\n2025-01-01,k\n", "line 2"),
+    ("bad quoting", b'date,factor_key,quantity\n2025-01-01,"k,1\n', "not valid CSV"),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [c[1:] for c in BAD_FILES], ids=[c[0] for c in BAD_FILES]
+)
+async def test_a_bad_file_is_refused_with_a_clear_error_and_writes_nothing(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    content: bytes,
+    expected: str,
+) -> None:
+    response = await upload(client, member, lab, content)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert expected in response.json()["detail"]
+    listed = (await client.get(f"/api/v1/labs/{lab.id}/imports", headers=member.headers)).json()
+    assert listed["items"] == []
+    assert await staged_rows(session) == 0
+
+
+async def test_a_file_over_the_limit_gets_413_and_writes_nothing(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(settings, "IMPORT_MAX_BYTES", 1000)
+    response = await upload(client, member, lab, HEADER + "2025-01-01,rail.km,1,,\n" * 100)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    listed = (await client.get(f"/api/v1/labs/{lab.id}/imports", headers=member.headers)).json()
+    assert listed["items"] == []
+    assert await staged_rows(session) == 0
+
+
+async def test_an_unknown_policy_is_a_validation_error(
+    client: httpx.AsyncClient, member: Caller, lab: Lab
+) -> None:
+    response = await upload(client, member, lab, HEADER, on_error="ignore")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["query", "on_error"]
+
+
+async def test_imports_of_another_lab_are_invisible(
+    client: httpx.AsyncClient, member: Caller, admin: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    other_lab = await make_lab(session, admin.user)
+    job_id = (await upload(client, admin, other_lab, HEADER + "2025-01-01,rail.km,1,,\n")).json()[
+        "id"
+    ]
+    for path in (f"/api/v1/imports/{job_id}", f"/api/v1/imports/{job_id}/status"):
+        assert (await client.get(path, headers=member.headers)).status_code == 404
+    assert UUID(job_id)
