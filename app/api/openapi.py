@@ -63,6 +63,15 @@ def _normalise_error_responses(schema: dict[str, Any]) -> None:
     schema["components"]["schemas"] = dict(sorted(components.items()))
 
 
+def _mark_binary_uploads(schema: dict[str, Any]) -> None:
+    """File fields as OpenAPI 3.1 writes them (`contentMediaType`) also get `format: binary`,
+    which openapi-python-client needs to type them as files rather than strings."""
+    for component in schema.get("components", {}).get("schemas", {}).values():
+        for field in component.get("properties", {}).values():
+            if field.get("type") == "string" and "contentMediaType" in field:
+                field.setdefault("format", "binary")
+
+
 def use_docstring_summaries(routes: Sequence[BaseRoute]) -> None:
     """A route's one-line docstring is its summary (FastAPI would use it as the description)."""
     for route in routes:
@@ -83,6 +92,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             servers=app.servers,
         )
         _normalise_error_responses(schema)
+        _mark_binary_uploads(schema)
         app.openapi_schema = schema
     return app.openapi_schema
 

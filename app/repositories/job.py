@@ -196,10 +196,10 @@ async def is_cancel_requested(session: AsyncSession, *, job_id: UUID) -> bool:
 def finish(
     job: DataIngestionJob, state: JobState, *, message: str | None = None, **counts: Any
 ) -> None:
-    """Mark a held job as ended (the caller's transaction commits it with the job's work)."""
+    """Mark a held job as ended (the caller's transaction commits it with the job's work).
+    `locked_by` stays: operators see which worker ran it."""
     job.state = state
     job.message = message
-    job.locked_by = None
     job.lease_expires_at = None
     job.finished_at = datetime.now(UTC)
     job.updated_at = job.finished_at

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from io import BytesIO
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
+from ..types import File
 
 T = TypeVar("T", bound="BodyUploadActivities")
 
@@ -15,15 +17,15 @@ T = TypeVar("T", bound="BodyUploadActivities")
 class BodyUploadActivities:
     """
     Attributes:
-        file (str): CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `date` (YYYY-MM-DD or YYYY-MM),
+        file (File): CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `date` (YYYY-MM-DD or YYYY-MM),
             `factor_key`, `quantity`, optional `unit`, `note`
     """
 
-    file: str
+    file: File
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        file = self.file
+        file = self.file.to_tuple()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -38,7 +40,7 @@ class BodyUploadActivities:
     def to_multipart(self) -> types.RequestFiles:
         files: types.RequestFiles = []
 
-        files.append(("file", (None, str(self.file).encode(), "text/plain")))
+        files.append(("file", self.file.to_tuple()))
 
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
@@ -48,7 +50,7 @@ class BodyUploadActivities:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        file = d.pop("file")
+        file = File(payload=BytesIO(d.pop("file")))
 
         body_upload_activities = cls(
             file=file,

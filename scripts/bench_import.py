@@ -1,0 +1,212 @@
+"""Import benchmark: a generated activities CSV end to end (upload accepted → job succeeded) on a
+throwaway embedded database, against a plain `COPY` of the same data in the same run.
+
+Measures the upload, the background job and their total; the API process's peak memory growth
+(RSS sampled every 20 ms); and two baselines: `COPY` of the same file into a table of its three
+columns, and `COPY` of the computed rows into a table shaped like `activity_entry` (same columns,
+indexes and foreign keys). Prints a markdown table.
+
+    scripts/bench-import [--rows 1000000]
+"""
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import psutil
+import psycopg
+
+os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
+
+from app.core.security import hash_password
+from scripts.bench import PASSWORD, api_server
+from scripts.scratch_db import _libpq, scratch_database
+
+YEAR = 2025
+FACTOR_KEYS = [f"bench.import{n}" for n in range(20)]
+
+
+def seed(url: str) -> tuple[uuid.UUID, dict[str, Decimal]]:
+    rng = random.Random(7)  # noqa: S311 - reproducible data, not security
+    user_id, lab_id = uuid.uuid4(), uuid.uuid4()
+    factors = {key: Decimal(rng.randint(1, 900)) / 1000 for key in FACTOR_KEYS}
+    with psycopg.connect(_libpq(url)) as connection:
+        connection.execute(
+            'INSERT INTO "user" (id, email, full_name, is_active, role, hashed_password, version) '
+            "VALUES (%s, 'bench@lab.example', 'Bench', true, 'user', %s, 1)",
+            (user_id, hash_password(PASSWORD)),
+        )
+        connection.execute(
+            "INSERT INTO lab (id, name, code, institution, description, version) "
+            "VALUES (%s, 'Import lab', 'IMPORT-1', 'Bench U', '', 1)",
+            (lab_id,),
+        )
+        connection.execute(
+            "INSERT INTO lab_membership (lab_id, user_id, role) VALUES (%s, %s, 'contributor')",
+            (lab_id, user_id),
+        )
+        for key, kg in factors.items():
+            connection.execute(
+                "INSERT INTO emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, "
+                "year, source, version) VALUES (%s, %s, 'other', 'kWh', %s, 2, %s, 'bench', 1)",
+                (uuid.uuid4(), key, kg, YEAR),
+            )
+        connection.commit()
+    return lab_id, factors
+
+
+def write_csv(path: Path, rows: int) -> list[tuple[date, str, Decimal]]:
+    rng = random.Random(42)  # noqa: S311 - reproducible data, not security
+    data = []
+    with path.open("w", newline="") as out:
+        out.write("date,factor_key,quantity\n")
+        for _ in range(rows):
+            day = date(YEAR, 1, 1) + timedelta(days=rng.randrange(365))
+            key = rng.choice(FACTOR_KEYS)
+            quantity = Decimal(rng.randrange(1, 10**6)) / 100
+            data.append((day, key, quantity))
+            out.write(f"{day.isoformat()},{key},{quantity}\n")
+    return data
+
+
+def copy_baselines(
+    url: str, csv_path: Path, data: list[tuple[date, str, Decimal]], factors: dict[str, Decimal]
+) -> tuple[float, float]:
+    """Seconds for COPY of the file into a 3-column table, and of computed rows into a table
+    shaped like activity_entry (both committed)."""
+    with psycopg.connect(_libpq(url)) as connection:
+        lab_id, user_id = connection.execute(
+            "SELECT lab_id, user_id FROM lab_membership LIMIT 1"
+        ).fetchone() or (None, None)
+        factor_rows = connection.execute("SELECT key, id FROM emission_factor").fetchall()
+        ids: dict[str, uuid.UUID] = dict(factor_rows)
+        connection.execute("CREATE TABLE bench_file (date date, factor_key text, quantity numeric)")
+        connection.execute("CREATE TABLE bench_entry (LIKE activity_entry INCLUDING ALL)")
+        for column, target in (("lab_id", "lab"), ("factor_id", "emission_factor"),
+                               ("created_by", '"user"')):  # fmt: skip
+            connection.execute(
+                f"ALTER TABLE bench_entry ADD FOREIGN KEY ({column}) REFERENCES {target} (id)"
+            )
+        connection.commit()
+
+        started = time.perf_counter()
+        with connection.cursor().copy(
+            "COPY bench_file FROM STDIN (FORMAT csv, HEADER true)"
+        ) as copy, csv_path.open("rb") as source:  # fmt: skip
+            while chunk := source.read(256 * 1024):
+                copy.write(chunk)
+        connection.commit()
+        file_seconds = time.perf_counter() - started
+
+        rows = [
+            (uuid.uuid4(), lab_id, ids[key], day, quantity,
+             (quantity * factors[key]).quantize(Decimal("0.000001")), "", None, user_id, 1)
+            for day, key, quantity in data
+        ]  # fmt: skip
+        started = time.perf_counter()
+        with connection.cursor().copy(
+            "COPY bench_entry (id, lab_id, factor_id, date, quantity, kg_co2e, note, import_id, "
+            "created_by, version) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        connection.commit()
+        entry_seconds = time.perf_counter() - started
+    return file_seconds, entry_seconds
+
+
+class PeakRss:
+    """Samples a process's RSS in a thread; `growth` is the peak minus the first sample."""
+
+    def __init__(self, process: psutil.Process) -> None:
+        self._process = process
+        self._baseline = process.memory_info().rss
+        self._peak = self._baseline
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self._peak = max(self._peak, self._process.memory_info().rss)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return (self._peak - self._baseline) / 2**20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="co2bench-") as tmp, scratch_database() as url:
+        csv_path = Path(tmp) / "activities.csv"
+        lab_id, factors = seed(url)
+        data = write_csv(csv_path, args.rows)
+        size_mb = csv_path.stat().st_size / 2**20
+        print(f"{args.rows:,} rows, {size_mb:.1f} MiB", flush=True)
+        with (
+            api_server(url, pool_size=5) as (base, process),
+            httpx.Client(base_url=base, timeout=600) as client,
+        ):
+            token = client.post(
+                "/api/v1/auth/login",
+                data={"username": "bench@lab.example", "password": PASSWORD},
+            ).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            memory = PeakRss(process)
+            started = time.perf_counter()
+            with csv_path.open("rb") as upload:
+                response = client.post(
+                    f"/api/v1/labs/{lab_id}/imports",
+                    files={"file": ("activities.csv", upload, "text/csv")},
+                    headers=headers,
+                )
+            accepted = time.perf_counter() - started
+            response.raise_for_status()
+            job_id = response.json()["id"]
+            while True:
+                status = client.get(f"/api/v1/imports/{job_id}/status", headers=headers)
+                state = status.json()["state"]
+                if state not in {"queued", "running"}:
+                    break
+                time.sleep(0.02)
+            total = time.perf_counter() - started
+            growth = memory.stop()
+        if state != "succeeded" or status.json()["rows_ok"] != args.rows:
+            print(f"import ended {state}: {status.text}", file=sys.stderr)
+            return 1
+        file_copy, entry_copy = copy_baselines(url, csv_path, data, factors)
+
+    rate = args.rows / total
+    print()
+    print(f"| {args.rows:,}-row activities CSV ({size_mb:.0f} MiB) | seconds | rows/s |")
+    print("|---|---:|---:|")
+    print(f"| upload accepted (streamed, staged with COPY) | {accepted:.2f} | |")
+    print(f"| import end to end (upload → job succeeded) | {total:.2f} | {rate:,.0f} |")
+    print(f"| plain COPY of the file into a 3-column table | {file_copy:.2f} | "
+          f"{args.rows / file_copy:,.0f} |")  # fmt: skip
+    print(f"| plain COPY of computed rows into an activity_entry twin | {entry_copy:.2f} | "
+          f"{args.rows / entry_copy:,.0f} |")  # fmt: skip
+    print()
+    print(f"import throughput / file COPY: {file_copy / total:.2f}; "
+          f"/ entry-table COPY: {entry_copy / total:.2f}")  # fmt: skip
+    print(f"API process peak memory growth: {growth:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
