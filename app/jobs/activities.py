@@ -23,56 +23,77 @@ async def run_activities(context: JobContext) -> None:
         await session.commit()  # release the row lock: progress updates need it
         if lab is None:
             return  # the lab was deleted meanwhile; its jobs went with it
-        problems = await activity_import_repository.find_problems(
-            session, job_id=job.id, region=lab.region, cap=MAX_ROW_ERRORS
-        )
-        errors = [error.model_dump() for error in problems.errors]
-        if problems.bad_rows and job.on_error is ErrorPolicy.FAIL:
+        # Plain values: a rollback below expires the ORM objects.
+        job_id, rows_total, created_by = job.id, job.rows_total, job.created_by
+        lab_id, region = lab.id, lab.region
+        fail_on_error = job.on_error is ErrorPolicy.FAIL
+        processed = inserted = 0
+        bounds = await activity_import_repository.seq_range(session, job_id=job_id)
+        if bounds is not None:
+            for first in range(bounds[0], bounds[1] + 1, BATCH_ROWS):
+                batch = await activity_import_repository.insert_batch(
+                    session,
+                    job_id=job_id,
+                    lab_id=lab_id,
+                    region=region,
+                    created_by=created_by,
+                    seqs=(first, min(first + BATCH_ROWS - 1, bounds[1])),
+                )
+                processed += batch.rows
+                inserted += batch.inserted
+                if batch.rejected and fail_on_error:
+                    break
+                await context.report_progress(rows_processed=processed)
+
+        rejected = processed - inserted
+        if processed != rows_total and not (rejected and fail_on_error):
+            await session.rollback()
             job = await context.held_job(session)
             job_repository.finish(
                 job,
                 JobState.FAILED,
-                message=f"{problems.bad_rows} of {job.rows_total} rows are invalid; "
+                message=f"Only {processed} of the {rows_total} uploaded rows were found "
+                "(lost by the database?); nothing was imported. Upload the file again.",
+            )
+        elif rejected and fail_on_error:
+            # Only now is every row checked, to report what is wrong (nothing is written).
+            await session.rollback()
+            problems = await activity_import_repository.find_problems(
+                session, job_id=job_id, region=region, cap=MAX_ROW_ERRORS
+            )
+            job = await context.held_job(session)
+            job_repository.finish(
+                job,
+                JobState.FAILED,
+                message=f"{problems.bad_rows} of {rows_total} rows are invalid; "
                 "nothing was imported.",
-                rows_processed=job.rows_total,
+                rows_processed=rows_total,
                 rows_ok=0,
                 rows_failed=problems.bad_rows,
-                row_errors=errors,
+                row_errors=[error.model_dump() for error in problems.errors],
                 row_errors_total=problems.total,
             )
         else:
-            processed = inserted = 0
-            after = 0
-            while True:
-                batch = await activity_import_repository.insert_batch(
-                    session,
-                    job_id=job.id,
-                    lab_id=lab.id,
-                    region=lab.region,
-                    created_by=job.created_by,
-                    after=after,
-                    size=BATCH_ROWS,
+            problems = (
+                await activity_import_repository.find_problems(
+                    session, job_id=job_id, region=region, cap=MAX_ROW_ERRORS
                 )
-                if batch.last_seq is None:
-                    break
-                after = batch.last_seq
-                processed += batch.rows
-                inserted += batch.inserted
-                await context.report_progress(rows_processed=processed)
+                if rejected
+                else activity_import_repository.NO_PROBLEMS
+            )
             job = await context.held_job(session)
-            skipped = processed - inserted
             job_repository.finish(
                 job,
                 JobState.SUCCEEDED,
                 message=f"Imported {inserted} rows"
-                + (f"; skipped {skipped} invalid rows." if skipped else "."),
+                + (f"; skipped {rejected} invalid rows." if rejected else "."),
                 rows_processed=processed,
                 rows_ok=inserted,
-                rows_failed=skipped,
-                row_errors=errors,
+                rows_failed=rejected,
+                row_errors=[error.model_dump() for error in problems.errors],
                 row_errors_total=problems.total,
             )
-        await staging_repository.delete_rows(session, table=activity_staging, job_id=job.id)
+        await staging_repository.delete_rows(session, table=activity_staging, job_id=job_id)
         await session.flush()
         await job_repository.notify(
             session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)

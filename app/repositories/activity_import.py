@@ -20,7 +20,7 @@ MAX_NOTE = 1000
 def _checked(source: str) -> str:
     """CTEs `staged`, `chosen`, `checked` over the staged rows named by `source` (a constant)."""
     return f"""
-    staged AS (
+    staged AS MATERIALIZED (
         SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
                nullif(btrim(s.unit), '') AS unit, coalesce(s.note, '') AS note,
                co2_parse_date(s.date) AS d,
@@ -92,11 +92,12 @@ _FIRST_PROBLEMS = text(
     """
 )
 
+_SEQ_RANGE = text("SELECT min(seq), max(seq) FROM import_activity_row WHERE job_id = :job")
+
 _INSERT_BATCH = text(
     f"""
-    WITH batch AS (
-        SELECT * FROM import_activity_row
-        WHERE job_id = :job AND seq > :after ORDER BY seq LIMIT :size
+    WITH batch AS MATERIALIZED (
+        SELECT * FROM import_activity_row WHERE job_id = :job AND seq BETWEEN :first AND :last
     ),
     {_checked("batch")},
     inserted AS (
@@ -107,8 +108,7 @@ _INSERT_BATCH = text(
         FROM checked WHERE ok
         RETURNING 1
     )
-    SELECT (SELECT max(seq) FROM batch), (SELECT count(*) FROM batch),
-           (SELECT count(*) FROM inserted)
+    SELECT (SELECT count(*) FROM batch), (SELECT count(*) FROM inserted)
     """
 )
 
@@ -120,11 +120,17 @@ class Problems:
     bad_rows: int
 
 
+NO_PROBLEMS = Problems(errors=[], total=0, bad_rows=0)
+
+
 @dataclass(frozen=True)
 class Batch:
-    last_seq: int | None  # None: nothing was left
     rows: int
     inserted: int
+
+    @property
+    def rejected(self) -> int:
+        return self.rows - self.inserted
 
 
 async def find_problems(
@@ -140,6 +146,13 @@ async def find_problems(
     return Problems(errors=errors, total=int(total), bad_rows=int(bad_rows))
 
 
+async def seq_range(session: AsyncSession, *, job_id: UUID) -> tuple[int, int] | None:
+    """The first and last `seq` of the job's staged rows (None when there are none)."""
+    connection = await session.connection()
+    first, last = (await connection.execute(_SEQ_RANGE, {"job": job_id})).one()
+    return None if first is None else (int(first), int(last))
+
+
 async def insert_batch(
     session: AsyncSession,
     *,
@@ -147,25 +160,23 @@ async def insert_batch(
     lab_id: UUID,
     region: str | None,
     created_by: UUID | None,
-    after: int,
-    size: int,
+    seqs: tuple[int, int],
 ) -> Batch:
-    """Insert the valid rows among the next `size` staged rows after `after` (by seq)."""
+    """Insert the valid staged rows whose seq lies in `seqs` (inclusive); count all of them.
+
+    Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
+    interleaved) only make a batch smaller."""
     connection = await session.connection()
-    last, rows, inserted = (
-        await connection.execute(
-            _INSERT_BATCH,
-            {
-                "job": job_id,
-                "lab": lab_id,
-                "region": region,
-                "user": created_by,
-                "after": after,
-                "size": size,
-            },
-        )
-    ).one()
-    return Batch(last_seq=last, rows=int(rows), inserted=int(inserted))
+    params = {
+        "job": job_id,
+        "lab": lab_id,
+        "region": region,
+        "user": created_by,
+        "first": seqs[0],
+        "last": seqs[1],
+    }
+    rows, inserted = (await connection.execute(_INSERT_BATCH, params)).one()
+    return Batch(rows=int(rows), inserted=int(inserted))
 
 
 async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> int:

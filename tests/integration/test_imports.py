@@ -194,7 +194,7 @@ async def test_row_errors_are_capped_but_counted(
 ) -> None:
     text = HEADER + "2025-01-01,electricity.grid.CH,oops,,\n" * 150
     job = await wait_for_end(client, member, (await upload(client, member, lab, text)).json()["id"])
-    assert len(job["row_errors"]) == 100
+    assert len(job["row_errors"]) == 100, job["message"]
     assert job["row_errors_total"] == 150
     assert [e["row"] for e in job["row_errors"]] == list(range(2, 102))
 
