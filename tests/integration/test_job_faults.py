@@ -171,3 +171,33 @@ async def test_a_database_restart_mid_job_leaves_it_retried_or_failed_never_half
     else:
         assert job.state is JobState.FAILED
         assert written == {}
+
+
+async def test_long_imports_never_starve_the_api_of_connections(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, database_url: str
+) -> None:
+    """The API's pool is 2 connections with no overflow: were the two running imports to use it,
+    every request would wait for them (and time out). Jobs have a pool of their own."""
+    jobs = [await upload(client, member, lab, 200_000) for _ in range(2)]
+    tight = FAST_LEASES | {
+        "JOB_WORKERS": "2",
+        "DB_POOL_SIZE": "2",
+        "DB_MAX_OVERFLOW": "0",
+        "JOB_DB_POOL_SIZE": "5",
+    }
+    latencies: list[float] = []
+    with app_processes(database_url, 1, **tight) as (app,):
+        await wait_until(jobs[0], lambda job: job.state is JobState.RUNNING)
+        async with httpx.AsyncClient(base_url=app.base_url, timeout=60) as http:
+            while not ended(await job_row(jobs[0])) or not ended(await job_row(jobs[1])):
+                started = time.perf_counter()
+                response = await http.get(f"/api/v1/labs/{lab.id}", headers=member.headers)
+                latencies.append(time.perf_counter() - started)
+                assert response.status_code == 200, response.text
+        finished = [await job_row(job_id) for job_id in jobs]
+
+    assert [job.state for job in finished] == [JobState.SUCCEEDED] * 2
+    assert len(latencies) >= 10, "the imports ended before the API was measured"
+    latencies.sort()
+    assert latencies[len(latencies) // 2] < 0.5, latencies
+    assert latencies[-1] < 5, latencies
