@@ -17,6 +17,7 @@ from app.api.routes import (
     health,
     imports,
     labs,
+    live,
     metrics,
     reports,
     users,
@@ -29,16 +30,22 @@ from app.core.pg_listen import PgListener
 from app.core.rate_limit import RateLimiter
 from app.database import dispose_engine, get_job_session_factory, libpq_url
 from app.jobs.runner import JobRunner
-from app.repositories.job import QUEUED_CHANNEL
+from app.repositories.job import EVENTS_CHANNEL, QUEUED_CHANNEL
+from app.services.job_events import JobEventHub
 
 API_PREFIX = "/api/v1"
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start this process's LISTEN connection and job runner (unless `JOB_WORKERS=0`)."""
+    """Start this process's LISTEN connection, live-status hub and job runner (unless
+    `JOB_WORKERS=0`)."""
     listener = PgListener(libpq_url())
     app.state.pg_listener = listener
+    hub = JobEventHub(listening=listener.connected)
+    app.state.job_events = hub
+    listener.subscribe(EVENTS_CHANNEL, hub.publish)
+    listener.on_reconnect(hub.resync)
     runner: JobRunner | None = None
     if settings.JOB_WORKERS > 0:
         runner = JobRunner(
@@ -139,9 +146,12 @@ def create_app() -> FastAPI:
     app.add_api_route(
         "/health", health.get_health, include_in_schema=False, response_model=health.HealthStatus
     )
+    app.include_router(live.router, prefix=API_PREFIX)  # a WebSocket: not in the spec
     use_docstring_summaries(metrics.router.routes)
     app.include_router(metrics.router)
-    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: build_openapi(  # type: ignore[method-assign]
+        app, extra_models=live.MESSAGE_MODELS
+    )
     return app
 
 

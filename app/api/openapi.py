@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute
 
@@ -81,7 +82,20 @@ def use_docstring_summaries(routes: Sequence[BaseRoute]) -> None:
             route.description = rest.strip()
 
 
-def build_openapi(app: FastAPI) -> dict[str, Any]:
+def _add_schemas(schema: dict[str, Any], models: Sequence[type[BaseModel]]) -> None:
+    """Models no operation refers to (e.g. the messages of a WebSocket), as components."""
+    _, definitions = models_json_schema(
+        [(model, "serialization") for model in models], ref_template="#/components/schemas/{model}"
+    )
+    components: dict[str, Any] = schema["components"]["schemas"]
+    for name, definition in definitions.get("$defs", {}).items():
+        if components.setdefault(name, definition) != definition:
+            raise RuntimeError(f"two different schemas are named {name}")
+    schema["components"]["schemas"] = dict(sorted(components.items()))
+
+
+def build_openapi(app: FastAPI, *, extra_models: Sequence[type[BaseModel]] = ()) -> dict[str, Any]:
+    """The document, built once; `extra_models` are added to its components."""
     if app.openapi_schema is None:
         schema = get_openapi(
             title=app.title,
@@ -93,6 +107,7 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         )
         _normalise_error_responses(schema)
         _mark_binary_uploads(schema)
+        _add_schemas(schema, extra_models)
         app.openapi_schema = schema
     return app.openapi_schema
 

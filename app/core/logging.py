@@ -4,6 +4,7 @@ formatter, so every line has one shape."""
 
 import logging
 import logging.config
+import re
 from typing import Any, Literal
 
 import structlog
@@ -16,6 +17,23 @@ def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDi
     if request_id is not None:
         event_dict.setdefault("request_id", request_id)
     return event_dict
+
+
+# `?token=` of the live-status socket (browsers cannot send headers there): uvicorn logs each
+# socket's path with its query string.
+_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&#\s\"']*", re.IGNORECASE)
+
+
+class RedactQueryTokens(logging.Filter):
+    """Replace the value of a `token` query parameter in a log line with `[redacted]`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):  # structlog's own records carry a dict
+            message = record.getMessage()
+            if "token=" in message.lower():
+                record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", message)
+                record.args = None
+        return True
 
 
 def configure_logging(level: str, fmt: Literal["console", "json"]) -> None:
@@ -45,12 +63,20 @@ def configure_logging(level: str, fmt: Literal["console", "json"]) -> None:
             "version": 1,
             "disable_existing_loggers": False,
             "formatters": {"structured": formatter},
-            "handlers": {"default": {"class": "logging.StreamHandler", "formatter": "structured"}},
+            "filters": {"redact_tokens": {"()": RedactQueryTokens}},
+            "handlers": {
+                "default": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "structured",
+                    "filters": ["redact_tokens"],
+                }
+            },
             "root": {"handlers": ["default"], "level": level},
+            # On the loggers too, so the lines are clean for any handler (gunicorn's, pytest's).
             "loggers": {
                 "uvicorn": {"handlers": [], "propagate": True},
-                "uvicorn.error": {"handlers": [], "propagate": True},
-                "uvicorn.access": {"handlers": [], "propagate": True},
+                "uvicorn.error": {"handlers": [], "propagate": True, "filters": ["redact_tokens"]},
+                "uvicorn.access": {"handlers": [], "propagate": True, "filters": ["redact_tokens"]},
             },
         }
     )

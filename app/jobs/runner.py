@@ -36,6 +36,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+async def _publish_events(session: AsyncSession, job_ids: list[uuid.UUID]) -> None:
+    """The live-status events of jobs changed by set-based statements (claimed: running; given
+    up: failed), delivered when the caller commits."""
+    for job_id in job_ids:
+        job = await job_repository.get(session, job_id)
+        if job is not None:
+            await job_repository.notify(
+                session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
+            )
+
+
 class JobRunner:
     def __init__(
         self,
@@ -83,13 +94,15 @@ class JobRunner:
     async def _fill(self) -> None:
         while len(self._running) < self._workers:
             async with self._sessions() as session:
-                for job_id in await job_repository.fail_abandoned(
+                failed = await job_repository.fail_abandoned(
                     session, max_attempts=self._max_attempts
-                ):
+                )
+                for job_id in failed:
                     logger.warning("job %s failed: its workers kept dying", job_id)
                 claim = await job_repository.claim_next(
                     session, worker=self.name, lease_seconds=self._lease_seconds
                 )
+                await _publish_events(session, [*failed, *([claim.job_id] if claim else [])])
                 await session.commit()
             if claim is None:
                 return

@@ -1,6 +1,5 @@
 """Queries on background jobs: one-row ORM work, and the claim/lease statements of the runner."""
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,11 +10,14 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState
+from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState, JobStatus
 
 # Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
 QUEUED_CHANNEL = "co2_job_queued"
 EVENTS_CHANNEL = "co2_job_events"
+# A NOTIFY payload must stay under 8000 bytes: a job's message (up to 2000 characters, each up to
+# 6 bytes once JSON-escaped) is shortened to this in events; the status endpoint has it whole.
+EVENT_MESSAGE_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -88,21 +90,35 @@ async def notify(session: AsyncSession, channel: str, payload: str) -> None:
 
 
 def event_payload(job: DataIngestionJob) -> str:
-    """The live-status event of a job (small: NOTIFY payloads must stay under 8000 bytes)."""
-    return json.dumps(
-        {
-            "id": str(job.id),
-            "lab_id": str(job.lab_id) if job.lab_id else None,
-            "target_type": job.target_type.value,
-            "state": job.state.value,
-            "rows_total": job.rows_total,
-            "rows_processed": job.rows_processed,
-            "rows_ok": job.rows_ok,
-            "rows_failed": job.rows_failed,
-            "updated_at": job.updated_at.isoformat(),
-        },
-        separators=(",", ":"),
-    )
+    """The live-status event of a job: its `JobStatus` as JSON, message shortened (NOTIFY
+    payloads must stay under 8000 bytes)."""
+    status = JobStatus.model_validate(job, from_attributes=True)
+    if status.message is not None and len(status.message) > EVENT_MESSAGE_CHARS:
+        status.message = status.message[: EVENT_MESSAGE_CHARS - 1] + "…"
+    return status.model_dump_json()
+
+
+async def list_updated_since(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    lab_ids: frozenset[UUID] | None,
+    with_unassigned: bool,
+    limit: int,
+) -> list[DataIngestionJob]:
+    """The `limit` jobs updated last since `since`, oldest update first: of the labs `lab_ids`
+    (every lab when None) and, with `with_unassigned`, the jobs of no lab."""
+    query = select(DataIngestionJob).where(DataIngestionJob.updated_at >= since)
+    lab_id = col(DataIngestionJob.lab_id)
+    if lab_ids is not None:
+        of_labs = lab_id.in_(lab_ids)
+        query = query.where((of_labs | lab_id.is_(None)) if with_unassigned else of_labs)
+    elif not with_unassigned:
+        query = query.where(lab_id.is_not(None))
+    query = query.order_by(
+        col(DataIngestionJob.updated_at).desc(), col(DataIngestionJob.id).desc()
+    ).limit(limit)
+    return list(reversed((await session.exec(query)).all()))
 
 
 _FAIL_ABANDONED = text(

@@ -115,6 +115,16 @@ async def list_members(session: AsyncSession, *, lab_id: UUID) -> list[tuple[Lab
     return [(row[0], row[1]) for row in (await session.exec(query)).all()]
 
 
+async def lab_ids_of_member(
+    session: AsyncSession, *, user_id: UUID, roles: frozenset[LabRole]
+) -> frozenset[UUID]:
+    """The labs where the user holds one of `roles`."""
+    query = select(LabMembership.lab_id).where(
+        LabMembership.user_id == user_id, col(LabMembership.role).in_(roles)
+    )
+    return frozenset((await session.exec(query)).all())
+
+
 async def count_managers(session: AsyncSession, *, lab_id: UUID) -> int:
     query = (
         select(func.count())

@@ -51,3 +51,18 @@ def test_exceptions_are_logged_with_their_traceback_server_side(
         logging.getLogger("app.test").exception("failed")
     record = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert "ValueError: boom" in record["exception"]
+
+
+def test_a_token_in_a_query_string_never_reaches_a_log_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", "json")
+    path = "/api/v1/ws/jobs?x=1&token=eyJhbGciOi.secret-part&y=2"
+    logging.getLogger("uvicorn.error").info('%s - "WebSocket %s" [accepted]', "127.0.0.1", path)
+    logging.getLogger("app.test").warning("socket %s", "/api/v1/ws/jobs?TOKEN=co2k_abc")
+    lines = capsys.readouterr().err.strip().splitlines()[-2:]
+    events = [json.loads(line)["event"] for line in lines]
+    assert events == [
+        '127.0.0.1 - "WebSocket /api/v1/ws/jobs?x=1&token=[redacted]&y=2" [accepted]',
+        "socket /api/v1/ws/jobs?TOKEN=[redacted]",
+    ]

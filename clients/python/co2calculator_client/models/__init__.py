@@ -21,11 +21,14 @@ from .get_institution_report_format_type_0 import GetInstitutionReportFormatType
 from .get_lab_report_format_type_0 import GetLabReportFormatType0
 from .health_status import HealthStatus
 from .institution_report import InstitutionReport
+from .job_event import JobEvent
 from .job_kind import JobKind
 from .job_page import JobPage
 from .job_public import JobPublic
 from .job_state import JobState
 from .job_status import JobStatus
+from .job_stream_ready import JobStreamReady
+from .job_stream_resync import JobStreamResync
 from .lab_category_row import LabCategoryRow
 from .lab_create import LabCreate
 from .lab_page import LabPage
@@ -75,11 +78,14 @@ __all__ = (
     "GetLabReportFormatType0",
     "HealthStatus",
     "InstitutionReport",
+    "JobEvent",
     "JobKind",
     "JobPage",
     "JobPublic",
     "JobState",
     "JobStatus",
+    "JobStreamReady",
+    "JobStreamResync",
     "LabCategoryRow",
     "LabCreate",
     "LabPage",

@@ -469,6 +469,26 @@ export type InstitutionReport = {
 };
 
 /**
+ * JobEvent
+ *
+ * A job's state or row counts: sent when it changes, and on connect for the jobs updated
+ * within the replay window.
+ */
+export type JobEvent = {
+    /**
+     * Type
+     */
+    type: 'job';
+    /**
+     * Replay
+     *
+     * True while replaying recent jobs, false for live events
+     */
+    replay: boolean;
+    job: JobStatus;
+};
+
+/**
  * JobKind
  */
 export type JobKind = 'activities' | 'factors' | 'factor_sync' | 'recalculate';
@@ -625,6 +645,50 @@ export type JobStatus = {
      * Updated At
      */
     updated_at: string;
+};
+
+/**
+ * JobStreamMessage
+ *
+ * Any message of `WS /api/v1/ws/jobs`, told apart by `type`.
+ */
+export type JobStreamMessage = ({
+    type: 'job';
+} & JobEvent) | ({
+    type: 'ready';
+} & JobStreamReady) | ({
+    type: 'resync';
+} & JobStreamResync);
+
+/**
+ * JobStreamReady
+ *
+ * The replay is over: every later `job` message is live.
+ */
+export type JobStreamReady = {
+    /**
+     * Type
+     */
+    type: 'ready';
+    /**
+     * Replayed
+     *
+     * How many `job` messages the replay sent
+     */
+    replayed: number;
+};
+
+/**
+ * JobStreamResync
+ *
+ * The server's database listener reconnected: events may have been missed meanwhile, so
+ * re-read the statuses you show (`getImportStatus`), or reconnect for a fresh replay.
+ */
+export type JobStreamResync = {
+    /**
+     * Type
+     */
+    type: 'resync';
 };
 
 /**
