@@ -4,12 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
+from app.api.query_guard import refuse_unknown_query_parameters
 from app.api.routes import (
     auth,
     entries,
@@ -136,12 +137,20 @@ def create_app() -> FastAPI:
         use_docstring_summaries(router.routes)
         # The limit is set per router, not on the app: the app-level limiter runs outside our
         # middleware and would answer in plain text without a request id.
-        app.include_router(router, prefix=API_PREFIX, max_body_size=settings.REQUEST_MAX_BYTES)
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            max_body_size=settings.REQUEST_MAX_BYTES,
+            dependencies=[Depends(refuse_unknown_query_parameters)],
+        )
     use_docstring_summaries(imports.router.routes)
     # Uploads: the file's limit plus room for the multipart envelope; the file itself is
     # measured as it streams (413 past IMPORT_MAX_BYTES).
     app.include_router(
-        imports.router, prefix=API_PREFIX, max_body_size=settings.IMPORT_MAX_BYTES + 64 * 1024
+        imports.router,
+        prefix=API_PREFIX,
+        max_body_size=settings.IMPORT_MAX_BYTES + 64 * 1024,
+        dependencies=[Depends(refuse_unknown_query_parameters)],
     )
     app.add_api_route(
         "/health", health.get_health, include_in_schema=False, response_model=health.HealthStatus

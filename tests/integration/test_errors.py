@@ -167,3 +167,28 @@ async def test_metrics_count_requests_by_route_template_and_status(
     text = metrics.text
     assert 'handler="/api/v1/health",method="GET",status="200"' in text
     assert "http_request_duration_seconds_bucket" in text
+
+
+async def test_a_misspelt_query_parameter_is_refused_not_ignored(
+    client: httpx.AsyncClient, admin: Caller
+) -> None:
+    response = await client.get(
+        "/api/v1/factors", params={"categroy": "heating", "limit": 5}, headers=admin.headers
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    [error] = response.json()["errors"]
+    assert error["loc"] == ["query", "categroy"]
+    assert "category" in error["msg"]
+    listed = await client.get(
+        "/api/v1/factors", params={"category": "heating", "limit": 5}, headers=admin.headers
+    )
+    assert listed.status_code == 200
+
+
+async def test_routes_without_query_parameters_ignore_extra_ones(
+    client: httpx.AsyncClient, admin: Caller
+) -> None:
+    assert (await client.get("/api/v1/health", params={"probe": "lb"})).status_code == 200
+    me = await client.get("/api/v1/users/me", params={"cache": "1"}, headers=admin.headers)
+    assert me.status_code == 200

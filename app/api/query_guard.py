@@ -1,0 +1,51 @@
+"""Refuse query parameters a route does not declare, on routes that declare some.
+
+A misspelt filter (`?categroy=heating`) would otherwise be ignored silently and answer a list
+that looks right but is not filtered. Routes without query parameters (health, `/users/me`, …)
+ignore extra ones, as load balancers and proxies sometimes add them.
+"""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+
+_declared: dict[int, frozenset[str]] = {}  # id(route) → its query parameter names
+
+
+def _names_in(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub_dependant in dependant.dependencies:
+        names |= _names_in(sub_dependant)
+    return names
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    names = _declared.get(id(route))
+    if names is None:
+        names = _declared[id(route)] = frozenset(_names_in(route.dependant))
+    return names
+
+
+async def refuse_unknown_query_parameters(request: Request) -> None:
+    if not request.scope.get("query_string"):
+        return
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    declared = _query_names(route)
+    if not declared:
+        return
+    unknown = sorted(set(request.query_params) - declared)
+    if unknown:
+        errors: list[dict[str, Any]] = [
+            {
+                "loc": ("query", name),
+                "msg": f"Unknown query parameter; this operation takes {', '.join(sorted(declared))}",
+                "type": "extra_forbidden",
+            }
+            for name in unknown
+        ]
+        raise RequestValidationError(errors)
