@@ -40,10 +40,11 @@ async def refuse_unknown_query_parameters(request: Request) -> None:
         return
     unknown = sorted(set(request.query_params) - declared)
     if unknown:
+        known = ", ".join(sorted(declared))
         errors: list[dict[str, Any]] = [
             {
                 "loc": ("query", name),
-                "msg": f"Unknown query parameter; this operation takes {', '.join(sorted(declared))}",
+                "msg": f"Unknown query parameter; this operation takes {known}",
                 "type": "extra_forbidden",
             }
             for name in unknown
