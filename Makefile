@@ -1,5 +1,5 @@
 # Thin aliases of scripts/ (the scripts are the source of truth).
-.PHONY: install run test format lint db-migrate db-revision db-downgrade openapi clients check-api bench
+.PHONY: install run test format lint db-migrate db-revision db-downgrade openapi clients check-api fuzz bench
 
 install:
 	bash -c 'source scripts/_env.sh && sync_env'
@@ -23,5 +23,7 @@ clients:
 	scripts/generate-clients
 check-api:
 	scripts/check-api
+fuzz:
+	scripts/fuzz
 bench:
 	scripts/bench

@@ -1,11 +1,22 @@
 """Shared column helpers and domain types for every aggregate."""
 
-from datetime import UTC, datetime
-from decimal import Decimal
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import PlainSerializer, StringConstraints
+from pydantic import (
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 from sqlalchemy import DateTime, func
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
@@ -36,6 +47,88 @@ def plain_decimal(value: Decimal) -> str:
 
 # Decimals go out as exact strings without trailing zeros ("0.125", "1000"), whatever their scale.
 DecimalOut = Annotated[Decimal, PlainSerializer(plain_decimal, return_type=str, when_used="json")]
+
+
+@dataclass(frozen=True)
+class DecimalInput:
+    """`Annotated[Decimal, DecimalInput(...)]`: a non-negative decimal input whose OpenAPI schema
+    states exactly what the server accepts.
+
+    A JSON string is exact: at most `integer_digits` digits, optionally a point and at most
+    `decimal_places` digits (`"0.125"`). A JSON number is binary floating point, so it is taken at
+    its shortest repr and cut (never rounded up) to `decimal_places`; it must be below
+    10**integer_digits. Both fit a `Numeric(integer_digits + decimal_places, decimal_places)`
+    column, so the database never refuses what validation let through.
+    """
+
+    integer_digits: int
+    decimal_places: int
+
+    @property
+    def pattern(self) -> str:
+        return rf"^[0-9]{{1,{self.integer_digits}}}(\.[0-9]{{1,{self.decimal_places}}})?$"
+
+    def parse(self, value: Any) -> Decimal:
+        limit = Decimal(10) ** self.integer_digits
+        step = Decimal(1).scaleb(-self.decimal_places)
+        if isinstance(value, Decimal):
+            exact = value
+        elif isinstance(value, str):
+            if not re.fullmatch(self.pattern, value):
+                raise ValueError(
+                    f"must be a decimal string with at most {self.integer_digits} digits before "
+                    f"and {self.decimal_places} after the point"
+                )
+            exact = Decimal(value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                exact = Decimal(repr(value)).quantize(step, rounding=ROUND_DOWN)
+            except InvalidOperation as error:  # inf, nan, or too large to quantize
+                raise ValueError(f"must be a finite number below {limit}") from error
+        else:
+            raise ValueError("must be a number or a decimal string")
+        if not exact.is_finite() or exact < 0 or exact >= limit:
+            raise ValueError(f"must be at least 0 and below {limit}")
+        if exact != exact.quantize(step, rounding=ROUND_DOWN):
+            raise ValueError(f"must have at most {self.decimal_places} decimal places")
+        return exact
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.parse)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        limit = 10**self.integer_digits
+        return {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "exclusiveMaximum": limit},
+                {"type": "string", "pattern": self.pattern},
+            ]
+        }
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_iso_date(value: Any) -> date:
+    """A `date`, or a `YYYY-MM-DD` string naming one; a ValueError for anything else."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError("must be a valid calendar date") from error
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+# A calendar date, `YYYY-MM-DD` only (pydantic alone would also take `0` as 1970-01-01).
+IsoDate = Annotated[
+    date, PlainValidator(parse_iso_date), WithJsonSchema({"type": "string", "format": "date"})
+]
 
 
 def utcnow() -> datetime:

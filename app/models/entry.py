@@ -1,38 +1,51 @@
 """Activity entries: what a lab consumed, and the kg CO2e the server computed for it."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from pydantic import BeforeValidator
+from pydantic import PlainValidator, WithJsonSchema
 from sqlalchemy import CheckConstraint, Index, Numeric
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
+    DecimalInput,
     DecimalOut,
     created_at_field,
+    parse_iso_date,
     text_field,
     updated_at_field,
 )
 from app.models.factor import FactorCategory, FactorKey, Unit
 
+_MONTH = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"
 
-def _month_or_date(value: Any) -> Any:
+
+def _month_or_date(value: Any) -> date:
     """`YYYY-MM` means the whole month: stored as its first day."""
-    if isinstance(value, str) and len(value) == 7 and value[4] == "-":
-        return f"{value}-01"
-    return value
+    if isinstance(value, str) and re.fullmatch(_MONTH, value):
+        value = f"{value}-01"
+    return parse_iso_date(value)
 
 
 ActivityDate = Annotated[
     date,
-    BeforeValidator(_month_or_date),
-    Field(description="`YYYY-MM-DD`, or `YYYY-MM` for a month"),
+    PlainValidator(_month_or_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": _MONTH},
+            ],
+            "description": "`YYYY-MM-DD`, or `YYYY-MM` for a month",
+        }
+    ),
 ]
-Quantity = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+Quantity = Annotated[Decimal, DecimalInput(integer_digits=12, decimal_places=6)]
 
 
 class ActivityEntry(SQLModel, table=True):

@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
+    DecimalInput,
     DecimalOut,
     created_at_field,
     enum_field,
@@ -24,7 +25,7 @@ from app.models.lab import Region
 FACTOR_KEY_PATTERN = r"^[a-z0-9_]+(\.[A-Za-z0-9_-]+)*$"
 FactorKey = Annotated[str, StringConstraints(pattern=FACTOR_KEY_PATTERN, max_length=100)]
 Unit = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./%-]{1,20}$")]
-KgPerUnit = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=9)]
+KgPerUnit = Annotated[Decimal, DecimalInput(integer_digits=9, decimal_places=9)]
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 

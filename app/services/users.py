@@ -45,7 +45,12 @@ async def update_me(session: AsyncSession, *, principal: Principal, changes: Use
     user = await user_repository.get(session, principal.user.id, for_update=True)
     assert user is not None  # the principal was loaded in this transaction
     _check_version(user, changes.version)
-    user.sqlmodel_update(changes.model_dump(exclude_unset=True, exclude={"version"}))
+    patch = {
+        name: value
+        for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
+        if value is not None  # null means "leave as is", as in every other PATCH
+    }
+    user.sqlmodel_update(patch)
     _bump(user)
     return user
 

@@ -113,6 +113,11 @@ async def test_entries_get_their_kg_from_the_factor_of_their_year_and_region(
         ({"unit": "MWh"}, ["body", "unit"]),
         ({"date": "2025-13-01"}, ["body", "date"]),
         ({"quantity": "abc"}, ["body", "quantity"]),
+        ({"quantity": ""}, ["body", "quantity"]),  # found by schemathesis
+        ({"quantity": "1.1234567"}, ["body", "quantity"]),
+        ({"quantity": 1e12}, ["body", "quantity"]),  # the column would overflow
+        ({"date": 0}, ["body", "date"]),  # not 1970-01-01
+        ({"date": "2025-01-10T00:00:00"}, ["body", "date"]),
         ({"note": "x" * 1001}, ["body", "note"]),
         ({"kg_co2e": "0"}, ["body", "kg_co2e"]),  # the server computes it
     ],

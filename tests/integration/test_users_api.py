@@ -30,6 +30,21 @@ async def test_update_me_bumps_the_version_and_refuses_a_stale_one(
     assert (await client.get(f"{USERS}/me", headers=member.headers)).json()["full_name"] == "Ada L."
 
 
+async def test_update_me_with_a_null_full_name_leaves_it_as_is(
+    client: httpx.AsyncClient, member: Caller
+) -> None:
+    """Found by schemathesis: `{"full_name": null}` was stored as None and the answer was a 500."""
+    await client.patch(
+        f"{USERS}/me", json={"version": 1, "full_name": "Ada"}, headers=member.headers
+    )
+    response = await client.patch(
+        f"{USERS}/me", json={"version": 2, "full_name": None}, headers=member.headers
+    )
+    assert response.status_code == 200
+    assert response.json()["full_name"] == "Ada"
+    assert (await client.get(f"{USERS}/me", headers=member.headers)).json()["full_name"] == "Ada"
+
+
 async def test_users_cannot_change_their_own_role(
     client: httpx.AsyncClient, member: Caller
 ) -> None:

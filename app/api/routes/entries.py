@@ -1,6 +1,5 @@
 """Activity entries of a lab."""
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Query, status
 from app.api.deps import CurrentPrincipal, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from app.models.base import IsoDate
 from app.models.entry import EntryCreate, EntryPage, EntryPublic, EntryUpdate
 from app.models.factor import FACTOR_KEY_PATTERN, FactorCategory
 from app.services import entries as entry_service
@@ -24,8 +24,8 @@ async def list_lab_entries(
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
     order: Literal["asc", "desc"] = "desc",
-    date_from: Annotated[date | None, Query(description="Inclusive")] = None,
-    date_to: Annotated[date | None, Query(description="Inclusive")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="Inclusive")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="Inclusive")] = None,
     category: FactorCategory | None = None,
     factor_key: Annotated[str | None, Query(pattern=FACTOR_KEY_PATTERN, max_length=100)] = None,
 ) -> EntryPage:

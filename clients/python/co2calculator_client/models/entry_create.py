@@ -15,21 +15,25 @@ T = TypeVar("T", bound="EntryCreate")
 class EntryCreate:
     """
     Attributes:
-        date (datetime.date): `YYYY-MM-DD`, or `YYYY-MM` for a month
+        date (datetime.date | str): `YYYY-MM-DD`, or `YYYY-MM` for a month
         factor_key (str):
         quantity (float | str):
         unit (None | str | Unset): When given, must equal the factor's unit
         note (str | Unset):  Default: ''.
     """
 
-    date: datetime.date
+    date: datetime.date | str
     factor_key: str
     quantity: float | str
     unit: None | str | Unset = UNSET
     note: str | Unset = ""
 
     def to_dict(self) -> dict[str, Any]:
-        date = self.date.isoformat()
+        date: str
+        if isinstance(self.date, datetime.date):
+            date = self.date.isoformat()
+        else:
+            date = self.date
 
         factor_key = self.factor_key
 
@@ -63,7 +67,19 @@ class EntryCreate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        date = datetime.date.fromisoformat(d.pop("date"))
+
+        def _parse_date(data: object) -> datetime.date | str:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                date_type_0 = datetime.date.fromisoformat(data)
+
+                return date_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | str, data)
+
+        date = _parse_date(d.pop("date"))
 
         factor_key = d.pop("factor_key")
 

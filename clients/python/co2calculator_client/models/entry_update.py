@@ -16,14 +16,14 @@ class EntryUpdate:
     """
     Attributes:
         version (int):
-        date (datetime.date | None | Unset):
+        date (datetime.date | None | str | Unset):
         factor_key (None | str | Unset):
         quantity (float | None | str | Unset):
         note (None | str | Unset):
     """
 
     version: int
-    date: datetime.date | None | Unset = UNSET
+    date: datetime.date | None | str | Unset = UNSET
     factor_key: None | str | Unset = UNSET
     quantity: float | None | str | Unset = UNSET
     note: None | str | Unset = UNSET
@@ -80,7 +80,7 @@ class EntryUpdate:
         d = dict(src_dict)
         version = d.pop("version")
 
-        def _parse_date(data: object) -> datetime.date | None | Unset:
+        def _parse_date(data: object) -> datetime.date | None | str | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -88,12 +88,12 @@ class EntryUpdate:
             try:
                 if not isinstance(data, str):
                     raise TypeError()
-                date_type_0 = datetime.date.fromisoformat(data)
+                date_type_0_type_0 = datetime.date.fromisoformat(data)
 
-                return date_type_0
+                return date_type_0_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.date | None | Unset, data)
+            return cast(datetime.date | None | str | Unset, data)
 
         date = _parse_date(d.pop("date", UNSET))
 

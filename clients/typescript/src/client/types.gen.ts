@@ -104,7 +104,7 @@ export type EntryCreate = {
      *
      * `YYYY-MM-DD`, or `YYYY-MM` for a month
      */
-    date: string;
+    date: string | string;
     /**
      * Factor Key
      */
@@ -215,7 +215,7 @@ export type EntryUpdate = {
     /**
      * Date
      */
-    date?: string | null;
+    date?: string | string | null;
     /**
      * Factor Key
      */

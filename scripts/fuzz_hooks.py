@@ -1,0 +1,111 @@
+"""schemathesis hooks for `scripts/fuzz`: business rules that JSON Schema cannot state.
+
+`positive_data_acceptance` sends schema-valid requests and expects them accepted. A few inputs are
+valid by their schema yet refused (422) by a rule that depends on server state or on content no
+schema describes. For POSITIVE cases only, this hook replaces such a value with one that keeps the
+rule, so the check still judges every other field of the request. Negative cases are never
+touched: invented cursors, weak passwords, unknown accounts and broken files are still sent there,
+and the integration tests assert each refusal.
+
+- `cursor` (every list): an opaque token only the server mints; a made-up one is refused
+  ("The cursor is not one this API returned."). Dropped, i.e. the first page is asked for.
+- `password`, `new_password` (createUser, changeMyPassword): the strength rule
+  (`app.models.user.check_password_strength`: 5 distinct characters, not only letters or
+  digits, no outer whitespace) has no JSON Schema form. A weak one is replaced by a strong one.
+- `email` of addLabMember: must name an existing active account; it is set to the run's member.
+- `factor_key`, `date`, `unit` of createEntry/updateEntry: the factor must exist for the date's
+  year and have that unit; they are set to the run's factor (its year, keeping month and day).
+- `file` of uploadActivities: must be a UTF-8 CSV with our header; a valid small CSV is sent.
+- `current_password` of changeMyPassword: must be the caller's; both it and `new_password` are set
+  to the admin's password (a real, successful change that leaves the password as it was).
+
+The run's own fixtures are not fuzzed away (all modes): `filter_case` skips updateUser and
+deactivateUser aimed at the run's admin (whose API key authenticates the run) or member, and
+updateFactor and deleteFactor aimed at the run's factor. Every other resource, including those the
+fuzzer creates itself, is fair game.
+"""
+
+import os
+from typing import Any, cast
+
+import schemathesis
+from schemathesis.generation.case import Case
+from schemathesis.hooks import HookContext
+
+from app.models.user import check_password_strength
+
+STRONG_PASSWORD = "fuzz-Pass-2026!"  # noqa: S105 - a throwaway account on a throwaway server
+CSV = "date,factor_key,quantity,note\n{year}-01-01,{key},1.5,fuzz\n"
+
+
+def _is_positive(case: Case[Any]) -> bool:
+    return case.meta is not None and case.meta.generation.mode.is_positive
+
+
+def _strong(value: Any) -> bool:
+    try:
+        check_password_strength(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _use_the_run_factor(body: dict[str, Any]) -> None:
+    if body.get("factor_key") is not None:
+        body["factor_key"] = os.environ["CO2CALC_FUZZ_FACTOR_KEY"]
+    if body.get("unit") is not None:
+        body["unit"] = os.environ["CO2CALC_FUZZ_FACTOR_UNIT"]
+    if isinstance(body.get("date"), str):
+        year = os.environ["CO2CALC_FUZZ_FACTOR_YEAR"]
+        month_day = body["date"][4:]
+        body["date"] = f"{year}{month_day}" if month_day != "-02-29" else f"{year}-02-28"
+
+
+_PROTECTED = {
+    "updateUser": ("user_id", ("CO2CALC_FUZZ_ADMIN_ID", "CO2CALC_FUZZ_MEMBER_ID")),
+    "deactivateUser": ("user_id", ("CO2CALC_FUZZ_ADMIN_ID", "CO2CALC_FUZZ_MEMBER_ID")),
+    "updateFactor": ("factor_id", ("CO2CALC_FUZZ_FACTOR_ID",)),
+    "deleteFactor": ("factor_id", ("CO2CALC_FUZZ_FACTOR_ID",)),
+}
+
+
+def _operation_id(case: Case[Any]) -> str | None:
+    value = case.operation.definition.raw.get("operationId")
+    return value if isinstance(value, str) else None
+
+
+@schemathesis.hook
+def filter_case(context: HookContext, case: Case[Any]) -> bool:
+    protected = _PROTECTED.get(_operation_id(case) or "")
+    if protected is None or not isinstance(case.path_parameters, dict):
+        return True
+    parameter, variables = protected
+    target = str(case.path_parameters.get(parameter, "")).lower()
+    return target not in {os.environ[name] for name in variables}
+
+
+@schemathesis.hook
+def map_case(context: HookContext, case: Case[Any]) -> Case[Any]:
+    if not _is_positive(case):
+        return case
+    operation_id = _operation_id(case)
+    if isinstance(case.query, dict):
+        case.query.pop("cursor", None)
+    if isinstance(case.body, dict):
+        body = cast(dict[str, Any], case.body)
+        if operation_id == "changeMyPassword":
+            body["current_password"] = body["new_password"] = os.environ[
+                "CO2CALC_FUZZ_ADMIN_PASSWORD"
+            ]
+        for field in ("password", "new_password"):
+            if field in body and isinstance(body[field], str) and not _strong(body[field]):
+                body[field] = STRONG_PASSWORD
+        if operation_id == "addLabMember" and "email" in body:
+            body["email"] = os.environ["CO2CALC_FUZZ_MEMBER_EMAIL"]
+        if operation_id in {"createEntry", "updateEntry"}:
+            _use_the_run_factor(body)
+        if operation_id == "uploadActivities" and "file" in body:
+            year = os.environ["CO2CALC_FUZZ_FACTOR_YEAR"]
+            key = os.environ["CO2CALC_FUZZ_FACTOR_KEY"]
+            body["file"] = CSV.format(year=year, key=key).encode()
+    return case

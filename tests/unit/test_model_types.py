@@ -1,0 +1,87 @@
+"""Input types whose OpenAPI schema must state exactly what the server accepts (schemathesis checks
+both directions: schema-valid input is accepted, schema-invalid input is refused)."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+import jsonschema  # type: ignore[import-untyped]  # no stubs; a schemathesis dependency
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from app.models.base import DecimalInput, IsoDate
+from app.models.entry import ActivityDate
+
+Quantity = TypeAdapter(Annotated[Decimal, DecimalInput(integer_digits=12, decimal_places=6)])
+
+
+def _schema_accepts(adapter: TypeAdapter[Any], value: Any) -> bool:
+    checker = jsonschema.Draft202012Validator(
+        adapter.json_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    return bool(checker.is_valid(value))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0.125", Decimal("0.125")),
+        ("999999999999.999999", Decimal("999999999999.999999")),
+        ("7", Decimal(7)),
+        (3, Decimal(3)),
+        (0.1, Decimal("0.1")),
+        (1e-7, Decimal(0)),  # a binary float is cut to 6 places, not refused
+        (999999999999.9999, Decimal("999999999999.9999")),
+    ],
+)
+def test_decimal_input_accepts_what_its_schema_allows(value: Any, expected: Decimal) -> None:
+    assert Quantity.validate_python(value) == expected
+    assert _schema_accepts(Quantity, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", " 1", "1.", ".5", "+1", "-1", "1e3", "0.1234567", "1000000000000", -1, 1e12, True, None],
+)
+def test_decimal_input_refuses_what_its_schema_refuses(value: Any) -> None:
+    with pytest.raises(ValidationError):
+        Quantity.validate_python(value)
+    assert not _schema_accepts(Quantity, value)
+
+
+def test_decimal_input_refuses_non_finite_numbers() -> None:
+    for value in (float("inf"), float("nan"), 10**40):
+        with pytest.raises(ValidationError):
+            Quantity.validate_python(value)
+
+
+@pytest.mark.parametrize("value", ["2025-01-31", "0001-01-01"])
+def test_iso_date_accepts_calendar_dates(value: str) -> None:
+    adapter = TypeAdapter(IsoDate)
+    assert adapter.validate_python(value) == date.fromisoformat(value)
+    assert _schema_accepts(adapter, value)
+
+
+@pytest.mark.parametrize("value", ["0", 0, "2025-02-30", "2025-01-01T00:00:00", "20250101", ""])
+def test_iso_date_refuses_anything_else(value: Any) -> None:
+    adapter = TypeAdapter(IsoDate)
+    with pytest.raises(ValidationError):
+        adapter.validate_python(value)
+    assert not _schema_accepts(adapter, value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("2025-03", date(2025, 3, 1)), ("2025-03-14", date(2025, 3, 14))]
+)
+def test_activity_date_takes_a_month_as_its_first_day(value: str, expected: date) -> None:
+    adapter = TypeAdapter(ActivityDate)
+    assert adapter.validate_python(value) == expected
+    assert _schema_accepts(adapter, value)
+
+
+@pytest.mark.parametrize("value", ["2025-13", "0000-01", "2025-3", 0, "2025-02-30"])
+def test_activity_date_refuses_what_its_schema_refuses(value: Any) -> None:
+    adapter = TypeAdapter(ActivityDate)
+    with pytest.raises(ValidationError):
+        adapter.validate_python(value)
+    assert not _schema_accepts(adapter, value)
