@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -715,8 +716,13 @@ def test_cli_does_not_accept_unlisted_or_unexplained_changes(
     assert main([*files, "--accepted", accepted]) == 1
 
 
-def test_repository_breaking_md_accepts_nothing_yet() -> None:
-    assert load_accepted(ROOT / "openapi" / "BREAKING.md") == {}
+def test_repository_breaking_md_entries_name_a_rule_a_location_and_a_reason() -> None:
+    accepted = load_accepted(ROOT / "openapi" / "BREAKING.md")
+    for identifier, reason in accepted.items():
+        rule, _, location = identifier.partition(": ")
+        assert re.fullmatch(r"[a-z]+(-[a-z]+)+", rule), identifier
+        assert location.strip(), identifier
+        assert reason.strip(), identifier
 
 
 def test_module_runs_as_python_dash_m(tmp_path: Path) -> None:
