@@ -15,19 +15,21 @@ the one operation whose answer the generated client cannot parse (the report's `
 variant) still goes through the generated `AuthenticatedClient`, see `report`.
 """
 
+import json
 import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Annotated, TypeVar
 from uuid import UUID
 
 import httpx
 import typer
-from co2calculator_client import AuthenticatedClient, Client
+from co2calculator_client import AuthenticatedClient, Client, errors
 from co2calculator_client.api.auth import login
 from co2calculator_client.api.factors import list_factors
 from co2calculator_client.api.imports import get_import, get_import_status, upload_activities
@@ -458,6 +460,8 @@ def _one_line_errors() -> Iterator[None]:
         yield
     except Failure as failure:
         _exit(str(failure), failure.exit_code)
+    except errors.UnexpectedStatus as error:  # a status the spec does not declare there
+        _exit(_unexpected_status_text(error))
     except httpx.TimeoutException as error:
         _exit(f"no answer from {_where(error)} in time ({error or 'timeout'}); try --timeout")
     except httpx.TransportError as error:
@@ -467,7 +471,20 @@ def _one_line_errors() -> Iterator[None]:
     except Exception as error:
         if os.environ.get(DEBUG_ENV):
             raise
-        _exit(f"unexpected error ({type(error).__name__}: {error}); {DEBUG_ENV}=1 shows more")
+        text = " ".join(str(error).split())  # one line
+        _exit(f"unexpected error ({type(error).__name__}: {text}); {DEBUG_ENV}=1 shows more")
+
+
+def _unexpected_status_text(error: errors.UnexpectedStatus) -> str:
+    try:
+        problem = ProblemDetails.from_dict(json.loads(error.content))
+    except (ValueError, KeyError, TypeError):
+        phrase = HTTPStatus(error.status_code).phrase if error.status_code in _STATUSES else ""
+        return f"unexpected answer HTTP {error.status_code} {phrase}".rstrip()
+    return _problem_text(problem)
+
+
+_STATUSES = frozenset(status.value for status in HTTPStatus)
 
 
 def _where(error: httpx.RequestError) -> str:

@@ -455,12 +455,15 @@ def test_a_server_that_is_not_there(live: Live, admin_key: str) -> None:
 
 
 class _Proxy(http.server.BaseHTTPRequestHandler):
-    """What a misconfigured proxy answers: an HTML 502."""
+    """What a gateway in front of the API may answer: an HTML 502, or a JSON 503 of its own."""
 
     def do_GET(self) -> None:
-        body = b"<html><body>Bad gateway</body></html>"
-        self.send_response(502)
-        self.send_header("Content-Type", "text/html")
+        if self.path.startswith("/json/"):
+            status, kind, body = 503, "application/json", b'{"message": "upstream unavailable"}'
+        else:
+            status, kind, body = 502, "text/html", b"<html><body>Bad gateway</body></html>"
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -483,7 +486,10 @@ def proxy() -> Iterator[str]:
 
 def test_an_answer_that_is_not_the_api(live: Live, admin_key: str, proxy: str) -> None:
     run = co2calc(live, "factors", "list", key=admin_key, base_url=proxy)
+    undeclared = co2calc(live, "factors", "list", key=admin_key, base_url=proxy + "/json")
 
+    assert undeclared.code == 1
+    assert error_line(undeclared) == "co2calc: unexpected answer HTTP 503 Service Unavailable"
     assert run.code == 1
     assert "HTTP 502 Bad Gateway, which is not an answer of the co2calculator API" in error_line(
         run
