@@ -2,10 +2,12 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 from prometheus_fastapi_instrumentator import Instrumentator
 
@@ -35,6 +37,8 @@ from app.repositories.job import EVENTS_CHANNEL, QUEUED_CHANNEL
 from app.services.job_events import JobEventHub
 
 API_PREFIX = "/api/v1"
+# The example dashboard (clients/typescript/example), once built with `npm run build`.
+DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "clients" / "typescript" / "example" / "dist"
 
 
 @asynccontextmanager
@@ -88,7 +92,7 @@ def _oidc_verifier() -> OidcVerifier | None:
     return None
 
 
-def create_app() -> FastAPI:
+def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
     configure_logging(settings.LOG_LEVEL, settings.log_format)
     app = FastAPI(
         title="co2calculator",
@@ -158,6 +162,9 @@ def create_app() -> FastAPI:
     app.include_router(live.router, prefix=API_PREFIX)  # a WebSocket: not in the spec
     use_docstring_summaries(metrics.router.routes)
     app.include_router(metrics.router)
+    if (dashboard_dir / "index.html").is_file():
+        # Static files, same origin as the API (no CORS); a mount is not part of the spec.
+        app.mount("/app", StaticFiles(directory=dashboard_dir, html=True), name="dashboard")
     app.openapi = lambda: build_openapi(  # type: ignore[method-assign]
         app, extra_models=live.MESSAGE_MODELS
     )

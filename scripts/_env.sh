@@ -24,3 +24,14 @@ sync_env() {
   ensure_uv
   uv sync --locked --quiet "$@"
 }
+
+ensure_chromium() {
+  # The browser test drives Debian's Chromium (playwright-core cannot download browsers here).
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [ -x "$chromium" ] && return 0
+  echo "$chromium not found: installing Debian's chromium with apt-get" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >&2 \
+    || { echo "could not install chromium (set CHROMIUM_PATH to a Chromium binary)" >&2; exit 1; }
+}

@@ -25,7 +25,7 @@ SPEC = ROOT / "openapi" / "openapi.json"
 
 TYPESCRIPT_DIR = ROOT / "clients" / "typescript"
 TYPESCRIPT_OUTPUT = TYPESCRIPT_DIR / "src" / "client"
-_NPM_STAMP = TYPESCRIPT_DIR / "node_modules" / ".co2calc-package-lock.sha256"
+_NPM_STAMP_NAME = ".co2calc-package-lock.sha256"  # in node_modules: the lock it was installed from
 
 PYTHON_DIR = ROOT / "clients" / "python"
 PYTHON_CONFIG = PYTHON_DIR / "openapi-python-client.yaml"
@@ -37,7 +37,7 @@ class GenerationError(RuntimeError):
     pass
 
 
-def _run(command: Sequence[str | Path], cwd: Path) -> None:
+def run_tool(command: Sequence[str | Path], cwd: Path) -> None:
     # The generators' post hooks (ruff) and npm's scripts must find our venv's tools.
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -58,14 +58,16 @@ def _run(command: Sequence[str | Path], cwd: Path) -> None:
 # -- TypeScript ----------------------------------------------------------------------------------
 
 
-def ensure_node_modules() -> None:
-    """`npm ci` unless node_modules was installed from exactly the current package-lock.json."""
-    lock_hash = hashlib.sha256((TYPESCRIPT_DIR / "package-lock.json").read_bytes()).hexdigest()
-    if _NPM_STAMP.exists() and _NPM_STAMP.read_text().strip() == lock_hash:
+def ensure_node_modules(package: Path = TYPESCRIPT_DIR) -> None:
+    """`npm ci` in `package` unless its node_modules was installed from exactly the current
+    package-lock.json."""
+    lock_hash = hashlib.sha256((package / "package-lock.json").read_bytes()).hexdigest()
+    stamp = package / "node_modules" / _NPM_STAMP_NAME
+    if stamp.exists() and stamp.read_text().strip() == lock_hash:
         return
-    print("clients/typescript: npm ci", flush=True)
-    _run(["npm", "ci", "--no-audit", "--no-fund"], cwd=TYPESCRIPT_DIR)
-    _NPM_STAMP.write_text(lock_hash + "\n")
+    print(f"{package.relative_to(ROOT)}: npm ci", flush=True)
+    run_tool(["npm", "ci", "--no-audit", "--no-fund"], cwd=package)
+    stamp.write_text(lock_hash + "\n")
 
 
 def render_typescript(output: Path = TYPESCRIPT_OUTPUT) -> None:
@@ -74,7 +76,7 @@ def render_typescript(output: Path = TYPESCRIPT_OUTPUT) -> None:
     openapi_ts = TYPESCRIPT_DIR / "node_modules" / ".bin" / "openapi-ts"
     command: list[str | Path] = [openapi_ts, "--silent", "--no-log-file"]
     command += ["--input", SPEC, "--output", output]
-    _run(command, cwd=TYPESCRIPT_DIR)
+    run_tool(command, cwd=TYPESCRIPT_DIR)
 
 
 # -- Python --------------------------------------------------------------------------------------
@@ -85,7 +87,7 @@ def render_python(output: Path) -> None:
     generator = Path(sys.executable).parent / "openapi-python-client"
     command: list[str | Path] = [generator, "generate", "--path", SPEC, "--config", PYTHON_CONFIG]
     command += ["--meta", "uv", "--output-path", output, "--fail-on-warning"]
-    _run(command, cwd=output.parent)
+    run_tool(command, cwd=output.parent)
 
 
 def python_generated_entries(rendered: Path) -> list[str]:

@@ -1,0 +1,255 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core) against a live
+// server that serves the built page at /app/: sign in, labs over cursor pages, a report, an entry
+// that changes the total, a stale edit's 409, a CSV import followed live over the job socket, a
+// failed import's row errors, and the token refresh. Screenshots go to .artifacts/dashboard/.
+import { mkdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { getLabReport, listLabEntries, updateEntry, type JobStreamMessage } from '@co2calculator/client';
+
+import { LABS_PAGE_SIZE } from '../src/pages';
+import { co2e } from '../src/format';
+import { baseUrl, LAB_NAMES, REPORT_LAB, seedWorld, YEAR, type World } from './seed';
+
+const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let browser: Browser;
+let page: Page;
+let world: World;
+let firstAccessToken = '';
+const frames: JobStreamMessage[] = [];
+const consoleErrors: string[] = [];
+// Chromium logs every non-2xx answer; these are the ones the steps provoke on purpose.
+const EXPECTED_STATUSES = [401, 409];
+
+const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png` });
+const total = () => page.getByTestId('report-total').innerText();
+
+async function reportTotal(): Promise<number> {
+  const { data } = await getLabReport({
+    auth: world.auth,
+    path: { lab_id: world.lab.id },
+    query: { year: YEAR },
+    throwOnError: true,
+  });
+  return Number(data.total_kg_co2e);
+}
+
+function csv(lines: string[]): { name: string; mimeType: string; buffer: Buffer } {
+  return { name: `activities-${YEAR}.csv`, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') };
+}
+
+async function upload(file: ReturnType<typeof csv>, policy: 'fail' | 'skip'): Promise<string> {
+  await page.getByLabel('CSV file').setInputFiles(file);
+  await page.getByLabel('Bad rows').selectOption(policy);
+  const answer = page.waitForResponse((r) => r.request().method() === 'POST' && /\/imports(\?|$)/.test(r.url()));
+  await page.getByRole('button', { name: 'Upload' }).click();
+  const response = await answer;
+  expect(response.status()).toBe(202);
+  return ((await response.json()) as { id: string }).id;
+}
+
+beforeAll(async () => {
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const served = await fetch(`${baseUrl}/app/`);
+  expect(served.status, `${baseUrl}/app/ does not serve the built dashboard`).toBe(200);
+  world = await seedWorld();
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  await context.clock.install(); // time flows as usual; the refresh step jumps ahead
+  page = await context.newPage();
+  page.on('console', (message) => {
+    const expected = EXPECTED_STATUSES.some((status) => message.text().includes(`status of ${status}`));
+    if (message.type() === 'error' && !expected) consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => frames.push(JSON.parse(String(payload)) as JobStreamMessage)),
+  );
+});
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page) await shot(`failed-${context.task.name.replace(/\W+/g, '-')}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the dashboard', () => {
+  it('shows a wrong password as a readable problem, then signs in', async () => {
+    await page.goto(`${baseUrl}/app/`);
+    await page.getByLabel('Email').fill(world.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const problem = page.locator('.problem[data-status="401"]');
+    await problem.waitFor();
+    expect(await problem.innerText()).toContain('Sign-in');
+    await shot('01-sign-in-refused');
+
+    await page.getByLabel('Password').fill(world.password);
+    const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.ok());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    firstAccessToken = ((await (await signedIn).json()) as { access_token: string }).access_token;
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect.poll(() => page.locator('.me').innerText()).toBe('Ada Keller');
+  });
+
+  it('lists the labs a page at a time and loads the next page on scroll', async () => {
+    const labs = page.getByTestId('lab-list').locator('button.lab');
+    await expect.poll(() => labs.count()).toBe(LABS_PAGE_SIZE);
+    await page.waitForTimeout(300); // nothing more loads while the end of the list is out of sight
+    expect(await labs.count()).toBe(LABS_PAGE_SIZE);
+    await page.getByTestId('lab-list').evaluate((list) => list.scrollTo(0, list.scrollHeight));
+    await expect.poll(() => labs.count()).toBe(LAB_NAMES.length);
+    await page.getByText('All labs shown').waitFor();
+    expect(await labs.locator('.lab-name').allInnerTexts()).toEqual([...LAB_NAMES].sort());
+  });
+
+  it("opens a lab's yearly report: chart by month, breakdown by category and scope", async () => {
+    await page.getByRole('button', { name: new RegExp(REPORT_LAB) }).click();
+    await page.getByTestId('report-total').waitFor();
+    expect(await total()).toBe(`${co2e(await reportTotal())} CO2e`);
+    expect(await page.getByTestId('year').innerText()).toBe(String(YEAR));
+    await expect.poll(() => page.locator('[data-testid=month-chart] .recharts-bar-rectangle').count()).toBe(11);
+    expect(await page.getByTestId('by-category').locator('tr').count()).toBe(5);
+    expect(await page.getByTestId('by-scope').locator('.scope').count()).toBe(3);
+    await shot('02-report');
+  });
+
+  it('adds an entry: the mutation invalidates the report and the total changes', async () => {
+    const before = await reportTotal();
+    const shown = await total();
+    await page.getByLabel('Factor').selectOption('electricity.grid.CH');
+    await page.getByLabel(/^Quantity/).fill('25000');
+    await page.getByLabel('Note').fill('new -80 °C freezer, first month');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'Added 25,000 kWh' }).waitFor();
+    await expect.poll(total).not.toBe(shown);
+    const after = await reportTotal();
+    expect(after - before).toBeCloseTo(25000 * 0.128, 6);
+    expect(await total()).toBe(`${co2e(after)} CO2e`);
+  });
+
+  it("shows a stale version's 409 readably, and reloads the entry", async () => {
+    const { data } = await listLabEntries({
+      auth: world.auth,
+      path: { lab_id: world.lab.id },
+      query: { limit: 1 },
+      throwOnError: true,
+    });
+    const entry = data.items[0];
+    const row = page.locator(`tr[data-entry="${entry.id}"]`);
+    await row.getByRole('button', { name: 'Edit' }).click();
+    // Someone else changes it meanwhile.
+    await updateEntry({
+      auth: world.auth,
+      path: { entry_id: entry.id },
+      body: { version: entry.version, note: 'corrected by the lab manager' },
+      throwOnError: true,
+    });
+    await row.getByLabel('New quantity').fill('26000');
+    await row.getByRole('button', { name: 'Save' }).click();
+    const problem = page.locator('.problem[data-status="409"]');
+    await problem.waitFor();
+    expect(await problem.innerText()).toMatch(/409[\s\S]*Conflict[\s\S]*changed since you read it/);
+    await problem.scrollIntoViewIfNeeded();
+    await shot('03-stale-version-409');
+
+    await page.getByRole('button', { name: 'Reload the entry' }).click();
+    await expect.poll(() => row.innerText()).toContain('corrected by the lab manager');
+    expect(await problem.count()).toBe(0);
+  });
+
+  it('uploads a CSV and follows the job over the socket until it succeeds', async () => {
+    const before = await reportTotal();
+    const rows = Array.from({ length: 240 }, (_, i) => {
+      const month = String((i % 11) + 1).padStart(2, '0');
+      return i % 3 ? `${YEAR}-${month}-10,rail_travel.national,${40 + (i % 7)}` : `${YEAR}-${month},purchases.lab_consumables,${100 + i}`;
+    });
+    const jobId = await upload(csv(['date,factor_key,quantity', ...rows]), 'fail');
+
+    const job = page.getByTestId('job');
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
+    expect(await job.innerText()).toContain('240 / 240 rows');
+    const live = frames.filter((m) => m.type === 'job' && !m.replay && m.job.id === jobId);
+    expect(live.map((m) => m.type === 'job' && m.job.state)).toContain('succeeded');
+    await expect.poll(async () => (await reportTotal()) > before).toBe(true);
+    await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
+    await job.scrollIntoViewIfNeeded();
+    await shot('05-import-succeeded');
+    // The whole page at once (the README's picture, docs/dashboard.png, is made from this one).
+    await page.setViewportSize({ width: 1280, height: 1480 });
+    await page.getByTestId('lab-list').evaluate((list) => list.scrollTo(0, 0));
+    await page.locator('.content').evaluate((content) => content.scrollTo(0, 0));
+    await shot('04-dashboard');
+    await page.setViewportSize({ width: 1360, height: 900 });
+  });
+
+  it('shows the row errors of a failed import, and nothing was added', async () => {
+    const before = await reportTotal();
+    const jobId = await upload(
+      csv([
+        'date,factor_key,quantity,note',
+        `${YEAR}-02-01,electricity.grid.CH,120,ok`,
+        `${YEAR}-02-01,electricity.grid.XX,5,unknown factor`,
+        `${YEAR}-13-01,heating.natural_gas,5,bad month`,
+        `${YEAR}-03-01,rail_travel.national,-3,negative`,
+      ]),
+      'fail',
+    );
+    const job = page.getByTestId('job');
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 30_000 }).toBe('failed');
+    const errors = page.getByTestId('row-errors').locator('tbody tr');
+    await expect.poll(() => errors.count()).toBe(3);
+    const text = (await errors.allInnerTexts()).join('\n');
+    expect(text).toMatch(/^3\s+factor_key/m);
+    expect(text).toMatch(/^4\s+date/m);
+    expect(text).toMatch(/^5\s+quantity/m);
+    expect(frames.some((m) => m.type === 'job' && m.job.id === jobId && m.job.state === 'failed')).toBe(true);
+    expect(await reportTotal()).toBe(before);
+    await page.getByTestId('row-errors').scrollIntoViewIfNeeded();
+    await shot('06-import-row-errors');
+  });
+
+  it('refreshes the access token before it expires and carries on with the new one', async () => {
+    const authorization = async (pattern: RegExp) =>
+      (await page.waitForRequest((r) => pattern.test(r.url()))).headerValue('authorization');
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    const first = frames.length;
+
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
+    await page.clock.fastForward('29:30'); // default JWT_ACCESS_EXPIRE_MINUTES is 30
+    expect((await refreshed).status()).toBe(200);
+
+    const nextReport = authorization(/\/api\/v1\/reports\//);
+    await page.getByRole('button', { name: 'Previous year' }).click();
+    const token = await nextReport;
+    expect(token).toMatch(/^Bearer /);
+    expect(token).not.toBe(`Bearer ${firstAccessToken}`);
+    await expect.poll(() => sockets.length).toBeGreaterThan(0); // the socket reconnected with it
+    expect(sockets.at(-1)).toContain(`token=${encodeURIComponent(token!.slice('Bearer '.length))}`);
+    await expect.poll(() => frames.slice(first).some((m) => m.type === 'ready')).toBe(true);
+    expect(await page.getByTestId('year').innerText()).toBe(String(YEAR - 1));
+    await page.getByTestId('report-total').waitFor();
+  });
+
+  it('logged no unexpected errors in the page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});

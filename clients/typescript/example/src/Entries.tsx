@@ -1,0 +1,215 @@
+// Adding an entry (a mutation that invalidates the report), and the year's entries with an edit
+// that sends the `version` read when the edit began: a change made meanwhile answers 409.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
+
+import type { EntryPublic, FactorPublic } from '@co2calculator/client';
+import {
+  createEntryMutation,
+  getLabReportQueryKey,
+  listFactorsOptions,
+  listLabEntriesInfiniteOptions,
+  listLabEntriesInfiniteQueryKey,
+  updateEntryMutation,
+} from '@co2calculator/client/react-query';
+
+import { CATEGORY_LABELS, co2e } from './format';
+import { ProblemView } from './problem';
+
+/** What an entry change makes stale: the lab's reports (every year) and its entry lists. */
+export function invalidateLab(queryClient: QueryClient, labId: string): Promise<void> {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: getLabReportQueryKey({ path: { lab_id: labId } }) }),
+    queryClient.invalidateQueries({ queryKey: listLabEntriesInfiniteQueryKey({ path: { lab_id: labId } }) }),
+  ]).then(() => undefined);
+}
+
+function defaultDate(year: number): string {
+  const today = new Date().toISOString().slice(0, 10);
+  return today.startsWith(String(year)) ? today : `${year}-01-15`;
+}
+
+export function AddEntry({ labId, year }: { labId: string; year: number }) {
+  const queryClient = useQueryClient();
+  const factors = useQuery(listFactorsOptions({ query: { year, limit: 200 } }));
+  const choices = useMemo(() => {
+    const byKey = new Map<string, FactorPublic>();
+    for (const factor of factors.data?.items ?? []) if (!byKey.has(factor.key)) byKey.set(factor.key, factor);
+    return [...byKey.values()];
+  }, [factors.data]);
+  const [factorKey, setFactorKey] = useState('');
+  const [date, setDate] = useState(() => defaultDate(year));
+  const [quantity, setQuantity] = useState('');
+  const [note, setNote] = useState('');
+  const add = useMutation({
+    ...createEntryMutation(),
+    onSuccess: async () => {
+      setQuantity('');
+      setNote('');
+      await invalidateLab(queryClient, labId);
+    },
+  });
+  const chosen = choices.find((f) => f.key === (factorKey || choices[0]?.key));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!chosen) return;
+    add.mutate({ path: { lab_id: labId }, body: { date, factor_key: chosen.key, quantity, note } });
+  };
+
+  return (
+    <form className="card add-entry" onSubmit={submit} aria-label="Add an entry">
+      <h3>Add an entry</h3>
+      {factors.isError ? <ProblemView error={factors.error} context="Factors" /> : null}
+      {factors.isSuccess && !choices.length ? <p className="muted">No emission factors for {year} yet.</p> : null}
+      <div className="form-row">
+        <label>
+          Date
+          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
+        </label>
+        <label className="grow">
+          Factor
+          <select value={chosen?.key ?? ''} onChange={(e) => setFactorKey(e.target.value)} aria-label="Factor">
+            {choices.map((f) => (
+              <option key={f.key} value={f.key}>
+                {f.key} ({CATEGORY_LABELS[f.category]}, {f.kg_co2e_per_unit} kg/{f.unit})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Quantity{chosen ? ` (${chosen.unit})` : ''}
+          <input inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
+        </label>
+        <label className="grow">
+          Note
+          <input value={note} onChange={(e) => setNote(e.target.value)} />
+        </label>
+        <button type="submit" disabled={add.isPending || !chosen}>
+          {add.isPending ? 'Adding…' : 'Add'}
+        </button>
+      </div>
+      {add.isError ? <ProblemView error={add.error} context="The entry was not added" /> : null}
+      {add.isSuccess ? (
+        <p className="success" role="status">
+          Added {Number(add.data.quantity).toLocaleString('en')} {add.data.unit} of <code>{add.data.factor_key}</code>: {co2e(add.data.kg_co2e)} CO2e
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+export function Entries({ labId, year }: { labId: string; year: number }) {
+  const entries = useInfiniteQuery({
+    ...listLabEntriesInfiniteOptions({
+      path: { lab_id: labId },
+      query: { limit: 8, date_from: `${year}-01-01`, date_to: `${year}-12-31` },
+    }),
+    initialPageParam: { path: { lab_id: labId } },
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  });
+  const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <section className="card entries" aria-label="Entries">
+      <h3>Entries {year}</h3>
+      {entries.isError ? <ProblemView error={entries.error} context="Entries" /> : null}
+      <table className="entries-table" data-testid="entries">
+        <thead>
+          <tr>
+            <th>Date</th>
+            <th>Factor</th>
+            <th className="num">Quantity</th>
+            <th className="num">CO2e</th>
+            <th>Note</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((entry) => (
+            <EntryRow key={entry.id} entry={entry} labId={labId} />
+          ))}
+        </tbody>
+      </table>
+      {entries.isSuccess && !items.length ? <p className="muted">No entries for {year}.</p> : null}
+      {entries.hasNextPage ? (
+        <button className="secondary" onClick={() => void entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
+          {entries.isFetchingNextPage ? 'Loading…' : 'More entries'}
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function EntryRow({ entry, labId }: { entry: EntryPublic; labId: string }) {
+  const queryClient = useQueryClient();
+  // The version is the one read when the edit began, not a later background refetch's.
+  const [editing, setEditing] = useState<{ version: number; quantity: string } | null>(null);
+  const update = useMutation({
+    ...updateEntryMutation(),
+    onSuccess: async () => {
+      setEditing(null);
+      await invalidateLab(queryClient, labId);
+    },
+  });
+  const reread = async () => {
+    update.reset();
+    setEditing(null);
+    await invalidateLab(queryClient, labId);
+  };
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    if (editing) update.mutate({ path: { entry_id: entry.id }, body: { version: editing.version, quantity: editing.quantity } });
+  };
+
+  return (
+    <>
+      <tr data-entry={entry.id}>
+        <td className="date">{entry.date}</td>
+        <td>
+          <code>{entry.factor_key}</code>
+          {entry.import_id ? <span className="tag">import</span> : null}
+        </td>
+        <td className="num">
+          {editing ? (
+            <form onSubmit={save} className="inline-edit">
+              <input
+                aria-label="New quantity"
+                value={editing.quantity}
+                onChange={(e) => setEditing({ ...editing, quantity: e.target.value })}
+                autoFocus
+              />
+              <button type="submit" disabled={update.isPending}>
+                Save
+              </button>
+            </form>
+          ) : (
+            `${Number(entry.quantity).toLocaleString('en')} ${entry.unit}`
+          )}
+        </td>
+        <td className="num">{co2e(entry.kg_co2e)}</td>
+        <td className="note">{entry.note}</td>
+        <td className="actions">
+          {editing ? (
+            <button className="link" onClick={() => (update.reset(), setEditing(null))}>
+              Cancel
+            </button>
+          ) : (
+            <button className="link" onClick={() => setEditing({ version: entry.version, quantity: entry.quantity })}>
+              Edit
+            </button>
+          )}
+        </td>
+      </tr>
+      {update.isError ? (
+        <tr className="error-row">
+          <td colSpan={6}>
+            <ProblemView error={update.error} context="Not saved" />
+            <button className="secondary" onClick={() => void reread()}>
+              Reload the entry
+            </button>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}

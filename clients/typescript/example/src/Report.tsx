@@ -1,0 +1,135 @@
+// A lab's yearly report: total, change against last year, a chart by month, and the breakdown by
+// category and scope (one `getLabReportOptions` query; entries and imports invalidate it).
+import { useQuery } from '@tanstack/react-query';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+import type { LabReport } from '@co2calculator/client';
+import { getLabReportOptions } from '@co2calculator/client/react-query';
+
+import { CATEGORY_COLORS, CATEGORY_LABELS, MONTHS, co2e, co2eTick, percent } from './format';
+import { ProblemView } from './problem';
+
+const SCOPES: Record<number, string> = {
+  1: 'direct: fuel burnt on site, own vehicles',
+  2: 'purchased electricity and heat',
+  3: 'everything else: travel, purchases, waste',
+};
+
+export function Report({ labId, year }: { labId: string; year: number }) {
+  const report = useQuery(getLabReportOptions({ path: { lab_id: labId }, query: { year } }));
+  if (report.isPending) return <section className="card report">Loading the {year} report…</section>;
+  if (report.isError) return <ProblemView error={report.error} context={`Report ${year}`} />;
+  return <ReportBody report={report.data} refreshing={report.isFetching} />;
+}
+
+function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boolean }) {
+  const total = Number(report.total_kg_co2e);
+  const change = report.change_percent === null ? null : Number(report.change_percent);
+  const months = report.by_month.map((m) => ({ month: MONTHS[m.month - 1], kg: Number(m.kg_co2e) }));
+  const categories = [...report.by_category].sort((a, b) => Number(b.kg_co2e) - Number(a.kg_co2e));
+  const share = (kg: string) => (total > 0 ? Number(kg) / total : 0);
+
+  return (
+    <section className="report" aria-label={`Report ${report.year}`} aria-busy={refreshing}>
+      <div className="kpis">
+        <div className="card kpi">
+          <div className="kpi-label">Emissions {report.year}</div>
+          <div className="kpi-value" data-testid="report-total">
+            {co2e(report.total_kg_co2e)} <small>CO2e</small>
+          </div>
+        </div>
+        <div className="card kpi">
+          <div className="kpi-label">vs {report.year - 1}</div>
+          <div className={`kpi-value ${change !== null && change > 0 ? 'up' : 'down'}`}>
+            {change === null ? '—' : `${change > 0 ? '+' : ''}${change.toFixed(1)} %`}
+          </div>
+          <div className="kpi-note">{co2e(report.previous_year_total_kg_co2e)} last year</div>
+        </div>
+        <div className="card kpi">
+          <div className="kpi-label">Entries</div>
+          <div className="kpi-value" data-testid="report-entries">
+            {report.entry_count}
+          </div>
+        </div>
+      </div>
+
+      <div className="card">
+        <h3>By month</h3>
+        <div className="chart" data-testid="month-chart">
+          <ResponsiveContainer width="100%" height={220}>
+            <BarChart data={months} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+              <CartesianGrid vertical={false} stroke="#e6ebf0" />
+              <XAxis dataKey="month" tickLine={false} axisLine={false} />
+              <YAxis tickFormatter={co2eTick} width={64} tickLine={false} axisLine={false} />
+              <Tooltip formatter={(v) => [`${co2e(Number(v))} CO2e`, 'Emissions']} cursor={{ fill: '#f1f5f4' }} />
+              <Bar dataKey="kg" fill="#2f855a" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </div>
+
+      <div className="columns">
+        <div className="card">
+          <h3>By category</h3>
+          {categories.length === 0 ? <p className="muted">Nothing recorded for {report.year} yet.</p> : null}
+          <table className="breakdown" data-testid="by-category">
+            <tbody>
+              {categories.map((row) => (
+                <tr key={row.category}>
+                  <th>
+                    <span className="swatch" style={{ background: CATEGORY_COLORS[row.category] }} />
+                    {CATEGORY_LABELS[row.category]}
+                  </th>
+                  <td className="bar-cell">
+                    <span
+                      className="bar"
+                      style={{ width: `${share(row.kg_co2e) * 100}%`, background: CATEGORY_COLORS[row.category] }}
+                    />
+                  </td>
+                  <td className="num">{co2e(row.kg_co2e)}</td>
+                  <td className="num muted">{percent(share(row.kg_co2e))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <div className="card">
+          <h3>By scope</h3>
+          <div className="scopes" data-testid="by-scope">
+            {[1, 2, 3].map((scope) => {
+              const kg = report.by_scope.find((s) => s.scope === scope)?.kg_co2e ?? '0';
+              return (
+                <div className="scope" key={scope}>
+                  <div className="scope-name">Scope {scope}</div>
+                  <div className="scope-value">{co2e(kg)}</div>
+                  <div className="scope-share">{percent(share(kg))}</div>
+                  <div className="scope-note">{SCOPES[scope]}</div>
+                </div>
+              );
+            })}
+          </div>
+          {report.top_factors.length ? (
+            <>
+              <h4>Top factors</h4>
+              <table className="top-factors">
+                <tbody>
+                  {report.top_factors.slice(0, 4).map((f) => (
+                    <tr key={f.factor_key}>
+                      <td>
+                        <code>{f.factor_key}</code>
+                      </td>
+                      <td className="num muted">
+                        {Number(f.quantity).toLocaleString('en')} {f.unit}
+                      </td>
+                      <td className="num">{co2e(f.kg_co2e)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,139 @@
+// A CSV upload (202 + the job), its progress live from the job socket, and the row errors of a
+// failed import (`getImportOptions`, fetched once the job has ended).
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+
+import type { ErrorPolicy, JobStatus } from '@co2calculator/client';
+import { getImportOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
+
+import { invalidateLab } from './Entries';
+import { hasEnded } from './jobStream';
+import { ProblemView } from './problem';
+
+export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, JobStatus> }) {
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const [policy, setPolicy] = useState<ErrorPolicy>('fail');
+  const input = useRef<HTMLInputElement>(null);
+  const upload = useMutation({ ...uploadActivitiesMutation() });
+
+  const started = upload.data;
+  // The socket's newest status of our job, else what the upload answered.
+  const job: JobStatus | undefined = started ? (jobs[started.id] ?? started) : undefined;
+  const ended = job !== undefined && hasEnded(job);
+  const details = useQuery({
+    ...getImportOptions({ path: { job_id: started?.id ?? '' } }),
+    enabled: ended && (job.state === 'failed' || job.rows_failed > 0),
+  });
+
+  useEffect(() => {
+    if (job?.state === 'succeeded') void invalidateLab(queryClient, labId);
+  }, [job?.state, job?.id, labId, queryClient]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (file) upload.mutate({ path: { lab_id: labId }, query: { on_error: policy }, body: { file } });
+  };
+
+  const recent = Object.values(jobs)
+    .filter((j) => j.lab_id === labId && j.target_type === 'activities')
+    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at))
+    .slice(0, 5);
+
+  return (
+    <section className="card upload" aria-label="Import a CSV">
+      <h3>Import a CSV</h3>
+      <p className="muted small">
+        A header row, then one activity a line: <code>date,factor_key,quantity</code>, optionally{' '}
+        <code>unit</code> and <code>note</code>; comma or semicolon separated.
+      </p>
+      <form className="form-row" onSubmit={submit}>
+        <input
+          ref={input}
+          type="file"
+          accept=".csv,text/csv"
+          aria-label="CSV file"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
+        <label className="inline">
+          Bad rows
+          <select value={policy} onChange={(e) => setPolicy(e.target.value as ErrorPolicy)} aria-label="Bad rows">
+            <option value="fail">fail the import</option>
+            <option value="skip">skip them</option>
+          </select>
+        </label>
+        <button type="submit" disabled={!file || upload.isPending}>
+          {upload.isPending ? 'Uploading…' : 'Upload'}
+        </button>
+      </form>
+      {upload.isError ? <ProblemView error={upload.error} context="The file was refused" /> : null}
+      {job ? <JobProgress job={job} filename={started?.filename ?? null} /> : null}
+      {details.isError ? <ProblemView error={details.error} context="Row errors" /> : null}
+      {details.data && details.data.row_errors.length ? (
+        <div className="row-errors">
+          <h4>
+            Row errors{' '}
+            <span className="muted">
+              {details.data.row_errors_total > details.data.row_errors.length
+                ? `(first ${details.data.row_errors.length} of ${details.data.row_errors_total})`
+                : `(${details.data.row_errors_total})`}
+            </span>
+          </h4>
+          <table data-testid="row-errors">
+            <thead>
+              <tr>
+                <th className="num">Line</th>
+                <th>Column</th>
+                <th>Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {details.data.row_errors.map((error, index) => (
+                <tr key={index}>
+                  <td className="num">{error.row}</td>
+                  <td>{error.column ? <code>{error.column}</code> : '—'}</td>
+                  <td>{error.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {recent.length ? (
+        <div className="recent">
+          <h4>Recent imports of this lab</h4>
+          <ul>
+            {recent.map((j) => (
+              <li key={j.id}>
+                <span className={`state state-${j.state}`}>{j.state}</span> {j.rows_ok}/{j.rows_total} rows ·{' '}
+                {new Date(j.created_at).toLocaleTimeString('en-GB')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function JobProgress({ job, filename }: { job: JobStatus; filename: string | null }) {
+  const fraction = job.rows_total ? job.rows_processed / job.rows_total : hasEnded(job) ? 1 : 0;
+  return (
+    <div className="job" data-testid="job" data-state={job.state} role="status">
+      <div className="job-head">
+        <span className={`state state-${job.state}`} data-testid="job-state">
+          {job.state}
+        </span>
+        <span>{filename ?? 'upload'}</span>
+        <span className="muted">
+          {job.rows_processed.toLocaleString('en')} / {job.rows_total.toLocaleString('en')} rows · {job.rows_ok} ok ·{' '}
+          {job.rows_failed} bad
+        </span>
+      </div>
+      <div className="progress" aria-label="progress">
+        <span className={`progress-bar state-${job.state}`} style={{ width: `${Math.round(fraction * 100)}%` }} />
+      </div>
+      {job.message ? <div className="job-message">{job.message}</div> : null}
+    </div>
+  );
+}
