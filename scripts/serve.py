@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from app.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD_DIR = ROOT / "clients" / "typescript" / "example" / "dist"  # as app.main serves it
 DEV_ADMIN_EMAIL = "admin@example.com"
 
 
@@ -123,7 +124,10 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
         asyncio.run(_bootstrap(settings))
         if args.demo:
             asyncio.run(_load_demo(settings))
-        print(f"co2calculator on http://{args.host}:{args.port}  (API docs: /docs)", flush=True)
+        url = f"http://{args.host}:{args.port}"
+        print(f"co2calculator on {url}  (API docs: /docs)", flush=True)
+        if (DASHBOARD_DIR / "index.html").is_file():
+            print(f"Dashboard: {url}/app/", flush=True)
         uvicorn.run(
             "app.main:app",
             host=args.host,

@@ -193,7 +193,7 @@ describe('the dashboard', () => {
     await job.scrollIntoViewIfNeeded();
     await shot('05-import-succeeded');
     // The whole page at once (the README's picture, docs/dashboard.png, is made from this one).
-    await page.setViewportSize({ width: 1280, height: 1480 });
+    await page.setViewportSize({ width: 1280, height: 1200 });
     await page.getByTestId('lab-list').evaluate((list) => list.scrollTo(0, 0));
     await page.locator('.content').evaluate((content) => content.scrollTo(0, 0));
     await shot('04-dashboard');
