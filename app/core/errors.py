@@ -1,6 +1,7 @@
 """Domain errors and their single mapping to `application/problem+json` (RFC 9457)."""
 
 import logging
+import re
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -15,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
 
+_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"})
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://co2calculator.dev/problems/"
 
@@ -180,12 +182,30 @@ async def _validation_error_handler(request: Request, exc: Exception) -> JSONRes
     )
 
 
+def _allowed_methods(request: Request) -> set[str]:
+    """The methods the API documents for this path (HEAD with GET, as Starlette serves it).
+    Starlette's own 405 lists only the methods of the one route it matched, though FastAPI makes
+    GET and POST of one path two routes; the OpenAPI paths know them all."""
+    allowed: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        parts = template.split("/")
+        pattern = "/".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
+        if re.fullmatch(pattern, request.url.path):
+            allowed |= {method.upper() for method in operations if method.upper() in _METHODS}
+    if "GET" in allowed:
+        allowed.add("HEAD")
+    return allowed
+
+
 async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     phrase = HTTPStatus(exc.status_code).phrase
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    headers = dict(exc.headers or {})
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED and (allowed := _allowed_methods(request)):
+        headers["Allow"] = ", ".join(sorted(allowed))
     return problem_response(
-        exc.status_code, detail=detail, headers=exc.headers, instance=request.url.path
+        exc.status_code, detail=detail, headers=headers, instance=request.url.path
     )
 
 

@@ -88,7 +88,8 @@ class RefreshRequest(SQLModel):
 class LoginForm(SQLModel):
     """OAuth2 password grant, form-encoded (what Swagger UI's Authorize button sends)."""
 
-    username: str = Field(max_length=254, description="The account's email")
-    password: str = Field(max_length=128)
-    grant_type: Literal["password"] | None = None
+    username: str = Field(min_length=1, max_length=254, description="The account's email")
+    password: str = Field(min_length=1, max_length=128)
+    # Not nullable: a form field cannot carry null (the string "null" would be refused).
+    grant_type: Literal["password"] = "password"
     scope: str = Field(default="", max_length=1000)

@@ -139,6 +139,21 @@ async def test_unknown_route_and_method_are_problems(client: httpx.AsyncClient) 
     assert wrong_method.headers["content-type"] == PROBLEM
 
 
+async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) -> None:
+    """GET and POST /users are two routes; Starlette alone answered `Allow: GET` (schemathesis)."""
+    for method, path, allowed in (
+        ("DELETE", "/api/v1/users", "GET, HEAD, POST"),
+        ("POST", "/api/v1/users/me", "GET, HEAD, PATCH"),
+        (
+            "OPTIONS",
+            "/api/v1/labs/00000000-0000-0000-0000-000000000001",
+            "DELETE, GET, HEAD, PATCH, PUT",
+        ),
+    ):
+        response = await client.request(method, path)
+        assert (response.status_code, response.headers["allow"]) == (405, allowed), path
+
+
 async def test_a_well_formed_incoming_request_id_is_kept(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/health", headers={"X-Request-ID": "trace-abc.123"})
     assert response.headers["x-request-id"] == "trace-abc.123"

@@ -18,13 +18,13 @@ class LoginForm:
     Attributes:
         username (str): The account's email
         password (str):
-        grant_type (Literal['password'] | None | Unset):
+        grant_type (Literal['password'] | Unset):  Default: 'password'.
         scope (str | Unset):  Default: ''.
     """
 
     username: str
     password: str
-    grant_type: Literal["password"] | None | Unset = UNSET
+    grant_type: Literal["password"] | Unset = "password"
     scope: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -33,11 +33,7 @@ class LoginForm:
 
         password = self.password
 
-        grant_type: Literal["password"] | None | Unset
-        if isinstance(self.grant_type, Unset):
-            grant_type = UNSET
-        else:
-            grant_type = self.grant_type
+        grant_type = self.grant_type
 
         scope = self.scope
 
@@ -63,18 +59,9 @@ class LoginForm:
 
         password = d.pop("password")
 
-        def _parse_grant_type(data: object) -> Literal["password"] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            grant_type_type_0 = cast(Literal["password"], data)
-            if grant_type_type_0 != "password":
-                raise ValueError(f"grant_type_type_0 must match const 'password', got '{grant_type_type_0}'")
-            return grant_type_type_0
-            return cast(Literal["password"] | None | Unset, data)
-
-        grant_type = _parse_grant_type(d.pop("grant_type", UNSET))
+        grant_type = cast(Literal["password"] | Unset, d.pop("grant_type", UNSET))
+        if grant_type != "password" and not isinstance(grant_type, Unset):
+            raise ValueError(f"grant_type must match const 'password', got '{grant_type}'")
 
         scope = d.pop("scope", UNSET)
 

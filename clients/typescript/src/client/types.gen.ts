@@ -956,7 +956,7 @@ export type LoginForm = {
     /**
      * Grant Type
      */
-    grant_type?: 'password' | null;
+    grant_type?: 'password';
     /**
      * Scope
      */
