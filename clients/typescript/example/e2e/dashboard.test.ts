@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { getLabReport, listLabEntries, updateEntry, type JobStreamMessage } from '@co2calculator/client';
+import {
+  getLabReport,
+  listLabEntries,
+  refreshTokens,
+  updateEntry,
+  type JobStreamMessage,
+  type TokenPair,
+} from '@co2calculator/client';
 
 import { LABS_PAGE_SIZE } from '../src/pages';
 import { co2e } from '../src/format';
@@ -29,7 +36,7 @@ const CHROMIUM_ARGS = [
 let browser: Browser;
 let page: Page;
 let world: World;
-let firstAccessToken = '';
+let firstTokens: TokenPair;
 const frames: JobStreamMessage[] = [];
 const consoleErrors: string[] = [];
 // Chromium logs every non-2xx answer; these are the ones the steps provoke on purpose.
@@ -104,9 +111,12 @@ describe('the dashboard', () => {
     await page.getByLabel('Password').fill(world.password);
     const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.ok());
     await page.getByRole('button', { name: 'Sign in' }).click();
-    firstAccessToken = ((await (await signedIn).json()) as { access_token: string }).access_token;
+    firstTokens = (await (await signedIn).json()) as TokenPair;
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await expect.poll(() => page.locator('.me').innerText()).toBe('Ada Keller');
+    // Tokens live in memory only.
+    const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
+    expect(stored).toEqual([0, 0, '']);
   });
 
   it('lists the labs a page at a time and loads the next page on scroll', async () => {
@@ -234,19 +244,31 @@ describe('the dashboard', () => {
     const first = frames.length;
 
     const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
-    await page.clock.fastForward('29:30'); // default JWT_ACCESS_EXPIRE_MINUTES is 30
+    // To 30 s before the access token expires (JWT_ACCESS_EXPIRE_MINUTES; 30 by default).
+    await page.clock.fastForward(firstTokens.expires_in * 1000 - 30_000);
     expect((await refreshed).status()).toBe(200);
 
     const nextReport = authorization(/\/api\/v1\/reports\//);
     await page.getByRole('button', { name: 'Previous year' }).click();
     const token = await nextReport;
     expect(token).toMatch(/^Bearer /);
-    expect(token).not.toBe(`Bearer ${firstAccessToken}`);
+    expect(token).not.toBe(`Bearer ${firstTokens.access_token}`);
     await expect.poll(() => sockets.length).toBeGreaterThan(0); // the socket reconnected with it
     expect(sockets.at(-1)).toContain(`token=${encodeURIComponent(token!.slice('Bearer '.length))}`);
     await expect.poll(() => frames.slice(first).some((m) => m.type === 'ready')).toBe(true);
     expect(await page.getByTestId('year').innerText()).toBe(String(YEAR - 1));
     await page.getByTestId('report-total').waitFor();
+  });
+
+  it('signs out with the reason when the session is revoked', async () => {
+    // Replaying the spent first refresh token makes the server revoke the whole token family.
+    const { response } = await refreshTokens({ body: { refresh_token: firstTokens.refresh_token } });
+    expect(response.status).toBe(401);
+    await page.clock.fastForward(firstTokens.expires_in * 1000); // the page's next refresh is refused
+    await page.getByText(/^Signed out: .*sign in again/).waitFor();
+    expect(await page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(true);
+    expect(await page.getByTestId('lab-list').count()).toBe(0);
+    await shot('07-session-ended');
   });
 
   it('logged no unexpected errors in the page', () => {

@@ -99,7 +99,7 @@ export function AddEntry({ labId, year }: { labId: string; year: number }) {
   );
 }
 
-export function Entries({ labId, year }: { labId: string; year: number }) {
+export function Entries({ labId, year, canEdit }: { labId: string; year: number; canEdit: boolean }) {
   const entries = useInfiniteQuery({
     ...listLabEntriesInfiniteOptions({
       path: { lab_id: labId },
@@ -126,7 +126,7 @@ export function Entries({ labId, year }: { labId: string; year: number }) {
         </thead>
         <tbody>
           {items.map((entry) => (
-            <EntryRow key={entry.id} entry={entry} labId={labId} />
+            <EntryRow key={entry.id} entry={entry} labId={labId} canEdit={canEdit} />
           ))}
         </tbody>
       </table>
@@ -140,7 +140,7 @@ export function Entries({ labId, year }: { labId: string; year: number }) {
   );
 }
 
-function EntryRow({ entry, labId }: { entry: EntryPublic; labId: string }) {
+function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string; canEdit: boolean }) {
   const queryClient = useQueryClient();
   // The version is the one read when the edit began, not a later background refetch's.
   const [editing, setEditing] = useState<{ version: number; quantity: string } | null>(null);
@@ -189,7 +189,7 @@ function EntryRow({ entry, labId }: { entry: EntryPublic; labId: string }) {
         <td className="num">{co2e(entry.kg_co2e)}</td>
         <td className="note">{entry.note}</td>
         <td className="actions">
-          {editing ? (
+          {!canEdit ? null : editing ? (
             <button className="link" onClick={() => (update.reset(), setEditing(null))}>
               Cancel
             </button>

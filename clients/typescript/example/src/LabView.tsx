@@ -8,6 +8,8 @@ import { Upload } from './Upload';
 
 export function LabView({ lab, jobs }: { lab: LabPublic; jobs: Record<string, JobStatus> }) {
   const [year, setYear] = useState(() => new Date().getFullYear());
+  // Viewers read only; the server decides all the same (a 403 would be shown as a problem).
+  const canWrite = lab.my_role !== 'viewer';
   return (
     <div className="lab-view">
       <div className="lab-head">
@@ -33,11 +35,13 @@ export function LabView({ lab, jobs }: { lab: LabPublic; jobs: Record<string, Jo
         </div>
       </div>
       <Report labId={lab.id} year={year} />
-      <div className="columns inputs">
-        <AddEntry key={`add-${year}`} labId={lab.id} year={year} />
-        <Upload labId={lab.id} jobs={jobs} />
-      </div>
-      <Entries labId={lab.id} year={year} />
+      {canWrite ? (
+        <div className="columns inputs">
+          <AddEntry key={`add-${year}`} labId={lab.id} year={year} />
+          <Upload labId={lab.id} jobs={jobs} />
+        </div>
+      ) : null}
+      <Entries labId={lab.id} year={year} canEdit={canWrite} />
     </div>
   );
 }

@@ -15,6 +15,10 @@ export interface JobStream {
   jobs: Record<string, JobStatus>;
 }
 
+/** After a 1008, one refresh per this period at most. */
+const POLICY_RETRY_MS = 30_000;
+let lastPolicyRefresh = 0;
+
 const ENDED = new Set<JobStatus['state']>(['succeeded', 'failed', 'cancelled']);
 
 export const hasEnded = (job: JobStatus): boolean => ENDED.has(job.state);
@@ -77,12 +81,14 @@ export function useJobStream(accessToken: string | null): JobStream {
       socket.onclose = ({ code }) => {
         if (stopped) return;
         setStream((previous) => ({ ...previous, state: 'reconnecting' }));
-        if (code === 1008) {
+        if (code === 1008 && Date.now() - lastPolicyRefresh > POLICY_RETRY_MS) {
           // Credentials refused (expired, logged out): a fresh token re-runs this effect.
+          lastPolicyRefresh = Date.now();
           void refreshNow();
           return;
         }
-        retry = setTimeout(connect, Math.min(30_000, 500 * 2 ** attempt++));
+        // (A fresh token refused again soon after: wait, rather than spin on refreshes.)
+        retry = setTimeout(connect, code === 1008 ? POLICY_RETRY_MS : Math.min(30_000, 500 * 2 ** attempt++));
       };
     };
 

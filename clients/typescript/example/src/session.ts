@@ -71,7 +71,7 @@ export function refreshNow(): Promise<boolean> {
         startSession(data);
         return true;
       }
-      endSession(`Your session ended (${error?.detail ?? error?.title ?? 'refresh refused'}): sign in again.`);
+      endSession(`Signed out: ${error?.detail ?? 'your session ended; sign in again.'}`);
       return false;
     })
     .catch(() => {
@@ -80,7 +80,7 @@ export function refreshNow(): Promise<boolean> {
         timer = setTimeout(() => void refreshNow(), 5_000);
         return true;
       }
-      endSession('Your session expired while the server was unreachable: sign in again.');
+      endSession('Signed out: your session expired while the server was unreachable; sign in again.');
       return false;
     })
     .finally(() => {
