@@ -64,6 +64,12 @@ def _normalise_error_responses(schema: dict[str, Any]) -> None:
     schema["components"]["schemas"] = dict(sorted(components.items()))
 
 
+def _explicit_public_security(schema: dict[str, Any]) -> None:
+    """An operation without authentication says so (`security: []`) rather than saying nothing."""
+    for operation in _operations(schema):
+        operation.setdefault("security", [])
+
+
 def _mark_binary_uploads(schema: dict[str, Any]) -> None:
     """File fields as OpenAPI 3.1 writes them (`contentMediaType`) also get `format: binary`,
     which openapi-python-client needs to type them as files rather than strings."""
@@ -106,6 +112,7 @@ def build_openapi(app: FastAPI, *, extra_models: Sequence[type[BaseModel]] = ())
             servers=app.servers,
         )
         _normalise_error_responses(schema)
+        _explicit_public_security(schema)
         _mark_binary_uploads(schema)
         _add_schemas(schema, extra_models)
         app.openapi_schema = schema
