@@ -140,6 +140,9 @@ def schemathesis_command(base_url: str, api_key: str, extra: Sequence[str]) -> l
         str(SEED),
         "--generation-database",
         "none",
+        # Default 10 s; a CI machine under load must not turn a slow answer into a failure.
+        "--request-timeout",
+        "60",
         "--no-color",
         *extra,
     ]
