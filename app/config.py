@@ -74,6 +74,7 @@ class Settings(BaseSettings):
     LOGIN_RATE_LIMIT_PER_IP: str = "30/minute"
     LOGIN_RATE_LIMIT_PER_EMAIL: str = "10/minute"
     FACTOR_SYNC_URL: str | None = None
+    FACTOR_SYNC_TIMEOUT_SECONDS: Annotated[float, Field(gt=0)] = 30.0
     OAUTH_ISSUER_URL: str | None = None
     OAUTH_AUDIENCE: str | None = None
 

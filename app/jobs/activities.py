@@ -9,6 +9,7 @@ from app.jobs.context import JobContext
 from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobState
 from app.models.staging import activity_staging
 from app.repositories import activity_import as activity_import_repository
+from app.repositories import factor as factor_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
@@ -23,6 +24,8 @@ async def run_activities(context: JobContext) -> None:
         await session.commit()  # release the row lock: progress updates need it
         if lab is None:
             return  # the lab was deleted meanwhile; its jobs went with it
+        # Until commit, factor values cannot change under the rows this job computes.
+        await factor_repository.lock_values_shared(session)
         # Plain values: a rollback below expires the ORM objects.
         job_id, rows_total, created_by = job.id, job.rows_total, job.created_by
         lab_id, region = lab.id, lab.region

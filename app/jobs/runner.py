@@ -14,11 +14,15 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.jobs.activities import run_activities
 from app.jobs.context import JobCancelled, JobContext, LeaseLost
+from app.jobs.factor_sync import run_factor_sync
+from app.jobs.factors import run_factors
+from app.jobs.recalculate import run_recalculate
 from app.models.job import JobKind, JobState
 from app.models.staging import activity_staging, factor_staging
 from app.repositories import job as job_repository
@@ -28,7 +32,18 @@ from app.repositories.job import Claim
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[JobContext], Awaitable[None]]
-HANDLERS: dict[JobKind, Handler] = {JobKind.ACTIVITIES: run_activities}
+HANDLERS: dict[JobKind, Handler] = {
+    JobKind.ACTIVITIES: run_activities,
+    JobKind.FACTORS: run_factors,
+    JobKind.FACTOR_SYNC: run_factor_sync,
+    JobKind.RECALCULATE: run_recalculate,
+}
+# Where a job's uploaded rows wait (removed when the job ends; a recalculation stages nothing).
+STAGING: dict[JobKind, Table] = {
+    JobKind.ACTIVITIES: activity_staging,
+    JobKind.FACTORS: factor_staging,
+    JobKind.FACTOR_SYNC: factor_staging,
+}
 
 
 def worker_name() -> str:
@@ -171,8 +186,9 @@ class JobRunner:
                 job_repository.release(job, message=message)  # staged rows stay for the retry
             else:
                 job_repository.finish(job, state, message=message)
-                table = factor_staging if claim.kind is JobKind.FACTORS else activity_staging
-                await staging_repository.delete_rows(session, table=table, job_id=job.id)
+                table = STAGING.get(claim.kind)
+                if table is not None:
+                    await staging_repository.delete_rows(session, table=table, job_id=job.id)
             await session.flush()
             await job_repository.notify(
                 session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)

@@ -24,8 +24,10 @@ from app.models.lab import Region
 
 FACTOR_KEY_PATTERN = r"^[a-z0-9_]+(\.[A-Za-z0-9_-]+)*$"
 FactorKey = Annotated[str, StringConstraints(pattern=FACTOR_KEY_PATTERN, max_length=100)]
-Unit = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_./%-]{1,20}$")]
+UNIT_PATTERN = r"^[A-Za-z0-9_./%-]{1,20}$"
+Unit = Annotated[str, StringConstraints(pattern=UNIT_PATTERN)]
 KgPerUnit = Annotated[Decimal, DecimalInput(integer_digits=9, decimal_places=9)]
+MAX_SOURCE = 500
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -52,7 +54,7 @@ class EmissionFactorBase(SQLModel):
     scope: int = Field(ge=1, le=3, description="GHG protocol scope")
     region: Region | None = Field(default=None, max_length=6)
     year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
-    source: str = text_field(max_length=500, default="")
+    source: str = text_field(max_length=MAX_SOURCE, default="")
 
 
 class EmissionFactor(EmissionFactorBase, table=True):

@@ -35,6 +35,8 @@ class JobState(StrEnum):
 
 
 ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
+# Jobs that write emission factors from a CSV (uploaded or fetched); they have no lab.
+FACTOR_JOB_KINDS = frozenset({JobKind.FACTORS, JobKind.FACTOR_SYNC})
 
 
 class ErrorPolicy(StrEnum):

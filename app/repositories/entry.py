@@ -1,9 +1,8 @@
 """Queries on activity entries (ORM for one row, set-based SQL for many)."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from uuid import UUID
 
-from sqlalchemy import update
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,19 +71,3 @@ async def add(session: AsyncSession, *, entry: ActivityEntry) -> ActivityEntry:
 async def delete(session: AsyncSession, *, entry: ActivityEntry) -> None:
     await session.delete(entry)
     await session.flush()
-
-
-async def recompute_for_factor(
-    session: AsyncSession, *, factor_id: UUID, kg_per_unit: object
-) -> int:
-    """Recompute kg CO2e of every entry using the factor, in one statement; returns the count."""
-    result = await session.exec(
-        update(ActivityEntry)
-        .where(col(ActivityEntry.factor_id) == factor_id)
-        .values(
-            kg_co2e=col(ActivityEntry.quantity) * kg_per_unit,
-            version=col(ActivityEntry.version) + 1,
-            updated_at=datetime.now(UTC),
-        )
-    )
-    return int(result.rowcount)

@@ -1,7 +1,14 @@
-"""Queries on emission factors."""
+"""Queries on emission factors, and the lock that orders changes of their values.
+
+Whoever computes kg CO2e from a factor's value (an entry written by hand or by an import) holds
+the *values lock* shared until it commits; whoever changes values (PATCH, a factor import) holds it
+exclusively. So a change commits only after every writer that read the old value has committed,
+and the recalculation it queues then sees all their entries: stored kg CO2e always converges.
+"""
 
 from uuid import UUID
 
+from sqlalchemy import text
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -86,3 +93,30 @@ async def add(session: AsyncSession, *, factor: EmissionFactor) -> EmissionFacto
 async def delete(session: AsyncSession, *, factor: EmissionFactor) -> None:
     await session.delete(factor)
     await session.flush()
+
+
+# pg_advisory_xact_lock(int, int) keys: (namespace "co2", what).
+_LOCK_NAMESPACE = 0x636F32
+_VALUES_LOCK = 1
+
+
+async def lock_values_shared(session: AsyncSession) -> None:
+    """Hold the values lock shared until the transaction ends (waits for a change to commit)."""
+    connection = await session.connection()
+    await connection.execute(
+        text("SELECT pg_advisory_xact_lock_shared(:ns, :key)"),
+        {"ns": _LOCK_NAMESPACE, "key": _VALUES_LOCK},
+    )
+
+
+async def try_lock_values_exclusive(session: AsyncSession) -> bool:
+    """Take the values lock exclusively until the transaction ends, if no writer holds it.
+
+    Never waits: a waiting exclusive request would queue every new shared one behind it, so
+    entry writes would stall behind a long import."""
+    connection = await session.connection()
+    result = await connection.execute(
+        text("SELECT pg_try_advisory_xact_lock(:ns, :key)"),
+        {"ns": _LOCK_NAMESPACE, "key": _VALUES_LOCK},
+    )
+    return bool(result.scalar_one())

@@ -81,6 +81,16 @@ async def count_active_for_lab(session: AsyncSession, *, lab_id: UUID) -> int:
     return int((await session.exec(query)).one())
 
 
+async def count_active_unassigned(session: AsyncSession, *, kinds: frozenset[JobKind]) -> int:
+    """Queued or running jobs of no lab, of these kinds."""
+    query = select(func.count()).where(
+        col(DataIngestionJob.lab_id).is_(None),
+        col(DataIngestionJob.target_type).in_(kinds),
+        col(DataIngestionJob.state).in_(ACTIVE_STATES),
+    )
+    return int((await session.exec(query)).one())
+
+
 async def notify(session: AsyncSession, channel: str, payload: str) -> None:
     """NOTIFY inside the session's transaction: delivered on commit, dropped on rollback."""
     connection = await session.connection()

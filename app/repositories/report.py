@@ -21,6 +21,11 @@ from app.models.lab import Lab
 AnySelect = Select[*tuple[Any, ...]]
 AnyResult = Result[*tuple[Any, ...]]
 
+# kg CO2e from the factor's current value, not the stored column: a report agrees with the
+# factors at once, while a recalculation of the stored values may still be queued. The same
+# rounding as the stored value (6 places, half away from zero), so both agree once it has run.
+_KG = func.round(col(ActivityEntry.quantity) * col(EmissionFactor.kg_co2e_per_unit), 6)
+
 # GROUPING(category, scope, month, key, unit): a bit is 1 where the column is rolled up.
 _BY_CATEGORY, _BY_SCOPE, _BY_MONTH, _BY_FACTOR, _TOTAL = 0b01111, 0b10111, 0b11011, 0b01100, 0b11111
 
@@ -81,7 +86,7 @@ async def year_aggregates(
             month,
             key,
             unit,
-            func.sum(ActivityEntry.kg_co2e),
+            func.sum(_KG),
             func.sum(ActivityEntry.quantity),
             func.count(),
         )
@@ -113,9 +118,7 @@ async def year_aggregates(
 
 
 async def year_total(session: AsyncSession, *, lab_id: UUID | None, year: int) -> Decimal:
-    query = _in_year(_joined(), lab_id, year).add_columns(
-        func.coalesce(func.sum(ActivityEntry.kg_co2e), literal(0))
-    )
+    query = _in_year(_joined(), lab_id, year).add_columns(func.coalesce(func.sum(_KG), literal(0)))
     return Decimal((await _run(session, query)).scalar_one())
 
 
@@ -135,7 +138,7 @@ async def by_lab_and_category(session: AsyncSession, *, year: int) -> list[LabCa
     query = (
         _in_year(_joined(), None, year)
         .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
-        .add_columns(*lab_columns, category, func.sum(ActivityEntry.kg_co2e))
+        .add_columns(*lab_columns, category, func.sum(_KG))
         .group_by(*lab_columns, category)
         .order_by(col(Lab.code), category)
     )

@@ -27,8 +27,11 @@ def compute_kg(quantity: Decimal, factor: EmissionFactor) -> Decimal:
 
 
 def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
+    """kg CO2e from the factor's current value, like reports: the stored value may wait for a
+    pending recalculation."""
     return EntryPublic(
-        **entry.model_dump(exclude={"created_by"}),
+        **entry.model_dump(exclude={"created_by", "kg_co2e"}),
+        kg_co2e=compute_kg(entry.quantity, factor),
         factor_key=factor.key,
         category=factor.category,
         scope=factor.scope,
@@ -39,6 +42,9 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
 async def _factor_for(
     session: AsyncSession, lab: Lab, *, key: str, on: date, unit: str | None = None
 ) -> EmissionFactor:
+    # Held until commit: a change of the factor's value waits for this entry (see
+    # app/repositories/factor.py), so its recalculation sees it.
+    await factor_repository.lock_values_shared(session)
     factor = await factor_repository.find_applicable(
         session, key=key, year=on.year, region=lab.region
     )
@@ -133,6 +139,7 @@ async def get_entry(session: AsyncSession, *, principal: Principal, entry_id: UU
 async def update_entry(
     session: AsyncSession, *, principal: Principal, entry_id: UUID, changes: EntryUpdate
 ) -> EntryPublic:
+    await factor_repository.lock_values_shared(session)  # before reading the factor's value
     entry, factor, lab = await _load_entry(session, principal, entry_id, LabAction.WRITE_ENTRIES)
     if entry.version != changes.version:
         raise Conflict(

@@ -1,6 +1,12 @@
-"""Emission factors: everyone reads them; admins manage them. Changing a factor's value
-recomputes every entry that uses it, in the same transaction, so reports always agree."""
+"""Emission factors: everyone reads them; admins manage them.
 
+Changing a factor's value queues a `recalculate` job that recomputes the stored kg CO2e of every
+entry using it. Reports and entry reads compute kg CO2e from the current value, so they agree
+with the factors at once, whether that job has run yet or not.
+"""
+
+import asyncio
+import time
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -9,11 +15,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
+from app.core.rate_limit import RateLimiter
 from app.models.factor import EmissionFactor, FactorCategory, FactorCreate, FactorUpdate
-from app.repositories import entry as entry_repository
+from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
 from app.repositories import factor as factor_repository
+from app.services import imports as import_service
 from app.services.auth import Principal
 from app.services.authz import Action, authorize
+
+# How long a change of a value waits for running entry writes (imports) that read the old one.
+VALUES_LOCK_WAIT_SECONDS = 10.0
+_VALUES_LOCK_POLL_SECONDS = 0.1
 
 
 async def list_factors(
@@ -61,10 +73,44 @@ async def create_factor(
         raise Conflict("A factor with this key, year and region already exists.") from error
 
 
+async def queue_recalculation(
+    session: AsyncSession, *, factor_ids: list[UUID], created_by: UUID | None
+) -> DataIngestionJob:
+    """Queue the recomputation of every entry using these factors (committed with the caller)."""
+    job = DataIngestionJob(
+        target_type=JobKind.RECALCULATE,
+        created_by=created_by,
+        on_error=ErrorPolicy.FAIL,
+        params={"factor_ids": [str(factor_id) for factor_id in factor_ids]},
+    )
+    return await import_service.queue(session, job)
+
+
+async def _lock_values_for_change(session: AsyncSession) -> None:
+    deadline = time.monotonic() + VALUES_LOCK_WAIT_SECONDS
+    while not await factor_repository.try_lock_values_exclusive(session):
+        if time.monotonic() > deadline:
+            raise Conflict(
+                "Imports using emission factors are running; retry when they have ended.",
+                headers={"Retry-After": str(int(VALUES_LOCK_WAIT_SECONDS))},
+            )
+        await asyncio.sleep(_VALUES_LOCK_POLL_SECONDS)
+
+
 async def update_factor(
-    session: AsyncSession, *, principal: Principal, factor_id: UUID, changes: FactorUpdate
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    limiter: RateLimiter,
+    factor_id: UUID,
+    changes: FactorUpdate,
 ) -> EmissionFactor:
+    """Change a factor; a new value queues its recalculation (rate limited like imports)."""
     authorize(principal.user, Action.MANAGE_FACTORS)
+    new_value = changes.kg_co2e_per_unit
+    if new_value is not None:
+        # Before the row lock: entry writers hold the values lock, then lock factor rows.
+        await _lock_values_for_change(session)
     factor = await factor_repository.get(session, factor_id, for_update=True)
     if factor is None:
         raise NotFound("No such emission factor.")
@@ -78,17 +124,15 @@ async def update_factor(
         for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
         if value is not None
     }
-    value_changed = (
-        "kg_co2e_per_unit" in patch and patch["kg_co2e_per_unit"] != factor.kg_co2e_per_unit
-    )
+    value_changed = new_value is not None and new_value != factor.kg_co2e_per_unit
+    if value_changed:
+        await import_service.hit_user_limit(limiter, principal)
     factor.sqlmodel_update(patch)
     factor.version += 1
     factor.updated_at = datetime.now(UTC)
+    await session.flush()
     if value_changed:
-        await session.flush()
-        await entry_repository.recompute_for_factor(
-            session, factor_id=factor.id, kg_per_unit=factor.kg_co2e_per_unit
-        )
+        await queue_recalculation(session, factor_ids=[factor.id], created_by=principal.user.id)
     return factor
 
 

@@ -2,11 +2,12 @@
 job (app/jobs) validates the rows and writes them. Jobs of a lab follow the lab's rights; jobs of
 no lab (factor imports, sync, recalculation) are the admins'."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from uuid import UUID
 
+from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
@@ -16,6 +17,7 @@ from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
 from app.models.job import (
     ACTIVE_STATES,
+    FACTOR_JOB_KINDS,
     DataIngestionJob,
     ErrorPolicy,
     JobKind,
@@ -26,13 +28,13 @@ from app.repositories import activity_import as activity_import_repository
 from app.repositories import job as job_repository
 from app.repositories import staging as staging_repository
 from app.services.auth import Principal
-from app.services.authz import Action, LabAction, authorize
+from app.services.authz import Action, LabAction, is_allowed
 from app.services.labs import load_lab
 
 RETRY_WHEN_BUSY_SECONDS = 30
 
 
-def _clean_filename(filename: str | None) -> str | None:
+def clean_filename(filename: str | None) -> str | None:
     """The file's own name (no client path), without NULs, at most 255 characters."""
     if not filename:
         return None
@@ -40,17 +42,27 @@ def _clean_filename(filename: str | None) -> str | None:
     return name[:255] or None
 
 
-async def _check_limits(
+async def hit_user_limit(limiter: RateLimiter, principal: Principal) -> None:
+    """Count one upload, sync or recalculation against the caller's rate limit."""
+    await limiter.hit(settings.IMPORT_RATE_LIMIT_PER_USER, "imports-user", str(principal.user.id))
+
+
+async def check_limits(
     session: AsyncSession, *, principal: Principal, limiter: RateLimiter, lab_id: UUID | None
 ) -> None:
-    await limiter.hit(settings.IMPORT_RATE_LIMIT_PER_USER, "imports-user", str(principal.user.id))
+    """The per-user rate limit, then the cap on active jobs: of the lab, or (`lab_id` None) of
+    factor imports and syncs together."""
+    await hit_user_limit(limiter, principal)
     if lab_id is None:
-        return
-    active = await job_repository.count_active_for_lab(session, lab_id=lab_id)
+        active = await job_repository.count_active_unassigned(session, kinds=FACTOR_JOB_KINDS)
+        whose = "Factor imports and syncs"
+    else:
+        active = await job_repository.count_active_for_lab(session, lab_id=lab_id)
+        whose = "This lab"
     if active >= settings.JOB_MAX_ACTIVE_PER_LAB:
         raise RateLimited(
             RETRY_WHEN_BUSY_SECONDS,
-            f"This lab already has {active} jobs queued or running; retry when one has ended.",
+            f"{whose} already has {active} jobs queued or running; retry when one has ended.",
         )
 
 
@@ -62,6 +74,33 @@ async def queue(session: AsyncSession, job: DataIngestionJob) -> DataIngestionJo
         session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
     )
     return job
+
+
+async def stage_and_queue(
+    session: AsyncSession,
+    *,
+    job: DataIngestionJob,
+    chunks: AsyncIterator[bytes],
+    table: Table,
+    known: Sequence[str],
+    required: Collection[str],
+) -> DataIngestionJob:
+    """Check the CSV's header, COPY its rows into the staging `table` under the job, and queue
+    the job; a bad file raises before anything is committed."""
+    upload = CsvUpload(chunks, max_bytes=settings.IMPORT_MAX_BYTES)
+    header = await upload.read_header(known=known, required=required)
+    job.filename = clean_filename(job.filename)
+    await job_repository.add(session, job=job)
+    rows = await staging_repository.copy_rows(
+        session,
+        job_id=job.id,
+        into=staging_repository.CopyFormat(table.name, header.columns, header.delimiter),
+        data=upload.rows(),
+    )
+    if rows == 0:
+        raise InvalidInput("The file has a header but no rows.")
+    job.rows_total = rows
+    return await queue(session, job)
 
 
 async def upload_activities(
@@ -76,27 +115,22 @@ async def upload_activities(
 ) -> DataIngestionJob:
     """Stage an activities CSV of a lab and queue its import (contributors, managers)."""
     lab, _ = await load_lab(session, principal, lab_id, LabAction.WRITE_ENTRIES)
-    await _check_limits(session, principal=principal, limiter=limiter, lab_id=lab.id)
-    upload = CsvUpload(chunks, max_bytes=settings.IMPORT_MAX_BYTES)
-    header = await upload.read_header(known=ACTIVITY_COLUMNS, required=ACTIVITY_REQUIRED)
+    await check_limits(session, principal=principal, limiter=limiter, lab_id=lab.id)
     job = DataIngestionJob(
         target_type=JobKind.ACTIVITIES,
         lab_id=lab.id,
         created_by=principal.user.id,
-        filename=_clean_filename(filename),
+        filename=filename,
         on_error=on_error,
     )
-    await job_repository.add(session, job=job)
-    rows = await staging_repository.copy_rows(
+    return await stage_and_queue(
         session,
-        job_id=job.id,
-        into=staging_repository.CopyFormat(activity_staging.name, header.columns, header.delimiter),
-        data=upload.rows(),
+        job=job,
+        chunks=chunks,
+        table=activity_staging,
+        known=ACTIVITY_COLUMNS,
+        required=ACTIVITY_REQUIRED,
     )
-    if rows == 0:
-        raise InvalidInput("The file has a header but no rows.")
-    job.rows_total = rows
-    return await queue(session, job)
 
 
 async def _load_job(
@@ -113,8 +147,10 @@ async def _load_job(
     try:
         if job.lab_id is not None:
             await load_lab(session, principal, job.lab_id, action)
-        else:
-            authorize(principal.user, Action.MANAGE_FACTORS)
+        elif not is_allowed(principal.user, Action.MANAGE_FACTORS):
+            # Jobs of no lab (factor imports, syncs, recalculations) are invisible to
+            # non-admins, as a lab's are to non-members.
+            raise NotFound("No such import.")
     except NotFound as error:
         raise NotFound("No such import.") from error
     return job
@@ -153,6 +189,9 @@ async def cancel_import(
     job = await _load_job(session, principal, job_id, LabAction.WRITE_ENTRIES, for_update=True)
     if job.state not in ACTIVE_STATES:
         raise Conflict(f"The import has already ended ({job.state.value}).")
+    if job.target_type is JobKind.RECALCULATE:
+        # Stored kg CO2e would stay stale until the next change of those factors.
+        raise Conflict("A recalculation cannot be cancelled.")
     if job.state is JobState.QUEUED:
         job_repository.finish(job, JobState.CANCELLED, message="Cancelled before it started.")
     else:

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.config import settings
 from app.main import create_app
 from app.models.auth import ApiKeyCreate
 from app.models.entry import ActivityEntry
@@ -163,6 +164,11 @@ async def _fresh_entry(world: World, actor: str) -> Call:
 async def _upload(world: World, actor: str) -> Call:
     csv = b"date,factor_key,quantity\n2025-03-01,electricity.grid.CH,1\n"
     return Call(path={"lab_id": world.lab.id}, files={"file": ("a.csv", csv, "text/csv")})
+
+
+async def _factor_upload(world: World, actor: str) -> Call:
+    csv = b"key,category,unit,kg_co2e_per_unit,scope,year\nother.m,other,kg,1,3,2025\n"
+    return Call(files={"file": ("factors.csv", csv, "text/csv")})
 
 
 async def _job(world: World, actor: str, state: JobState = JobState.SUCCEEDED) -> Call:
@@ -346,6 +352,8 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/reports"): (_nothing, admins(200)),
     ("GET", "/api/v1/reports/{lab_id}"): (_same_lab, lab_readers(200)),
     ("POST", "/api/v1/labs/{lab_id}/imports"): (_upload, lab_writers(202)),
+    ("POST", "/api/v1/factors/imports"): (_factor_upload, admins(202)),
+    ("POST", "/api/v1/factors/sync"): (_nothing, admins(202)),
     ("GET", "/api/v1/labs/{lab_id}/imports"): (_same_lab, lab_readers(200)),
     ("GET", "/api/v1/imports/{job_id}"): (_job, lab_readers(200)),
     ("GET", "/api/v1/imports/{job_id}/status"): (_job, lab_readers(200)),
@@ -375,7 +383,11 @@ def test_every_route_has_a_row() -> None:
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, session: AsyncSession) -> World:
+async def world(
+    client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> World:
+    # Sync jobs are only queued here (no runner): the URL is never fetched.
+    monkeypatch.setattr(settings, "FACTOR_SYNC_URL", "http://127.0.0.1:9/factors.csv")
     users = {
         "admin": await make_user(session, role=UserRole.ADMIN),
         **{

@@ -2,14 +2,12 @@
 the app's lifespan claiming jobs from the real database."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,14 +18,6 @@ from app.models.staging import activity_staging
 from tests.factories import Caller, make_factor, make_lab
 
 HEADER = "date,factor_key,quantity,unit,note\n"
-
-
-@pytest.fixture
-async def jobs(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
-    """The app's lifespan: its LISTEN connection and job runner."""
-    monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
-    async with app.router.lifespan_context(app):
-        yield
 
 
 @pytest.fixture

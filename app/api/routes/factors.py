@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.factor import (
@@ -68,13 +68,17 @@ async def get_factor(
     )
 
 
-@router.patch("/{factor_id}", responses=problem_responses(403, 404, 409))
+@router.patch("/{factor_id}", responses=problem_responses(403, 404, 409, 429))
 async def update_factor(
-    factor_id: UUID, changes: FactorUpdate, principal: CurrentPrincipal, session: SessionDep
+    factor_id: UUID,
+    changes: FactorUpdate,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limiter: RateLimiterDep,
 ) -> FactorPublic:
-    """Change a factor (admins); a new value recomputes every entry that uses it."""
+    """Change a factor (admins); a new value queues the recalculation of every entry using it."""
     factor = await factor_service.update_factor(
-        session, principal=principal, factor_id=factor_id, changes=changes
+        session, principal=principal, limiter=limiter, factor_id=factor_id, changes=changes
     )
     return FactorPublic.model_validate(factor)
 

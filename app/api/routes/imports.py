@@ -1,4 +1,5 @@
-"""CSV imports of activities and their background jobs."""
+"""CSV imports (activities of a lab; emission factors, uploaded or synced) and their background
+jobs."""
 
 from collections.abc import AsyncIterator
 from typing import Annotated
@@ -10,6 +11,7 @@ from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, JobStatus
+from app.services import factor_imports as factor_import_service
 from app.services import imports as import_service
 
 router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 404))
@@ -20,6 +22,13 @@ CsvFile = Annotated[
     File(
         description="CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: "
         "`date` (YYYY-MM-DD or YYYY-MM), `factor_key`, `quantity`, optional `unit`, `note`"
+    ),
+]
+FactorCsvFile = Annotated[
+    UploadFile,
+    File(
+        description="CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `key`, "
+        "`category`, `unit`, `kg_co2e_per_unit`, `scope`, `year`, optional `region`, `source`"
     ),
 ]
 OnError = Annotated[
@@ -59,6 +68,52 @@ async def upload_activities(
         filename=file.filename,
         chunks=_chunks(file),
         on_error=on_error,
+    )
+    return _public(job)
+
+
+@router.post(
+    "/factors/imports",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(413, 422, 429),
+)
+async def upload_factors(
+    file: FactorCsvFile,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limiter: RateLimiterDep,
+    on_error: OnError = ErrorPolicy.FAIL,
+) -> JobPublic:
+    """Upload a CSV of emission factors (admins); it is imported in the background."""
+    job = await factor_import_service.upload_factors(
+        session,
+        principal=principal,
+        limiter=limiter,
+        filename=file.filename,
+        chunks=_chunks(file),
+        on_error=on_error,
+    )
+    return _public(job)
+
+
+@router.post(
+    "/factors/sync",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(429, 503),
+)
+async def sync_factors(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limiter: RateLimiterDep,
+    on_error: OnError = ErrorPolicy.FAIL,
+) -> JobPublic:
+    """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins).
+
+    503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+    token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+    """
+    job = await factor_import_service.sync_factors(
+        session, principal=principal, limiter=limiter, on_error=on_error
     )
     return _public(job)
 

@@ -1,0 +1,190 @@
+"""Staged factor rows, validated and written in set-based SQL.
+
+One CTE (`checked`) parses every staged row of the job; the error report and the upsert both read
+it, so they cannot disagree about which rows are valid. A row whose (key, year, region) repeats in
+the file is invalid, every copy of it: which one was meant is not ours to guess.
+"""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models.factor import (
+    FACTOR_KEY_PATTERN,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_SOURCE,
+    UNIT_PATTERN,
+    FactorCategory,
+)
+from app.models.job import RowError
+from app.models.lab import REGION_PATTERN
+
+KG_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,9})?$"  # emission_factor.kg_co2e_per_unit is NUMERIC(18, 9)
+_CATEGORIES = ", ".join(f"'{category.value}'" for category in FactorCategory)
+_CATEGORY_LIST = ", ".join(category.value for category in FactorCategory)
+
+_CHECKED = f"""
+    staged AS MATERIALIZED (
+        SELECT s.seq, (row_number() OVER (ORDER BY s.seq) + 1)::int AS line,
+               btrim(s.key) AS key_text, lower(btrim(s.category)) AS category_text,
+               btrim(s.unit) AS unit_text, btrim(s.kg_co2e_per_unit) AS kg_text,
+               btrim(s.scope) AS scope_text, btrim(s.year) AS year_text,
+               nullif(btrim(s.region), '') AS region, coalesce(s.source, '') AS source
+        FROM import_factor_row AS s
+        WHERE s.job_id = :job
+    ),
+    parsed AS (
+        SELECT st.*,
+               CASE WHEN st.key_text ~ '{FACTOR_KEY_PATTERN}' AND length(st.key_text) <= 100
+                    THEN st.key_text END AS key,
+               CASE WHEN st.category_text IN ({_CATEGORIES}) THEN st.category_text END
+                    AS category,
+               CASE WHEN st.unit_text ~ '{UNIT_PATTERN}' THEN st.unit_text END AS unit,
+               CASE WHEN st.kg_text ~ '{KG_PATTERN}' THEN st.kg_text::numeric END AS kg,
+               CASE WHEN st.scope_text IN ('1', '2', '3') THEN st.scope_text::int END AS scope,
+               CASE WHEN st.year_text ~ '^[0-9]{{4}}$'
+                     AND st.year_text::int BETWEEN {FIRST_YEAR} AND {LAST_YEAR}
+                    THEN st.year_text::int END AS year,
+               (st.region IS NULL OR st.region ~ '{REGION_PATTERN}') AS region_ok,
+               length(st.source) <= {MAX_SOURCE} AS source_ok
+        FROM staged AS st
+    ),
+    checked AS (
+        SELECT p.*,
+               CASE WHEN p.key IS NULL OR p.year IS NULL OR NOT p.region_ok THEN 1
+                    ELSE count(*) OVER same END AS copies,
+               left(string_agg(p.line::text, ', ') OVER same, 200) AS same_lines,
+               (p.key IS NOT NULL AND p.category IS NOT NULL AND p.unit IS NOT NULL
+                AND p.kg IS NOT NULL AND p.scope IS NOT NULL AND p.year IS NOT NULL
+                AND p.region_ok AND p.source_ok) AS parsed_ok
+        FROM parsed AS p
+        WINDOW same AS (PARTITION BY p.key, p.year, p.region ORDER BY p.line
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    )"""
+
+
+def _required_or(column: str, otherwise: str) -> str:
+    """A message: 'required' when the column is blank, else `otherwise` (an SQL literal)."""
+    return f"CASE WHEN coalesce({column}, '') = '' THEN 'required' ELSE {otherwise} END"
+
+
+_KEY_MESSAGE = _required_or(
+    "key_text",
+    "'expected a key like electricity.grid.CH (a lowercase first word, dot-separated parts, "
+    "at most 100 characters)'",
+)
+_CATEGORY_MESSAGE = _required_or("category_text", f"'expected one of {_CATEGORY_LIST}'")
+_UNIT_MESSAGE = _required_or("unit_text", "'expected 1 to 20 letters, digits or _ . / % -'")
+_SCOPE_MESSAGE = _required_or("scope_text", "'expected 1, 2 or 3'")
+_YEAR_MESSAGE = _required_or("year_text", f"'expected a year from {FIRST_YEAR} to {LAST_YEAR}'")
+
+_PROBLEMS = f"""
+    problems AS (
+        SELECT line, 'key' AS column_name, {_KEY_MESSAGE} AS message
+        FROM checked WHERE key IS NULL
+        UNION ALL
+        SELECT line, 'category', {_CATEGORY_MESSAGE} FROM checked WHERE category IS NULL
+        UNION ALL
+        SELECT line, 'unit', {_UNIT_MESSAGE} FROM checked WHERE unit IS NULL
+        UNION ALL
+        SELECT line, 'kg_co2e_per_unit',
+               CASE WHEN coalesce(kg_text, '') = '' THEN 'required'
+                    WHEN kg_text ~ '^-' THEN 'must be >= 0'
+                    ELSE 'expected a decimal number with . as separator, at most 9 digits '
+                         || 'before it and 9 after' END
+        FROM checked WHERE kg IS NULL
+        UNION ALL
+        SELECT line, 'scope', {_SCOPE_MESSAGE} FROM checked WHERE scope IS NULL
+        UNION ALL
+        SELECT line, 'year', {_YEAR_MESSAGE} FROM checked WHERE year IS NULL
+        UNION ALL
+        SELECT line, 'region', 'expected a region code such as CH or US-CA'
+        FROM checked WHERE NOT region_ok
+        UNION ALL
+        SELECT line, 'source', 'at most {MAX_SOURCE} characters'
+        FROM checked WHERE NOT source_ok
+        UNION ALL
+        SELECT line, 'key', 'the same key, year and region are on lines ' || same_lines
+        FROM checked WHERE copies > 1
+    )"""
+
+_SUMMARY = text(f"WITH {_CHECKED}, {_PROBLEMS} SELECT count(*), count(DISTINCT line) FROM problems")
+
+_FIRST_PROBLEMS = text(
+    f"""
+    WITH {_CHECKED}, {_PROBLEMS}
+    SELECT line, column_name, message FROM problems ORDER BY line, column_name LIMIT :cap
+    """
+)
+
+# The old value is read from the snapshot: the caller holds the values lock exclusively, so no
+# other change of a value can commit meanwhile.
+_UPSERT = text(
+    f"""
+    WITH {_CHECKED},
+    valid AS MATERIALIZED (SELECT * FROM checked WHERE parsed_ok AND copies = 1),
+    matched AS MATERIALIZED (
+        SELECT v.seq, f.id AS factor_id, f.kg_co2e_per_unit <> v.kg AS value_changed,
+               (f.category, f.unit, f.kg_co2e_per_unit, f.scope, f.source)
+                 IS DISTINCT FROM (v.category, v.unit, v.kg, v.scope, v.source) AS differs
+        FROM valid AS v
+        JOIN emission_factor AS f
+          ON f.key = v.key AND f.year = v.year AND f.region IS NOT DISTINCT FROM v.region
+    ),
+    updated AS (
+        UPDATE emission_factor AS f
+        SET category = v.category, unit = v.unit, kg_co2e_per_unit = v.kg, scope = v.scope,
+            source = v.source, version = f.version + 1, updated_at = now()
+        FROM matched AS m JOIN valid AS v ON v.seq = m.seq
+        WHERE f.id = m.factor_id AND m.differs
+        RETURNING f.id
+    ),
+    inserted AS (
+        INSERT INTO emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, region,
+                                     year, source, version, created_at, updated_at)
+        SELECT gen_random_uuid(), v.key, v.category, v.unit, v.kg, v.scope, v.region, v.year,
+               v.source, 1, now(), now()
+        FROM valid AS v
+        WHERE NOT EXISTS (SELECT 1 FROM matched AS m WHERE m.seq = v.seq)
+        RETURNING id
+    )
+    SELECT (SELECT count(*) FROM valid), (SELECT count(*) FROM inserted),
+           (SELECT count(*) FROM updated),
+           ARRAY(SELECT factor_id FROM matched WHERE value_changed ORDER BY factor_id)
+    """
+)
+
+
+@dataclass(frozen=True)
+class Problems:
+    errors: list[RowError]
+    total: int  # every problem, not only the first `cap`
+    bad_rows: int
+
+
+@dataclass(frozen=True)
+class Upserted:
+    valid: int
+    inserted: int
+    updated: int
+    value_changed: list[UUID]  # existing factors whose kg CO2e per unit changed
+
+
+async def find_problems(session: AsyncSession, *, job_id: UUID, cap: int) -> Problems:
+    connection = await session.connection()
+    total, bad_rows = (await connection.execute(_SUMMARY, {"job": job_id})).one()
+    if not total:
+        return Problems(errors=[], total=0, bad_rows=0)
+    rows = await connection.execute(_FIRST_PROBLEMS, {"job": job_id, "cap": cap})
+    errors = [RowError(row=line, column=column, message=message) for line, column, message in rows]
+    return Problems(errors=errors, total=int(total), bad_rows=int(bad_rows))
+
+
+async def upsert_valid(session: AsyncSession, *, job_id: UUID) -> Upserted:
+    """Insert the valid rows that are new, update the existing ones that differ."""
+    connection = await session.connection()
+    valid, inserted, updated, changed = (await connection.execute(_UPSERT, {"job": job_id})).one()
+    return Upserted(int(valid), int(inserted), int(updated), list(changed))

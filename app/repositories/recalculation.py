@@ -1,0 +1,58 @@
+"""Stored kg CO2e brought back in line with the current factor values, set-based, in batches.
+
+The entries to look at are numbered once into a temporary table (dropped at commit), so each batch
+is a range of that number: no sort, no rescan of what is done. A batch rewrites only the entries
+whose stored value differs, from the factor's value as it is now: running it again changes
+nothing, and a later change of the same factor is caught by its own recalculation.
+"""
+
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+# pg_advisory_xact_lock(int, int) key (namespace "co2"): recalculations run one at a time, so an
+# older one can never overwrite what a newer one wrote.
+_LOCK_NAMESPACE, _RECALCULATION_LOCK = 0x636F32, 2
+
+_LOCK = text("SELECT pg_advisory_xact_lock(:ns, :key)")
+_CREATE_TARGETS = text(
+    "CREATE TEMPORARY TABLE recalculation_target "
+    "(n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id uuid NOT NULL) ON COMMIT DROP"
+)
+_FILL_TARGETS = text(
+    "INSERT INTO recalculation_target (id) "
+    "SELECT id FROM activity_entry WHERE factor_id = ANY(:factors)"
+)
+_ANALYZE_TARGETS = text("ANALYZE recalculation_target")
+_RECOMPUTE_BATCH = text(
+    """
+    UPDATE activity_entry AS e
+    SET kg_co2e = round(e.quantity * f.kg_co2e_per_unit, 6)
+    FROM recalculation_target AS t, emission_factor AS f
+    WHERE t.n BETWEEN :first AND :last AND e.id = t.id AND f.id = e.factor_id
+      AND e.kg_co2e IS DISTINCT FROM round(e.quantity * f.kg_co2e_per_unit, 6)
+    """
+)
+
+
+async def lock(session: AsyncSession) -> None:
+    """Wait for any other recalculation to commit; hold the lock until this transaction ends."""
+    connection = await session.connection()
+    await connection.execute(_LOCK, {"ns": _LOCK_NAMESPACE, "key": _RECALCULATION_LOCK})
+
+
+async def collect_targets(session: AsyncSession, *, factor_ids: list[UUID]) -> int:
+    """Number the entries of these factors (1…n) for this transaction; return n."""
+    connection = await session.connection()
+    await connection.execute(_CREATE_TARGETS)
+    result = await connection.execute(_FILL_TARGETS, {"factors": factor_ids})
+    await connection.execute(_ANALYZE_TARGETS)
+    return int(result.rowcount)
+
+
+async def recompute_batch(session: AsyncSession, *, first: int, last: int) -> int:
+    """Recompute the targets numbered first…last; return how many stored values changed."""
+    connection = await session.connection()
+    result = await connection.execute(_RECOMPUTE_BATCH, {"first": first, "last": last})
+    return int(result.rowcount)
