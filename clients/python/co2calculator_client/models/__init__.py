@@ -4,6 +4,7 @@ from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
 from .body_upload_activities import BodyUploadActivities
+from .body_upload_factors import BodyUploadFactors
 from .category_total import CategoryTotal
 from .entry_create import EntryCreate
 from .entry_page import EntryPage
@@ -61,6 +62,7 @@ __all__ = (
     "ApiKeyCreated",
     "ApiKeyPublic",
     "BodyUploadActivities",
+    "BodyUploadFactors",
     "CategoryTotal",
     "EntryCreate",
     "EntryPage",

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses } from './types.gen';
+import type { AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -455,9 +455,9 @@ export const getFactor = <ThrowOnError extends boolean = false>(options: Options
 });
 
 /**
- * Change a factor (admins); a new value recomputes every entry that uses it
+ * Change a factor (admins); a new value queues the recalculation of every entry using it
  *
- * Change a factor (admins); a new value recomputes every entry that uses it.
+ * Change a factor (admins); a new value queues the recalculation of every entry using it.
  */
 export const updateFactor = <ThrowOnError extends boolean = false>(options: Options<UpdateFactorData, ThrowOnError>) => (options.client ?? client).patch<UpdateFactorResponses, UpdateFactorErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
@@ -516,6 +516,34 @@ export const uploadActivities = <ThrowOnError extends boolean = false>(options: 
         'Content-Type': null,
         ...options.headers
     }
+});
+
+/**
+ * Upload a CSV of emission factors (admins); it is imported in the background
+ *
+ * Upload a CSV of emission factors (admins); it is imported in the background.
+ */
+export const uploadFactors = <ThrowOnError extends boolean = false>(options: Options<UploadFactorsData, ThrowOnError>) => (options.client ?? client).post<UploadFactorsResponses, UploadFactorsErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/factors/imports',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
+ * Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
+ *
+ * 503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+ * token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+ */
+export const syncFactors = <ThrowOnError extends boolean = false>(options?: Options<SyncFactorsData, ThrowOnError>) => (options?.client ?? client).post<SyncFactorsResponses, SyncFactorsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/factors/sync',
+    ...options
 });
 
 /**

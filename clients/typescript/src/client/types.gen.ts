@@ -85,6 +85,18 @@ export type BodyUploadActivities = {
 };
 
 /**
+ * Body_uploadFactors
+ */
+export type BodyUploadFactors = {
+    /**
+     * File
+     *
+     * CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `key`, `category`, `unit`, `kg_co2e_per_unit`, `scope`, `year`, optional `region`, `source`
+     */
+    file: Blob | File;
+};
+
+/**
  * CategoryTotal
  */
 export type CategoryTotal = {
@@ -2984,6 +2996,10 @@ export type UpdateFactorErrors = {
      */
     422: ProblemDetails;
     /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
      * Internal Server Error
      */
     500: ProblemDetails;
@@ -3230,6 +3246,118 @@ export type UploadActivitiesResponses = {
 };
 
 export type UploadActivitiesResponse = UploadActivitiesResponses[keyof UploadActivitiesResponses];
+
+export type UploadFactorsData = {
+    body: BodyUploadFactors;
+    path?: never;
+    query?: {
+        /**
+         * `fail`: any bad row fails the import; `skip`: bad rows are left out
+         */
+        on_error?: ErrorPolicy;
+    };
+    url: '/api/v1/factors/imports';
+};
+
+export type UploadFactorsErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Request Entity Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type UploadFactorsError = UploadFactorsErrors[keyof UploadFactorsErrors];
+
+export type UploadFactorsResponses = {
+    /**
+     * Successful Response
+     */
+    202: JobPublic;
+};
+
+export type UploadFactorsResponse = UploadFactorsResponses[keyof UploadFactorsResponses];
+
+export type SyncFactorsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * `fail`: any bad row fails the import; `skip`: bad rows are left out
+         */
+        on_error?: ErrorPolicy;
+    };
+    url: '/api/v1/factors/sync';
+};
+
+export type SyncFactorsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable
+     */
+    503: ProblemDetails;
+};
+
+export type SyncFactorsError = SyncFactorsErrors[keyof SyncFactorsErrors];
+
+export type SyncFactorsResponses = {
+    /**
+     * Successful Response
+     */
+    202: JobPublic;
+};
+
+export type SyncFactorsResponse = SyncFactorsResponses[keyof SyncFactorsResponses];
 
 export type DeleteImportData = {
     body?: never;

@@ -78,6 +78,11 @@ def _parse_response(
 
         return response_422
 
+    if response.status_code == 429:
+        response_429 = ProblemDetails.from_dict(response.json())
+
+        return response_429
+
     if response.status_code == 500:
         response_500 = ProblemDetails.from_dict(response.json())
 
@@ -106,9 +111,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: FactorUpdate,
 ) -> Response[FactorPublic | ProblemDetails]:
-    """Change a factor (admins); a new value recomputes every entry that uses it
+    """Change a factor (admins); a new value queues the recalculation of every entry using it
 
-     Change a factor (admins); a new value recomputes every entry that uses it.
+     Change a factor (admins); a new value queues the recalculation of every entry using it.
 
     Args:
         factor_id (UUID):
@@ -141,9 +146,9 @@ def sync(
     client: AuthenticatedClient,
     body: FactorUpdate,
 ) -> FactorPublic | ProblemDetails | None:
-    """Change a factor (admins); a new value recomputes every entry that uses it
+    """Change a factor (admins); a new value queues the recalculation of every entry using it
 
-     Change a factor (admins); a new value recomputes every entry that uses it.
+     Change a factor (admins); a new value queues the recalculation of every entry using it.
 
     Args:
         factor_id (UUID):
@@ -171,9 +176,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: FactorUpdate,
 ) -> Response[FactorPublic | ProblemDetails]:
-    """Change a factor (admins); a new value recomputes every entry that uses it
+    """Change a factor (admins); a new value queues the recalculation of every entry using it
 
-     Change a factor (admins); a new value recomputes every entry that uses it.
+     Change a factor (admins); a new value queues the recalculation of every entry using it.
 
     Args:
         factor_id (UUID):
@@ -204,9 +209,9 @@ async def asyncio(
     client: AuthenticatedClient,
     body: FactorUpdate,
 ) -> FactorPublic | ProblemDetails | None:
-    """Change a factor (admins); a new value recomputes every entry that uses it
+    """Change a factor (admins); a new value queues the recalculation of every entry using it
 
-     Change a factor (admins); a new value recomputes every entry that uses it.
+     Change a factor (admins); a new value queues the recalculation of every entry using it.
 
     Args:
         factor_id (UUID):

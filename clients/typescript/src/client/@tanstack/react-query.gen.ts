@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactors, listLabEntries, listLabImports, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities } from '../sdk.gen';
-import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse } from '../types.gen';
+import { addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactors, listLabEntries, listLabImports, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
+import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -863,9 +863,9 @@ export const getFactorOptions = (options: Options<GetFactorData>) => queryOption
 });
 
 /**
- * Change a factor (admins); a new value recomputes every entry that uses it
+ * Change a factor (admins); a new value queues the recalculation of every entry using it
  *
- * Change a factor (admins); a new value recomputes every entry that uses it.
+ * Change a factor (admins); a new value queues the recalculation of every entry using it.
  */
 export const updateFactorMutation = (options?: Partial<Options<UpdateFactorData>>): UseMutationOptions<UpdateFactorResponse, UpdateFactorError, Options<UpdateFactorData>> => {
     const mutationOptions: UseMutationOptions<UpdateFactorResponse, UpdateFactorError, Options<UpdateFactorData>> = {
@@ -979,6 +979,45 @@ export const uploadActivitiesMutation = (options?: Partial<Options<UploadActivit
     const mutationOptions: UseMutationOptions<UploadActivitiesResponse, UploadActivitiesError, Options<UploadActivitiesData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await uploadActivities({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Upload a CSV of emission factors (admins); it is imported in the background
+ *
+ * Upload a CSV of emission factors (admins); it is imported in the background.
+ */
+export const uploadFactorsMutation = (options?: Partial<Options<UploadFactorsData>>): UseMutationOptions<UploadFactorsResponse, UploadFactorsError, Options<UploadFactorsData>> => {
+    const mutationOptions: UseMutationOptions<UploadFactorsResponse, UploadFactorsError, Options<UploadFactorsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await uploadFactors({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
+ *
+ * 503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+ * token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+ */
+export const syncFactorsMutation = (options?: Partial<Options<SyncFactorsData>>): UseMutationOptions<SyncFactorsResponse, SyncFactorsError, Options<SyncFactorsData>> => {
+    const mutationOptions: UseMutationOptions<SyncFactorsResponse, SyncFactorsError, Options<SyncFactorsData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await syncFactors({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
