@@ -73,7 +73,7 @@ async def staged_rows(session: AsyncSession) -> int:
 
 
 async def stored_kg(session: AsyncSession, lab: Lab) -> list[Decimal]:
-    query = select(ActivityEntry.kg_co2e).where(ActivityEntry.lab_id == lab.id)
+    query = select(col(ActivityEntry.kg_co2e)).where(ActivityEntry.lab_id == lab.id)
     return sorted((await session.exec(query)).all())
 
 
