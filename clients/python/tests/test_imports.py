@@ -3,18 +3,28 @@
 import io
 import secrets
 import time
+from uuid import UUID
 
 import pytest
 from co2calculator_client import AuthenticatedClient
 from co2calculator_client.api.entries import list_lab_entries
-from co2calculator_client.api.factors import create_factor
-from co2calculator_client.api.imports import get_import, get_import_status, upload_activities
+from co2calculator_client.api.factors import create_factor, list_factors
+from co2calculator_client.api.imports import (
+    get_import,
+    get_import_status,
+    upload_activities,
+    upload_factors,
+)
 from co2calculator_client.api.labs import create_lab
 from co2calculator_client.models import (
     BodyUploadActivities,
+    BodyUploadFactors,
     EntryPage,
+    ErrorPolicy,
     FactorCategory,
     FactorCreate,
+    FactorPage,
+    JobKind,
     JobPublic,
     JobState,
     JobStatus,
@@ -109,3 +119,56 @@ def test_failed_rows_are_listed_with_the_job(
     assert [(e.row, e.column, e.message) for e in found.row_errors] == [
         (2, "quantity", "must be >= 0")
     ]
+
+
+def _wait(admin_client: AuthenticatedClient, job_id: UUID) -> JobPublic:
+    deadline = time.monotonic() + 30
+    while True:
+        found = get_import.sync(job_id, client=admin_client)
+        assert isinstance(found, JobPublic), found
+        if found.state not in (JobState.QUEUED, JobState.RUNNING):
+            return found
+        assert time.monotonic() < deadline, "the job did not end"
+        time.sleep(0.1)
+
+
+def test_a_factor_import_then_wait_for_it_and_its_recalculation(
+    admin_client: AuthenticatedClient, lab_and_key: tuple[LabPublic, str]
+) -> None:
+    lab, key = lab_and_key
+    upload_activities.sync(
+        lab.id, client=admin_client, body=_csv(f"date,factor_key,quantity\n2025-01-01,{key},4\n")
+    )
+    new_key = f"{key}.new"
+    text = (
+        "key,category,unit,kg_co2e_per_unit,scope,year\n"
+        f"{key},other,kg,0.75,3,2025\n"  # the fixture's factor, a new value (was 0.5)
+        f"{new_key},other,kg,1,3,2025\n"
+    )
+    body = BodyUploadFactors(
+        file=File(payload=io.BytesIO(text.encode()), file_name="factors.csv", mime_type="text/csv")
+    )
+    job = upload_factors.sync(client=admin_client, body=body, on_error=ErrorPolicy.FAIL)
+    assert isinstance(job, JobPublic), job
+    assert (job.target_type, job.state, job.rows_total) == (JobKind.FACTORS, JobState.QUEUED, 2)
+
+    ended = _wait(admin_client, job.id)
+    assert ended.state == JobState.SUCCEEDED, ended.message
+    assert ended.rows_ok == 2
+    found = list_factors.sync(client=admin_client, search=key)
+    assert isinstance(found, FactorPage)
+    assert {(f.key, f.kg_co2e_per_unit) for f in found.items} == {(key, "0.75"), (new_key, "1")}
+    # Reports and entries follow the new value at once (the recalculation may still be queued).
+    entries = list_lab_entries.sync(lab.id, client=admin_client)
+    assert isinstance(entries, EntryPage)
+    assert [entry.kg_co2e for entry in entries.items] == ["3"]
+
+
+def test_a_bad_factors_file_is_a_typed_problem(admin_client: AuthenticatedClient) -> None:
+    body = BodyUploadFactors(
+        file=File(payload=io.BytesIO(b"key,colour\n"), file_name="f.csv", mime_type="text/csv")
+    )
+    problem = upload_factors.sync(client=admin_client, body=body)
+    assert isinstance(problem, ProblemDetails)
+    assert problem.status == 422
+    assert "Unknown column(s): 'colour'" in str(problem.detail)

@@ -9,7 +9,9 @@ import {
   getImport,
   getImportStatus,
   uploadActivities,
+  uploadFactors,
   type BodyUploadActivities,
+  type BodyUploadFactors,
   type JobPublic,
   type JobStatus,
 } from '../src/client';
@@ -57,5 +59,26 @@ describe('imports', () => {
     expect(ended).toMatchObject({ state: 'succeeded', rows_ok: 1, rows_failed: 0 });
     const { data: full } = await getImport({ auth, path: { job_id: job.id }, throwOnError: true });
     expect(full.row_errors).toEqual([]);
+  });
+
+  it('uploads a factors File as multipart and the factor import succeeds', async () => {
+    expectTypeOf<BodyUploadFactors['file']>().toEqualTypeOf<Blob | File>();
+    const auth = await signIn();
+    const tag = crypto.randomUUID().slice(0, 8);
+    const csv = `key,category,unit,kg_co2e_per_unit,scope,year\ntest.tsfactor${tag},other,kg,1.5,3,2025\n`;
+    const file = new File([csv], 'factors.csv', { type: 'text/csv' });
+
+    const { data: job, response } = await uploadFactors({
+      auth,
+      body: { file },
+      query: { on_error: 'fail' },
+      throwOnError: true,
+    });
+
+    expectTypeOf(job).toEqualTypeOf<JobPublic>();
+    expect(response.status).toBe(202);
+    expect(job).toMatchObject({ target_type: 'factors', lab_id: null, rows_total: 1 });
+    const ended = await waitForEnd(auth, job.id);
+    expect(ended).toMatchObject({ state: 'succeeded', rows_ok: 1 });
   });
 });
