@@ -96,6 +96,13 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+class NotConfigured(Conflict):
+    """A feature this server's settings leave off (retrying will not help; an operator must)."""
+
+    slug = "not-configured"
+    title = "Not configured"
+
+
 class PayloadTooLarge(AppError):
     status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     slug = "payload-too-large"

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
-from app.core.errors import ServiceUnavailable
+from app.core.errors import NotConfigured
 from app.core.rate_limit import RateLimiter
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
 from app.models.staging import FACTOR_COLUMNS, FACTOR_REQUIRED, factor_staging
@@ -57,7 +57,7 @@ async def sync_factors(
     """Queue a fetch of `FACTOR_SYNC_URL` and the import of what it serves."""
     authorize(principal.user, Action.MANAGE_FACTORS)
     if not settings.FACTOR_SYNC_URL:
-        raise ServiceUnavailable(
+        raise NotConfigured(
             "Factor sync is not configured on this server: set FACTOR_SYNC_URL."
         )
     await import_service.check_limits(session, principal=principal, limiter=limiter, lab_id=None)

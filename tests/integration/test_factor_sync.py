@@ -199,14 +199,15 @@ async def test_a_failing_source_fails_the_job_and_nothing_changes(
     assert await stored(session) == before
 
 
-async def test_without_a_configured_url_sync_is_a_503_and_queues_nothing(
+async def test_without_a_configured_url_sync_is_a_409_and_queues_nothing(
     client: httpx.AsyncClient, admin: Caller, monkeypatch: pytest.MonkeyPatch,
     session: AsyncSession,
 ) -> None:  # fmt: skip
     monkeypatch.setattr(settings, "FACTOR_SYNC_URL", None)
     response = await sync(client, admin)
-    assert response.status_code == 503
+    assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/not-configured")
     assert "FACTOR_SYNC_URL" in response.json()["detail"]
     assert (await session.exec(select(DataIngestionJob))).all() == []
 

@@ -99,7 +99,7 @@ async def upload_factors(
 @router.post(
     "/factors/sync",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(429, 503),
+    responses=problem_responses(409, 429),
 )
 async def sync_factors(
     principal: CurrentPrincipal,
@@ -109,7 +109,7 @@ async def sync_factors(
 ) -> JobPublic:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins).
 
-    503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+    409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
     token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
     """
     job = await factor_import_service.sync_factors(

@@ -3331,6 +3331,10 @@ export type SyncFactorsErrors = {
      */
     404: ProblemDetails;
     /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
      * Unprocessable Entity
      */
     422: ProblemDetails;
@@ -3342,10 +3346,6 @@ export type SyncFactorsErrors = {
      * Internal Server Error
      */
     500: ProblemDetails;
-    /**
-     * Service Unavailable
-     */
-    503: ProblemDetails;
 };
 
 export type SyncFactorsError = SyncFactorsErrors[keyof SyncFactorsErrors];

@@ -58,6 +58,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -72,11 +77,6 @@ def _parse_response(
         response_500 = ProblemDetails.from_dict(response.json())
 
         return response_500
-
-    if response.status_code == 503:
-        response_503 = ProblemDetails.from_dict(response.json())
-
-        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -102,7 +102,8 @@ def sync_detailed(
 ) -> Response[JobPublic | ProblemDetails]:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
+    bearer
     token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
 
     Args:
@@ -134,7 +135,8 @@ def sync(
 ) -> JobPublic | ProblemDetails | None:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
+    bearer
     token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
 
     Args:
@@ -161,7 +163,8 @@ async def asyncio_detailed(
 ) -> Response[JobPublic | ProblemDetails]:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
+    bearer
     token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
 
     Args:
@@ -191,7 +194,8 @@ async def asyncio(
 ) -> JobPublic | ProblemDetails | None:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
+    bearer
     token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
 
     Args:

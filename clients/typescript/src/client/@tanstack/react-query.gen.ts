@@ -1011,7 +1011,7 @@ export const uploadFactorsMutation = (options?: Partial<Options<UploadFactorsDat
 /**
  * Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
  *
- * 503 when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
+ * 409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
  * token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
  */
 export const syncFactorsMutation = (options?: Partial<Options<SyncFactorsData>>): UseMutationOptions<SyncFactorsResponse, SyncFactorsError, Options<SyncFactorsData>> => {
