@@ -109,8 +109,9 @@ async def sync_factors(
 ) -> JobPublic:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins).
 
-    409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
-    token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+    409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+    `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+    not a factors CSV) fail the job.
     """
     job = await factor_import_service.sync_factors(
         session, principal=principal, limiter=limiter, on_error=on_error

@@ -537,8 +537,9 @@ export const uploadFactors = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
  *
- * 409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
- * token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+ * 409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+ * `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+ * not a factors CSV) fail the job.
  */
 export const syncFactors = <ThrowOnError extends boolean = false>(options?: Options<SyncFactorsData, ThrowOnError>) => (options?.client ?? client).post<SyncFactorsResponses, SyncFactorsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],

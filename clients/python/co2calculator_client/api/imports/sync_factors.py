@@ -102,9 +102,9 @@ def sync_detailed(
 ) -> Response[JobPublic | ProblemDetails]:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
-    bearer
-    token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+    `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+    not a factors CSV) fail the job.
 
     Args:
         on_error (ErrorPolicy | Unset):
@@ -135,9 +135,9 @@ def sync(
 ) -> JobPublic | ProblemDetails | None:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
-    bearer
-    token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+    `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+    not a factors CSV) fail the job.
 
     Args:
         on_error (ErrorPolicy | Unset):
@@ -163,9 +163,9 @@ async def asyncio_detailed(
 ) -> Response[JobPublic | ProblemDetails]:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
-    bearer
-    token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+    `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+    not a factors CSV) fail the job.
 
     Args:
         on_error (ErrorPolicy | Unset):
@@ -194,9 +194,9 @@ async def asyncio(
 ) -> JobPublic | ProblemDetails | None:
     """Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
 
-     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a
-    bearer
-    token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+     409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+    `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+    not a factors CSV) fail the job.
 
     Args:
         on_error (ErrorPolicy | Unset):

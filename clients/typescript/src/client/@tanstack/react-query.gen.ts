@@ -1011,8 +1011,9 @@ export const uploadFactorsMutation = (options?: Partial<Options<UploadFactorsDat
 /**
  * Fetch the factors CSV at `FACTOR_SYNC_URL` and import it in the background (admins)
  *
- * 409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends `GITHUB_TOKEN` as a bearer
- * token when set; its failures (HTTP error, timeout, too large, not a factors CSV) fail the job.
+ * 409 (`not-configured`) when the server has no `FACTOR_SYNC_URL`. The fetch sends
+ * `GITHUB_TOKEN` as a bearer token when set; its failures (HTTP error, timeout, too large,
+ * not a factors CSV) fail the job.
  */
 export const syncFactorsMutation = (options?: Partial<Options<SyncFactorsData>>): UseMutationOptions<SyncFactorsResponse, SyncFactorsError, Options<SyncFactorsData>> => {
     const mutationOptions: UseMutationOptions<SyncFactorsResponse, SyncFactorsError, Options<SyncFactorsData>> = {
