@@ -57,9 +57,7 @@ async def sync_factors(
     """Queue a fetch of `FACTOR_SYNC_URL` and the import of what it serves."""
     authorize(principal.user, Action.MANAGE_FACTORS)
     if not settings.FACTOR_SYNC_URL:
-        raise NotConfigured(
-            "Factor sync is not configured on this server: set FACTOR_SYNC_URL."
-        )
+        raise NotConfigured("Factor sync is not configured on this server: set FACTOR_SYNC_URL.")
     await import_service.check_limits(session, principal=principal, limiter=limiter, lab_id=None)
     job = DataIngestionJob(
         target_type=JobKind.FACTOR_SYNC,
