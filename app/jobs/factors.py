@@ -19,6 +19,7 @@ from app.repositories import staging as staging_repository
 from app.services import factors as factor_service
 
 VALUES_LOCK_RETRY_SECONDS = 0.2
+VALUES_LOCK_TRIES_PER_CHECK = 25  # while waiting, look for a cancellation every 5 s
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ async def run_factors(context: JobContext) -> None:
 async def _lock_values(context: JobContext, session: AsyncSession) -> None:
     """The values lock, exclusively: wait (without queueing ahead of entry writers) until no
     entry write that read the old values is still running."""
+    tries = 0
     while not await factor_repository.try_lock_values_exclusive(session):
-        await context.report_progress()  # cancellable while it waits
+        tries += 1
+        if tries % VALUES_LOCK_TRIES_PER_CHECK == 0:
+            await context.report_progress()  # still ours, not cancelled
         await asyncio.sleep(VALUES_LOCK_RETRY_SECONDS)
 
 

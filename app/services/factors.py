@@ -6,6 +6,7 @@ with the factors at once, whether that job has run yet or not.
 """
 
 import asyncio
+import math
 import time
 from datetime import UTC, datetime
 from uuid import UUID
@@ -92,7 +93,7 @@ async def _lock_values_for_change(session: AsyncSession) -> None:
         if time.monotonic() > deadline:
             raise Conflict(
                 "Imports using emission factors are running; retry when they have ended.",
-                headers={"Retry-After": str(int(VALUES_LOCK_WAIT_SECONDS))},
+                headers={"Retry-After": str(max(1, math.ceil(VALUES_LOCK_WAIT_SECONDS)))},
             )
         await asyncio.sleep(_VALUES_LOCK_POLL_SECONDS)
 

@@ -1,6 +1,7 @@
 """Emission-factor CSV imports end to end (upload → staged → job → factors), and the
 recalculation queued when a factor's value changes."""
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import database
 from app.config import settings
 from app.jobs import recalculate
 from app.models.entry import ActivityEntry
@@ -18,6 +20,8 @@ from app.models.job import DataIngestionJob, JobKind, JobState
 from app.models.lab import Lab, LabRole
 from app.models.staging import factor_staging
 from app.models.user import UserRole
+from app.repositories import factor as factor_repository
+from app.services import factors as factor_service
 from tests.factories import Caller, add_member, make_factor, make_lab, make_user, session_for
 from tests.integration.test_imports import csv_file, wait_for_end
 
@@ -416,3 +420,65 @@ async def test_a_value_change_is_rate_limited_like_imports(
     # A change that recalculates nothing is not limited.
     source_only = await client.patch(url, json={"version": 2, "source": "x"}, headers=admin.headers)
     assert source_only.status_code == 200
+
+
+async def test_a_value_change_waits_for_entry_writers_that_read_the_old_value(
+    client: httpx.AsyncClient, admin: Caller, lab: Lab, session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """An entry write in flight (it holds the values lock shared, as create_entry and the
+    activities job do) makes a PATCH of a value give up with 409, changing nothing."""
+    monkeypatch.setattr(factor_service, "VALUES_LOCK_WAIT_SECONDS", 0.3)
+    factor = (await client.get(FACTORS, headers=admin.headers)).json()["items"][0]
+    before = await stored_factors(session)
+    async with database.get_session_factory()() as writer:
+        await factor_repository.lock_values_shared(writer)
+        busy = await client.patch(
+            f"{FACTORS}/{factor['id']}",
+            json={"version": factor["version"], "kg_co2e_per_unit": "3"},
+            headers=admin.headers,
+        )
+        assert busy.status_code == 409, busy.text
+        assert int(busy.headers["Retry-After"]) > 0
+        assert await stored_factors(session) == before
+        assert await jobs_of(session, JobKind.RECALCULATE) == []
+        # A change of anything but the value does not wait.
+        source = await client.patch(
+            f"{FACTORS}/{factor['id']}",
+            json={"version": factor["version"], "source": "s"},
+            headers=admin.headers,
+        )
+        assert source.status_code == 200
+        await writer.rollback()  # the writer ends
+    done = await client.patch(
+        f"{FACTORS}/{factor['id']}",
+        json={"version": factor["version"] + 1, "kg_co2e_per_unit": "3"},
+        headers=admin.headers,
+    )
+    assert done.status_code == 200, done.text
+    assert len(await jobs_of(session, JobKind.RECALCULATE)) == 1
+
+
+async def test_a_factor_import_job_waits_for_entry_writers_then_completes(
+    client: httpx.AsyncClient, admin: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    async with database.get_session_factory()() as writer:
+        await factor_repository.lock_values_shared(writer)
+        response = await upload(
+            client, admin, HEADER + "electricity.grid.CH,electricity,kWh,4,2,2025,,\n"
+        )
+        job_id = response.json()["id"]
+        await asyncio.sleep(1.5)
+        waiting = (
+            await client.get(f"/api/v1/imports/{job_id}/status", headers=admin.headers)
+        ).json()
+        assert waiting["state"] == "running"
+        assert ("electricity.grid.CH", Decimal("0.125")) in {
+            (f[0], f[5]) for f in await stored_factors(session)
+        }
+        await writer.rollback()
+    job = await wait_for_end(client, admin, job_id)
+    assert job["state"] == "succeeded", job
+    assert ("electricity.grid.CH", Decimal(4)) in {
+        (f[0], f[5]) for f in await stored_factors(session)
+    }
