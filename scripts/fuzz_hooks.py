@@ -16,6 +16,8 @@ and the integration tests assert each refusal.
 - `factor_key`, `date`, `unit` of createEntry/updateEntry: the factor must exist for the date's
   year and have that unit; they are set to the run's factor (its year, keeping month and day).
 - `file` of uploadActivities: must be a UTF-8 CSV with our header; a valid small CSV is sent.
+- `file` of uploadFactors: likewise, a valid one-row factors CSV (a factor of its own, so the
+  run's factor is never changed by it).
 - `current_password` of changeMyPassword: must be the caller's; both it and `new_password` are set
   to the admin's password (a real, successful change that leaves the password as it was).
 
@@ -36,6 +38,7 @@ from app.models.user import check_password_strength
 
 STRONG_PASSWORD = "fuzz-Pass-2026!"  # noqa: S105 - a throwaway account on a throwaway server
 CSV = "date,factor_key,quantity,note\n{year}-01-01,{key},1.5,fuzz\n"
+FACTORS_CSV = b"key,category,unit,kg_co2e_per_unit,scope,year\nfuzz.imported,other,kg,1.5,3,2025\n"
 
 
 def _is_positive(case: Case[Any]) -> bool:
@@ -108,4 +111,6 @@ def map_case(context: HookContext, case: Case[Any]) -> Case[Any]:
             year = os.environ["CO2CALC_FUZZ_FACTOR_YEAR"]
             key = os.environ["CO2CALC_FUZZ_FACTOR_KEY"]
             body["file"] = CSV.format(year=year, key=key).encode()
+        if operation_id == "uploadFactors" and "file" in body:
+            body["file"] = FACTORS_CSV
     return case

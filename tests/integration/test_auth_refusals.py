@@ -152,7 +152,8 @@ def _api_routes(app: FastAPI) -> list[tuple[str, str]]:
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
-            path = context.path or route.path
+            # `{factor_id:uuid}` → `{factor_id}`, as in the spec
+            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", context.path or route.path)
             routes.extend((method, path) for method in sorted(route.methods or ()))
     return routes
 

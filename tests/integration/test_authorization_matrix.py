@@ -371,7 +371,8 @@ def app_routes(app: FastAPI) -> set[tuple[str, str]]:
     for context in iter_route_contexts(app.routes):
         route = context.original_route
         if isinstance(route, APIRoute):
-            path = context.path or route.path
+            # `{factor_id:uuid}` → `{factor_id}`, as in the spec
+            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", context.path or route.path)
             routes.update((method, path) for method in route.methods or ())
     return routes
 

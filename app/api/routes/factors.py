@@ -21,6 +21,9 @@ from app.models.lab import REGION_PATTERN
 from app.services import factors as factor_service
 
 router = APIRouter(prefix="/factors", tags=["factors"], responses=problem_responses(401))
+# `{factor_id:uuid}`: only a UUID matches, so `/factors/imports` and `/factors/sync` (POST only)
+# answer other methods with 405, not with a 422 about a malformed factor id. The spec shows
+# `{factor_id}` all the same.
 
 
 @router.get("")
@@ -58,7 +61,7 @@ async def create_factor(
     return FactorPublic.model_validate(factor)
 
 
-@router.get("/{factor_id}", responses=problem_responses(404))
+@router.get("/{factor_id:uuid}", responses=problem_responses(404))
 async def get_factor(
     factor_id: UUID, principal: CurrentPrincipal, session: SessionDep
 ) -> FactorPublic:
@@ -68,7 +71,7 @@ async def get_factor(
     )
 
 
-@router.patch("/{factor_id}", responses=problem_responses(403, 404, 409, 429))
+@router.patch("/{factor_id:uuid}", responses=problem_responses(403, 404, 409, 429))
 async def update_factor(
     factor_id: UUID,
     changes: FactorUpdate,
@@ -84,7 +87,7 @@ async def update_factor(
 
 
 @router.delete(
-    "/{factor_id}",
+    "/{factor_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 409),
 )
