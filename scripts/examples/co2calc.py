@@ -5,6 +5,7 @@
     co2calc upload BIO-3 activities.csv                # progress bar, then row errors as a table
     co2calc report BIO-3 --year 2025 -o report.csv     # the yearly report as CSV
     co2calc factors list --category electricity --year 2025
+    co2calc factors import factors.csv                 # admins; also: co2calc factors sync
 
 LAB arguments take a lab's id or its code. Exit status: 0 done; 1 an error (refused request,
 unreachable server, missing key: one line on stderr, never a traceback); 2 bad usage; 3 the job
@@ -32,17 +33,25 @@ import typer
 from co2calculator_client import AuthenticatedClient, Client, errors
 from co2calculator_client.api.auth import login
 from co2calculator_client.api.factors import list_factors
-from co2calculator_client.api.imports import get_import, get_import_status, upload_activities
+from co2calculator_client.api.imports import (
+    get_import,
+    get_import_status,
+    sync_factors,
+    upload_activities,
+    upload_factors,
+)
 from co2calculator_client.api.labs import list_labs
 from co2calculator_client.api.reports import get_lab_report
 from co2calculator_client.api.users import create_my_api_key
 from co2calculator_client.models import (
     ApiKeyCreate,
     BodyUploadActivities,
+    BodyUploadFactors,
     ErrorPolicy,
     FactorCategory,
     FactorPublic,
     GetLabReportFormatType0,
+    JobKind,
     JobPublic,
     JobState,
     JobStatus,
@@ -243,24 +252,51 @@ def _row_error_table(job: JobPublic) -> Table:
     return table
 
 
+JOB_NAMES = {
+    JobKind.ACTIVITIES: "Import",
+    JobKind.FACTORS: "Factor import",
+    JobKind.FACTOR_SYNC: "Factor sync",
+    JobKind.RECALCULATE: "Recalculation",
+}
+
+
 def _finish(client: AuthenticatedClient, job_id: UUID) -> None:
     """Print how the job ended, with its row errors; a failed job is exit status 3."""
     job = _parsed(get_import.sync_detailed(job_id, client=client))
+    name = JOB_NAMES.get(job.target_type, "Job")
     if job.row_errors:
         out.print(_row_error_table(job))
     if job.state == JobState.SUCCEEDED:
-        line = f"Import {job.id} succeeded: {job.rows_ok} of {job.rows_total} rows imported"
+        line = f"{name} {job.id} succeeded: {job.rows_ok} of {job.rows_total} rows imported"
         if job.rows_failed:
             line += f", {job.rows_failed} skipped"
         out.print(line, markup=False)
         return
     if job.state == JobState.CANCELLED:
-        raise Failure(f"import {job.id} was cancelled; nothing was imported", EXIT_JOB_FAILED)
+        raise Failure(
+            f"{name.lower()} {job.id} was cancelled; nothing was imported", EXIT_JOB_FAILED
+        )
     reason = job.message or f"{job.rows_failed} of {job.rows_total} rows are invalid"
-    raise Failure(f"import {job.id} failed: {reason}", EXIT_JOB_FAILED)
+    raise Failure(f"{name.lower()} {job.id} failed: {reason}", EXIT_JOB_FAILED)
+
+
+def _run_job(
+    client: AuthenticatedClient,
+    response: Response[JobPublic | ProblemDetails],
+    label: str,
+    poll: float,
+) -> None:
+    """Wait for a job the server accepted (202), then print how it ended."""
+    job = _parsed(response)
+    _follow(client, job.id, label, poll)
+    _finish(client, job.id)
 
 
 PollOption = Annotated[float, typer.Option(min=0.05, help="Seconds between status checks.")]
+OnErrorOption = Annotated[
+    ErrorPolicy,
+    typer.Option(help="fail: any bad row fails the job; skip: import the valid rows."),
+]
 
 
 @app.command()
@@ -271,10 +307,7 @@ def upload(
         Path,
         typer.Argument(exists=True, dir_okay=False, readable=True, help="An activities CSV."),
     ],
-    on_error: Annotated[
-        ErrorPolicy,
-        typer.Option(help="fail: any bad row fails the job; skip: import the valid rows."),
-    ] = ErrorPolicy.FAIL,
+    on_error: OnErrorOption = ErrorPolicy.FAIL,
     poll: PollOption = 0.5,
 ) -> None:
     """Upload an activities CSV to a lab and wait for the import to end."""
@@ -287,9 +320,7 @@ def upload(
             response = upload_activities.sync_detailed(
                 lab_id, client=client, body=body, on_error=on_error
             )
-        job = _parsed(response)
-        _follow(client, job.id, f"Importing {file.name}", poll)
-        _finish(client, job.id)
+        _run_job(client, response, f"Importing {file.name}", poll)
 
 
 @app.command()
@@ -391,6 +422,37 @@ def factors_list(
         return
     out.print(_factor_table(factors))
     err.print(f"{len(factors)} factor{'s' if len(factors) != 1 else ''}")
+
+
+@factors_app.command("import")
+def factors_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="A factors CSV."),
+    ],
+    on_error: OnErrorOption = ErrorPolicy.FAIL,
+    poll: PollOption = 0.5,
+) -> None:
+    """Upload a factors CSV (admins) and wait for the import to end."""
+    with _connect(ctx) as client, file.open("rb") as payload:
+        body = BodyUploadFactors(
+            file=File(payload=payload, file_name=file.name, mime_type="text/csv")
+        )
+        response = upload_factors.sync_detailed(client=client, body=body, on_error=on_error)
+        _run_job(client, response, f"Importing {file.name}", poll)
+
+
+@factors_app.command("sync")
+def factors_sync(
+    ctx: typer.Context,
+    on_error: OnErrorOption = ErrorPolicy.FAIL,
+    poll: PollOption = 0.5,
+) -> None:
+    """Import the factors CSV the server fetches from its FACTOR_SYNC_URL (admins)."""
+    with _connect(ctx) as client:
+        response = sync_factors.sync_detailed(client=client, on_error=on_error)
+        _run_job(client, response, "Syncing factors", poll)
 
 
 # -- API keys ------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import pytest
 from co2calculator_client import AuthenticatedClient, Client
 from co2calculator_client.api.auth import login
 from co2calculator_client.api.entries import list_lab_entries
-from co2calculator_client.api.factors import create_factor
+from co2calculator_client.api.factors import create_factor, list_factors
 from co2calculator_client.api.imports import list_lab_imports, upload_activities
 from co2calculator_client.api.labs import add_lab_member, create_lab
 from co2calculator_client.api.reports import get_lab_report
@@ -37,6 +37,7 @@ from co2calculator_client.models import (
     EntryPage,
     FactorCategory,
     FactorCreate,
+    FactorPage,
     JobPage,
     JobPublic,
     LabCreate,
@@ -540,3 +541,181 @@ def test_api_key_create_signs_in_and_prints_a_working_key(
     assert co2calc(live, "factors", "list", "--limit", "1", key=new_key).code == 0
     assert wrong.code == 1
     assert "(401)" in error_line(wrong)
+
+
+# -- factor imports and sync ---------------------------------------------------------------------
+
+FACTORS_HEADER = "key,category,unit,kg_co2e_per_unit,scope,year,region,source\n"
+
+
+def factors_like(client: AuthenticatedClient, text: str) -> list[tuple[str, str, int]]:
+    page = list_factors.sync(client=client, search=text, limit=200)
+    assert isinstance(page, FactorPage), page
+    return sorted((f.key, f.kg_co2e_per_unit, f.year) for f in page.items)
+
+
+def test_factors_import_waits_for_the_job(
+    live: Live, admin_key: str, admin_client: AuthenticatedClient, tmp_path: Path
+) -> None:
+    tag = secrets.token_hex(4)
+    text = FACTORS_HEADER + (
+        f"test.imp{tag}.grid,electricity,kWh,0.1,2,2025,CH,ours\n"
+        f"test.imp{tag}.train,rail_travel,km,0.007,3,2025,,ours\n"
+    )
+    path = write_csv(tmp_path, text, "factors.csv")
+
+    run = co2calc(live, "factors", "import", str(path), key=admin_key)
+
+    assert run.code == 0, run.err
+    assert "Factor import " in run.out
+    assert "succeeded: 2 of 2 rows imported" in run.out
+    assert factors_like(admin_client, f"test.imp{tag}") == [
+        (f"test.imp{tag}.grid", "0.1", 2025),
+        (f"test.imp{tag}.train", "0.007", 2025),
+    ]
+
+
+def test_a_failed_factors_import_lists_its_rows_and_writes_nothing(
+    live: Live, admin_key: str, admin_client: AuthenticatedClient, tmp_path: Path
+) -> None:
+    tag = secrets.token_hex(4)
+    text = FACTORS_HEADER + (
+        f"test.bad{tag}.ok,electricity,kWh,0.1,2,2025,,\n"
+        f"test.bad{tag}.scope,electricity,kWh,0.1,7,2025,,\n"
+        f"test.bad{tag}.cat,plutonium,kg,1,3,2025,,\n"
+    )
+    path = write_csv(tmp_path, text, "factors.csv")
+
+    run = co2calc(live, "factors", "import", str(path), key=admin_key)
+
+    assert run.code == 3, run.err
+    table_rows = [line for line in run.out.splitlines() if line.startswith("│")]
+    assert any("3" in r and "scope" in r for r in table_rows), run.out
+    assert any("4" in r and "category" in r for r in table_rows), run.out
+    assert error_line(run).startswith("co2calc: factor import ")
+    assert " failed: " in error_line(run)
+    assert factors_like(admin_client, f"test.bad{tag}") == []  # not even the good row
+
+
+def test_factors_import_refusals(
+    live: Live, admin_key: str, admin_client: AuthenticatedClient, lab: Lab, tmp_path: Path
+) -> None:
+    bad_header = write_csv(tmp_path, "key,colour\nx,red\n", "bad.csv")
+    tag = secrets.token_hex(4)
+    good = write_csv(
+        tmp_path, FACTORS_HEADER + f"test.no{tag},other,kg,1,3,2025,,\n", "factors.csv"
+    )
+    member_key = key_of_new_member(live, admin_client, lab, LabRole.MANAGER)
+
+    refused = co2calc(live, "factors", "import", str(bad_header), key=admin_key)
+    not_admin = co2calc(live, "factors", "import", str(good), key=member_key)
+
+    assert refused.code == 1
+    assert "(422)" in error_line(refused)
+    assert "colour" in error_line(refused)
+    assert not_admin.code == 1
+    assert "Forbidden (403)" in error_line(not_admin)
+    assert factors_like(admin_client, f"test.no{tag}") == []
+
+
+def test_factors_sync_on_a_server_without_a_source(live: Live, admin_key: str) -> None:
+    run = co2calc(live, "factors", "sync", key=admin_key)
+
+    assert run.code == 1
+    assert "(503)" in error_line(run)
+    assert "FACTOR_SYNC_URL" in error_line(run)
+
+
+class _Source(http.server.BaseHTTPRequestHandler):
+    """The factor-sync source: serves whatever `server.answer` holds at /factors.csv."""
+
+    def do_GET(self) -> None:
+        status, body = self.server.answer  # type: ignore[attr-defined]
+        self.send_response(status)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@dataclass
+class SyncServer:
+    """A second live server whose FACTOR_SYNC_URL is our loopback source."""
+
+    live: Live
+    key: str
+    source: http.server.ThreadingHTTPServer
+
+    def serve(self, status: int, body: str) -> None:
+        self.source.answer = (status, body.encode())  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def sync_server() -> Iterator[SyncServer]:
+    from scripts.live_server import live_server
+
+    source = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Source)
+    source.answer = (404, b"")  # type: ignore[attr-defined]
+    thread = threading.Thread(target=source.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{source.server_address[1]}/factors.csv"
+    before = os.environ.get("FACTOR_SYNC_URL")
+    os.environ["FACTOR_SYNC_URL"] = url  # the server process copies the environment
+    try:
+        with live_server() as server:
+            restore(before)
+            live = Live(server.base_url, server.admin.email, server.admin.password)
+            yield SyncServer(live=live, key=admin_key_on(live), source=source)
+    finally:
+        restore(before)
+        source.shutdown()
+        source.server_close()
+
+
+def restore(before: str | None) -> None:
+    if before is None:
+        os.environ.pop("FACTOR_SYNC_URL", None)
+    else:
+        os.environ["FACTOR_SYNC_URL"] = before
+
+
+def admin_key_on(live: Live) -> str:
+    with Client(base_url=live.base_url) as anonymous:
+        form = LoginForm(username=live.admin_email, password=live.admin_password)
+        tokens = login.sync(client=anonymous, body=form)
+    assert isinstance(tokens, TokenPair), tokens
+    with AuthenticatedClient(base_url=live.base_url, token=tokens.access_token) as client:
+        created = create_my_api_key.sync(client=client, body=ApiKeyCreate(name="sync tests"))
+    assert isinstance(created, ApiKeyCreated), created
+    return created.key
+
+
+def test_factors_sync_imports_what_the_source_serves(sync_server: SyncServer) -> None:
+    tag = secrets.token_hex(4)
+    sync_server.serve(200, FACTORS_HEADER + f"test.sync{tag},heating,kWh,0.2,1,2025,,feed\n")
+
+    run = co2calc(sync_server.live, "factors", "sync", key=sync_server.key)
+
+    assert run.code == 0, run.err
+    assert "Factor sync " in run.out
+    assert "succeeded: 1 of 1 rows imported" in run.out
+    with AuthenticatedClient(
+        base_url=sync_server.live.base_url,
+        token=sync_server.key,
+        prefix="",
+        auth_header_name="X-API-Key",
+    ) as client:
+        assert factors_like(client, f"test.sync{tag}") == [(f"test.sync{tag}", "0.2", 2025)]
+
+
+def test_a_failed_sync_exits_3_with_the_jobs_reason(sync_server: SyncServer) -> None:
+    sync_server.serve(404, "")
+
+    run = co2calc(sync_server.live, "factors", "sync", key=sync_server.key)
+
+    assert run.code == 3, run.err
+    assert error_line(run).startswith("co2calc: factor sync ")
+    assert "404" in error_line(run)
