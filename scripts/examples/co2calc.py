@@ -270,7 +270,7 @@ def _finish(client: AuthenticatedClient, job_id: UUID) -> None:
         line = f"{name} {job.id} succeeded: {job.rows_ok} of {job.rows_total} rows imported"
         if job.rows_failed:
             line += f", {job.rows_failed} skipped"
-        out.print(line, markup=False)
+        out.print(line, markup=False, soft_wrap=True)
         return
     if job.state == JobState.CANCELLED:
         raise Failure(
