@@ -467,9 +467,10 @@ def api_key_create(
     """Sign in and create an API key; prints the key (shown once) on stdout.
 
     The password is read from $CO2CALC_PASSWORD, else asked for (on stderr, so that
-    `export CO2CALC_API_KEY=$(co2calc api-key create --email …)` works).
+    `export CO2CALC_API_KEY=$(co2calc api-key create --email …)` works), else read from a
+    piped stdin.
     """
-    password = os.environ.get(PASSWORD_ENV) or typer.prompt("Password", hide_input=True, err=True)
+    password = os.environ.get(PASSWORD_ENV) or _read_password()
     target = _target(ctx)
     timeout = httpx.Timeout(target.timeout)
     with Client(
@@ -492,6 +493,12 @@ def api_key_create(
         )
     print(created.key)
     err.print(f"Created API key {created.name!r} ({created.prefix}…); export {API_KEY_ENV}=<it>")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, err=True))
+    return sys.stdin.readline().rstrip("\r\n")  # piped: no prompt, no echo warning
 
 
 # -- entry point ---------------------------------------------------------------------------------
