@@ -38,6 +38,7 @@ from co2calculator_client.models import (
     FactorCategory,
     FactorCreate,
     FactorPage,
+    FactorPublic,
     JobPage,
     JobPublic,
     LabCreate,
@@ -46,8 +47,10 @@ from co2calculator_client.models import (
     LabRole,
     LoginForm,
     MemberCreate,
+    MemberPublic,
     TokenPair,
     UserCreate,
+    UserPublic,
 )
 from co2calculator_client.types import File
 
@@ -133,7 +136,7 @@ def lab(admin_client: AuthenticatedClient) -> Lab:
         scope=3,
         year=2025,
     )
-    create_factor.sync(client=admin_client, body=factor)
+    assert isinstance(create_factor.sync(client=admin_client, body=factor), FactorPublic)
     created = create_lab.sync(
         client=admin_client, body=LabCreate(name=f"CLI {tag}", code=f"CLI-{tag.upper()}")
     )
@@ -370,7 +373,7 @@ def factor_tag(admin_client: AuthenticatedClient) -> str:
             year=year,
             region=region,
         )
-        create_factor.sync(client=admin_client, body=body)
+        assert isinstance(create_factor.sync(client=admin_client, body=body), FactorPublic)
     return tag
 
 
@@ -500,15 +503,21 @@ def test_an_answer_that_is_not_the_api(live: Live, admin_key: str, proxy: str) -
 # -- API keys ------------------------------------------------------------------------------------
 
 
+def new_password() -> str:
+    """Random, and always valid: all letters (1 in ~100 draws) would be refused."""
+    return secrets.token_urlsafe(16) + "-7"
+
+
 def key_of_new_member(
     live: Live, admin_client: AuthenticatedClient, lab: Lab, role: LabRole
 ) -> str:
     """A new account with `role` in the lab, and an API key of its own."""
     email = f"cli-{secrets.token_hex(4)}@example.com"
-    password = secrets.token_urlsafe(16)
-    create_user.sync(client=admin_client, body=UserCreate(email=email, password=password))
+    password = new_password()
+    user = create_user.sync(client=admin_client, body=UserCreate(email=email, password=password))
+    assert isinstance(user, UserPublic), user
     member = MemberCreate(email=email, role=role)
-    add_lab_member.sync(lab.id, client=admin_client, body=member)
+    assert isinstance(add_lab_member.sync(lab.id, client=admin_client, body=member), MemberPublic)
     with Client(base_url=live.base_url) as anonymous:
         tokens = login.sync(client=anonymous, body=LoginForm(username=email, password=password))
     assert isinstance(tokens, TokenPair), tokens
@@ -522,8 +531,9 @@ def test_api_key_create_signs_in_and_prints_a_working_key(
     live: Live, admin_client: AuthenticatedClient
 ) -> None:
     email = f"cli-{secrets.token_hex(4)}@example.com"
-    password = secrets.token_urlsafe(16)
-    create_user.sync(client=admin_client, body=UserCreate(email=email, password=password))
+    password = new_password()
+    user = create_user.sync(client=admin_client, body=UserCreate(email=email, password=password))
+    assert isinstance(user, UserPublic), user
 
     created = co2calc(live, "api-key", "create", "--email", email, key=None, stdin=password + "\n")
     wrong = co2calc(
