@@ -58,6 +58,7 @@ from .conftest import Live
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 CLI = REPOSITORY / "scripts" / "examples" / "co2calc.py"
+WRAPPER = REPOSITORY / "scripts" / "examples" / "co2calc"  # the checkout's command (uv run)
 CLIENT_PACKAGE = REPOSITORY / "clients" / "python"
 MISSING = "00000000-0000-4000-8000-000000000000"  # an id nothing has
 
@@ -76,6 +77,8 @@ def co2calc(
     base_url: str | None = None,
     stdin: str = "",
     env: dict[str, str] | None = None,
+    wrapper: bool = False,
+    cwd: Path | None = None,
 ) -> Run:
     """Run the command line in its own process; an error must be one line, never a traceback."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CO2CALC_")}
@@ -86,8 +89,9 @@ def co2calc(
         environment["CO2CALC_API_KEY"] = key
     environment.update(env or {})
     done = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
-        [sys.executable, str(CLI), *args],
+        [str(WRAPPER), *args] if wrapper else [sys.executable, str(CLI), *args],
         env=environment,
+        cwd=cwd,
         input=stdin,
         capture_output=True,
         text=True,
@@ -178,6 +182,20 @@ def test_upload_waits_for_the_job_and_reports_success(
     assert "Row errors" not in run.out
     assert "Importing activities.csv" in run.err  # the progress bar
     assert entries_of(admin_client, lab) == ["1.25", "2"]
+
+
+def test_the_checkout_command_takes_paths_from_where_it_is_run(
+    live: Live, admin_key: str, admin_client: AuthenticatedClient, lab: Lab, tmp_path: Path
+) -> None:
+    write_csv(tmp_path, f"date,factor_key,quantity\n2025-04-01,{lab.factor_key},8\n")
+
+    run = co2calc(
+        live, "upload", lab.code, "activities.csv", key=admin_key, wrapper=True, cwd=tmp_path
+    )
+
+    assert run.code == 0, run.err
+    assert "succeeded: 1 of 1 rows imported" in run.out
+    assert entries_of(admin_client, lab) == ["4"]
 
 
 def test_a_failed_job_prints_its_row_errors_and_exits_3(
