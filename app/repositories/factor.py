@@ -8,7 +8,7 @@ and the recalculation it queues then sees all their entries: stored kg CO2e alwa
 
 from uuid import UUID
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,19 +37,31 @@ async def find_exact(
     return (await session.exec(query)).first()
 
 
+# Every new entry runs one of these; built once (building a statement costs more CPU than
+# running it).
+_APPLICABLE = select(EmissionFactor).where(
+    col(EmissionFactor.key) == bindparam("key"), col(EmissionFactor.year) == bindparam("year")
+)
+_APPLICABLE_WITHOUT_REGION = _APPLICABLE.where(col(EmissionFactor.region).is_(None)).limit(1)
+_APPLICABLE_IN_REGION = (
+    _APPLICABLE.where(
+        (col(EmissionFactor.region) == bindparam("region")) | col(EmissionFactor.region).is_(None)
+    )
+    .order_by(col(EmissionFactor.region).is_(None))
+    .limit(1)
+)
+
+
 async def find_applicable(
     session: AsyncSession, *, key: str, year: int, region: str | None
 ) -> EmissionFactor | None:
     """The factor for `key` valid in `year`: the region's own when it exists, else the
     region-less one."""
-    query = select(EmissionFactor).where(EmissionFactor.key == key, EmissionFactor.year == year)
     if region is None:
-        query = query.where(col(EmissionFactor.region).is_(None))
+        query, params = _APPLICABLE_WITHOUT_REGION, {"key": key, "year": year}
     else:
-        query = query.where(
-            (col(EmissionFactor.region) == region) | col(EmissionFactor.region).is_(None)
-        ).order_by(col(EmissionFactor.region).is_(None))
-    return (await session.exec(query.limit(1))).first()
+        query, params = _APPLICABLE_IN_REGION, {"key": key, "year": year, "region": region}
+    return (await session.exec(query, params=params)).first()
 
 
 async def list_page(
