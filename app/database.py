@@ -51,11 +51,13 @@ def database_url() -> str:
 def get_engine() -> AsyncEngine:
     global _engine
     if _engine is None:
+        # No pre-ping: it costs every request a round trip. A connection the server dropped
+        # fails its request once, and that error invalidates the whole pool, so the requests
+        # after it get fresh connections (SQLAlchemy's "optimistic" disconnect handling).
         _engine = create_async_engine(
             database_url(),
             pool_size=settings.DB_POOL_SIZE,
             max_overflow=settings.DB_MAX_OVERFLOW,
-            pool_pre_ping=True,
         )
     return _engine
 

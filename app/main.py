@@ -9,7 +9,6 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
-from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
 from app.api.query_guard import refuse_unknown_query_parameters
@@ -28,6 +27,7 @@ from app.api.routes import (
 from app.config import settings
 from app.core.errors import PlainErrorsAsProblems, install_error_handlers
 from app.core.logging import configure_logging
+from app.core.metrics import RequestMetrics, RequestMetricsMiddleware
 from app.core.oidc import OidcVerifier
 from app.core.pg_listen import PgListener
 from app.core.rate_limit import RateLimiter
@@ -122,11 +122,11 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         validator=_is_valid_request_id,
     )
     app.state.metrics_registry = _metrics_registry()
-    Instrumentator(
-        should_group_status_codes=False,
-        excluded_handlers=["/metrics"],
-        registry=app.state.metrics_registry,
-    ).instrument(app)
+    app.add_middleware(
+        RequestMetricsMiddleware,
+        metrics=RequestMetrics(app.state.metrics_registry),
+        excluded=frozenset({"/metrics"}),
+    )
 
     routers = (
         health.router,

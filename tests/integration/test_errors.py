@@ -1,6 +1,7 @@
 """Every error is problem+json; nothing internal leaks; request ids travel with responses."""
 
 from collections.abc import AsyncIterator
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -177,11 +178,18 @@ async def test_metrics_count_requests_by_route_template_and_status(
 ) -> None:
     await client.get("/api/v1/health")
     await client.get("/api/v1/health/ready")
+    await client.get(f"/api/v1/labs/{uuid4()}", headers=admin.headers)
+    await client.get("/nope/12345")
+    await client.get("/metrics", headers=admin.headers)
     metrics = await client.get("/metrics", headers=admin.headers)
     assert metrics.status_code == 200
     text = metrics.text
     assert 'handler="/api/v1/health",method="GET",status="200"' in text
-    assert "http_request_duration_seconds_bucket" in text
+    assert 'handler="/api/v1/labs/{lab_id}",method="GET",status="404"' in text
+    assert 'handler="none",method="GET",status="404"' in text  # no path: bounded labels
+    assert "/nope" not in text
+    assert 'handler="/metrics"' not in text
+    assert 'http_request_duration_seconds_bucket{handler="/api/v1/health",' in text
 
 
 async def test_a_misspelt_query_parameter_is_refused_not_ignored(
