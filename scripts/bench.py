@@ -184,6 +184,8 @@ def api_server(url: str, pool_size: int = 32) -> Iterator[tuple[str, psutil.Proc
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"the API server exited with {process.returncode}")
             try:
                 if httpx.get(f"{base}/api/v1/health/ready", timeout=1).status_code == 200:
                     break
