@@ -11,10 +11,12 @@ import io
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -41,6 +43,8 @@ from co2calculator_client.models import (
     FactorPublic,
     JobPage,
     JobPublic,
+    JobState,
+    JobStatus,
     LabCreate,
     LabPublic,
     LabReport,
@@ -81,13 +85,7 @@ def co2calc(
     cwd: Path | None = None,
 ) -> Run:
     """Run the command line in its own process; an error must be one line, never a traceback."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("CO2CALC_")}
-    environment["PYTHONPATH"] = str(CLIENT_PACKAGE)
-    environment["CO2CALC_BASE_URL"] = base_url or live.base_url
-    environment["COLUMNS"] = "200"  # rich tables: one line per row
-    if key is not None:
-        environment["CO2CALC_API_KEY"] = key
-    environment.update(env or {})
+    environment = cli_environment(base_url or live.base_url, key, env)
     done = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
         [str(WRAPPER), *args] if wrapper else [sys.executable, str(CLI), *args],
         env=environment,
@@ -100,6 +98,19 @@ def co2calc(
     )
     assert "Traceback" not in done.stderr, done.stderr
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def cli_environment(
+    base_url: str, key: str | None, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CO2CALC_")}
+    environment["PYTHONPATH"] = str(CLIENT_PACKAGE)
+    environment["CO2CALC_BASE_URL"] = base_url
+    environment["COLUMNS"] = "200"  # rich tables: one line per row
+    if key is not None:
+        environment["CO2CALC_API_KEY"] = key
+    environment.update(extra or {})
+    return environment
 
 
 def error_line(run: Run) -> str:
@@ -154,10 +165,14 @@ def entries_of(client: AuthenticatedClient, lab: Lab) -> list[str]:
     return sorted(entry.kg_co2e for entry in page.items)
 
 
-def imports_of(client: AuthenticatedClient, lab: Lab) -> int:
+def imports_of_lab(client: AuthenticatedClient, lab: Lab) -> list[JobStatus]:
     page = list_lab_imports.sync(lab.id, client=client)
     assert isinstance(page, JobPage)
-    return len(page.items)
+    return page.items
+
+
+def imports_of(client: AuthenticatedClient, lab: Lab) -> int:
+    return len(imports_of_lab(client, lab))
 
 
 def write_csv(tmp_path: Path, text: str, name: str = "activities.csv") -> Path:
@@ -196,6 +211,42 @@ def test_the_checkout_command_takes_paths_from_where_it_is_run(
     assert run.code == 0, run.err
     assert "succeeded: 1 of 1 rows imported" in run.out
     assert entries_of(admin_client, lab) == ["4"]
+
+
+def test_ctrl_c_while_waiting_leaves_the_job_running(
+    live: Live, admin_key: str, admin_client: AuthenticatedClient, lab: Lab, tmp_path: Path
+) -> None:
+    rows = 200_000  # takes the server seconds: the job is still going when Ctrl-C comes
+    line = f"2025-05-01,{lab.factor_key},2\n"
+    path = write_csv(tmp_path, "date,factor_key,quantity\n" + line * rows)
+    process = subprocess.Popen(  # noqa: S603 (our own script, fixed arguments)
+        [sys.executable, str(CLI), "upload", lab.code, str(path)],
+        env=cli_environment(live.base_url, admin_key),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (jobs := imports_of_lab(admin_client, lab)):  # the upload was accepted
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "the upload was not accepted"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the command has its 202 and polls; the job has seconds to go
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    job = jobs[0]
+
+    assert "Traceback" not in err, err
+    assert process.returncode == 130, (out, err)
+    assert f"stopped waiting; import {job.id} goes on on the server" in err
+    assert f"co2calc watch {job.id}" in err
+    assert job.state in (JobState.QUEUED, JobState.RUNNING)
+    watched = co2calc(live, "watch", str(job.id), key=admin_key)  # the job went on, and ends
+    assert watched.code == 0, watched.err
+    assert f"succeeded: {rows} of {rows} rows imported" in watched.out
 
 
 def test_a_failed_job_prints_its_row_errors_and_exits_3(
