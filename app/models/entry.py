@@ -46,6 +46,8 @@ ActivityDate = Annotated[
     ),
 ]
 Quantity = Annotated[Decimal, DecimalInput(integer_digits=12, decimal_places=6)]
+# kg_co2e is NUMERIC(24, 6): a quantity times a factor must stay below this to be stored.
+KG_CO2E_LIMIT = Decimal(10) ** 18
 
 
 class ActivityEntry(SQLModel, table=True):

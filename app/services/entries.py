@@ -10,7 +10,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
-from app.models.entry import ActivityEntry, EntryCreate, EntryPublic, EntryUpdate
+from app.models.entry import (
+    KG_CO2E_LIMIT,
+    ActivityEntry,
+    EntryCreate,
+    EntryPublic,
+    EntryUpdate,
+)
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.lab import Lab
 from app.repositories import entry as entry_repository
@@ -23,7 +29,15 @@ KG_QUANTUM = Decimal("0.000001")  # the kg_co2e column's scale; PostgreSQL round
 
 
 def compute_kg(quantity: Decimal, factor: EmissionFactor) -> Decimal:
-    return (quantity * factor.kg_co2e_per_unit).quantize(KG_QUANTUM, rounding=ROUND_HALF_UP)
+    kg = (quantity * factor.kg_co2e_per_unit).quantize(KG_QUANTUM, rounding=ROUND_HALF_UP)
+    if kg >= KG_CO2E_LIMIT:
+        raise InvalidInput(
+            f"The entry would weigh {kg} kg CO2e; less than {KG_CO2E_LIMIT} can be stored.",
+            errors=[
+                FieldError(loc=["body", "quantity"], msg="kg CO2e too large", type="too_large")
+            ],
+        )
+    return kg
 
 
 def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:

@@ -271,3 +271,21 @@ async def test_viewers_read_but_do_not_write_entries(
     assert (await client.post(url, json=body, headers=viewer.headers)).status_code == 403
     assert (await client.get(url, headers=viewer.headers)).status_code == 200
     assert await _count(session, ActivityEntry) == 0
+
+
+async def test_an_entry_too_heavy_to_store_is_refused_and_nothing_is_stored(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+) -> None:
+    """quantity < 10^12 and factor < 10^9 fit their columns, but their product can exceed the
+    kg_co2e column (NUMERIC(24, 6)): that was a database error, a 500."""
+    factor = await make_factor(session, kg="999999999")
+    lab = await make_lab(session, member.user)
+    response = await client.post(
+        f"/api/v1/labs/{lab.id}/entries",
+        json={"date": "2025-01-10", "factor_key": factor.key, "quantity": "999999999999"},
+        headers=member.headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "quantity"]
+    assert await _count(session, ActivityEntry) == 0
+
