@@ -192,13 +192,17 @@ async def _validation_error_handler(request: Request, exc: Exception) -> JSONRes
 def _allowed_methods(request: Request) -> set[str]:
     """The methods the API documents for this path (HEAD with GET, as Starlette serves it).
     Starlette's own 405 lists only the methods of the one route it matched, though FastAPI makes
-    GET and POST of one path two routes; the OpenAPI paths know them all."""
-    allowed: set[str] = set()
+    GET and POST of one path two routes; the OpenAPI paths know them all. The most specific
+    templates win: `/factors/imports` is not also `/factors/{factor_id}`."""
+    matches: dict[int, set[str]] = {}
     for template, operations in request.app.openapi().get("paths", {}).items():
         parts = template.split("/")
         pattern = "/".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts)
         if re.fullmatch(pattern, request.url.path):
-            allowed |= {method.upper() for method in operations if method.upper() in _METHODS}
+            parameters = sum(part.startswith("{") for part in parts)
+            methods = {method.upper() for method in operations if method.upper() in _METHODS}
+            matches.setdefault(parameters, set()).update(methods)
+    allowed = matches[min(matches)] if matches else set()
     if "GET" in allowed:
         allowed.add("HEAD")
     return allowed

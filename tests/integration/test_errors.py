@@ -145,6 +145,7 @@ async def test_a_405_allows_every_method_of_the_path(client: httpx.AsyncClient) 
     for method, path, allowed in (
         ("DELETE", "/api/v1/users", "GET, HEAD, POST"),
         ("POST", "/api/v1/users/me", "GET, HEAD, PATCH"),
+        ("GET", "/api/v1/factors/sync", "POST"),  # not also /factors/{factor_id}
         (
             "OPTIONS",
             "/api/v1/labs/00000000-0000-0000-0000-000000000001",
