@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import DateTime, Index
 from sqlmodel import Field, SQLModel
 
-from app.models.base import FORBID_UNKNOWN_FIELDS, created_at_field, text_field
+from app.models.base import FORBID_UNKNOWN_FIELDS, NO_NUL, created_at_field, text_field
 
 
 class AuthSession(SQLModel, table=True):
@@ -88,7 +88,12 @@ class RefreshRequest(SQLModel):
 class LoginForm(SQLModel):
     """OAuth2 password grant, form-encoded (what Swagger UI's Authorize button sends)."""
 
-    username: str = Field(min_length=1, max_length=254, description="The account's email")
+    username: str = Field(
+        min_length=1,
+        max_length=254,
+        description="The account's email",
+        schema_extra={"pattern": NO_NUL},  # it is looked up in PostgreSQL, which refuses NUL
+    )
     password: str = Field(min_length=1, max_length=128)
     # Not nullable: a form field cannot carry null (the string "null" would be refused).
     grant_type: Literal["password"] = "password"

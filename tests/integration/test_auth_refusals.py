@@ -196,3 +196,12 @@ async def test_admin_routes_refuse_plain_users(
         response = await client.request(method, path, json=body, headers=member.headers)
         assert response.status_code == 403, f"{method} {path}"
     assert (await client.get(ME, headers=member.headers)).json()["role"] == "user"
+
+
+async def test_a_username_with_a_nul_byte_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
+    """Found by schemathesis: the lookup sent NUL to PostgreSQL, which refuses it in text."""
+    response = await client.post(
+        "/api/v1/auth/login", data={"username": "a\x00@lab.example", "password": "whatever-1"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "username"]

@@ -288,4 +288,3 @@ async def test_an_entry_too_heavy_to_store_is_refused_and_nothing_is_stored(
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "quantity"]
     assert await _count(session, ActivityEntry) == 0
-
