@@ -53,7 +53,15 @@ KG_CO2E_LIMIT = Decimal(10) ** 18
 class ActivityEntry(SQLModel, table=True):
     __tablename__ = "activity_entry"
     __table_args__ = (
-        Index("ix_activity_entry_lab_id_date_id", "lab_id", "date", "id"),
+        # Keyset pages by (date, id); the included columns let a report aggregate a lab-year
+        # from the index alone.
+        Index(
+            "ix_activity_entry_lab_id_date_id_covering",
+            "lab_id",
+            "date",
+            "id",
+            postgresql_include=["factor_id", "quantity"],
+        ),
         Index("ix_activity_entry_factor_id", "factor_id"),
         Index("ix_activity_entry_import_id", "import_id"),
         CheckConstraint("quantity >= 0", name="non_negative_quantity"),
