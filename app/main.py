@@ -1,5 +1,6 @@
 """The application factory: middleware, error handlers, routers, OpenAPI shape."""
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,6 +38,21 @@ from app.repositories.job import EVENTS_CHANNEL, QUEUED_CHANNEL
 from app.services.job_events import JobEventHub
 
 API_PREFIX = "/api/v1"
+GC_GEN0_THRESHOLD = 10_000  # CPython's default is 700
+
+
+def _tune_garbage_collector() -> None:
+    """Keep the cyclic garbage collector off the request path. Everything alive at startup (the
+    app, its routes and models, SQLAlchemy's and pydantic's caches: most of the heap) is frozen,
+    so full collections no longer walk it; and the youngest generation is collected after 10,000
+    net allocations instead of 700. Under GET /labs/{id} load this cut the time spent collecting
+    from about 0.4 ms to 0.02 ms per request (README, Performance). Memory: at most that many
+    young objects wait longer; reference counting still frees everything else at once."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+
+
 # The example dashboard (clients/typescript/example), once built with `npm run build`.
 DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "clients" / "typescript" / "example" / "dist"
 
@@ -45,6 +61,7 @@ DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "clients" / "typescript" /
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start this process's LISTEN connection, live-status hub and job runner (unless
     `JOB_WORKERS=0`)."""
+    _tune_garbage_collector()
     listener = PgListener(libpq_url())
     app.state.pg_listener = listener
     hub = JobEventHub(listening=listener.connected)
