@@ -81,15 +81,18 @@ class JobRunner:
         self._wake = asyncio.Event()
         self._running: dict[asyncio.Task[None], Claim] = {}
         self._loop_task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self, _payload: str = "") -> None:
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._loop_task = asyncio.create_task(self._loop(), name="job-runner")
 
     async def stop(self) -> None:
         """Stop claiming; abandon running jobs (rolled back; released for another worker)."""
+        self._stopping = True
         tasks = [task for task in (self._loop_task, *self._running) if task is not None]
         for task in tasks:
             task.cancel()
@@ -97,17 +100,23 @@ class JobRunner:
         self._loop_task = None
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._fill()
             except Exception:
                 logger.exception("claiming jobs failed; retrying at the next poll")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-            self._wake.clear()
+            await self._sleep_until_woken()
+
+    async def _sleep_until_woken(self) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11, wait_for swallows a cancellation that
+        # arrives just as the event is set, so stop() would wait for a loop that never ends.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._poll_seconds):
+                await self._wake.wait()
+        self._wake.clear()
 
     async def _fill(self) -> None:
-        while len(self._running) < self._workers:
+        while len(self._running) < self._workers and not self._stopping:
             async with self._sessions() as session:
                 failed = await job_repository.fail_abandoned(
                     session, max_attempts=self._max_attempts

@@ -194,8 +194,9 @@ class JobEventHub:
     async def wait_listening(self) -> None:
         if self._listening is None or self._listening.is_set():
             return
-        try:
-            await asyncio.wait_for(self._listening.wait(), LISTENER_WAIT_SECONDS)
+        try:  # asyncio.timeout, not wait_for, which can swallow a cancellation on 3.11
+            async with asyncio.timeout(LISTENER_WAIT_SECONDS):
+                await self._listening.wait()
         except TimeoutError:
             logger.warning("the LISTEN connection is down: live job events may be missed")
 
