@@ -4,9 +4,11 @@ throwaway embedded database, against a plain `COPY` of the same data in the same
 Measures the upload, the background job and their total; the API process's peak memory growth
 (RSS sampled every 20 ms); and two baselines: `COPY` of the same file into a table of its three
 columns, and `COPY` of the computed rows into a table shaped like `activity_entry` (same columns,
-indexes and foreign keys). Prints a markdown table.
+indexes and foreign keys). Prints a markdown table. With `--explain`, it then stages the file
+again under the finished job and prints `EXPLAIN (ANALYZE, BUFFERS)` of one batch of the job's
+insert, rolled back: where the job's time goes, foreign-key triggers included.
 
-    scripts/bench-import [--rows 1000000]
+    scripts/bench-import [--rows 1000000] [--explain]
 """
 
 import argparse
@@ -24,10 +26,13 @@ from pathlib import Path
 import httpx
 import psutil
 import psycopg
+from sqlalchemy import create_engine, text
 
 os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
 
 from app.core.security import hash_password
+from app.jobs.activities import BATCH_ROWS
+from app.repositories.activity_import import _INSERT_BATCH
 from scripts.bench import PASSWORD, api_server
 from scripts.scratch_db import _libpq, scratch_database
 
@@ -124,6 +129,39 @@ def copy_baselines(
     return file_seconds, entry_seconds
 
 
+def explain_batch(url: str, csv_path: Path, job_id: str, lab_id: uuid.UUID) -> list[str]:
+    """Stage the file under `job_id` and EXPLAIN ANALYZE the job's insert of its first batch;
+    everything is rolled back."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(
+                text("SELECT set_config('co2.import_job', :job, true)"), {"job": job_id}
+            )
+            driver = connection.connection.driver_connection
+            assert isinstance(driver, psycopg.Connection)
+            with driver.cursor().copy(
+                "COPY import_activity_row (date, factor_key, quantity) FROM STDIN "
+                "(FORMAT csv, HEADER true)"
+            ) as copy, csv_path.open("rb") as source:  # fmt: skip
+                while chunk := source.read(256 * 1024):
+                    copy.write(chunk)
+            first = connection.execute(
+                text("SELECT min(seq) FROM import_activity_row WHERE job_id = :job"),
+                {"job": job_id},
+            ).scalar_one()
+            user_id = connection.execute(text("SELECT user_id FROM lab_membership")).scalar_one()
+            plan = connection.execute(
+                text("EXPLAIN (ANALYZE, BUFFERS) " + _INSERT_BATCH.text),
+                {"job": job_id, "lab": lab_id, "region": None, "user": user_id,
+                 "first": first, "last": first + BATCH_ROWS - 1},
+            ).scalars().all()  # fmt: skip
+            connection.rollback()
+    finally:
+        engine.dispose()
+    return list(plan)
+
+
 class PeakRss:
     """Samples a process's RSS in a thread; `growth` is the peak minus the first sample."""
 
@@ -150,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE one job batch")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="co2bench-") as tmp, scratch_database() as url:
@@ -190,6 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"import ended {state}: {status.text}", file=sys.stderr)
             return 1
         file_copy, entry_copy = copy_baselines(url, csv_path, data, factors)
+        plan = explain_batch(url, csv_path, job_id, lab_id) if args.explain else []
 
     rate = args.rows / total
     print()
@@ -205,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"import throughput / file COPY: {file_copy / total:.2f}; "
           f"/ entry-table COPY: {entry_copy / total:.2f}")  # fmt: skip
     print(f"API process peak memory growth: {growth:.0f} MiB")
+    if plan:
+        print(f"\nOne batch of the job ({BATCH_ROWS:,} rows), EXPLAIN (ANALYZE, BUFFERS):")
+        print("\n".join(plan))
     return 0
 
 
