@@ -354,6 +354,7 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("POST", "/api/v1/labs/{lab_id}/imports"): (_upload, lab_writers(202)),
     ("POST", "/api/v1/factors/imports"): (_factor_upload, admins(202)),
     ("POST", "/api/v1/factors/sync"): (_nothing, admins(202)),
+    ("GET", "/api/v1/factors/imports"): (_nothing, admins(200)),
     ("GET", "/api/v1/labs/{lab_id}/imports"): (_same_lab, lab_readers(200)),
     ("GET", "/api/v1/imports/{job_id}"): (_job, lab_readers(200)),
     ("GET", "/api/v1/imports/{job_id}/status"): (_job, lab_readers(200)),

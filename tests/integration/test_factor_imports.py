@@ -482,3 +482,31 @@ async def test_a_factor_import_job_waits_for_entry_writers_then_completes(
     assert ("electricity.grid.CH", Decimal(4)) in {
         (f[0], f[5]) for f in await stored_factors(session)
     }
+
+
+async def test_admins_list_the_jobs_of_no_lab_newest_first(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    factor = (await client.get(FACTORS, headers=admin.headers)).json()["items"][0]
+    await client.patch(
+        f"{FACTORS}/{factor['id']}",
+        json={"version": factor["version"], "kg_co2e_per_unit": "1"},
+        headers=admin.headers,
+    )
+    imported = (await upload(client, admin, HEADER + "other.x,other,kg,1,3,2025,,\n")).json()
+    await upload(client, member, HEADER + "other.y,other,kg,1,3,2025,,\n")  # refused: 403
+    (recalculation,) = await jobs_of(session, JobKind.RECALCULATE)
+    seen: list[tuple[str, str]] = []
+    cursor = None
+    while True:
+        params = {"limit": "1"} | ({"cursor": cursor} if cursor else {})
+        response = await client.get(f"{FACTORS}/imports", params=params, headers=admin.headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        seen += [(job["id"], job["target_type"]) for job in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [(imported["id"], "factors"), (str(recalculation.id), "recalculate")]
+    refused = await client.get(f"{FACTORS}/imports", headers=member.headers)
+    assert refused.status_code == 403

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 
 from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
 from app.core.errors import problem_responses
-from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, JobStatus
 from app.services import factor_imports as factor_import_service
 from app.services import imports as import_service
@@ -40,6 +40,11 @@ OnError = Annotated[
 async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
     while chunk := await file.read(CHUNK_BYTES):
         yield chunk
+
+
+def _page(page: Page[DataIngestionJob]) -> JobPage:
+    items = [JobStatus.model_validate(job, from_attributes=True) for job in page.items]
+    return JobPage(items=items, next_cursor=page.next_cursor)
 
 
 def _public(job: DataIngestionJob) -> JobPublic:
@@ -119,6 +124,20 @@ async def sync_factors(
     return _public(job)
 
 
+@router.get("/factors/imports")
+async def list_factor_jobs(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    limit: LimitQuery = DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> JobPage:
+    """Factor imports, syncs and recalculations (admins), newest first."""
+    page = await factor_import_service.list_factor_jobs(
+        session, principal=principal, limit=limit, cursor=cursor
+    )
+    return _page(page)
+
+
 @router.get("/labs/{lab_id}/imports")
 async def list_lab_imports(
     lab_id: UUID,
@@ -131,8 +150,7 @@ async def list_lab_imports(
     page = await import_service.list_lab_imports(
         session, principal=principal, lab_id=lab_id, limit=limit, cursor=cursor
     )
-    items = [JobStatus.model_validate(job, from_attributes=True) for job in page.items]
-    return JobPage(items=items, next_cursor=page.next_cursor)
+    return _page(page)
 
 
 @router.get("/imports/{job_id}")

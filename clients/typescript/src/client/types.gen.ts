@@ -3247,6 +3247,60 @@ export type UploadActivitiesResponses = {
 
 export type UploadActivitiesResponse = UploadActivitiesResponses[keyof UploadActivitiesResponses];
 
+export type ListFactorJobsData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+    };
+    url: '/api/v1/factors/imports';
+};
+
+export type ListFactorJobsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ListFactorJobsError = ListFactorJobsErrors[keyof ListFactorJobsErrors];
+
+export type ListFactorJobsResponses = {
+    /**
+     * Successful Response
+     */
+    200: JobPage;
+};
+
+export type ListFactorJobsResponse = ListFactorJobsResponses[keyof ListFactorJobsResponses];
+
 export type UploadFactorsData = {
     body: BodyUploadFactors;
     path?: never;

@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactors, listLabEntries, listLabImports, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
-import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
+import { addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listLabEntries, listLabImports, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
+import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -988,6 +988,55 @@ export const uploadActivitiesMutation = (options?: Partial<Options<UploadActivit
     };
     return mutationOptions;
 };
+
+export const listFactorJobsQueryKey = (options?: Options<ListFactorJobsData>) => createQueryKey('listFactorJobs', options);
+
+/**
+ * Factor imports, syncs and recalculations (admins), newest first
+ *
+ * Factor imports, syncs and recalculations (admins), newest first.
+ */
+export const listFactorJobsOptions = (options?: Options<ListFactorJobsData>) => queryOptions<ListFactorJobsResponse, ListFactorJobsError, ListFactorJobsResponse, ReturnType<typeof listFactorJobsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listFactorJobs({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listFactorJobsQueryKey(options)
+});
+
+export const listFactorJobsInfiniteQueryKey = (options?: Options<ListFactorJobsData>): QueryKey<Options<ListFactorJobsData>> => createQueryKey('listFactorJobs', options, true);
+
+/**
+ * Factor imports, syncs and recalculations (admins), newest first
+ *
+ * Factor imports, syncs and recalculations (admins), newest first.
+ */
+export const listFactorJobsInfiniteOptions = (options?: Options<ListFactorJobsData>) => infiniteQueryOptions<ListFactorJobsResponse, ListFactorJobsError, InfiniteData<ListFactorJobsResponse>, QueryKey<Options<ListFactorJobsData>>, string | null | Pick<QueryKey<Options<ListFactorJobsData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListFactorJobsData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listFactorJobs({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listFactorJobsInfiniteQueryKey(options)
+});
 
 /**
  * Upload a CSV of emission factors (admins); it is imported in the background
