@@ -468,10 +468,12 @@ async def test_a_factor_import_job_waits_for_entry_writers_then_completes(
             client, admin, HEADER + "electricity.grid.CH,electricity,kWh,4,2,2025,,\n"
         )
         job_id = response.json()["id"]
-        await asyncio.sleep(1.5)
-        waiting = (
-            await client.get(f"/api/v1/imports/{job_id}/status", headers=admin.headers)
-        ).json()
+        status = f"/api/v1/imports/{job_id}/status"
+        async with asyncio.timeout(30):
+            while (await client.get(status, headers=admin.headers)).json()["state"] == "queued":
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(1)  # long enough to have written, were it not waiting
+        waiting = (await client.get(status, headers=admin.headers)).json()
         assert waiting["state"] == "running"
         assert ("electricity.grid.CH", Decimal("0.125")) in {
             (f[0], f[5]) for f in await stored_factors(session)

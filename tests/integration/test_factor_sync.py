@@ -163,7 +163,7 @@ async def test_without_a_token_no_authorization_is_sent(
 
 FAILURES = [
     ("404", "/missing.csv", "answered HTTP 404 (Not Found)"),
-    ("timeout", "/slow.csv", "did not answer in full within 0.5 s"),
+    ("timeout", "/slow.csv", "did not answer in full within 1 s"),
     ("binary garbage", "/image.csv", "not UTF-8"),
     ("an HTML page", "/page.csv", "Unknown column(s): '<!doctype html>'"),
     ("not UTF-8", "/latin1.csv", "not UTF-8"),
@@ -187,7 +187,8 @@ async def test_a_failing_source_fails_the_job_and_nothing_changes(
     expected: str,
 ) -> None:
     use_source(monkeypatch, source, path)
-    monkeypatch.setattr(settings, "FACTOR_SYNC_TIMEOUT_SECONDS", 0.5)
+    # Short only where it is the point: a busy machine may take longer than that to stage a file.
+    monkeypatch.setattr(settings, "FACTOR_SYNC_TIMEOUT_SECONDS", 1 if path == "/slow.csv" else 30)
     monkeypatch.setattr(settings, "IMPORT_MAX_BYTES", 1000)
     before = await stored(session)
     response = await sync(client, admin)
