@@ -470,7 +470,9 @@ async def test_a_factor_import_job_waits_for_entry_writers_then_completes(
         job_id = response.json()["id"]
         status = f"/api/v1/imports/{job_id}/status"
         async with asyncio.timeout(30):
-            while (await client.get(status, headers=admin.headers)).json()["state"] == "queued":
+            while True:
+                if (await client.get(status, headers=admin.headers)).json()["state"] != "queued":
+                    break
                 await asyncio.sleep(0.05)
         await asyncio.sleep(1)  # long enough to have written, were it not waiting
         waiting = (await client.get(status, headers=admin.headers)).json()
