@@ -21,6 +21,8 @@ and the integration tests assert each refusal.
 - `current_password` of changeMyPassword: must be the caller's; both it and `new_password` are set
   to the admin's password (a real, successful change that leaves the password as it was).
 
+Hypothesis' `target` phase is off (see the profile below: a crash inside Hypothesis).
+
 The run's own fixtures are not fuzzed away (all modes): `filter_case` skips updateUser and
 deactivateUser aimed at the run's admin (whose API key authenticates the run) or member, and
 updateFactor and deleteFactor aimed at the run's factor. Every other resource, including those the
@@ -31,10 +33,20 @@ import os
 from typing import Any, cast
 
 import schemathesis
+from hypothesis import Phase, settings
 from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 
 from app.models.user import check_password_strength
+
+# Hypothesis 6.170.15's `target` phase crashed a run once inside its own optimiser
+# (`IndexError: Index 120 out of range` in `optimiser.hill_climb`, seed 11): a tool bug, not
+# ours. That phase only steers generation toward inputs the API accepts (schemathesis targets
+# `success_rate`); dropping it removes no check. schemathesis applies a loaded profile's values.
+settings.register_profile(
+    "co2calculator-fuzz", phases=[phase for phase in Phase if phase is not Phase.target]
+)
+settings.load_profile("co2calculator-fuzz")
 
 STRONG_PASSWORD = "fuzz-Pass-2026!"  # noqa: S105 - a throwaway account on a throwaway server
 CSV = "date,factor_key,quantity,note\n{year}-01-01,{key},1.5,fuzz\n"

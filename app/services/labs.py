@@ -19,6 +19,7 @@ from app.models.lab import (
     MemberUpdate,
 )
 from app.models.user import User, UserRole
+from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
 from app.services.auth import Principal
@@ -124,8 +125,16 @@ async def get_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) 
 
 
 async def delete_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> None:
-    """Delete a lab with its memberships and entries."""
+    """Delete a lab with its memberships, entries and finished imports. Not while an import of it
+    is queued or running: the runner would be writing rows the delete cascades to (that race was
+    a deadlock, a 500, found by scripts/fuzz)."""
     lab, _ = await load_lab(session, principal, lab_id, LabAction.DELETE, for_update=True)
+    # Under the lab's row lock: a new upload waits for this transaction (its job references it).
+    if await job_repository.count_active_for_lab(session, lab_id=lab.id):
+        raise Conflict(
+            "An import of this lab is queued or running; cancel it or wait for it to end, "
+            "then delete the lab."
+        )
     await lab_repository.delete(session, lab=lab)
 
 

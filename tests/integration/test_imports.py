@@ -365,3 +365,22 @@ async def test_imports_of_another_lab_are_invisible(
     for path in (f"/api/v1/imports/{job_id}", f"/api/v1/imports/{job_id}/status"):
         assert (await client.get(path, headers=member.headers)).status_code == 404
     assert UUID(job_id)
+
+
+async def test_a_lab_with_a_queued_import_is_not_deleted_until_it_ends(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    """Deleting a lab under a running import was a deadlock with the runner (a 500)."""
+    queued = await upload(client, member, lab, HEADER + "2025-01-10,electricity.grid.CH,1,kWh,\n")
+    assert queued.status_code == 202  # no runner in this test: it stays queued
+    refused = await client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
+    assert refused.status_code == 409
+    assert (await client.get(f"/api/v1/labs/{lab.id}", headers=member.headers)).status_code == 200
+    job_url = f"/api/v1/imports/{queued.json()['id']}"
+    assert (await client.get(job_url, headers=member.headers)).json()["state"] == "queued"
+    cancelled = await client.post(f"{job_url}/cancel", headers=member.headers)
+    assert cancelled.json()["state"] == "cancelled"
+    assert (
+        await client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
+    ).status_code == 204
+    assert (await client.get(job_url, headers=member.headers)).status_code == 404

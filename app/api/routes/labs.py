@@ -91,9 +91,9 @@ async def update_lab(
     return _public(*found)
 
 
-@router.delete("/{lab_id}", status_code=status.HTTP_204_NO_CONTENT, responses=LAB_ERRORS)
+@router.delete("/{lab_id}", status_code=status.HTTP_204_NO_CONTENT, responses=WRITE_ERRORS)
 async def delete_lab(lab_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> None:
-    """Delete a lab with its members and entries (managers)."""
+    """Delete a lab with its members and entries (managers); 409 while an import of it runs."""
     await lab_service.delete_lab(session, principal=principal, lab_id=lab_id)
 
 

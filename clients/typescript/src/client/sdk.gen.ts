@@ -240,9 +240,9 @@ export const createLab = <ThrowOnError extends boolean = false>(options: Options
 });
 
 /**
- * Delete a lab with its members and entries (managers)
+ * Delete a lab with its members and entries (managers); 409 while an import of it runs
  *
- * Delete a lab with its members and entries (managers).
+ * Delete a lab with its members and entries (managers); 409 while an import of it runs.
  */
 export const deleteLab = <ThrowOnError extends boolean = false>(options: Options<DeleteLabData, ThrowOnError>) => (options.client ?? client).delete<DeleteLabResponses, DeleteLabErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],

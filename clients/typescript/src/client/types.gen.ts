@@ -2060,6 +2060,10 @@ export type DeleteLabErrors = {
      */
     404: ProblemDetails;
     /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
      * Unprocessable Entity
      */
     422: ProblemDetails;

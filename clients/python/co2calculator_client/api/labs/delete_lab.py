@@ -45,6 +45,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
         response_422 = ProblemDetails.from_dict(response.json())
 
@@ -77,9 +82,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | ProblemDetails]:
-    """Delete a lab with its members and entries (managers)
+    """Delete a lab with its members and entries (managers); 409 while an import of it runs
 
-     Delete a lab with its members and entries (managers).
+     Delete a lab with its members and entries (managers); 409 while an import of it runs.
 
     Args:
         lab_id (UUID):
@@ -108,9 +113,9 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Any | ProblemDetails | None:
-    """Delete a lab with its members and entries (managers)
+    """Delete a lab with its members and entries (managers); 409 while an import of it runs
 
-     Delete a lab with its members and entries (managers).
+     Delete a lab with its members and entries (managers); 409 while an import of it runs.
 
     Args:
         lab_id (UUID):
@@ -134,9 +139,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | ProblemDetails]:
-    """Delete a lab with its members and entries (managers)
+    """Delete a lab with its members and entries (managers); 409 while an import of it runs
 
-     Delete a lab with its members and entries (managers).
+     Delete a lab with its members and entries (managers); 409 while an import of it runs.
 
     Args:
         lab_id (UUID):
@@ -163,9 +168,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Any | ProblemDetails | None:
-    """Delete a lab with its members and entries (managers)
+    """Delete a lab with its members and entries (managers); 409 while an import of it runs
 
-     Delete a lab with its members and entries (managers).
+     Delete a lab with its members and entries (managers); 409 while an import of it runs.
 
     Args:
         lab_id (UUID):

@@ -476,9 +476,9 @@ export const createLabMutation = (options?: Partial<Options<CreateLabData>>): Us
 };
 
 /**
- * Delete a lab with its members and entries (managers)
+ * Delete a lab with its members and entries (managers); 409 while an import of it runs
  *
- * Delete a lab with its members and entries (managers).
+ * Delete a lab with its members and entries (managers); 409 while an import of it runs.
  */
 export const deleteLabMutation = (options?: Partial<Options<DeleteLabData>>): UseMutationOptions<DeleteLabResponse, DeleteLabError, Options<DeleteLabData>> => {
     const mutationOptions: UseMutationOptions<DeleteLabResponse, DeleteLabError, Options<DeleteLabData>> = {
