@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import PlainValidator, StrictInt, WithJsonSchema
 from sqlalchemy import CheckConstraint, Index, Numeric
 from sqlmodel import Field, SQLModel
 
@@ -96,7 +96,7 @@ class EntryCreate(SQLModel):
 class EntryUpdate(SQLModel):
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: int = Field(ge=1, le=2**31 - 1)
+    version: StrictInt = Field(ge=1, le=2**31 - 1)
     date: ActivityDate | None = None
     factor_key: FactorKey | None = Field(default=None, max_length=100)
     quantity: Quantity | None = None

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import StringConstraints
+from pydantic import StrictInt, StringConstraints
 from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -87,11 +87,11 @@ class FactorUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: int = Field(ge=1, le=2**31 - 1)
+    version: StrictInt = Field(ge=1, le=2**31 - 1)
     category: FactorCategory | None = None
     unit: Unit | None = None
     kg_co2e_per_unit: KgPerUnit | None = None
-    scope: int | None = Field(default=None, ge=1, le=3)
+    scope: StrictInt | None = Field(default=None, ge=1, le=3)
     source: str | None = text_field(max_length=500, default=None)
 
 

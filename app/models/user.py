@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from pydantic import EmailStr, field_validator
+from pydantic import EmailStr, StrictBool, StrictInt, field_validator
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
@@ -90,11 +90,11 @@ class UserUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: int = Field(ge=1, le=2**31 - 1)
+    version: StrictInt = Field(ge=1, le=2**31 - 1)
     email: EmailStr | None = Field(default=None, max_length=254)
     full_name: str | None = text_field(max_length=200, default=None)
     role: UserRole | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None  # `0` is not `false`
 
     @field_validator("email", mode="after")
     @classmethod
@@ -107,7 +107,7 @@ class UserMeUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: int = Field(ge=1, le=2**31 - 1)
+    version: StrictInt = Field(ge=1, le=2**31 - 1)
     full_name: str | None = text_field(max_length=200, default=None)
 
 

@@ -30,6 +30,29 @@ async def test_update_me_bumps_the_version_and_refuses_a_stale_one(
     assert (await client.get(f"{USERS}/me", headers=member.headers)).json()["full_name"] == "Ada L."
 
 
+@pytest.mark.parametrize(
+    ("body", "location"),
+    [
+        ({"version": 1, "is_active": 0}, ["body", "is_active"]),  # found by schemathesis
+        ({"version": "1", "is_active": False}, ["body", "version"]),
+        ({"version": True, "is_active": False}, ["body", "version"]),
+    ],
+)
+async def test_update_user_takes_json_booleans_and_integers_only(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    session: AsyncSession,
+    body: dict[str, object],
+    location: list[str],
+) -> None:
+    user = await make_user(session)
+    response = await client.patch(f"{USERS}/{user.id}", json=body, headers=admin.headers)
+    assert response.status_code == 422
+    assert location in [error["loc"] for error in response.json()["errors"]]
+    stored = (await client.get(f"{USERS}/{user.id}", headers=admin.headers)).json()
+    assert (stored["is_active"], stored["version"]) == (True, 1)
+
+
 async def test_update_me_with_a_null_full_name_leaves_it_as_is(
     client: httpx.AsyncClient, member: Caller
 ) -> None:
