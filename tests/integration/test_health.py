@@ -59,3 +59,24 @@ async def test_readiness_follows_the_database_down_and_back_without_restart(
             assert back.json() == {"status": "ok"}
     finally:
         await database.dispose_engine()
+
+
+async def test_after_a_database_restart_only_the_first_request_on_a_stale_connection_fails(
+    own_server: EmbeddedPostgres, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API's pool does not pre-ping: the first request after a restart may find its pooled
+    connection dead, and that failure invalidates the pool, so the next requests succeed."""
+    monkeypatch.setattr(settings, "DATABASE_URL", own_server.url())
+    await database.dispose_engine()
+    app = create_app()
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            assert (await client.get("/api/v1/health/ready")).status_code == 200  # pooled now
+            own_server.stop()
+            own_server.start()
+            statuses = [(await client.get("/api/v1/health/ready")).status_code for _ in range(3)]
+            assert statuses[0] in {200, 503}
+            assert statuses[1:] == [200, 200]
+    finally:
+        await database.dispose_engine()

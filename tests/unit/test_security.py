@@ -1,10 +1,11 @@
 """Token and key material: pure functions."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.core import security
 from app.core.security import (
     InvalidToken,
     TokenType,
@@ -37,6 +38,30 @@ def test_token_round_trip_keeps_its_claims() -> None:
         decode_token(token, secret=SECRET, expected_type=TokenType.REFRESH)
     with pytest.raises(InvalidToken):
         decode_token(token, secret=SECRET + "x", expected_type=TokenType.ACCESS)
+
+
+def test_a_token_verified_once_is_still_refused_after_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = encode_token(
+        secret=SECRET,
+        token_type=TokenType.ACCESS,
+        subject=uuid.uuid4(),
+        session_id=uuid.uuid4(),
+        token_id=uuid.uuid4(),
+        lifetime=timedelta(minutes=5),
+    )
+    decode_token(token, secret=SECRET, expected_type=TokenType.ACCESS)  # verified, and cached
+    later = datetime.now(UTC) + timedelta(minutes=6)
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz: object = None) -> "Later":
+            return cls.fromtimestamp(later.timestamp(), UTC)
+
+    monkeypatch.setattr(security, "datetime", Later)
+    with pytest.raises(InvalidToken, match="expired"):
+        decode_token(token, secret=SECRET, expected_type=TokenType.ACCESS)
 
 
 def test_generated_keys_parse_and_match_only_themselves() -> None:
