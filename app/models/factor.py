@@ -81,6 +81,10 @@ class EmissionFactor(EmissionFactorBase, table=True):
 class FactorCreate(EmissionFactorBase):
     model_config = FORBID_UNKNOWN_FIELDS
 
+    # JSON integers only (lax mode would take `true` or `"2025"`, which the schema refuses).
+    scope: StrictInt = Field(ge=1, le=3, description="GHG protocol scope")
+    year: StrictInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
+
 
 class FactorUpdate(SQLModel):
     """PATCH an admin-managed factor; changing its value recomputes every entry that uses it."""

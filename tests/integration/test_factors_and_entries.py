@@ -54,6 +54,8 @@ async def test_admins_create_factors_and_everyone_reads_them(
         FACTOR_BODY | {"category": "teleportation"},
         FACTOR_BODY | {"key": "Bad Key!"},
         FACTOR_BODY | {"unit": ""},
+        FACTOR_BODY | {"year": "2026"},  # JSON integers only
+        FACTOR_BODY | {"year": 2026, "scope": True},
     ],
 )
 async def test_bad_factors_are_refused_and_nothing_is_stored(
