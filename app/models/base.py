@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import email_validator
 from pydantic import (
+    BeforeValidator,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
@@ -136,6 +137,22 @@ def parse_iso_date(value: Any) -> date:
 IsoDate = Annotated[
     date, PlainValidator(parse_iso_date), WithJsonSchema({"type": "string", "format": "date"})
 ]
+
+
+def json_integer(value: Any) -> Any:
+    """What JSON Schema calls an integer: a number with no fractional part (`3` or `3.0`), not a
+    boolean and not a string (pydantic's lax mode would take `true` and `"3"`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be an integer")
+        return int(value)
+    return value
+
+
+# For request bodies: a JSON integer (see `json_integer`).
+JsonInt = Annotated[int, BeforeValidator(json_integer)]
 
 
 def utcnow() -> datetime:

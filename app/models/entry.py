@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from pydantic import PlainValidator, StrictInt, WithJsonSchema
+from pydantic import PlainValidator, WithJsonSchema
 from sqlalchemy import CheckConstraint, Index, Numeric
 from sqlmodel import Field, SQLModel
 
@@ -15,6 +15,7 @@ from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
     DecimalInput,
     DecimalOut,
+    JsonInt,
     created_at_field,
     parse_iso_date,
     text_field,
@@ -96,7 +97,7 @@ class EntryCreate(SQLModel):
 class EntryUpdate(SQLModel):
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: StrictInt = Field(ge=1, le=2**31 - 1)
+    version: JsonInt = Field(ge=1, le=2**31 - 1)
     date: ActivityDate | None = None
     factor_key: FactorKey | None = Field(default=None, max_length=100)
     quantity: Quantity | None = None

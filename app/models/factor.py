@@ -6,7 +6,8 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import StrictInt, StringConstraints
+from annotated_types import Interval
+from pydantic import BeforeValidator, StringConstraints
 from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -15,8 +16,10 @@ from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
     DecimalInput,
     DecimalOut,
+    JsonInt,
     created_at_field,
     enum_field,
+    json_integer,
     text_field,
     updated_at_field,
 )
@@ -82,8 +85,8 @@ class FactorCreate(EmissionFactorBase):
     model_config = FORBID_UNKNOWN_FIELDS
 
     # JSON integers only (lax mode would take `true` or `"2025"`, which the schema refuses).
-    scope: StrictInt = Field(ge=1, le=3, description="GHG protocol scope")
-    year: StrictInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
+    scope: JsonInt = Field(ge=1, le=3, description="GHG protocol scope")
+    year: JsonInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
 
 
 class FactorUpdate(SQLModel):
@@ -91,11 +94,11 @@ class FactorUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: StrictInt = Field(ge=1, le=2**31 - 1)
+    version: JsonInt = Field(ge=1, le=2**31 - 1)
     category: FactorCategory | None = None
     unit: Unit | None = None
     kg_co2e_per_unit: KgPerUnit | None = None
-    scope: StrictInt | None = Field(default=None, ge=1, le=3)
+    scope: Annotated[int, Interval(ge=1, le=3), BeforeValidator(json_integer)] | None = None
     source: str | None = text_field(max_length=500, default=None)
 
 

@@ -5,13 +5,14 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import EmailStr, StrictInt, StringConstraints
+from pydantic import EmailStr, StringConstraints
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
+    JsonInt,
     created_at_field,
     enum_field,
     text_field,
@@ -64,7 +65,7 @@ class LabReplace(LabBase):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: StrictInt = Field(ge=1, le=2**31 - 1)
+    version: JsonInt = Field(ge=1, le=2**31 - 1)
 
 
 class LabUpdate(SQLModel):
@@ -72,7 +73,7 @@ class LabUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: StrictInt = Field(ge=1, le=2**31 - 1)
+    version: JsonInt = Field(ge=1, le=2**31 - 1)
     name: str | None = text_field(min_length=1, max_length=200, default=None)
     code: LabCode | None = Field(default=None, max_length=32)
     institution: str | None = text_field(max_length=200, default=None)

@@ -4,13 +4,14 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID, uuid4
 
-from pydantic import EmailStr, StrictBool, StrictInt, field_validator
+from pydantic import EmailStr, StrictBool, field_validator
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
+    JsonInt,
     created_at_field,
     enum_field,
     text_field,
@@ -90,7 +91,7 @@ class UserUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: StrictInt = Field(ge=1, le=2**31 - 1)
+    version: JsonInt = Field(ge=1, le=2**31 - 1)
     email: EmailStr | None = Field(default=None, max_length=254)
     full_name: str | None = text_field(max_length=200, default=None)
     role: UserRole | None = None
@@ -107,7 +108,7 @@ class UserMeUpdate(SQLModel):
 
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: StrictInt = Field(ge=1, le=2**31 - 1)
+    version: JsonInt = Field(ge=1, le=2**31 - 1)
     full_name: str | None = text_field(max_length=200, default=None)
 
 

@@ -9,7 +9,7 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs; a schemathesis de
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from app.models.base import DecimalInput, IsoDate
+from app.models.base import DecimalInput, IsoDate, JsonInt
 from app.models.entry import ActivityDate
 
 Quantity = TypeAdapter(Annotated[Decimal, DecimalInput(integer_digits=12, decimal_places=6)])
@@ -82,6 +82,21 @@ def test_activity_date_takes_a_month_as_its_first_day(value: str, expected: date
 @pytest.mark.parametrize("value", ["2025-13", "0000-01", "2025-3", 0, "2025-02-30"])
 def test_activity_date_refuses_what_its_schema_refuses(value: Any) -> None:
     adapter = TypeAdapter(ActivityDate)
+    with pytest.raises(ValidationError):
+        adapter.validate_python(value)
+    assert not _schema_accepts(adapter, value)
+
+
+@pytest.mark.parametrize(("value", "expected"), [(3, 3), (3.0, 3), (-2, -2)])
+def test_json_int_takes_what_json_schema_calls_an_integer(value: Any, expected: int) -> None:
+    adapter = TypeAdapter(JsonInt)
+    assert adapter.validate_python(value) == expected
+    assert _schema_accepts(adapter, value)
+
+
+@pytest.mark.parametrize("value", [True, "3", 3.5, None, " 3"])
+def test_json_int_refuses_booleans_strings_and_fractions(value: Any) -> None:
+    adapter = TypeAdapter(JsonInt)
     with pytest.raises(ValidationError):
         adapter.validate_python(value)
     assert not _schema_accepts(adapter, value)
