@@ -35,6 +35,7 @@ class Route:
     status: int = 200
     body: bytes = b""
     delay: float = 0.0  # seconds before answering
+    stall_after: int | None = None  # bytes of the body sent before a 3 s stall
     content_type: str = "text/csv"
 
 
@@ -53,6 +54,7 @@ def source() -> Iterator[Source]:
         "/factors.csv": Route(body=GOOD_CSV),
         "/missing.csv": Route(status=404, body=b"Not Found"),
         "/slow.csv": Route(body=GOOD_CSV, delay=3),
+        "/stalling.csv": Route(body=GOOD_CSV, stall_after=len(GOOD_CSV) - 20),  # mid-COPY
         "/image.csv": Route(body=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe" * 20),
         "/page.csv": Route(body=b"<!DOCTYPE html>\n<html><body>Sign in</body></html>\n"),
         "/latin1.csv": Route(
@@ -75,7 +77,12 @@ def source() -> Iterator[Source]:
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                self.wfile.write(route.body)
+                cut = len(route.body) if route.stall_after is None else route.stall_after
+                self.wfile.write(route.body[:cut])
+                self.wfile.flush()
+                if cut < len(route.body):
+                    time.sleep(3)
+                    self.wfile.write(route.body[cut:])
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test)
 
@@ -164,6 +171,7 @@ async def test_without_a_token_no_authorization_is_sent(
 FAILURES = [
     ("404", "/missing.csv", "answered HTTP 404 (Not Found)"),
     ("timeout", "/slow.csv", "did not answer in full within 1 s"),
+    ("stalls mid-file", "/stalling.csv", "did not answer in full within 1 s"),
     ("binary garbage", "/image.csv", "not UTF-8"),
     ("an HTML page", "/page.csv", "Unknown column(s): '<!doctype html>'"),
     ("not UTF-8", "/latin1.csv", "not UTF-8"),
@@ -188,7 +196,9 @@ async def test_a_failing_source_fails_the_job_and_nothing_changes(
 ) -> None:
     use_source(monkeypatch, source, path)
     # Short only where it is the point: a busy machine may take longer than that to stage a file.
-    monkeypatch.setattr(settings, "FACTOR_SYNC_TIMEOUT_SECONDS", 1 if path == "/slow.csv" else 30)
+    monkeypatch.setattr(
+        settings, "FACTOR_SYNC_TIMEOUT_SECONDS", 1 if "within 1 s" in expected else 30
+    )
     monkeypatch.setattr(settings, "IMPORT_MAX_BYTES", 1000)
     before = await stored(session)
     response = await sync(client, admin)
