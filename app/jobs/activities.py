@@ -65,24 +65,14 @@ async def run_activities(context: JobContext) -> None:
                 session, job_id=job_id, region=region, cap=MAX_ROW_ERRORS
             )
             job = await context.held_job(session)
-            job_repository.finish(
-                job,
-                JobState.FAILED,
-                message=f"{problems.bad_rows} of {rows_total} rows are invalid; "
-                "nothing was imported.",
-                rows_processed=rows_total,
-                rows_ok=0,
-                rows_failed=problems.bad_rows,
-                row_errors=[error.model_dump() for error in problems.errors],
-                row_errors_total=problems.total,
-            )
+            job_repository.fail_for_invalid_rows(job, problems, rows_total=rows_total)
         else:
             problems = (
                 await activity_import_repository.find_problems(
                     session, job_id=job_id, region=region, cap=MAX_ROW_ERRORS
                 )
                 if rejected
-                else activity_import_repository.NO_PROBLEMS
+                else staging_repository.NO_PROBLEMS
             )
             job = await context.held_job(session)
             job_repository.finish(

@@ -65,17 +65,7 @@ async def import_staged(context: JobContext, session: AsyncSession, job: FactorJ
     await context.report_progress(rows_processed=job.rows_total)  # raises if cancelled
     if problems.total and job.fail_on_error:
         held = await context.held_job(session)
-        job_repository.finish(
-            held,
-            JobState.FAILED,
-            message=f"{problems.bad_rows} of {job.rows_total} rows are invalid; "
-            "nothing was imported.",
-            rows_processed=job.rows_total,
-            rows_ok=0,
-            rows_failed=problems.bad_rows,
-            row_errors=[error.model_dump() for error in problems.errors],
-            row_errors_total=problems.total,
-        )
+        job_repository.fail_for_invalid_rows(held, problems, rows_total=job.rows_total)
     else:
         await _lock_values(context, session)
         written = await factor_import_repository.upsert_valid(session, job_id=job.id)

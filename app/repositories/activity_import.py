@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.job import RowError
+from app.repositories.staging import RowProblems, find_row_problems
 
 QUANTITY_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,6})?$"  # activity_entry.quantity is NUMERIC(18, 6)
 MAX_NOTE = 1000
@@ -114,16 +114,6 @@ _INSERT_BATCH = text(
 
 
 @dataclass(frozen=True)
-class Problems:
-    errors: list[RowError]
-    total: int  # every problem, not only the first `cap`
-    bad_rows: int
-
-
-NO_PROBLEMS = Problems(errors=[], total=0, bad_rows=0)
-
-
-@dataclass(frozen=True)
 class Batch:
     rows: int
     inserted: int
@@ -135,15 +125,14 @@ class Batch:
 
 async def find_problems(
     session: AsyncSession, *, job_id: UUID, region: str | None, cap: int
-) -> Problems:
-    connection = await session.connection()
-    params = {"job": job_id, "region": region}
-    total, bad_rows = (await connection.execute(_SUMMARY, params)).one()
-    if not total:
-        return Problems(errors=[], total=0, bad_rows=0)
-    rows = await connection.execute(_FIRST_PROBLEMS, params | {"cap": cap})
-    errors = [RowError(row=line, column=column, message=message) for line, column, message in rows]
-    return Problems(errors=errors, total=int(total), bad_rows=int(bad_rows))
+) -> RowProblems:
+    return await find_row_problems(
+        session,
+        summary=_SUMMARY,
+        first_problems=_FIRST_PROBLEMS,
+        params={"job": job_id, "region": region},
+        cap=cap,
+    )
 
 
 async def seq_range(session: AsyncSession, *, job_id: UUID) -> tuple[int, int] | None:

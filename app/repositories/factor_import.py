@@ -19,8 +19,8 @@ from app.models.factor import (
     UNIT_PATTERN,
     FactorCategory,
 )
-from app.models.job import RowError
 from app.models.lab import REGION_PATTERN
+from app.repositories.staging import RowProblems, find_row_problems
 
 KG_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,9})?$"  # emission_factor.kg_co2e_per_unit is NUMERIC(18, 9)
 _CATEGORIES = ", ".join(f"'{category.value}'" for category in FactorCategory)
@@ -159,13 +159,6 @@ _UPSERT = text(
 
 
 @dataclass(frozen=True)
-class Problems:
-    errors: list[RowError]
-    total: int  # every problem, not only the first `cap`
-    bad_rows: int
-
-
-@dataclass(frozen=True)
 class Upserted:
     valid: int
     inserted: int
@@ -173,14 +166,14 @@ class Upserted:
     value_changed: list[UUID]  # existing factors whose kg CO2e per unit changed
 
 
-async def find_problems(session: AsyncSession, *, job_id: UUID, cap: int) -> Problems:
-    connection = await session.connection()
-    total, bad_rows = (await connection.execute(_SUMMARY, {"job": job_id})).one()
-    if not total:
-        return Problems(errors=[], total=0, bad_rows=0)
-    rows = await connection.execute(_FIRST_PROBLEMS, {"job": job_id, "cap": cap})
-    errors = [RowError(row=line, column=column, message=message) for line, column, message in rows]
-    return Problems(errors=errors, total=int(total), bad_rows=int(bad_rows))
+async def find_problems(session: AsyncSession, *, job_id: UUID, cap: int) -> RowProblems:
+    return await find_row_problems(
+        session,
+        summary=_SUMMARY,
+        first_problems=_FIRST_PROBLEMS,
+        params={"job": job_id},
+        cap=cap,
+    )
 
 
 async def upsert_valid(session: AsyncSession, *, job_id: UUID) -> Upserted:

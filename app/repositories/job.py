@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
 from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState, JobStatus
+from app.repositories.staging import RowProblems
 
 # Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
 QUEUED_CHANNEL = "co2_job_queued"
@@ -231,6 +232,20 @@ def finish(
     job.updated_at = job.finished_at
     for name, value in counts.items():
         setattr(job, name, value)
+
+
+def fail_for_invalid_rows(job: DataIngestionJob, problems: RowProblems, *, rows_total: int) -> None:
+    """End a held import that wrote nothing because some of its rows are invalid."""
+    finish(
+        job,
+        JobState.FAILED,
+        message=f"{problems.bad_rows} of {rows_total} rows are invalid; nothing was imported.",
+        rows_processed=rows_total,
+        rows_ok=0,
+        rows_failed=problems.bad_rows,
+        row_errors=[error.model_dump() for error in problems.errors],
+        row_errors_total=problems.total,
+    )
 
 
 def release(job: DataIngestionJob, *, message: str) -> None:

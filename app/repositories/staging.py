@@ -10,10 +10,42 @@ from uuid import UUID
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Table, delete, text
+from sqlalchemy import Table, TextClause, delete, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import FieldError, InvalidInput
+from app.models.job import RowError
+
+
+@dataclass(frozen=True)
+class RowProblems:
+    """What is wrong with a job's staged rows: the first problems, and how many there are."""
+
+    errors: list[RowError]
+    total: int  # every problem, not only the first `cap`
+    bad_rows: int
+
+
+NO_PROBLEMS = RowProblems(errors=[], total=0, bad_rows=0)
+
+
+async def find_row_problems(
+    session: AsyncSession,
+    *,
+    summary: TextClause,
+    first_problems: TextClause,
+    params: dict[str, object],
+    cap: int,
+) -> RowProblems:
+    """Count the problems (`summary`: total, bad rows), then read the first `cap` of them
+    (`first_problems`: line, column, message) only when there are some."""
+    connection = await session.connection()
+    total, bad_rows = (await connection.execute(summary, params)).one()
+    if not total:
+        return NO_PROBLEMS
+    rows = await connection.execute(first_problems, params | {"cap": cap})
+    errors = [RowError(row=line, column=column, message=message) for line, column, message in rows]
+    return RowProblems(errors=errors, total=int(total), bad_rows=int(bad_rows))
 
 
 @dataclass(frozen=True)

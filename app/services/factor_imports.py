@@ -3,19 +3,16 @@ a sync is queued here and fetches its CSV in the job. Both are then imported by 
 (app/jobs/factors.py)."""
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from urllib.parse import urlsplit
-from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.core.errors import NotConfigured
-from app.core.pagination import Page, decode_cursor, page_of
+from app.core.pagination import Page
 from app.core.rate_limit import RateLimiter
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
 from app.models.staging import FACTOR_COLUMNS, FACTOR_REQUIRED, factor_staging
-from app.repositories import job as job_repository
 from app.services import imports as import_service
 from app.services.auth import Principal
 from app.services.authz import Action, authorize
@@ -77,11 +74,4 @@ async def list_factor_jobs(
 ) -> Page[DataIngestionJob]:
     """The jobs of no lab — factor imports, syncs, recalculations — newest first."""
     authorize(principal.user, Action.MANAGE_FACTORS)
-    rows = await job_repository.list_page(
-        session,
-        lab_id=None,
-        kinds=None,
-        limit=limit,
-        after=decode_cursor(cursor, (datetime, UUID)),
-    )
-    return page_of(rows, limit=limit, key_of=lambda job: (job.created_at, job.id))
+    return await import_service.page_of_jobs(session, lab_id=None, limit=limit, cursor=cursor)

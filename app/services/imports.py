@@ -171,6 +171,13 @@ async def list_lab_imports(
     cursor: str | None,
 ) -> Page[DataIngestionJob]:
     await load_lab(session, principal, lab_id, LabAction.VIEW)
+    return await page_of_jobs(session, lab_id=lab_id, limit=limit, cursor=cursor)
+
+
+async def page_of_jobs(
+    session: AsyncSession, *, lab_id: UUID | None, limit: int, cursor: str | None
+) -> Page[DataIngestionJob]:
+    """A page of the jobs of `lab_id` (None: the jobs of no lab), newest first."""
     rows = await job_repository.list_page(
         session,
         lab_id=lab_id,
