@@ -1,6 +1,7 @@
 """Request dependencies (`Annotated` aliases): the session and the authenticated caller."""
 
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
@@ -42,13 +43,29 @@ async def get_oidc_verifier(request: Request) -> OidcVerifier | None:
 RateLimiterDep = Annotated[RateLimiter, Depends(get_rate_limiter)]
 
 
+def _lab_id_of(request: Request) -> UUID | None:
+    """The `{lab_id}` of a lab-scoped path, when it is a UUID (the route validates it)."""
+    raw = request.path_params.get("lab_id")
+    if not isinstance(raw, str):
+        return None
+    try:
+        return UUID(raw)
+    except ValueError:
+        return None
+
+
 async def get_principal(
+    request: Request,
     session: SessionDep,
     bearer: Annotated[str | None, Security(oauth2_bearer)],
     api_key: Annotated[str | None, Security(api_key_header)],
     oidc: Annotated[OidcVerifier | None, Depends(get_oidc_verifier)],
 ) -> Principal:
-    return await auth_service.authenticate(session, bearer=bearer, api_key=api_key, oidc=oidc)
+    # On a lab's path, the lab and the caller's role in it are read with the caller (one round
+    # trip); the services still decide what the caller may do with it.
+    return await auth_service.authenticate(
+        session, bearer=bearer, api_key=api_key, oidc=oidc, lab_id=_lab_id_of(request)
+    )
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]

@@ -1,14 +1,18 @@
 """Queries on login sessions, refresh tokens and API keys."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.auth import ApiKey, AuthSession, RefreshToken
+from app.models.lab import Lab, LabMembership, LabRole
 from app.models.user import User
+from app.repositories._driver import Reader, compile_once, fetch
 
 
 async def add(session: AsyncSession, *, item: AuthSession | RefreshToken | ApiKey) -> None:
@@ -38,6 +42,67 @@ async def get_user_in_session(
     params = {"user_id": user_id, "session_id": session_id}
     row = (await session.exec(_USER_IN_SESSION, params=params)).first()
     return (row[0], row[1]) if row is not None else None
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who an access token names: the user, whether its login session is revoked, and, when a
+    lab was asked for, that lab (None: no such lab) with the user's role in it."""
+
+    user: User
+    session_revoked: bool
+    lab: Lab | None = None
+    lab_role: LabRole | None = None
+
+
+_USERS = Reader(User)
+_LABS = Reader(Lab)
+_CALLER_SELECT = (
+    core_select(*_USERS.columns, col(AuthSession.revoked_at))
+    .select_from(User)
+    .join(AuthSession, col(AuthSession.user_id) == col(User.id))
+    .where(col(User.id) == bindparam("user_id"), col(AuthSession.id) == bindparam("session_id"))
+)
+_CALLER = compile_once(_CALLER_SELECT, values=frozenset({"user_id", "session_id"}))
+# The lab in the same statement: a lab-scoped request costs one round trip, not two.
+_CALLER_AND_LAB = compile_once(
+    _CALLER_SELECT.add_columns(*_LABS.columns, col(LabMembership.role))
+    .outerjoin(Lab, col(Lab.id) == bindparam("lab_id"))
+    .outerjoin(
+        LabMembership,
+        (col(LabMembership.lab_id) == col(Lab.id)) & (col(LabMembership.user_id) == col(User.id)),
+    ),
+    values=frozenset({"user_id", "session_id", "lab_id"}),
+)
+
+
+async def get_caller(
+    session: AsyncSession, *, user_id: UUID, session_id: UUID, lab_id: UUID | None = None
+) -> Caller | None:
+    """The user and login session an access token names (None when either is absent), and
+    `lab_id`'s lab with the user's role when asked; one statement, run before the request's
+    transaction begins (a plain read: see `_driver.fetch`)."""
+    values: dict[str, object] = {"user_id": user_id, "session_id": session_id}
+    if lab_id is not None:
+        values["lab_id"] = lab_id
+    statement = _CALLER if lab_id is None else _CALLER_AND_LAB
+    rows = await fetch(session, statement, values, outside_transaction=True)
+    if not rows:
+        return None
+    row = rows[0]
+    caller = Caller(user=_USERS(row), session_revoked=row[_USERS.width] is not None)
+    if lab_id is None:
+        return caller
+    start = _USERS.width + 1
+    if row[start + _LABS.primary_key_index] is None:
+        return caller  # no such lab
+    role = row[start + _LABS.width]
+    return Caller(
+        user=caller.user,
+        session_revoked=caller.session_revoked,
+        lab=_LABS(row, start),
+        lab_role=None if role is None else LabRole(role),
+    )
 
 
 async def get_refresh_token_for_update(

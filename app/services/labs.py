@@ -38,9 +38,13 @@ async def load_lab(
 ) -> LabWithRole:
     """The lab as the caller may see it: 404 when it is absent or not theirs, 403 when their
     role does not allow `action`."""
-    found = await lab_repository.get_with_role(
-        session, lab_id=lab_id, user_id=principal.user.id, for_update=for_update
-    )
+    looked_up = principal.lab
+    if not for_update and looked_up is not None and looked_up.lab_id == lab_id:
+        found = looked_up.found  # read with the caller (auth.authenticate)
+    else:
+        found = await lab_repository.get_with_role(
+            session, lab_id=lab_id, user_id=principal.user.id, for_update=for_update
+        )
     if found is None:
         raise NotFound("No such lab.")
     authorize_lab(principal.user, found[1], action)
