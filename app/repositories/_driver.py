@@ -6,6 +6,10 @@ psycopg, and executed on the session's DBAPI connection as prepared statements. 
 statement, the ORM's result loading, SQLAlchemy's execution context and a greenlet switch: about
 a third of the CPU of a simple request (README, Performance). The statements stay in the session's
 transaction, except a read that asks to run before it (`outside_transaction`).
+
+Errors are psycopg's own. A dead connection still discards the pool as SQLAlchemy's statements
+do: the session's rollback that follows any error goes through SQLAlchemy, which sees the
+disconnect (tests/integration/test_health.py).
 """
 
 from dataclasses import dataclass
@@ -58,19 +62,6 @@ async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
     return driver
 
 
-async def _invalidate_if_disconnected(
-    session: AsyncSession, driver: psycopg.AsyncConnection[Any], error: psycopg.Error
-) -> None:
-    """What SQLAlchemy does when one of its statements finds the server gone: this connection
-    is discarded, and so is every connection pooled before now (they are likely dead too), so
-    only the requests already holding one fail."""
-    if not (driver.closed or driver.broken):
-        return
-    connection = await session.connection()
-    await connection.invalidate(error)
-    await connection.engine.dispose(close=False)
-
-
 async def fetch(
     session: AsyncSession,
     statement: Statement,
@@ -86,19 +77,15 @@ async def fetch(
     the COMMIT round trips. Once the transaction has begun, the read simply runs inside it."""
     driver = await _driver(session)
     params = statement.params(values)
-    try:
-        if outside_transaction and driver.info.transaction_status == TransactionStatus.IDLE:
-            await driver.set_autocommit(True)
-            try:
-                cursor = await driver.execute(statement.sql, params, prepare=True)
-            finally:
-                await driver.set_autocommit(False)
-        else:
+    if outside_transaction and driver.info.transaction_status == TransactionStatus.IDLE:
+        await driver.set_autocommit(True)
+        try:
             cursor = await driver.execute(statement.sql, params, prepare=True)
-        return await cursor.fetchall()
-    except psycopg.Error as error:
-        await _invalidate_if_disconnected(session, driver, error)
-        raise
+        finally:
+            await driver.set_autocommit(False)
+    else:
+        cursor = await driver.execute(statement.sql, params, prepare=True)
+    return await cursor.fetchall()
 
 
 async def fetch_after(
@@ -113,15 +100,11 @@ async def fetch_after(
     one after the other, each with its own snapshot, so `statement` sees what committed while
     `first` waited (a lock, say)."""
     driver = await _driver(session)
-    try:
-        async with driver.cursor() as before, driver.cursor() as cursor:
-            async with driver.pipeline():
-                await before.execute(first.sql, first.params(first_values), prepare=True)
-                await cursor.execute(statement.sql, statement.params(values), prepare=True)
-            return await cursor.fetchall()
-    except psycopg.Error as error:
-        await _invalidate_if_disconnected(session, driver, error)
-        raise
+    async with driver.cursor() as before, driver.cursor() as cursor:
+        async with driver.pipeline():
+            await before.execute(first.sql, first.params(first_values), prepare=True)
+            await cursor.execute(statement.sql, statement.params(values), prepare=True)
+        return await cursor.fetchall()
 
 
 class Reader(Generic[M]):
@@ -145,6 +128,18 @@ class Reader(Generic[M]):
                 self._enums.append((index, enum_class))
         self.width = len(self._keys)
         self._manager: ClassManager[M] | None = None
+
+    def column(self, key: str) -> Column[Any]:
+        return self.columns[self._keys.index(key)]
+
+    def defaults(self) -> dict[str, Any]:
+        """The model's defaults (factories called) for the columns that have one."""
+        values = {}
+        for key in self._keys:
+            field = self.model.model_fields[key]
+            if not field.is_required():
+                values[key] = field.get_default(call_default_factory=True, validated_data={})
+        return values
 
     def __call__(self, row: Row, start: int = 0) -> M:
         if self._manager is None:

@@ -6,14 +6,17 @@ exclusively. So a change commits only after every writer that read the old value
 and the recalculation it queues then sees all their entries: stored kg CO2e always converges.
 """
 
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Select, bindparam, text
+from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
 from app.models.factor import EmissionFactor, FactorCategory
+from app.repositories._driver import Reader, compile_once
 from app.repositories._filters import contains
 
 
@@ -39,17 +42,29 @@ async def find_exact(
 
 # Every new entry runs one of these; built once (building a statement costs more CPU than
 # running it).
-_APPLICABLE = select(EmissionFactor).where(
-    col(EmissionFactor.key) == bindparam("key"), col(EmissionFactor.year) == bindparam("year")
+_KEY_AND_YEAR = (
+    col(EmissionFactor.key) == bindparam("key"),
+    col(EmissionFactor.year) == bindparam("year"),
 )
+_IN_REGION = (col(EmissionFactor.region) == bindparam("region")) | col(EmissionFactor.region).is_(
+    None
+)
+_REGION_FIRST = col(EmissionFactor.region).is_(None)  # false (the region's own) sorts first
+_APPLICABLE = select(EmissionFactor).where(*_KEY_AND_YEAR)
 _APPLICABLE_WITHOUT_REGION = _APPLICABLE.where(col(EmissionFactor.region).is_(None)).limit(1)
-_APPLICABLE_IN_REGION = (
-    _APPLICABLE.where(
-        (col(EmissionFactor.region) == bindparam("region")) | col(EmissionFactor.region).is_(None)
+_APPLICABLE_IN_REGION = _APPLICABLE.where(_IN_REGION).order_by(_REGION_FIRST).limit(1)
+FACTORS = Reader(EmissionFactor)
+
+
+def applicable_factor() -> Select[Any]:
+    """`find_applicable` as a Core statement of `FACTORS.columns`, for other statements to build
+    on (parameters `key`, `year`, `region`; a NULL region finds only the region-less factor)."""
+    return (
+        core_select(*FACTORS.columns)
+        .where(*_KEY_AND_YEAR, _IN_REGION)
+        .order_by(_REGION_FIRST)
+        .limit(1)
     )
-    .order_by(col(EmissionFactor.region).is_(None))
-    .limit(1)
-)
 
 
 async def find_applicable(
@@ -112,13 +127,17 @@ _LOCK_NAMESPACE = 0x636F32
 _VALUES_LOCK = 1
 
 
+_LOCK_VALUES_SHARED = text("SELECT pg_advisory_xact_lock_shared(:ns, :key)").bindparams(
+    ns=_LOCK_NAMESPACE, key=_VALUES_LOCK
+)
+# For a statement that must run under the lock (`_driver.fetch_after`).
+LOCK_VALUES_SHARED = compile_once(_LOCK_VALUES_SHARED, values=frozenset())
+
+
 async def lock_values_shared(session: AsyncSession) -> None:
     """Hold the values lock shared until the transaction ends (waits for a change to commit)."""
     connection = await session.connection()
-    await connection.execute(
-        text("SELECT pg_advisory_xact_lock_shared(:ns, :key)"),
-        {"ns": _LOCK_NAMESPACE, "key": _VALUES_LOCK},
-    )
+    await connection.execute(_LOCK_VALUES_SHARED)
 
 
 async def try_lock_values_exclusive(session: AsyncSession) -> bool:

@@ -62,6 +62,13 @@ async def _factor_for(
     factor = await factor_repository.find_applicable(
         session, key=key, year=on.year, region=lab.region
     )
+    return _check_factor(factor, lab, key=key, on=on, unit=unit)
+
+
+def _check_factor(
+    factor: EmissionFactor | None, lab: Lab, *, key: str, on: date, unit: str | None
+) -> EmissionFactor:
+    """The applicable factor, refused when there is none or it is not in `unit` (when given)."""
     if factor is None:
         raise InvalidInput(
             f"There is no emission factor '{key}' for {on.year}"
@@ -83,17 +90,30 @@ async def create_entry(
     session: AsyncSession, *, principal: Principal, lab_id: UUID, data: EntryCreate
 ) -> EntryPublic:
     lab, _ = await load_lab(session, principal, lab_id, LabAction.WRITE_ENTRIES)
-    factor = await _factor_for(session, lab, key=data.factor_key, on=data.date, unit=data.unit)
-    entry = ActivityEntry(
-        lab_id=lab.id,
-        factor_id=factor.id,
-        date=data.date,
-        quantity=data.quantity,
-        kg_co2e=compute_kg(data.quantity, factor),
-        note=data.note,
-        created_by=principal.user.id,
+    # One statement finds the factor, computes kg CO2e and inserts, under the values lock (as
+    # `_factor_for`); it inserts nothing when the checks below refuse the entry.
+    added = await entry_repository.add_computed(
+        session,
+        entry={
+            "lab_id": lab.id,
+            "date": data.date,
+            "quantity": data.quantity,
+            "note": data.note,
+            "created_by": principal.user.id,
+        },
+        key=data.factor_key,
+        year=data.date.year,
+        region=lab.region,
+        unit=data.unit,
+        kg_limit=KG_CO2E_LIMIT,
     )
-    await entry_repository.add(session, entry=entry)
+    factor = _check_factor(
+        None if added is None else added[0], lab, key=data.factor_key, on=data.date, unit=data.unit
+    )
+    compute_kg(data.quantity, factor)  # refuses a kg CO2e too large to store
+    entry = None if added is None else added[1]
+    if entry is None:
+        raise RuntimeError("the entry was refused by its INSERT but not by the checks")
     return to_public(entry, factor)
 
 

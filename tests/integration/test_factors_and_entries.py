@@ -290,3 +290,36 @@ async def test_an_entry_too_heavy_to_store_is_refused_and_nothing_is_stored(
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "quantity"]
     assert await _count(session, ActivityEntry) == 0
+
+
+async def test_a_new_entry_is_stored_as_its_response_says(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+) -> None:
+    """The INSERT computes factor and kg CO2e in SQL; what it stored is what the ORM reads."""
+    plain = await make_factor(session, year=2025, kg="0.333333")
+    await make_factor(session, year=2025, kg="0.9", region="DE")
+    lab = await make_lab(session, member.user, region="FR")  # no FR factor: the plain one
+    body = {
+        "date": "2025-07",
+        "factor_key": plain.key,
+        "quantity": "1.5",
+        "unit": "kWh",
+        "note": "half up: 0.4999995",
+    }
+    response = await client.post(
+        f"/api/v1/labs/{lab.id}/entries", json=body, headers=member.headers
+    )
+    assert response.status_code == 201, response.text
+    created = response.json()
+    stored = await session.get(ActivityEntry, created["id"])
+    assert stored is not None
+    assert stored.factor_id == plain.id
+    assert stored.kg_co2e == Decimal("0.500000")  # 1.5 x 0.333333 = 0.4999995, half up
+    assert created["kg_co2e"] == "0.5"
+    assert (stored.lab_id, stored.created_by, stored.import_id) == (lab.id, member.user.id, None)
+    assert (stored.quantity, stored.note, stored.version) == (Decimal("1.5"), body["note"], 1)
+    assert stored.date.isoformat() == created["date"] == "2025-07-01"
+    assert stored.created_at.isoformat().replace("+00:00", "Z") == created["created_at"]
+    assert (created["factor_id"], created["unit"]) == (str(plain.id), "kWh")
+    listed = await client.get(f"/api/v1/entries/{created['id']}", headers=member.headers)
+    assert listed.json() == created

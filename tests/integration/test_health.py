@@ -1,16 +1,20 @@
 """Liveness never touches the database; readiness follows it down and back up."""
 
+import asyncio
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from alembic.command import upgrade
 
 from app import database
 from app.config import settings
 from app.core.embedded_db import EmbeddedPostgres
 from app.main import create_app
+from scripts.scratch_db import alembic_config
+from tests.factories import make_lab, make_user, session_for
 
 
 async def test_liveness_and_readiness_answer_ok(client: httpx.AsyncClient) -> None:
@@ -77,6 +81,38 @@ async def test_after_a_database_restart_only_the_first_request_on_a_stale_connec
             own_server.start()
             statuses = [(await client.get("/api/v1/health/ready")).status_code for _ in range(3)]
             assert statuses[0] in {200, 503}
+            assert statuses[1:] == [200, 200]
+    finally:
+        await database.dispose_engine()
+
+
+async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_once(
+    own_server: EmbeddedPostgres, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The caller + lab statement runs on psycopg directly (repositories/_driver). When it meets
+    a dead connection, the session's rollback (through SQLAlchemy) still discards the pool: with
+    two dead connections pooled, only the first request fails."""
+    url = own_server.url()
+    await asyncio.to_thread(upgrade, alembic_config(url), "head")  # alembic runs its own loop
+    monkeypatch.setattr(settings, "DATABASE_URL", url)
+    await database.dispose_engine()
+    app = create_app()
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with database.get_session_factory()() as session:
+            user = await make_user(session)
+            lab = await make_lab(session, user)
+            caller = await session_for(session, user)
+        path = f"/api/v1/labs/{lab.id}"
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            # Two requests at once: two connections in the pool.
+            both = await asyncio.gather(*(client.get(path, headers=caller.headers) for _ in "ab"))
+            assert [response.status_code for response in both] == [200, 200]
+            assert "Connections in pool: 2" in database.get_engine().pool.status()
+            own_server.stop()
+            own_server.start()
+            statuses = [(await client.get(path, headers=caller.headers)).status_code for _ in "abc"]
+            assert statuses[0] in {200, 500}
             assert statuses[1:] == [200, 200]
     finally:
         await database.dispose_engine()

@@ -201,3 +201,42 @@ async def test_inactive_accounts_cannot_be_added(
     assert response.status_code == 422
     second = await sign_in(client, await make_user(session))
     assert (await client.get(f"{LABS}/{lab.id}/members", headers=second.headers)).status_code == 404
+
+
+async def test_lab_paths_refuse_ended_sessions_and_deactivated_users_before_the_lab(
+    client: httpx.AsyncClient, member: Caller, admin: Caller, session: AsyncSession
+) -> None:
+    """A lab-scoped request reads the caller and the lab in one statement: a refused caller gets
+    401 whether the lab exists or not (the lab read with it tells nothing)."""
+    lab = await make_lab(session, member.user)
+    paths = [f"{LABS}/{lab.id}", f"{LABS}/00000000-0000-4000-8000-000000000000"]
+    other = await sign_in(client, member.user)  # a second login session of the same user
+    assert (await client.post("/api/v1/auth/logout", headers=member.headers)).status_code == 204
+    for path in paths:
+        ended = await client.get(path, headers=member.headers)
+        assert ended.status_code == 401, path
+        assert ended.headers["content-type"] == "application/problem+json"
+        entry = {"date": "2025-01-10", "factor_key": "electricity.grid.CH", "quantity": "1"}
+        refused = await client.post(f"{path}/entries", json=entry, headers=member.headers)
+        assert refused.status_code == 401, path
+    assert (await client.get(paths[0], headers=other.headers)).status_code == 200
+    deactivate = await client.post(
+        f"/api/v1/users/{member.user.id}/deactivate", headers=admin.headers
+    )
+    assert deactivate.status_code == 200
+    for path in paths:
+        assert (await client.get(path, headers=other.headers)).status_code == 401, path
+
+
+async def test_a_malformed_lab_id_is_a_422_and_an_unknown_one_a_404(
+    client: httpx.AsyncClient, member: Caller, admin: Caller
+) -> None:
+    for caller in (member, admin):
+        for bad in ("not-a-uuid", "1234", "00000000-0000-4000-8000-00000000000g"):
+            response = await client.get(f"{LABS}/{bad}", headers=caller.headers)
+            assert response.status_code == 422, bad
+            assert response.json()["errors"][0]["loc"] == ["path", "lab_id"]
+        unknown = await client.get(
+            f"{LABS}/00000000-0000-4000-8000-000000000000/entries", headers=caller.headers
+        )
+        assert unknown.status_code == 404
