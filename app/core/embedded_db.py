@@ -46,6 +46,14 @@ def _running_as_root() -> bool:
     return os.geteuid() == 0
 
 
+# initdb's defaults are sized for a small shared host: 128 MB of buffers. A million-row import
+# touches about 400 MB of heap, indexes and staging; with the small buffers, the importing backend
+# evicts its own dirty pages and flushes WAL before each write. `max_wal_size` keeps a checkpoint
+# (and the full-page images after it) out of the middle of such an import. Memory is mapped
+# lazily, so an idle test server uses little of it.
+DEFAULT_SETTINGS = {"shared_buffers": "512MB", "max_wal_size": "4GB"}
+
+
 class EmbeddedPostgres:
     """One PostgreSQL server on a data directory, reachable over a private unix socket."""
 
@@ -53,7 +61,7 @@ class EmbeddedPostgres:
         self.pgdata = pgdata.expanduser().resolve()
         self.log_file = self.pgdata / "log"
         self.socket_dir = self._choose_socket_dir()
-        self.server_settings = settings or {}
+        self.server_settings = DEFAULT_SETTINGS | (settings or {})
 
     # -- public ----------------------------------------------------------------------------
 

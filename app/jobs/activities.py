@@ -5,16 +5,30 @@ published between batches in side transactions), and records the job's end; a cr
 or a cancellation rolls all of it back.
 """
 
+from uuid import UUID
+
 from app.jobs.context import JobContext
 from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobState
 from app.models.staging import activity_staging
 from app.repositories import activity_import as activity_import_repository
+from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 
 BATCH_ROWS = 50_000
+# Insert without a foreign-key trigger call per row where the role may (see bulk_load); the
+# job locks the referenced rows itself. Off only in tests of the slower path.
+SKIP_TRIGGERS = True
+
+
+def _batches(bounds: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """Inclusive seq ranges of at most BATCH_ROWS rows covering `bounds`."""
+    if bounds is None:
+        return []
+    first, last = bounds
+    return [(low, min(low + BATCH_ROWS - 1, last)) for low in range(first, last + 1, BATCH_ROWS)]
 
 
 async def run_activities(context: JobContext) -> None:
@@ -27,37 +41,57 @@ async def run_activities(context: JobContext) -> None:
         # Until commit, factor values cannot change under the rows this job computes.
         await factor_repository.lock_values_shared(session)
         # Plain values: a rollback below expires the ORM objects.
-        job_id, rows_total, created_by = job.id, job.rows_total, job.created_by
+        job_id, rows_total = job.id, job.rows_total
         lab_id, region = lab.id, lab.region
         fail_on_error = job.on_error is ErrorPolicy.FAIL
+        parents = await activity_import_repository.lock_parents(
+            session, lab_id=lab_id, job_id=job_id, created_by=job.created_by
+        )
+        if not parents.lab_exists:
+            return  # deleted after the check above; its jobs went with it
         processed = inserted = 0
+        factor_ids: set[UUID] = set()
+        id_prefix = activity_import_repository.entry_id_prefix()
         bounds = await activity_import_repository.seq_range(session, job_id=job_id)
-        if bounds is not None:
-            for first in range(bounds[0], bounds[1] + 1, BATCH_ROWS):
+        connection = await session.connection()
+        await bulk_load_repository.plan_for_bulk(connection)
+        async with bulk_load_repository.triggers_skipped(connection, wanted=SKIP_TRIGGERS):
+            for seqs in _batches(bounds):
                 batch = await activity_import_repository.insert_batch(
                     session,
                     job_id=job_id,
                     lab_id=lab_id,
                     region=region,
-                    created_by=created_by,
-                    seqs=(first, min(first + BATCH_ROWS - 1, bounds[1])),
+                    created_by=parents.created_by,
+                    id_prefix=id_prefix,
+                    seqs=seqs,
                 )
                 processed += batch.rows
                 inserted += batch.inserted
+                factor_ids |= batch.factor_ids
                 if batch.rejected and fail_on_error:
                     break
                 await context.report_progress(rows_processed=processed)
 
         rejected = processed - inserted
-        if processed != rows_total and not (rejected and fail_on_error):
+        invalid = bool(rejected and fail_on_error)
+        failure = None
+        if processed != rows_total and not invalid:
+            failure = (
+                f"Only {processed} of the {rows_total} uploaded rows were found "
+                "(lost by the database?); nothing was imported. Upload the file again."
+            )
+        elif not invalid and not await activity_import_repository.lock_factors(
+            session, frozenset(factor_ids)
+        ):
+            failure = (
+                "An emission factor this import uses was deleted while it ran; nothing was "
+                "imported. Upload the file again."
+            )
+        if failure is not None:
             await session.rollback()
             job = await context.held_job(session)
-            job_repository.finish(
-                job,
-                JobState.FAILED,
-                message=f"Only {processed} of the {rows_total} uploaded rows were found "
-                "(lost by the database?); nothing was imported. Upload the file again.",
-            )
+            job_repository.finish(job, JobState.FAILED, message=failure)
         elif rejected and fail_on_error:
             # Only now is every row checked, to report what is wrong (nothing is written).
             await session.rollback()

@@ -64,7 +64,9 @@ class ActivityEntry(SQLModel, table=True):
             postgresql_include=["factor_id", "quantity"],
         ),
         Index("ix_activity_entry_factor_id", "factor_id"),
-        Index("ix_activity_entry_import_id", "import_id"),
+        # An import's entries are written together, so they sit in neighbouring pages: a block
+        # range index finds them for an undo at a fraction of a B-tree's cost per inserted row.
+        Index("ix_activity_entry_import_id_brin", "import_id", postgresql_using="brin"),
         CheckConstraint("quantity >= 0", name="non_negative_quantity"),
     )
 

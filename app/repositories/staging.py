@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import FieldError, InvalidInput
 from app.models.job import RowError
+from app.repositories import bulk_load
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ async def copy_rows(
         sql.Literal(into.delimiter),
     )
     try:
-        async with driver.cursor() as cursor:
+        # The staged rows' job_id references the job this transaction has just inserted: its
+        # foreign-key trigger, once per row, would only find it again.
+        async with bulk_load.triggers_skipped(connection), driver.cursor() as cursor:
             async with cursor.copy(statement) as copy:
                 async for chunk in data:
                     await copy.write(chunk)

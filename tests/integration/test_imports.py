@@ -12,6 +12,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
+from app.jobs import activities
 from app.models.entry import ActivityEntry
 from app.models.lab import Lab
 from app.models.staging import activity_staging
@@ -26,6 +27,13 @@ async def lab(session: AsyncSession, member: Caller) -> Lab:
     await make_factor(session, key="electricity.grid.CH", year=2024, kg="0.2", unit="kWh")
     await make_factor(session, key="rail.km", year=2025, kg="0.007", unit="km")
     return await make_lab(session, member.user)
+
+
+@pytest.fixture(params=[True, False], ids=["triggers-skipped", "triggers-on"])
+def load_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways the job writes entries: without foreign-key triggers (the embedded superuser),
+    and with them (a role without the privilege; see bulk_load)."""
+    monkeypatch.setattr(activities, "SKIP_TRIGGERS", request.param)
 
 
 def csv_file(text: str | bytes, name: str = "activities.csv") -> dict[str, Any]:
@@ -68,7 +76,12 @@ async def staged_rows(session: AsyncSession) -> int:
 
 
 async def test_upload_is_imported_in_the_background_with_server_computed_kg(
-    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+    load_path: None,
 ) -> None:
     # BOM, semicolons, CRLF, headers in any case and order with spaces, a quoted note holding the
     # delimiter and a newline, a month-only date, trailing blank lines.
@@ -116,7 +129,12 @@ async def test_rows_that_look_alike_are_all_imported(
 
 
 async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_import_stays(
-    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+    load_path: None,
 ) -> None:
     good = await upload(client, member, lab, HEADER + "2025-01-01,electricity.grid.CH,8,,\n")
     first = await wait_for_end(client, member, good.json()["id"])
@@ -131,13 +149,15 @@ async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_im
         "2030-01-01,electricity.grid.CH,1,,\n"  # no factor for that year
         "2025-01-01,electricity.grid.CH,1,km,\n"  # wrong unit
         "2025-01-01,electricity.grid.CH,,," + "x" * 1001 + "\n"  # no quantity, long note
+        "2024-06-01,rail.km,1,,\n"  # a year between the factors' years, none for this key
+        " 2025-00 ,rail.km,1,,\n"  # month 0
     )
     response = await upload(client, member, lab, HEADER + bad_rows)
     assert response.status_code == 202, response.text
     job = await wait_for_end(client, member, response.json()["id"])
     assert job["state"] == "failed"
     assert job["rows_ok"] == 0
-    assert job["rows_failed"] == 8
+    assert job["rows_failed"] == 10
     assert "nothing was imported" in job["message"]
     errors = {(e["row"], e["column"], e["message"]) for e in job["row_errors"]}
     assert errors == {
@@ -155,8 +175,10 @@ async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_im
         (8, "unit", "expected kWh, the unit of the factor"),
         (9, "quantity", "required"),
         (9, "note", "at most 1000 characters"),
+        (10, "factor_key", "no emission factor 'rail.km' for 2024"),
+        (11, "date", "expected a real date as YYYY-MM-DD or YYYY-MM"),
     }
-    assert job["row_errors_total"] == 9
+    assert job["row_errors_total"] == 11
 
     # The earlier import's entry and summary are untouched.
     assert await entry_count(session, lab) == 1
@@ -166,7 +188,12 @@ async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_im
 
 
 async def test_skip_policy_imports_the_good_rows_and_reports_the_bad(
-    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+    load_path: None,
 ) -> None:
     text = HEADER + "2025-01-01,electricity.grid.CH,1,,\n2025-13-01,rail.km,1,,\n"
     response = await upload(client, member, lab, text, on_error="skip")
@@ -177,6 +204,33 @@ async def test_skip_policy_imports_the_good_rows_and_reports_the_bad(
         {"row": 3, "column": "date", "message": "expected a real date as YYYY-MM-DD or YYYY-MM"}
     ]
     assert await entry_count(session, lab) == 1
+
+
+async def test_quantities_are_plain_decimals_that_fit_the_column(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, jobs: None
+) -> None:
+    good = ["123456789012.123456", "0", "0.5", " 7 "]
+    bad = ["1234567890123", "1.1234567", ".5", "5.", "+1", "1e3", "1.2.3", "٣", '"1,5"']
+    rows = [f"2025-01-01,rail.km,{quantity},,\n" for quantity in good + bad]
+    response = await upload(client, member, lab, HEADER + "".join(rows), on_error="skip")
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert (job["rows_ok"], job["rows_failed"]) == (len(good), len(bad)), job["row_errors"]
+    bad_lines = {error["row"] for error in job["row_errors"] if error["column"] == "quantity"}
+    assert bad_lines == set(range(len(good) + 2, len(good) + len(bad) + 2))
+
+
+async def test_entries_of_an_import_get_time_ordered_ids_in_file_order(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    rows = [f"2025-01-{day:02d},rail.km,{day},,\n" for day in (5, 1, 9, 3)]
+    response = await upload(client, member, lab, HEADER + "".join(rows))
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert job["state"] == "succeeded", job
+    query = select(ActivityEntry).where(ActivityEntry.lab_id == lab.id)
+    entries = sorted((await session.exec(query)).all(), key=lambda entry: entry.id)
+    assert {entry.id.version for entry in entries} == {7}
+    # Sorted by id, they come in the file's order (the row's seq is the id's counter).
+    assert [int(entry.quantity) for entry in entries] == [5, 1, 9, 3]
 
 
 async def test_row_errors_are_capped_but_counted(
