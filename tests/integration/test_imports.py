@@ -8,9 +8,11 @@ from uuid import UUID
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import database
 from app.config import settings
 from app.jobs import activities
 from app.models.entry import ActivityEntry
@@ -438,3 +440,37 @@ async def test_a_lab_with_a_queued_import_is_not_deleted_until_it_ends(
         await client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
     ).status_code == 204
     assert (await client.get(job_url, headers=member.headers)).status_code == 404
+
+
+async def test_an_import_whose_factor_is_deleted_while_it_runs_writes_nothing(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    """Without foreign-key triggers, the job's own lock on the factors it used is what catches a
+    delete that committed without seeing its uncommitted entries."""
+    factor_id = (await make_factor(session, key="race.gas", year=2025, unit="kWh")).id
+    await session.commit()
+    waiting_for_lock = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND query LIKE '%emission_factor%FOR KEY SHARE%'"
+    )
+    async with database.get_engine().connect() as deleter:
+        # Deleted first, committed later: the import still sees the factor and uses it, then
+        # waits on this row lock to take its own.
+        await deleter.execute(text("DELETE FROM emission_factor WHERE id = :id"), {"id": factor_id})
+        response = await upload(client, member, lab, HEADER + "2025-01-01,race.gas,3,,\n")
+        assert response.status_code == 202, response.text
+        async with asyncio.timeout(30):
+            while True:
+                # A connection per look: pg_stat_activity is read once per transaction.
+                async with database.get_engine().connect() as observer:
+                    if (await observer.execute(waiting_for_lock)).scalar_one():
+                        break
+                await asyncio.sleep(0.05)
+        await deleter.commit()
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert job["state"] == "failed", job
+    assert job["message"] == (
+        "An emission factor this import uses was deleted while it ran; nothing was imported. "
+        "Upload the file again."
+    )
+    assert await entry_count(session, lab) == 0
