@@ -7,14 +7,14 @@ data_ingestion_jobs`), so those column names are part of the contract.
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from sqlalchemy import DateTime, Index, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
-from app.models.base import created_at_field, enum_field, updated_at_field
+from app.models.base import created_at_field, enum_field, time_ordered_id, updated_at_field
 
 MAX_ROW_ERRORS = 100  # per job; the total count is kept beside them
 
@@ -68,7 +68,7 @@ class DataIngestionJob(SQLModel, table=True):
         ),
     )
 
-    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    id: UUID = Field(default_factory=time_ordered_id, primary_key=True)
     target_type: JobKind = enum_field(JobKind, name="job_target_type")
     lab_id: UUID | None = Field(default=None, foreign_key="lab.id", ondelete="CASCADE")
     created_by: UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
