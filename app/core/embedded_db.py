@@ -51,7 +51,7 @@ def _running_as_root() -> bool:
 # evicts its own dirty pages and flushes WAL before each write. `max_wal_size` keeps a checkpoint
 # (and the full-page images after it) out of the middle of such an import. Memory is mapped
 # lazily, so an idle test server uses little of it.
-DEFAULT_SETTINGS = {"shared_buffers": "512MB", "max_wal_size": "4GB"}
+DEFAULT_SETTINGS = {"shared_buffers": "512MB", "max_wal_size": "2GB"}
 
 
 class EmbeddedPostgres:
