@@ -231,6 +231,7 @@ async def test_entries_of_an_import_get_time_ordered_ids_in_file_order(
     query = select(ActivityEntry).where(ActivityEntry.lab_id == lab.id)
     entries = sorted((await session.exec(query)).all(), key=lambda entry: entry.id)
     assert {entry.id.version for entry in entries} == {7}
+    assert UUID(job["id"]).version == 7  # jobs too: their staged rows append to the staging key
     # Sorted by id, they come in the file's order (the row's seq is the id's counter).
     assert [int(entry.quantity) for entry in entries] == [5, 1, 9, 3]
 
