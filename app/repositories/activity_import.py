@@ -24,6 +24,7 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.models.entry import KG_CO2E_LIMIT
 from app.repositories.staging import RowProblems, find_row_problems
 
 MAX_NOTE = 1000
@@ -70,6 +71,7 @@ def _checked(source: str) -> str:
         SELECT st.*, c.id AS factor_id, c.unit AS factor_unit, c.kg_co2e_per_unit AS kg,
                (st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
                 AND (st.unit IS NULL OR st.unit = c.unit)
+                AND round(st.q * c.kg_co2e_per_unit, 6) < {KG_CO2E_LIMIT}
                 AND length(st.note) <= {MAX_NOTE}) AS ok
         FROM staged AS st
         LEFT JOIN chosen AS c
@@ -106,6 +108,10 @@ _PROBLEMS = f"""
         UNION ALL
         SELECT seq, 'note', 'at most {MAX_NOTE} characters'
         FROM reported WHERE length(note) > {MAX_NOTE}
+        UNION ALL
+        SELECT seq, 'quantity', 'the entry would weigh ' || round(q * kg, 6)
+               || ' kg CO2e; less than {KG_CO2E_LIMIT} can be stored'
+        FROM reported WHERE round(q * kg, 6) >= {KG_CO2E_LIMIT}
     )"""
 
 _JOB_ROWS = "(SELECT * FROM import_activity_row WHERE job_id = :job)"

@@ -221,6 +221,25 @@ async def test_quantities_are_plain_decimals_that_fit_the_column(
     assert bad_lines == set(range(len(good) + 2, len(good) + len(bad) + 2))
 
 
+async def test_a_row_too_heavy_to_store_is_reported_not_a_crash(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    """kg_co2e is NUMERIC(24, 6): quantity × factor must stay below 10^18 (as for one entry)."""
+    await make_factor(session, key="heavy.stuff", year=2025, kg="10000000", unit="t")
+    text = HEADER + "2025-01-01,heavy.stuff,999999999999,,\n2025-01-02,heavy.stuff,1,,\n"
+    job = await wait_for_end(client, member, (await upload(client, member, lab, text)).json()["id"])
+    assert job["state"] == "failed", job
+    assert job["row_errors"] == [
+        {
+            "row": 2,
+            "column": "quantity",
+            "message": "the entry would weigh 9999999999990000000.000000 kg CO2e; "
+            "less than 1000000000000000000 can be stored",
+        }
+    ]
+    assert await entry_count(session, lab) == 0
+
+
 async def test_entries_of_an_import_get_time_ordered_ids_in_file_order(
     client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
 ) -> None:
