@@ -224,7 +224,7 @@ async def test_quantities_are_plain_decimals_that_fit_the_column(
 async def test_a_row_too_heavy_to_store_is_reported_not_a_crash(
     client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
 ) -> None:
-    """kg_co2e is NUMERIC(24, 6): quantity × factor must stay below 10^18 (as for one entry)."""
+    """kg_co2e is NUMERIC(24, 6): quantity times factor must stay below 10^18 (as for one entry)."""
     await make_factor(session, key="heavy.stuff", year=2025, kg="10000000", unit="t")
     text = HEADER + "2025-01-01,heavy.stuff,999999999999,,\n2025-01-02,heavy.stuff,1,,\n"
     job = await wait_for_end(client, member, (await upload(client, member, lab, text)).json()["id"])
