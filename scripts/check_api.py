@@ -6,10 +6,14 @@
    compared file by file with the copy in the working tree (clients/typescript/src/client, and the
    generated part of clients/python). The working tree is never modified; only node_modules may be
    (re)installed. So uncommitted edits count: in CI the tree is the commit under test.
-4. No unrecorded breaking change against the base spec: `scripts.openapi_diff BASE HEAD
-   --accepted openapi/BREAKING.md`, where BASE is `git show HEAD~1:openapi/openapi.json` by
-   default (`--base-ref REF` or `--base FILE` to choose; before a commit, `--base-ref HEAD` is the
-   useful comparison). Skipped, with a notice, when the base has no spec yet.
+4. No unrecorded breaking change (`scripts.openapi_diff BASE HEAD --accepted
+   openapi/BREAKING.md`): against `git show HEAD~1:openapi/openapi.json` by default
+   (`--base-ref REF` or `--base FILE` to choose; before a commit, `--base-ref HEAD` is the useful
+   comparison). Skipped, with a notice, when the base has no spec yet.
+5. By default also every earlier change of the spec since `HISTORY_FROM`, each commit against its
+   parent and its own BREAKING.md. Several commits landed at once are then each gated, not only
+   the last. Two commits before HISTORY_FROM (48c89d3, f1aa56b) broke the spec unrecorded, in
+   multi-commit landings that only HEAD~1 was gated for; history is not rewritten.
 """
 
 import argparse
@@ -32,6 +36,9 @@ SPEC = ROOT / "openapi" / "openapi.json"
 SPEC_IN_GIT = "openapi/openapi.json"
 ACCEPTED = ROOT / "openapi" / "BREAKING.md"
 DEFAULT_BASE_REF = "HEAD~1"
+HISTORY_FROM = (
+    "4ada90f6125ea3f4133eebf940ab256d2fee5f51"  # the commit before the history check existed
+)
 _NOT_COMPARED = {"__pycache__", ".ruff_cache", ".mypy_cache", ".pytest_cache"}
 MAX_DIFF_LINES = 40
 
@@ -204,6 +211,54 @@ def check_breaking(base_file: Path | None, base_ref: str | None) -> Outcome:
     return Outcome(False, f"{heading}: {meaning}\n{report}\n{hint if code == 1 else ''}".rstrip())
 
 
+def unrecorded_breaks_in_history(
+    repo: Path, spec: str, accepted_file: str, since: str
+) -> tuple[int, list[str]]:
+    """Each commit after `since` that changed `spec`, against its parent and with the accepted
+    list as of that commit (entries are deleted once released, so a later list no longer names
+    them): (commits checked, one line per commit with unaccepted breaking changes)."""
+    from scripts import openapi_diff
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
+
+    listed = git("rev-list", "--reverse", f"{since}..HEAD", "--", spec)
+    if listed.returncode != 0:
+        return 0, [f"cannot list the commits after {since} (a shallow clone?)"]
+    commits = listed.stdout.decode().split()
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="co2check-history-") as tmp:
+        accepted_copy = Path(tmp) / "BREAKING.md"
+        for commit in commits:
+            before, after = git("show", f"{commit}~1:{spec}"), git("show", f"{commit}:{spec}")
+            if before.returncode != 0 or after.returncode != 0:
+                continue  # the spec's first commit (or one removing it): nothing to compare
+            accepted_copy.write_bytes(git("show", f"{commit}:{accepted_file}").stdout)
+            try:
+                accepted = openapi_diff.load_accepted(accepted_copy)
+                report = openapi_diff.compare(json.loads(before.stdout), json.loads(after.stdout))
+            except (openapi_diff.SpecError, ValueError) as error:
+                problems.append(f"{commit[:10]}: not comparable ({error})")
+                continue
+            unaccepted = report.unaccepted(accepted)
+            if unaccepted:
+                names = "; ".join(change.identifier for change in unaccepted)
+                problems.append(f"{commit[:10]}: {names}")
+    return len(commits), problems
+
+
+def check_history() -> Outcome:
+    checked, problems = unrecorded_breaks_in_history(
+        ROOT, SPEC_IN_GIT, ACCEPTED.relative_to(ROOT).as_posix(), HISTORY_FROM
+    )
+    if not problems:
+        return Outcome(True, f"{checked} spec changes after {HISTORY_FROM[:10]}")
+    hint = (
+        "Each commit lists its own deliberate breaks in openapi/BREAKING.md (identifier: reason)."
+    )
+    return Outcome(False, "\n".join([*problems, hint]))
+
+
 # -- command line --------------------------------------------------------------------------------
 
 
@@ -249,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _timed("Python client matches spec", check_python_fresh),
         _timed("no unrecorded breaking change", lambda: check_breaking(args.base, args.base_ref)),
     ]
+    if args.base is None and args.base_ref is None:
+        results.append(_timed("... in each earlier spec change", check_history))
     _report(results)
     failed = [result.name for result in results if result.outcome.ok is False]
     print(f"\n{'FAILED: ' + ', '.join(failed) if failed else 'All API checks passed.'}")
