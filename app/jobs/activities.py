@@ -17,7 +17,7 @@ from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 
-BATCH_ROWS = 50_000
+BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
 # Insert without a foreign-key trigger call per row where the role may (see bulk_load); the
 # job locks the referenced rows itself. Off only in tests of the slower path.
 SKIP_TRIGGERS = True

@@ -120,6 +120,25 @@ async def test_upload_is_imported_in_the_background_with_server_computed_kg(
     assert await staged_rows(session) == 0
 
 
+async def test_an_import_in_several_batches_writes_each_row_once(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(activities, "BATCH_ROWS", 2)
+    rows = [f"2025-01-{day:02d},rail.km,{day},,\n" for day in range(1, 8)]
+    response = await upload(client, member, lab, HEADER + "".join(rows))
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert (job["state"], job["rows_processed"], job["rows_ok"]) == ("succeeded", 7, 7)
+    entries = (
+        await session.exec(select(ActivityEntry).where(ActivityEntry.lab_id == lab.id))
+    ).all()
+    assert sorted(int(entry.quantity) for entry in entries) == list(range(1, 8))
+
+
 async def test_rows_that_look_alike_are_all_imported(
     client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
 ) -> None:
