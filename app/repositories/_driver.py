@@ -12,9 +12,10 @@ do: the session's rollback that follows any error goes through SQLAlchemy, which
 disconnect (tests/integration/test_health.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -82,7 +83,8 @@ async def fetch(
         try:
             cursor = await driver.execute(statement.sql, params, prepare=True)
         finally:
-            await driver.set_autocommit(False)
+            if not driver.broken:  # a broken one is discarded (and refuses the change)
+                await driver.set_autocommit(False)
     else:
         cursor = await driver.execute(statement.sql, params, prepare=True)
     return await cursor.fetchall()
@@ -128,18 +130,28 @@ class Reader(Generic[M]):
                 self._enums.append((index, enum_class))
         self.width = len(self._keys)
         self._manager: ClassManager[M] | None = None
+        self._defaults: list[tuple[str, Callable[[], Any] | None, Any]] | None = None
 
     def column(self, key: str) -> Column[Any]:
         return self.columns[self._keys.index(key)]
 
     def defaults(self) -> dict[str, Any]:
         """The model's defaults (factories called) for the columns that have one."""
-        values = {}
-        for key in self._keys:
-            field = self.model.model_fields[key]
-            if not field.is_required():
-                values[key] = field.get_default(call_default_factory=True, validated_data={})
-        return values
+        if self._defaults is None:
+            self._defaults = []
+            for key in self._keys:
+                field = self.model.model_fields[key]
+                factory = field.default_factory
+                if factory is not None:
+                    if field.default_factory_takes_validated_data:
+                        raise TypeError(f"{self.model.__name__}.{key}: a factory of the data")
+                    self._defaults.append((key, cast(Callable[[], Any], factory), None))
+                elif not field.is_required():
+                    self._defaults.append((key, None, field.default))
+        return {
+            key: factory() if factory is not None else value
+            for key, factory, value in self._defaults
+        }
 
     def __call__(self, row: Row, start: int = 0) -> M:
         if self._manager is None:
