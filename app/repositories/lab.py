@@ -2,14 +2,16 @@
 
 from uuid import UUID
 
-from sqlalchemy import bindparam
+from sqlalchemy import Integer, String, Uuid, bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import col, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
 from app.models.lab import Lab, LabMembership, LabRole
 from app.models.user import User
-from app.repositories._filters import contains
+from app.repositories._driver import Reader, Statement, compile_once, fetch
+from app.repositories._filters import contains, contains_pattern
 
 
 async def get(session: AsyncSession, lab_id: UUID, *, for_update: bool = False) -> Lab | None:
@@ -50,6 +52,46 @@ async def get_by_code(session: AsyncSession, *, code: str) -> Lab | None:
     return (await session.exec(select(Lab).where(Lab.code == code))).first()
 
 
+_LABS = Reader(Lab)
+_PAGES: dict[tuple[bool, bool, bool, bool], Statement] = {}
+
+
+def _page_statement(
+    *, members_only: bool, after: bool, institution: bool, search: bool
+) -> Statement:
+    """One compiled statement per combination of filters (16 at most), built on first use."""
+    key = (members_only, after, institution, search)
+    statement = _PAGES.get(key)
+    if statement is not None:
+        return statement
+    role_join = (col(LabMembership.lab_id) == col(Lab.id)) & (
+        col(LabMembership.user_id) == bindparam("user_id")
+    )
+    query = core_select(*_LABS.columns, col(LabMembership.role)).select_from(Lab)
+    query = (
+        query.join(LabMembership, role_join)
+        if members_only
+        else query.outerjoin(LabMembership, role_join)
+    )
+    values = {"user_id", "limit"}
+    if after:
+        query = query.where(
+            tuple_(col(Lab.name), col(Lab.id))
+            > tuple_(bindparam("after_name", type_=String), bindparam("after_id", type_=Uuid))
+        )
+        values |= {"after_name", "after_id"}
+    if institution:
+        query = query.where(col(Lab.institution) == bindparam("institution"))
+        values.add("institution")
+    if search:
+        pattern = bindparam("search", type_=String)
+        query = query.where(contains(Lab.name, pattern) | contains(Lab.code, pattern))
+        values.add("search")
+    query = query.order_by(col(Lab.name), col(Lab.id)).limit(bindparam("limit", type_=Integer))
+    statement = _PAGES[key] = compile_once(query, values=frozenset(values))
+    return statement
+
+
 async def list_page(
     session: AsyncSession,
     *,
@@ -60,22 +102,26 @@ async def list_page(
     institution: str | None = None,
     search: str | None = None,
 ) -> list[tuple[Lab, LabRole | None]]:
-    """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None."""
-    role_join = (col(LabMembership.lab_id) == col(Lab.id)) & (col(LabMembership.user_id) == user_id)
-    query = select(Lab, LabMembership.role)
-    query = (
-        query.join(LabMembership, role_join)
-        if member_id
-        else query.outerjoin(LabMembership, role_join)
+    """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None.
+    A plain read on the session's connection (`_driver.fetch`), before the transaction begins
+    when it is the request's first statement after authentication."""
+    if member_id is not None and member_id != user_id:
+        raise ValueError("a page of another member's labs is not supported")
+    statement = _page_statement(
+        members_only=member_id is not None,
+        after=after is not None,
+        institution=institution is not None,
+        search=bool(search),
     )
+    values: dict[str, object] = {"user_id": user_id, "limit": limit + 1}
     if after is not None:
-        query = query.where(tuple_(Lab.name, Lab.id) > tuple_(*after))
+        values["after_name"], values["after_id"] = after
     if institution is not None:
-        query = query.where(Lab.institution == institution)
+        values["institution"] = institution
     if search:
-        query = query.where(contains(Lab.name, search) | contains(Lab.code, search))
-    query = query.order_by(col(Lab.name), col(Lab.id)).limit(limit + 1)
-    return [(row[0], _role(row[1])) for row in (await session.exec(query)).all()]
+        values["search"] = contains_pattern(search)
+    rows = await fetch(session, statement, values, outside_transaction=True)
+    return [(_LABS(row), _role(row[_LABS.width])) for row in rows]
 
 
 async def add(session: AsyncSession, *, lab: Lab) -> Lab:

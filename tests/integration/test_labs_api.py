@@ -240,3 +240,42 @@ async def test_a_malformed_lab_id_is_a_422_and_an_unknown_one_a_404(
             f"{LABS}/00000000-0000-4000-8000-000000000000/entries", headers=caller.headers
         )
         assert unknown.status_code == 404
+
+
+async def test_lab_pages_filter_literally_and_refuse_bad_cursors(
+    client: httpx.AsyncClient, member: Caller, admin: Caller, session: AsyncSession
+) -> None:
+    names = ["A_1", "AB1", "100% green", "back\\slash", "Plain"]
+    labs = {name: await make_lab(session, member.user, name=name) for name in names}
+    other = await make_user(session)
+    await make_lab(session, other, name="A_2 not mine")
+
+    async def names_of(caller: Caller, **params: str | int) -> list[str]:
+        response = await client.get(LABS, params=params, headers=caller.headers)
+        assert response.status_code == 200, response.text
+        return [item["name"] for item in response.json()["items"]]
+
+    assert await names_of(member, search="_") == ["A_1"]  # not "any one character"
+    assert await names_of(member, search="%") == ["100% green"]
+    assert await names_of(member, search="\\") == ["back\\slash"]
+    assert await names_of(admin, search="a_") == ["A_1", "A_2 not mine"]
+    assert await names_of(member, institution="Test University", search="plain") == ["Plain"]
+    assert await names_of(member, institution="Elsewhere") == []
+    seen, cursor = [], None
+    while True:  # an admin's pages, filtered, one lab a page
+        params: dict[str, str | int] = {"limit": 1, "search": "1"}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await client.get(LABS, params=params, headers=admin.headers)).json()
+        seen += [(item["name"], item["my_role"]) for item in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    in_one_page = await names_of(admin, search="1", limit=50)  # in the database's collation
+    assert sorted(in_one_page) == sorted(["100% green", "A_1", "AB1"])
+    assert seen == [(name, None) for name in in_one_page]
+    assert {lab.name for lab in labs.values()} == set(names)
+    for bad in ("not-a-cursor", "WyJhIl0", "WzEsIDJd"):  # garbage, ["a"], [1, 2]
+        refused = await client.get(LABS, params={"cursor": bad}, headers=member.headers)
+        assert refused.status_code == 422, bad
+        assert refused.json()["errors"][0]["loc"] == ["query", "cursor"]
