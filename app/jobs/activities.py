@@ -94,7 +94,8 @@ async def run_activities(context: JobContext) -> None:
             job_repository.finish(job, JobState.FAILED, message=failure)
         elif rejected and fail_on_error:
             # Only now is every row checked, to report what is wrong (nothing is written).
-            await session.rollback()
+            await session.rollback()  # which also ended the transaction's planner settings
+            await bulk_load_repository.plan_for_bulk(await session.connection())
             problems = await activity_import_repository.find_problems(
                 session, job_id=job_id, region=region, cap=MAX_ROW_ERRORS
             )
