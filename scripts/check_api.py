@@ -160,8 +160,8 @@ def check_python_fresh() -> Outcome:
         )
 
 
-def _git(*args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, check=False)
+def _git(*args: str, repo: Path = ROOT) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
 
 
 def _base_from_git(ref: str, into: Path, *, explicit: bool) -> Outcome | None:
@@ -220,7 +220,7 @@ def unrecorded_breaks_in_history(
     from scripts import openapi_diff
 
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
+        return _git(*args, repo=repo)
 
     listed = git("rev-list", "--reverse", f"{since}..HEAD", "--", spec)
     if listed.returncode != 0:

@@ -14,7 +14,6 @@ from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
 from app.repositories import job as job_repository
-from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
@@ -34,21 +33,20 @@ def _batches(bounds: tuple[int, int] | None) -> list[tuple[int, int]]:
 async def run_activities(context: JobContext) -> None:
     async with context.sessions() as session:
         job = await context.held_job(session)
-        lab = await lab_repository.get(session, job.lab_id) if job.lab_id else None
+        # Plain values: a rollback below expires the ORM objects.
+        job_id, lab_id, rows_total = job.id, job.lab_id, job.rows_total
+        created_by, fail_on_error = job.created_by, job.on_error is ErrorPolicy.FAIL
         await session.commit()  # release the row lock: progress updates need it
-        if lab is None:
+        if lab_id is None:
             return  # the lab was deleted meanwhile; its jobs went with it
         # Until commit, factor values cannot change under the rows this job computes.
         await factor_repository.lock_values_shared(session)
-        # Plain values: a rollback below expires the ORM objects.
-        job_id, rows_total = job.id, job.rows_total
-        lab_id, region = lab.id, lab.region
-        fail_on_error = job.on_error is ErrorPolicy.FAIL
         parents = await activity_import_repository.lock_parents(
-            session, lab_id=lab_id, job_id=job_id, created_by=job.created_by
+            session, lab_id=lab_id, job_id=job_id, created_by=created_by
         )
-        if not parents.lab_exists:
-            return  # deleted after the check above; its jobs went with it
+        if parents.lab is None:
+            return  # the lab was deleted meanwhile; its jobs went with it
+        region = parents.lab.region
         processed = inserted = 0
         factor_ids: set[UUID] = set()
         id_prefix = activity_import_repository.entry_id_prefix()
@@ -70,7 +68,7 @@ async def run_activities(context: JobContext) -> None:
                 inserted += batch.inserted
                 factor_ids |= batch.factor_ids
                 if batch.rejected and fail_on_error:
-                    break
+                    break  # the report below checks every row
                 await context.report_progress(rows_processed=processed)
 
         rejected = processed - inserted
@@ -92,7 +90,7 @@ async def run_activities(context: JobContext) -> None:
             await session.rollback()
             job = await context.held_job(session)
             job_repository.finish(job, JobState.FAILED, message=failure)
-        elif rejected and fail_on_error:
+        elif invalid:
             # Only now is every row checked, to report what is wrong (nothing is written).
             await session.rollback()  # which also ended the transaction's planner settings
             await bulk_load_repository.plan_for_bulk(await session.connection())

@@ -159,7 +159,7 @@ _INSERT_BATCH = text(
 )
 
 # What the entries' foreign-key triggers lock, for when they are skipped (see bulk_load).
-_LOCK_LAB = text("SELECT 1 FROM lab WHERE id = :lab FOR KEY SHARE")
+_LOCK_LAB = text("SELECT id, region FROM lab WHERE id = :lab FOR KEY SHARE")
 _LOCK_JOB = text("SELECT 1 FROM data_ingestion_jobs WHERE id = :job FOR KEY SHARE")
 _LOCK_USER = text('SELECT 1 FROM "user" WHERE id = :user FOR KEY SHARE')
 _LOCK_FACTORS = text(
@@ -180,10 +180,16 @@ class Batch:
 
 
 @dataclass(frozen=True)
+class ImportLab:
+    id: UUID
+    region: str | None
+
+
+@dataclass(frozen=True)
 class Parents:
     """The rows every entry of an import references, locked `FOR KEY SHARE`."""
 
-    lab_exists: bool
+    lab: ImportLab | None  # None when the lab is gone (its jobs went with it)
     created_by: UUID | None  # None when the uploader's account is gone (the key is SET NULL)
 
 
@@ -201,14 +207,18 @@ def entry_id_prefix() -> str:
 async def lock_parents(
     session: AsyncSession, *, lab_id: UUID, job_id: UUID, created_by: UUID | None
 ) -> Parents:
-    """Lock the lab, the job and the uploader against deletion until the transaction ends."""
+    """Lock the lab (and read its region), the job and the uploader against deletion until the
+    transaction ends."""
     connection = await session.connection()
     lab = (await connection.execute(_LOCK_LAB, {"lab": lab_id})).first()
     await connection.execute(_LOCK_JOB, {"job": job_id})
     user = None
     if created_by is not None:
         user = (await connection.execute(_LOCK_USER, {"user": created_by})).first()
-    return Parents(lab_exists=lab is not None, created_by=created_by if user else None)
+    return Parents(
+        lab=ImportLab(lab[0], lab[1]) if lab is not None else None,
+        created_by=created_by if user else None,
+    )
 
 
 async def lock_factors(session: AsyncSession, factor_ids: frozenset[UUID]) -> bool:

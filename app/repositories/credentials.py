@@ -38,7 +38,8 @@ _API_KEY_WITH_USER = (
 async def get_user_in_session(
     session: AsyncSession, *, user_id: UUID, session_id: UUID
 ) -> tuple[User, AuthSession] | None:
-    """The user and the login session an access token names, in one query."""
+    """The user and the login session a token names, in one query (ORM instances: a refresh
+    updates them; `get_caller` is the access token's read-only path)."""
     params = {"user_id": user_id, "session_id": session_id}
     row = (await session.exec(_USER_IN_SESSION, params=params)).first()
     return (row[0], row[1]) if row is not None else None
