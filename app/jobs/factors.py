@@ -1,6 +1,8 @@
 """The `factors` job: staged rows of an emission-factor CSV are validated and written, all or
 nothing. A row for an existing (key, year, region) updates that factor; when its value changed, a
 `recalculate` job is queued in the same transaction (it becomes visible when this one commits).
+A new value with which an entry of its factor would weigh too much to store is a bad row (column
+`kg_co2e_per_unit`), found while the values lock is held, so that recalculation cannot overflow.
 """
 
 import asyncio
@@ -10,7 +12,7 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.jobs.context import JobContext
-from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobState
+from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobState, RowError
 from app.models.staging import factor_staging
 from app.repositories import factor as factor_repository
 from app.repositories import factor_import as factor_import_repository
@@ -63,12 +65,31 @@ async def import_staged(context: JobContext, session: AsyncSession, job: FactorJ
         session, job_id=job.id, cap=MAX_ROW_ERRORS
     )
     await context.report_progress(rows_processed=job.rows_total)  # raises if cancelled
+    too_heavy: list[int] = []
+    if not (problems.total and job.fail_on_error):
+        await _lock_values(context, session)
+        # Under the lock, no entry can be added or grow: a new value refused here is refused
+        # for good, and one accepted cannot make the recalculation overflow kg_co2e.
+        refused = await factor_import_repository.find_too_heavy(session, job_id=job.id)
+        too_heavy = [line for line, _ in refused]
+        problems = problems.plus(
+            [
+                RowError(
+                    row=line,
+                    column="kg_co2e_per_unit",
+                    message=f"with this value, {factor_service.too_heavy(weight)}",
+                )
+                for line, weight in refused
+            ],
+            cap=MAX_ROW_ERRORS,
+        )
     if problems.total and job.fail_on_error:
         held = await context.held_job(session)
         job_repository.fail_for_invalid_rows(held, problems, rows_total=job.rows_total)
     else:
-        await _lock_values(context, session)
-        written = await factor_import_repository.upsert_valid(session, job_id=job.id)
+        written = await factor_import_repository.upsert_valid(
+            session, job_id=job.id, skipped=too_heavy
+        )
         message = (
             f"Imported {written.valid} factors: {written.inserted} new, {written.updated} "
             f"changed, {written.valid - written.inserted - written.updated} unchanged"

@@ -1,17 +1,18 @@
 """Queries on activity entries (ORM for one row, set-based SQL for many)."""
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Numeric, Select, String, bindparam, func, insert, true
+from sqlalchemy import ColumnElement, Numeric, Select, String, bindparam, func, insert, text, true
 from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.models.entry import ActivityEntry
+from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
 from app.models.factor import EmissionFactor, FactorCategory
 from app.repositories import factor as factor_repository
 from app.repositories._driver import Reader, compile_once, fetch_after
@@ -155,3 +156,61 @@ async def add_computed(
     if row[_FACTORS.width + _ENTRIES.primary_key_index] is None:
         return factor, None
     return factor, _ENTRIES(row, _FACTORS.width)
+
+
+def _scale(column: Any) -> tuple[int, int]:
+    numeric = column.type
+    assert isinstance(numeric, Numeric)
+    assert numeric.precision is not None
+    assert numeric.scale is not None
+    return numeric.precision, numeric.scale
+
+
+_, _KG_SCALE = _scale(_ENTRIES.column("kg_co2e"))
+_, _QUANTITY_SCALE = _scale(_ENTRIES.column("quantity"))
+_VALUE_PRECISION, _VALUE_SCALE = _scale(_FACTORS.column("kg_co2e_per_unit"))
+_VALUE_STEP = Decimal(1).scaleb(-_VALUE_SCALE)
+_VALUE_MAX = Decimal(10) ** (_VALUE_PRECISION - _VALUE_SCALE) - _VALUE_STEP
+# With Q = quantity x 10^6 and K = value x 10^9 (both integers), round(quantity x value, 6),
+# half away from zero, is below the limit L exactly when 2QK < (2L x 10^6 - 1) x 10^9 = N.
+_N = (2 * int(KG_CO2E_LIMIT) * 10**_KG_SCALE - 1) * 10 ** (
+    _QUANTITY_SCALE + _VALUE_SCALE - _KG_SCALE
+)  # integers: exact
+
+
+def weigh_sql(*, factor: str, value: str) -> str:
+    """SQL of a one-row query over the entries of `factor` (an SQL expression of a factor id):
+    `heavy`, how many of them would weigh KG_CO2E_LIMIT kg CO2e or more (more than kg_co2e can
+    store) with `value` (an SQL expression) as their factor's value; and `largest_value`, the
+    largest value the factor's column can hold with which none of them would (exact: integer
+    division, no rounding). The `ix_activity_entry_factor_id` index finds the entries."""
+    heaviest = "nullif(max(e.quantity), 0)"  # no entry, or only zeros: any value fits
+    quantum = f"{Decimal(10) ** _QUANTITY_SCALE:f}"
+    # Only this module's constants and the caller's SQL expressions; every value is bound.
+    return f"""
+        SELECT count(*) FILTER (
+                   WHERE round(e.quantity * ({value}), {_KG_SCALE}) >= {KG_CO2E_LIMIT:f}
+               ) AS heavy,
+               trim_scale(least(div({_N - 1}, 2 * {quantum} * {heaviest}) * {_VALUE_STEP:f},
+                                {_VALUE_MAX:f})) AS largest_value
+        FROM activity_entry AS e
+        WHERE e.factor_id = ({factor})"""  # noqa: S608
+
+
+@dataclass(frozen=True)
+class Weight:
+    """What a factor's entries say of a new value for it (`weigh_sql`)."""
+
+    heavy: int
+    largest_value: Decimal
+
+
+_WEIGH = text(weigh_sql(factor=":factor", value=":value"))
+
+
+async def weigh_value(session: AsyncSession, *, factor_id: UUID, value: Decimal) -> Weight:
+    """How many entries of the factor would be too heavy to store with `value`, and the
+    largest value that fits them all; one set-based query."""
+    connection = await session.connection()
+    heavy, largest = (await connection.execute(_WEIGH, {"factor": factor_id, "value": value})).one()
+    return Weight(int(heavy), Decimal(largest))

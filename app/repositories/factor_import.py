@@ -6,6 +6,7 @@ the file is invalid, every copy of it: which one was meant is not ours to guess.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import text
@@ -20,6 +21,7 @@ from app.models.factor import (
     FactorCategory,
 )
 from app.models.lab import REGION_PATTERN
+from app.repositories.entry import Weight, weigh_sql
 from app.repositories.staging import RowProblems, find_row_problems
 
 KG_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,9})?$"  # emission_factor.kg_co2e_per_unit is NUMERIC(18, 9)
@@ -120,12 +122,35 @@ _FIRST_PROBLEMS = text(
     """
 )
 
+# The valid rows giving an existing factor a new value with which some of its entries would weigh
+# too much to store (its recalculation would overflow kg_co2e), one aggregate per such factor.
+_TOO_HEAVY = text(
+    f"""
+    WITH {_CHECKED},
+    changed AS MATERIALIZED (
+        SELECT c.line, c.kg, f.id AS factor_id
+        FROM checked AS c
+        JOIN emission_factor AS f
+          ON f.key = c.key AND f.year = c.year AND f.region IS NOT DISTINCT FROM c.region
+        WHERE c.parsed_ok AND c.copies = 1 AND f.kg_co2e_per_unit <> c.kg
+    )
+    SELECT ch.line, w.heavy, w.largest_value
+    FROM changed AS ch
+    CROSS JOIN LATERAL ({weigh_sql(factor="ch.factor_id", value="ch.kg")}) AS w
+    WHERE w.heavy > 0
+    ORDER BY ch.line
+    """
+)
+
 # The old value is read from the snapshot: the caller holds the values lock exclusively, so no
 # other change of a value can commit meanwhile.
 _UPSERT = text(
     f"""
     WITH {_CHECKED},
-    valid AS MATERIALIZED (SELECT * FROM checked WHERE parsed_ok AND copies = 1),
+    valid AS MATERIALIZED (
+        SELECT * FROM checked
+        WHERE parsed_ok AND copies = 1 AND line <> ALL(CAST(:skipped AS int[]))
+    ),
     matched AS MATERIALIZED (
         SELECT v.seq, f.id AS factor_id, f.kg_co2e_per_unit <> v.kg AS value_changed,
                (f.category, f.unit, f.kg_co2e_per_unit, f.scope, f.source)
@@ -176,8 +201,22 @@ async def find_problems(session: AsyncSession, *, job_id: UUID, cap: int) -> Row
     )
 
 
-async def upsert_valid(session: AsyncSession, *, job_id: UUID) -> Upserted:
-    """Insert the valid rows that are new, update the existing ones that differ."""
+async def find_too_heavy(session: AsyncSession, *, job_id: UUID) -> list[tuple[int, Weight]]:
+    """The lines of the otherwise valid rows whose new value for an existing factor would make
+    some of its entries too heavy to store, with what the entries say of it, in line order,
+    every one (at most one per factor). Only final while the caller holds the values lock
+    exclusively: then no entry can be added or grow."""
     connection = await session.connection()
-    valid, inserted, updated, changed = (await connection.execute(_UPSERT, {"job": job_id})).one()
+    rows = await connection.execute(_TOO_HEAVY, {"job": job_id})
+    return [(line, Weight(int(heavy), Decimal(largest))) for line, heavy, largest in rows]
+
+
+async def upsert_valid(
+    session: AsyncSession, *, job_id: UUID, skipped: list[int] | None = None
+) -> Upserted:
+    """Insert the valid rows that are new, update the existing ones that differ; rows on the
+    `skipped` lines are left out (valid but refused, as by `find_too_heavy`)."""
+    connection = await session.connection()
+    params = {"job": job_id, "skipped": skipped or []}
+    valid, inserted, updated, changed = (await connection.execute(_UPSERT, params)).one()
     return Upserted(int(valid), int(inserted), int(updated), list(changed))

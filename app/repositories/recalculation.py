@@ -4,12 +4,21 @@ The entries to look at are numbered once into a temporary table (dropped at comm
 is a range of that number: no sort, no rescan of what is done. A batch rewrites only the entries
 whose stored value differs, from the factor's value as it is now: running it again changes
 nothing, and a later change of the same factor is caught by its own recalculation.
+
+A factor's value is refused where it is changed when an entry would then weigh too much for
+kg_co2e (NUMERIC(24, 6)); a batch that overflows it anyway (data from before that rule) raises
+`TooHeavy`, not a bare database error.
 """
 
+from dataclasses import dataclass
 from uuid import UUID
 
+from psycopg.errors import NumericValueOutOfRange
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.repositories.entry import weigh_sql
 
 # pg_advisory_xact_lock(int, int) key (namespace "co2"): recalculations run one at a time, so an
 # older one can never overwrite what a newer one wrote.
@@ -35,6 +44,29 @@ _RECOMPUTE_BATCH = text(
     """
 )
 
+# The factors among these whose current value makes some of their entries too heavy to store.
+_TOO_HEAVY = text(
+    f"""
+    SELECT f.key, f.year, f.region, w.heavy
+    FROM emission_factor AS f
+    CROSS JOIN LATERAL ({weigh_sql(factor="f.id", value="f.kg_co2e_per_unit")}) AS w
+    WHERE f.id = ANY(:factors) AND w.heavy > 0
+    ORDER BY f.key, f.year, f.region
+    """  # noqa: S608 - weigh_sql's constants; the factor ids are bound
+)
+
+
+class TooHeavy(Exception):
+    """A recomputed kg CO2e did not fit the kg_co2e column (the transaction is aborted)."""
+
+
+@dataclass(frozen=True)
+class HeavyFactor:
+    key: str
+    year: int
+    region: str | None
+    heavy: int  # entries too heavy to store with its current value
+
 
 async def lock(session: AsyncSession) -> None:
     """Wait for any other recalculation to commit; hold the lock until this transaction ends."""
@@ -54,5 +86,17 @@ async def collect_targets(session: AsyncSession, *, factor_ids: list[UUID]) -> i
 async def recompute_batch(session: AsyncSession, *, first: int, last: int) -> int:
     """Recompute the targets numbered first…last; return how many stored values changed."""
     connection = await session.connection()
-    result = await connection.execute(_RECOMPUTE_BATCH, {"first": first, "last": last})
+    try:
+        result = await connection.execute(_RECOMPUTE_BATCH, {"first": first, "last": last})
+    except DBAPIError as error:
+        if isinstance(error.orig, NumericValueOutOfRange):
+            raise TooHeavy from error
+        raise
     return int(result.rowcount)
+
+
+async def find_too_heavy(session: AsyncSession, *, factor_ids: list[UUID]) -> list[HeavyFactor]:
+    """The factors among these with entries too heavy to store at their current value."""
+    connection = await session.connection()
+    rows = await connection.execute(_TOO_HEAVY, {"factors": factor_ids})
+    return [HeavyFactor(key, year, region, int(heavy)) for key, year, region, heavy in rows]

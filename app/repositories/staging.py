@@ -26,6 +26,16 @@ class RowProblems:
     total: int  # every problem, not only the first `cap`
     bad_rows: int
 
+    def plus(self, errors: list[RowError], *, cap: int) -> "RowProblems":
+        """These problems and `errors`, one each on rows that had none; the first `cap` by line
+        and column, as `find_row_problems` orders them."""
+        merged = sorted([*self.errors, *errors], key=lambda error: (error.row, error.column or ""))
+        return RowProblems(
+            errors=merged[:cap],
+            total=self.total + len(errors),
+            bad_rows=self.bad_rows + len(errors),
+        )
+
 
 NO_PROBLEMS = RowProblems(errors=[], total=0, bad_rows=0)
 

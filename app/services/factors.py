@@ -1,25 +1,30 @@
 """Emission factors: everyone reads them; admins manage them.
 
 Changing a factor's value queues a `recalculate` job that recomputes the stored kg CO2e of every
-entry using it. Reports and entry reads compute kg CO2e from the current value, so they agree
-with the factors at once, whether that job has run yet or not.
+entry using it; a value with which one of them would weigh too much to store is refused, so that
+job cannot fail on it. Reports and entry reads compute kg CO2e from the current value, so they
+agree with the factors at once, whether that job has run yet or not.
 """
 
 import asyncio
 import math
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
+from app.models.entry import KG_CO2E_LIMIT
 from app.models.factor import EmissionFactor, FactorCategory, FactorCreate, FactorUpdate
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
+from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
+from app.repositories.entry import Weight
 from app.services import imports as import_service
 from app.services.auth import Principal
 from app.services.authz import Action, authorize
@@ -98,6 +103,37 @@ async def _lock_values_for_change(session: AsyncSession) -> None:
         await asyncio.sleep(_VALUES_LOCK_POLL_SECONDS)
 
 
+def too_heavy(weight: Weight) -> str:
+    """Why a new value is refused: what it would make of the factor's entries (`weigh_sql`)."""
+    entries = "1 entry" if weight.heavy == 1 else f"{weight.heavy} entries"
+    return (
+        f"{entries} using this factor would weigh {KG_CO2E_LIMIT} kg CO2e or more, more than "
+        f"can be stored; the largest value they allow is {weight.largest_value}"
+    )
+
+
+async def _refuse_too_heavy(session: AsyncSession, *, factor_id: UUID, value: Decimal) -> None:
+    """Refuse a value with which an entry of the factor would weigh too much to store (its
+    recalculation would overflow the kg_co2e column). The caller holds the values lock
+    exclusively, so no entry can be added or changed before this transaction commits.
+
+    InvalidInput (422), not Conflict (409): on this route a 409 means "read it again, or wait,
+    and retry", which would only fail again; this value must change, as an entry whose own kg
+    CO2e is too large is refused with 422 at its quantity."""
+    weight = await entry_repository.weigh_value(session, factor_id=factor_id, value=value)
+    if weight.heavy:
+        raise InvalidInput(
+            f"With {value} kg CO2e per unit, {too_heavy(weight)}.",
+            errors=[
+                FieldError(
+                    loc=["body", "kg_co2e_per_unit"],
+                    msg=f"at most {weight.largest_value} for the entries using this factor",
+                    type="too_large",
+                )
+            ],
+        )
+
+
 async def update_factor(
     session: AsyncSession,
     *,
@@ -125,9 +161,11 @@ async def update_factor(
         for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
         if value is not None
     }
-    value_changed = new_value is not None and new_value != factor.kg_co2e_per_unit
-    if value_changed:
+    value_changed = False
+    if new_value is not None and new_value != factor.kg_co2e_per_unit:
+        await _refuse_too_heavy(session, factor_id=factor.id, value=new_value)
         await import_service.hit_user_limit(limiter, principal)
+        value_changed = True
     factor.sqlmodel_update(patch)
     factor.version += 1
     factor.updated_at = datetime.now(UTC)

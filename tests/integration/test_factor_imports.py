@@ -4,6 +4,7 @@ recalculation queued when a factor's value changes."""
 import asyncio
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -514,3 +515,134 @@ async def test_admins_list_the_jobs_of_no_lab_newest_first(
     assert seen == [(imported["id"], "factors"), (str(recalculation.id), "recalculate")]
     refused = await client.get(f"{FACTORS}/imports", headers=member.headers)
     assert refused.status_code == 403
+
+
+# kg_co2e is NUMERIC(24, 6): below 10^18. With 10^11 kWh, the largest 9-decimal value that fits
+# is 9999999.999999999 (10^18 - 100 kg CO2e); 10^7 would make exactly 10^18.
+BIG_QUANTITY = "100000000000"
+AT_THE_LIMIT = "9999999.999999999"
+OVER_THE_LIMIT = "10000000"
+
+
+async def test_a_value_that_would_overflow_an_entry_is_refused_and_nothing_changes(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession,
+    jobs: None,
+) -> None:  # fmt: skip
+    for quantity in (BIG_QUANTITY, BIG_QUANTITY, "1"):
+        await add_entry(client, member, lab, "electricity.grid.CH", quantity)
+    factor = (await client.get(FACTORS, headers=admin.headers)).json()["items"][0]
+    url = f"{FACTORS}/{factor['id']}"
+    before = await stored_factors(session)
+    refused = await client.patch(
+        url,
+        json={"version": 1, "kg_co2e_per_unit": OVER_THE_LIMIT, "source": "too much"},
+        headers=admin.headers,
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["type"].endswith("/invalid-input")
+    assert problem["detail"] == (
+        "With 10000000 kg CO2e per unit, 2 entries using this factor would weigh "
+        "1000000000000000000 kg CO2e or more, more than can be stored; the largest value they "
+        f"allow is {AT_THE_LIMIT}."
+    )
+    assert [error["loc"] for error in problem["errors"]] == [["body", "kg_co2e_per_unit"]]
+    assert await stored_factors(session) == before  # value, source and version
+    assert await jobs_of(session, JobKind.RECALCULATE) == []
+
+    accepted = await client.patch(
+        url, json={"version": 1, "kg_co2e_per_unit": AT_THE_LIMIT}, headers=admin.headers
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert (accepted.json()["kg_co2e_per_unit"], accepted.json()["version"]) == (AT_THE_LIMIT, 2)
+    (recalculation,) = await jobs_of(session, JobKind.RECALCULATE)
+    ended = await wait_for_end(client, admin, str(recalculation.id))
+    assert ended["state"] == "succeeded", ended
+    heaviest = Decimal("999999999999999900")  # 10^11 x 9999999.999999999
+    # 1 x 9999999.999999999 rounds to 10^7 at kg_co2e's 6 decimals.
+    assert await stored_kg(session, lab) == [Decimal(OVER_THE_LIMIT), heaviest, heaviest]
+
+
+HEAVY_ROWS = (
+    f"electricity.grid.CH,electricity,kWh,{OVER_THE_LIMIT},2,2025,,too much\n"
+    "rail.km,rail_travel,km,5,3,2025,,no heavy entry\n"
+)
+HEAVY_ERROR = {
+    "row": 2,
+    "column": "kg_co2e_per_unit",
+    "message": "with this value, 1 entry using this factor would weigh 1000000000000000000 kg "
+    f"CO2e or more, more than can be stored; the largest value they allow is {AT_THE_LIMIT}",
+}
+
+
+async def test_an_import_row_that_would_overflow_an_entry_fails_the_import(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession,
+    jobs: None,
+) -> None:  # fmt: skip
+    await add_entry(client, member, lab, "electricity.grid.CH", BIG_QUANTITY)
+    await add_entry(client, member, lab, "rail.km", BIG_QUANTITY)  # 5 x 10^11 fits
+    before = await stored_factors(session)
+    response = await upload(client, admin, HEADER + HEAVY_ROWS)
+    assert response.status_code == 202, response.text
+    job = await wait_for_end(client, admin, response.json()["id"])
+    assert job["state"] == "failed", job
+    assert "1 of 2 rows are invalid; nothing was imported" in job["message"]
+    assert (job["rows_ok"], job["rows_failed"], job["row_errors_total"]) == (0, 1, 1)
+    assert job["row_errors"] == [HEAVY_ERROR]
+    assert await stored_factors(session) == before
+    assert await jobs_of(session, JobKind.RECALCULATE) == []
+    assert await staged_rows(session) == 0
+
+
+async def test_the_skip_policy_skips_a_row_that_would_overflow_an_entry(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession,
+    jobs: None,
+) -> None:  # fmt: skip
+    await add_entry(client, member, lab, "electricity.grid.CH", BIG_QUANTITY)
+    text = HEADER + HEAVY_ROWS + "other.x,other,kg,1,3,2025,,\nBad Key,other,kg,1,3,2025,,\n"
+    job = await wait_for_end(
+        client, admin, (await upload(client, admin, text, on_error="skip")).json()["id"]
+    )
+    assert job["state"] == "succeeded", job
+    assert (job["rows_ok"], job["rows_failed"], job["row_errors_total"]) == (2, 2, 2)
+    assert [error["row"] for error in job["row_errors"]] == [2, 5]  # by line
+    assert job["row_errors"][0] == HEAVY_ERROR
+    assert {(f[0], f[5], f[8]) for f in await stored_factors(session)} == {
+        ("electricity.grid.CH", Decimal("0.125"), 1),
+        ("rail.km", Decimal(5), 2),
+        ("other.x", Decimal(1), 1),
+    }
+    (recalculation,) = await jobs_of(session, JobKind.RECALCULATE)
+    assert recalculation.params == {"factor_ids": [str(await factor_id(session, "rail.km"))]}
+
+
+async def factor_id(session: AsyncSession, key: str) -> UUID:
+    query = select(EmissionFactor.id).where(EmissionFactor.key == key)
+    return (await session.exec(query)).one()
+
+
+async def test_a_recalculation_that_would_overflow_fails_clearly_without_retrying(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession,
+    jobs: None,
+) -> None:  # fmt: skip
+    """A value stored before the rule (written here past the service) makes the job fail at
+    once with a message naming the factor, not retry a database error and say nothing."""
+    await add_entry(client, member, lab, "electricity.grid.CH", BIG_QUANTITY)
+    await add_entry(client, member, lab, "electricity.grid.CH", "1")
+    factor = await session.get(EmissionFactor, await factor_id(session, "electricity.grid.CH"))
+    assert factor is not None
+    factor.kg_co2e_per_unit = Decimal(OVER_THE_LIMIT)
+    job = await factor_service.queue_recalculation(
+        session, factor_ids=[factor.id], created_by=admin.user.id
+    )
+    await session.commit()
+    ended = await wait_for_end(client, admin, str(job.id))
+    assert ended["state"] == "failed", ended
+    assert ended["attempts"] == 1
+    assert ended["message"] == (
+        "With their factor's current value, some entries would weigh 1000000000000000000 kg CO2e "
+        "or more, more than can be stored (electricity.grid.CH 2025: 1 entry); nothing was "
+        "recomputed. Lower those values or quantities, then change the value again."
+    )
+    assert await stored_kg(session, lab) == [Decimal("0.125"), Decimal("12500000000")]
