@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.models.factor import EmissionFactor
-from app.models.job import DataIngestionJob
-from tests.factories import Caller, make_factor
+from app.models.job import DataIngestionJob, JobKind
+from tests.factories import Caller, make_factor, make_lab
 from tests.integration.test_imports import wait_for_end
 
 TOKEN = "ghp_test-token-never-logged-0123456789"
@@ -208,6 +208,34 @@ async def test_a_failing_source_fails_the_job_and_nothing_changes(
     assert expected in job["message"]
     assert job["attempts"] == 1  # a source's failure is not retried
     assert await stored(session) == before
+
+
+async def test_a_synced_value_that_would_overflow_an_entry_fails_the_sync(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, session: AsyncSession,
+    existing: EmissionFactor, source: Source, jobs: None, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A sync is an import: a new value with which an entry would weigh 10^18 kg CO2e or more
+    (too much for kg_co2e) is a bad row, and nothing is written."""
+    lab = await make_lab(session, member.user)
+    entry = await client.post(
+        f"/api/v1/labs/{lab.id}/entries",
+        json={"date": "2025-03-01", "factor_key": existing.key, "quantity": "100000000000"},
+        headers=member.headers,
+    )
+    assert entry.status_code == 201, entry.text
+    source.routes["/heavy.csv"] = Route(body=GOOD_CSV.replace(b",0.5,", b",10000000,"))
+    use_source(monkeypatch, source, "/heavy.csv")
+    before = await stored(session)
+    job = await wait_for_end(client, admin, (await sync(client, admin)).json()["id"])
+    assert job["state"] == "failed", job
+    assert "1 of 2 rows are invalid; nothing was imported" in job["message"]
+    assert [(e["row"], e["column"]) for e in job["row_errors"]] == [(2, "kg_co2e_per_unit")]
+    assert "the largest value they allow is 9999999.999999999" in job["row_errors"][0]["message"]
+    assert await stored(session) == before
+    recalculations = select(DataIngestionJob).where(
+        DataIngestionJob.target_type == JobKind.RECALCULATE
+    )
+    assert (await session.exec(recalculations)).all() == []
 
 
 async def test_without_a_configured_url_sync_is_a_409_and_queues_nothing(

@@ -1,16 +1,17 @@
 """Factors and entries: server-side kg CO2e, regional factors, recalculation, refusals."""
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import httpx
 import pytest
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.entry import ActivityEntry
+from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.lab import LabRole
+from app.repositories import entry as entry_repository
 from tests.factories import Caller, add_member, make_factor, make_lab, make_user, sign_in
 
 FACTORS = "/api/v1/factors"
@@ -323,3 +324,55 @@ async def test_a_new_entry_is_stored_as_its_response_says(
     assert (created["factor_id"], created["unit"]) == (str(plain.id), "kWh")
     listed = await client.get(f"/api/v1/entries/{created['id']}", headers=member.headers)
     assert listed.json() == created
+
+
+QUANTITIES = [
+    "100000000000",  # 9999999.999999999: 10^18 - 100 kg
+    "999999999999.999999",  # the largest quantity
+    "1000000000.000001",
+    "123456789.123457",
+    "333333333333.333333",  # the product's 7th decimal decides the rounding
+    "3",
+    "1000000000",  # any value the factor's column holds fits
+    "0.000001",
+]
+
+
+async def test_the_largest_value_a_factors_entries_allow_is_exact(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+) -> None:
+    """SQL's answer against exact decimal arithmetic: with it every entry still fits kg_co2e
+    (below 10^18 once rounded half up to 6 decimals), with one step (10^-9) more one would not,
+    unless it is already the most the column can hold."""
+    lab = await make_lab(session, member.user)
+    column_max = Decimal("999999999.999999999")
+    step = Decimal("0.000000001")
+
+    def fits(quantity: Decimal, value: Decimal) -> bool:
+        with localcontext() as exact:
+            exact.prec = 80
+            kg = (quantity * value).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+            return kg < KG_CO2E_LIMIT
+
+    for number, text in enumerate(QUANTITIES):
+        factor = await make_factor(session, key=f"other.q{number}", kg="1", unit="kg")
+        response = await client.post(
+            f"/api/v1/labs/{lab.id}/entries",
+            json={"date": "2025-01-10", "factor_key": factor.key, "quantity": text},
+            headers=member.headers,
+        )
+        assert response.status_code == 201, response.text
+        quantity = Decimal(text)
+        largest = (
+            await entry_repository.weigh_value(session, factor_id=factor.id, value=column_max)
+        ).largest_value
+        assert fits(quantity, largest), (text, largest)
+        assert largest == column_max or not fits(quantity, largest + step), (text, largest)
+        over = await entry_repository.weigh_value(
+            session, factor_id=factor.id, value=min(largest + step, column_max)
+        )
+        assert over.heavy == (0 if largest == column_max else 1), text
+    unused = await make_factor(session, key="other.unused", kg="1", unit="kg")
+    assert await entry_repository.weigh_value(
+        session, factor_id=unused.id, value=column_max
+    ) == entry_repository.Weight(0, column_max)
