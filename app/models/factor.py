@@ -90,7 +90,9 @@ class FactorCreate(EmissionFactorBase):
 
 
 class FactorUpdate(SQLModel):
-    """PATCH an admin-managed factor; changing its value recomputes every entry that uses it."""
+    """PATCH an admin-managed factor; changing its value recomputes every entry that uses it.
+    A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
+    store) is refused with 422, naming the largest value they allow."""
 
     model_config = FORBID_UNKNOWN_FIELDS
 

@@ -14,14 +14,16 @@ T = TypeVar("T", bound="FactorUpdate")
 @_attrs_define
 class FactorUpdate:
     """PATCH an admin-managed factor; changing its value recomputes every entry that uses it.
+    A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
+    store) is refused with 422, naming the largest value they allow.
 
-    Attributes:
-        version (int):
-        category (FactorCategory | None | Unset):
-        unit (None | str | Unset):
-        kg_co2e_per_unit (float | None | str | Unset):
-        scope (int | None | Unset):
-        source (None | str | Unset):
+        Attributes:
+            version (int):
+            category (FactorCategory | None | Unset):
+            unit (None | str | Unset):
+            kg_co2e_per_unit (float | None | str | Unset):
+            scope (int | None | Unset):
+            source (None | str | Unset):
     """
 
     version: int

@@ -119,6 +119,8 @@ def sync_detailed(
         factor_id (UUID):
         body (FactorUpdate): PATCH an admin-managed factor; changing its value recomputes every
             entry that uses it.
+            A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
+            store) is refused with 422, naming the largest value they allow.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +156,8 @@ def sync(
         factor_id (UUID):
         body (FactorUpdate): PATCH an admin-managed factor; changing its value recomputes every
             entry that uses it.
+            A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
+            store) is refused with 422, naming the largest value they allow.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -184,6 +188,8 @@ async def asyncio_detailed(
         factor_id (UUID):
         body (FactorUpdate): PATCH an admin-managed factor; changing its value recomputes every
             entry that uses it.
+            A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
+            store) is refused with 422, naming the largest value they allow.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,6 +223,8 @@ async def asyncio(
         factor_id (UUID):
         body (FactorUpdate): PATCH an admin-managed factor; changing its value recomputes every
             entry that uses it.
+            A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
+            store) is refused with 422, naming the largest value they allow.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
