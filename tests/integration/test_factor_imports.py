@@ -15,15 +15,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import database
 from app.config import settings
 from app.jobs import recalculate
-from app.models.entry import ActivityEntry
+from app.models.entry import ActivityEntry, EntryCreate
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.job import DataIngestionJob, JobKind, JobState
 from app.models.lab import Lab, LabRole
 from app.models.staging import factor_staging
 from app.models.user import UserRole
 from app.repositories import factor as factor_repository
+from app.services import entries as entry_service
 from app.services import factors as factor_service
-from tests.factories import Caller, add_member, make_factor, make_lab, make_user, session_for
+from tests.factories import (
+    Caller,
+    add_member,
+    make_factor,
+    make_lab,
+    make_user,
+    principal_of,
+    session_for,
+)
 from tests.integration.test_imports import csv_file, wait_for_end
 
 HEADER = "key,category,unit,kg_co2e_per_unit,scope,year,region,source\n"
@@ -646,3 +655,41 @@ async def test_a_recalculation_that_would_overflow_fails_clearly_without_retryin
         "recomputed. Lower those values or quantities, then change the value again."
     )
     assert await stored_kg(session, lab) == [Decimal("0.125"), Decimal("12500000000")]
+
+
+async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new_value(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession,
+    jobs: None,
+) -> None:  # fmt: skip
+    """The import's rows are checked before it takes the values lock, but its new values are
+    weighed against the entries only once it holds it: a heavy entry committed by a writer it
+    waited for is counted, so the recalculation cannot overflow."""
+    before = await stored_factors(session)
+    async with database.get_session_factory()() as writer:
+        await entry_service.create_entry(
+            writer,
+            principal=principal_of(member.user),
+            lab_id=lab.id,
+            data=EntryCreate.model_validate(
+                {
+                    "date": "2025-05-05",
+                    "factor_key": "electricity.grid.CH",
+                    "quantity": BIG_QUANTITY,
+                }
+            ),
+        )  # holds the values lock shared until it commits
+        job_id = (await upload(client, admin, HEADER + HEAVY_ROWS)).json()["id"]
+        status = f"/api/v1/imports/{job_id}/status"
+        async with asyncio.timeout(30):
+            while True:
+                if (await client.get(status, headers=admin.headers)).json()["state"] != "queued":
+                    break
+                await asyncio.sleep(0.05)
+        await asyncio.sleep(1)  # the rows are checked; it waits for the lock
+        assert (await client.get(status, headers=admin.headers)).json()["state"] == "running"
+        await writer.commit()
+    job = await wait_for_end(client, admin, job_id)
+    assert job["state"] == "failed", job
+    assert job["row_errors"] == [HEAVY_ERROR]
+    assert await stored_factors(session) == before
+    assert await jobs_of(session, JobKind.RECALCULATE) == []
