@@ -111,6 +111,8 @@ def seed(url: str, entries: int) -> dict[str, Any]:
         connection.commit()
     with psycopg.connect(_libpq(url), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")
+        # Write the seed's dirty pages now, not in a checkpoint spread over the measurements.
+        connection.execute("CHECKPOINT")
         # The cursor after the 100,000th entry (newest first): the next page starts that deep.
         deep = connection.execute(
             "SELECT date, id FROM activity_entry WHERE lab_id = %s "
@@ -150,7 +152,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def api_server(url: str, pool_size: int = 32) -> Iterator[tuple[str, psutil.Process]]:
+def api_server(
+    url: str,
+    pool_size: int = 32,
+    application: str = "app.main:app",
+    ready_path: str = "/api/v1/health/ready",
+) -> Iterator[tuple[str, psutil.Process]]:
+    """A uvicorn server of `application` on a free port, once `ready_path` answers below 500."""
     port = _free_port()
     env = os.environ | {
         "DATABASE_URL": url,
@@ -166,7 +174,7 @@ def api_server(url: str, pool_size: int = 32) -> Iterator[tuple[str, psutil.Proc
             sys.executable,
             "-m",
             "uvicorn",
-            "app.main:app",
+            application,
             "--host",
             "127.0.0.1",
             "--port",
@@ -187,7 +195,7 @@ def api_server(url: str, pool_size: int = 32) -> Iterator[tuple[str, psutil.Proc
             if process.poll() is not None:
                 raise RuntimeError(f"the API server exited with {process.returncode}")
             try:
-                if httpx.get(f"{base}/api/v1/health/ready", timeout=1).status_code == 200:
+                if httpx.get(f"{base}{ready_path}", timeout=1).status_code < 500:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
@@ -280,6 +288,39 @@ def _loads(lab: str) -> list[Load]:
     ]
 
 
+def against_reference(
+    ours: tuple[str, psutil.Process],
+    reference: tuple[str, psutil.Process],
+    token: str,
+    loads: list[Load],
+    args: argparse.Namespace,
+) -> list[tuple[Load, float, float]]:
+    """CPU ms per request of each load on our API and on the lean reference, the median of
+    `args.rounds` rounds that alternate between them (ABAB, then BABA), so both see the same
+    machine; warm-up unmeasured."""
+    servers = {"ours": ours, "reference": reference}
+    short = argparse.Namespace(connections=args.connections, duration=args.round_seconds)
+    warmup = argparse.Namespace(connections=args.connections, duration=args.warmup)
+    for load in loads:
+        wrk(reference[0] + load.path, token, reference[1], warmup, load.lua)
+    figures: dict[tuple[str, str], list[float]] = {}
+    for round_number in range(args.rounds):
+        order = list(servers) if round_number % 2 == 0 else list(servers)[::-1]
+        for load in loads:
+            for name in order:
+                base, process = servers[name]
+                cpu = wrk(base + load.path, token, process, short, load.lua)["cpu_ms"]
+                figures.setdefault((load.name, name), []).append(cpu)
+    return [
+        (
+            load,
+            statistics.median(figures[(load.name, "ours")]),
+            statistics.median(figures[(load.name, "reference")]),
+        )
+        for load in loads
+    ]
+
+
 def _verdict(value: float, target: float | None) -> str:
     if target is None:
         return ""
@@ -295,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured seconds per endpoint")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--runs", type=int, default=100, help="sequential requests per median")
+    parser.add_argument("--rounds", type=int, default=4, help="rounds against the reference")
+    parser.add_argument("--round-seconds", type=int, default=4, help="seconds per wrk run there")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
@@ -330,6 +373,19 @@ def main(argv: list[str] | None = None) -> int:
                     headers,
                     max(20, args.runs // 5),
                 )
+            with api_server(
+                url,
+                pool_size=args.connections,
+                application="scripts.bench_reference:app",
+                ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
+            ) as reference:
+                compared = against_reference(
+                    (base, process),
+                    reference,
+                    token,
+                    [load for load in loads if load.cpu_target_ms],
+                    args,
+                )
 
     big_year, big_previous = _big_lab_entries(args.entries)
     print()
@@ -347,6 +403,18 @@ def main(argv: list[str] | None = None) -> int:
         cells += [f"{stats['cpu_ms']:.2f}", _verdict(stats["cpu_ms"], load.cpu_target_ms)]
         cells += [f"{stats['errors']:.0f}"]
         print(f"| {load.name} | {' | '.join(cells)} |")
+    print()
+    print(
+        f"Against the lean reference (scripts/bench_reference.py: Starlette + psycopg, no auth), "
+        f"same database, median of {args.rounds} alternating rounds of {args.round_seconds} s:"
+    )
+    print()
+    print("| endpoint | ours CPU ms/request | reference CPU ms/request | ours / reference |")
+    print("|---|---:|---:|---:|")
+    for load, ours_ms, reference_ms in compared:
+        print(
+            f"| {load.name} | {ours_ms:.2f} | {reference_ms:.2f} | {ours_ms / reference_ms:.2f} |"
+        )
     print()
     ratio = deep / first
     print("| sequential, one at a time | median ms | target |")
