@@ -18,7 +18,6 @@ from enum import Enum
 from typing import Any, Generic, TypeVar, cast
 
 import psycopg
-from psycopg.pq import TransactionStatus
 from sqlalchemy import Column, inspect
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
@@ -27,6 +26,8 @@ from sqlalchemy.orm.instrumentation import ClassManager, manager_of_class
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.database import get_read_pool
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
 Row = tuple[Any, ...]
@@ -73,20 +74,26 @@ async def fetch(
     """Run `statement` on the session's connection and return its rows.
 
     `outside_transaction`: a plain read (no locks, no SET LOCAL) may run as a statement of its
-    own before the session's transaction begins. Under READ COMMITTED each statement sees its own
-    snapshot anyway, so this changes no result; it saves the BEGIN and, when nothing else runs,
-    the COMMIT round trips. Once the transaction has begun, the read simply runs inside it."""
-    driver = await _driver(session)
+    own, on a connection of the read pool (`database.get_read_pool`), while the session has not
+    begun its transaction. Under READ COMMITTED each statement sees its own snapshot anyway, so
+    this changes no result; it saves the BEGIN and COMMIT round trips and, when the request does
+    nothing else, the session's connection. Once the session's transaction has begun, the read
+    runs inside it, where it sees what the transaction wrote."""
     params = statement.params(values)
-    if outside_transaction and driver.info.transaction_status == TransactionStatus.IDLE:
-        await driver.set_autocommit(True)
-        try:
-            cursor = await driver.execute(statement.sql, params, prepare=True)
-        finally:
-            if not driver.broken:  # a broken one is discarded (and refuses the change)
-                await driver.set_autocommit(False)
-    else:
-        cursor = await driver.execute(statement.sql, params, prepare=True)
+    if outside_transaction and not session.in_transaction():
+        pool = await get_read_pool()
+        async with pool.connection() as connection:
+            try:
+                cursor = await connection.execute(statement.sql, params, prepare=True)
+            except psycopg.OperationalError:
+                if connection.broken:
+                    # The server dropped it, so probably every idle one too (a restart): test
+                    # them now, as SQLAlchemy invalidates its pool, so that only this fails.
+                    await pool.check()
+                raise
+            return await cursor.fetchall()
+    driver = await _driver(session)
+    cursor = await driver.execute(statement.sql, params, prepare=True)
     return await cursor.fetchall()
 
 

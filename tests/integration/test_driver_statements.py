@@ -1,14 +1,17 @@
-"""The hot-path statements on the session's psycopg connection (app/repositories/_driver.py):
-they stay in the request's transaction, and leave the pooled connection as they found it."""
+"""The hot-path statements (app/repositories/_driver.py): plain reads on the read pool, the
+rest on the session's psycopg connection, in the request's transaction."""
 
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import psycopg
 import pytest
 from psycopg.pq import TransactionStatus
+from sqlalchemy import event
+from sqlalchemy.pool import QueuePool
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,7 +22,7 @@ from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
 from app.models.lab import LabRole
 from app.repositories import credentials as credentials_repository
 from app.repositories import entry as entry_repository
-from tests.factories import make_factor, make_lab, make_user
+from tests.factories import make_factor, make_lab, make_user, session_for
 
 
 async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
@@ -126,12 +129,12 @@ async def test_the_caller_lookup_runs_before_the_transaction_and_reads_the_lab(
                 (manager, logins[1], lab.id),  # another user's login session
             ]
         ]
-        # Plain reads, each its own statement: no transaction was begun.
-        driver = await _driver(session)
-        assert (driver.info.transaction_status, driver.autocommit) == (
-            TransactionStatus.IDLE,
-            False,
-        )
+        # Plain reads, each its own statement on the read pool: the session began nothing and
+        # took no connection of its own.
+        assert not session.in_transaction()
+        pool = database.get_engine().pool
+        assert isinstance(pool, QueuePool)
+        assert pool.checkedout() == 0
     mine, theirs, nowhere, no_lab, wrong = looked_up
     assert mine is not None
     assert mine.lab is not None
@@ -149,3 +152,36 @@ async def test_the_caller_lookup_runs_before_the_transaction_and_reads_the_lab(
     assert no_lab is not None
     assert no_lab.lab is None
     assert wrong is None
+
+
+async def test_a_request_that_only_reads_takes_no_session_connection_and_a_write_does(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    user = await make_user(session)
+    lab = await make_lab(session, user)
+    await make_factor(session)
+    caller = await session_for(session, user)
+    await session.close()  # the fixture's own connection goes back to the pool
+    checkouts: list[object] = []
+
+    def count(*_: object) -> None:
+        checkouts.append(1)
+
+    pool = database.get_engine().sync_engine.pool
+    event.listen(pool, "checkout", count)
+    try:
+        read = await client.get(f"/api/v1/labs/{lab.id}", headers=caller.headers)
+        assert read.status_code == 200
+        assert checkouts == []
+        assert (await database.get_read_pool()).get_stats()["requests_num"] >= 1
+        written = await client.post(
+            f"/api/v1/labs/{lab.id}/entries",
+            json={"date": "2025-03-01", "factor_key": "electricity.grid.CH", "quantity": "2"},
+            headers=caller.headers,
+        )
+        assert written.status_code == 201, written.text
+        assert len(checkouts) == 1
+    finally:
+        event.remove(pool, "checkout", count)
+    listed = await client.get(f"/api/v1/labs/{lab.id}/entries", headers=caller.headers)
+    assert [item["id"] for item in listed.json()["items"]] == [written.json()["id"]]
