@@ -4,15 +4,16 @@ Nothing here connects at import time: the engine is built on the first `get_engi
 """
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
@@ -35,8 +36,8 @@ _engine: AsyncEngine | None = None
 _session_factory: async_sessionmaker[AsyncSession] | None = None
 _job_engine: AsyncEngine | None = None
 _job_session_factory: async_sessionmaker[AsyncSession] | None = None
-_read_pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
-_read_pool_lock = asyncio.Lock()
+_driver_pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
+_driver_pool_lock = asyncio.Lock()
 
 
 def embedded_server() -> EmbeddedPostgres:
@@ -72,7 +73,10 @@ def get_session_factory() -> async_sessionmaker[AsyncSession]:
     global _session_factory
     if _session_factory is None:
         _session_factory = async_sessionmaker(
-            get_engine(), class_=AsyncSession, expire_on_commit=False
+            get_engine(),
+            class_=AsyncSession,
+            sync_session_class=RequestSyncSession,
+            expire_on_commit=False,
         )
     return _session_factory
 
@@ -94,40 +98,41 @@ def get_job_session_factory() -> async_sessionmaker[AsyncSession]:
     return _job_session_factory
 
 
-async def get_read_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
-    """Plain psycopg connections in autocommit, for the reads a request makes before (or
-    without) a transaction: authentication on every request, pages of labs. Checking one out
-    and back costs a fraction of an ORM session's connection (README, Performance), and a
-    request that never writes never opens a session's connection at all. It grows with demand
-    up to `DB_POOL_SIZE + DB_MAX_OVERFLOW` and shrinks back to one after 10 idle minutes."""
-    global _read_pool
-    if _read_pool is None:
-        async with _read_pool_lock:
-            if _read_pool is None:
+async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
+    """Plain psycopg connections in autocommit, for the hot-path statements run past the ORM
+    (`repositories/_driver`): the reads a request makes before (or without) a transaction
+    (authentication on every request, pages of labs), and the transaction of a request that
+    writes only through them (`own_transaction`). Checking one out and back costs a fraction of
+    an ORM session's connection (README, Performance). It grows with demand up to
+    `DB_POOL_SIZE + DB_MAX_OVERFLOW` and shrinks back to one after 10 idle minutes."""
+    global _driver_pool
+    if _driver_pool is None:
+        async with _driver_pool_lock:
+            if _driver_pool is None:
                 pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
                     libpq_url(),
                     min_size=1,
                     max_size=settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW,
                     kwargs={"autocommit": True},
                     open=False,
-                    name="reads",
+                    name="driver",
                 )
                 await pool.open()
-                _read_pool = pool
-    return _read_pool
+                _driver_pool = pool
+    return _driver_pool
 
 
 async def dispose_engine() -> None:
     """Close every pooled connection and forget the engines (shutdown, tests)."""
-    global _engine, _session_factory, _job_engine, _job_session_factory, _read_pool
+    global _engine, _session_factory, _job_engine, _job_session_factory, _driver_pool
     for engine in (_engine, _job_engine):
         if engine is not None:
             await engine.dispose()
-    if _read_pool is not None:
-        await _read_pool.close()
+    if _driver_pool is not None:
+        await _driver_pool.close()
     _engine = _job_engine = None
     _session_factory = _job_session_factory = None
-    _read_pool = None
+    _driver_pool = None
 
 
 def libpq_url() -> str:
@@ -136,27 +141,84 @@ def libpq_url() -> str:
     return url.render_as_string(hide_password=False)
 
 
+# Keys of `session.info` (SQLAlchemy's dict for its users).
+_REQUEST = "co2.request"  # a request's session (get_db): it may have a transaction of its own
+_OWN_TRANSACTION = "co2.own_transaction"  # that transaction's connection, once begun
+_TWO_TRANSACTIONS = "a request wrote through its session and its own transaction"
+
+
+class RequestSyncSession(Session):
+    """The API's sessions (requests, and tests through `get_session_factory`)."""
+
+
+@event.listens_for(RequestSyncSession, "after_begin")
+def _one_transaction_per_request(session: Session, *_: object) -> None:
+    """Refuse the ORM's transaction in a request that began its own (`own_transaction`): the
+    two would commit apart."""
+    if session.info.get(_OWN_TRANSACTION) is not None:
+        raise RuntimeError(_TWO_TRANSACTIONS)
+
+
+async def own_transaction(session: AsyncSession) -> psycopg.AsyncConnection[Any] | None:
+    """The connection of the request's own transaction, when `session` is a request's and has
+    not begun its ORM transaction: a connection of the driver pool, checked out on the first
+    call (the caller sends `BEGIN`, see `began`); `get_db` commits it like the session's.
+    None otherwise (a job's or a test's session, or one already in its transaction): then the
+    statements belong in the session's transaction."""
+    if not session.info.get(_REQUEST) or session.in_transaction():
+        return None
+    connection: psycopg.AsyncConnection[Any] | None = session.info.get(_OWN_TRANSACTION)
+    if connection is None:
+        pool = await get_driver_pool()
+        connection = await pool.getconn()
+        session.info[_OWN_TRANSACTION] = connection
+    return connection
+
+
+async def _end_own_transaction(connection: psycopg.AsyncConnection[Any], *, commit: bool) -> None:
+    try:
+        if not connection.broken:
+            await connection.execute(b"COMMIT" if commit else b"ROLLBACK")
+    finally:
+        await (await get_driver_pool()).putconn(connection)
+
+
+async def _finish(session: AsyncSession, *, commit: bool) -> None:
+    """End the request's transaction: its own (driver) one, or the session's."""
+    own: psycopg.AsyncConnection[Any] | None = session.info.pop(_OWN_TRANSACTION, None)
+    if own is None:
+        if _used(session):
+            await (session.commit() if commit else session.rollback())
+        return
+    if _used(session):
+        # Two transactions in one request would commit apart: refuse both, loudly.
+        await _end_own_transaction(own, commit=False)
+        await session.rollback()
+        raise RuntimeError(_TWO_TRANSACTIONS)
+    await _end_own_transaction(own, commit=commit)
+
+
 def _used(session: AsyncSession) -> bool:
     """Whether the session began a transaction or holds objects to write. A request that only
-    reads through the read pool never does, and skips the commit and close (each a greenlet
+    reads through the driver pool never does, and skips the commit and close (each a greenlet
     round of SQLAlchemy's, for nothing)."""
     return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
 
 
-async def get_db() -> AsyncIterator[AsyncSession]:
-    """One session and one transaction per request: committed when the handler succeeds."""
+async def get_db() -> AsyncGenerator[AsyncSession]:
+    """One session and one transaction per request: committed when the handler succeeds. The
+    transaction is the session's, or the request's own on a driver connection when it wrote
+    only past the ORM (`own_transaction`)."""
     session = get_session_factory()()
+    session.info[_REQUEST] = True
     try:
         yield session
-        if _used(session):
-            await session.commit()
+        await _finish(session, commit=True)
     except AppError as error:
-        if _used(session):
-            await (session.commit() if error.keeps_changes else session.rollback())
+        await _finish(session, commit=error.keeps_changes)
         raise
     except BaseException:
-        if _used(session):
-            await session.rollback()
+        await _finish(session, commit=False)
         raise
     finally:
         if session.in_transaction():  # a commit or rollback above ended any other

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar, cast
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Column, inspect
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
@@ -27,7 +28,7 @@ from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.database import get_read_pool
+from app.database import get_driver_pool, own_transaction
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
 Row = tuple[Any, ...]
@@ -74,14 +75,14 @@ async def fetch(
     """Run `statement` on the session's connection and return its rows.
 
     `outside_transaction`: a plain read (no locks, no SET LOCAL) may run as a statement of its
-    own, on a connection of the read pool (`database.get_read_pool`), while the session has not
+    own, on a connection of the driver pool (`database.get_driver_pool`), while the session has not
     begun its transaction. Under READ COMMITTED each statement sees its own snapshot anyway, so
     this changes no result; it saves the BEGIN and COMMIT round trips and, when the request does
     nothing else, the session's connection. Once the session's transaction has begun, the read
     runs inside it, where it sees what the transaction wrote."""
     params = statement.params(values)
     if outside_transaction and not session.in_transaction():
-        pool = await get_read_pool()
+        pool = await get_driver_pool()
         async with pool.connection() as connection:
             try:
                 cursor = await connection.execute(statement.sql, params, prepare=True)
@@ -104,13 +105,20 @@ async def fetch_after(
     statement: Statement,
     values: dict[str, Any],
 ) -> list[Row]:
-    """Run `first`, then `statement`, in the session's transaction, sent together (one round
+    """Run `first`, then `statement`, in the request's transaction, sent together (one round
     trip, psycopg's pipeline mode); return the rows of `statement`. The server still runs them
     one after the other, each with its own snapshot, so `statement` sees what committed while
-    `first` waited (a lock, say)."""
-    driver = await _driver(session)
+    `first` waited (a lock, say).
+
+    The transaction is the request's own on a driver connection (`database.own_transaction`,
+    its BEGIN sent in the same pipeline) while the session has not begun one; else the
+    session's."""
+    own = await own_transaction(session)
+    driver = own if own is not None else await _driver(session)
     async with driver.cursor() as before, driver.cursor() as cursor:
         async with driver.pipeline():
+            if own is not None and own.info.transaction_status == TransactionStatus.IDLE:
+                await before.execute(b"BEGIN")
             await before.execute(first.sql, first.params(first_values), prepare=True)
             await cursor.execute(statement.sql, statement.params(values), prepare=True)
         return await cursor.fetchall()

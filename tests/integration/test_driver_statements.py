@@ -1,6 +1,7 @@
-"""The hot-path statements (app/repositories/_driver.py): plain reads on the read pool, the
+"""The hot-path statements (app/repositories/_driver.py): plain reads on the driver pool, the
 rest on the session's psycopg connection, in the request's transaction."""
 
+from collections.abc import AsyncGenerator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,6 +21,7 @@ from app.config import settings
 from app.models.auth import AuthSession
 from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
 from app.models.lab import LabRole
+from app.models.user import User
 from app.repositories import credentials as credentials_repository
 from app.repositories import entry as entry_repository
 from tests.factories import make_factor, make_lab, make_user, session_for
@@ -129,7 +131,7 @@ async def test_the_caller_lookup_runs_before_the_transaction_and_reads_the_lab(
                 (manager, logins[1], lab.id),  # another user's login session
             ]
         ]
-        # Plain reads, each its own statement on the read pool: the session began nothing and
+        # Plain reads, each its own statement on the driver pool: the session began nothing and
         # took no connection of its own.
         assert not session.in_transaction()
         pool = database.get_engine().pool
@@ -154,7 +156,7 @@ async def test_the_caller_lookup_runs_before_the_transaction_and_reads_the_lab(
     assert wrong is None
 
 
-async def test_a_request_that_only_reads_takes_no_session_connection_and_a_write_does(
+async def test_reading_a_lab_and_adding_an_entry_take_no_session_connection(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     user = await make_user(session)
@@ -173,15 +175,100 @@ async def test_a_request_that_only_reads_takes_no_session_connection_and_a_write
         read = await client.get(f"/api/v1/labs/{lab.id}", headers=caller.headers)
         assert read.status_code == 200
         assert checkouts == []
-        assert (await database.get_read_pool()).get_stats()["requests_num"] >= 1
+        assert (await database.get_driver_pool()).get_stats()["requests_num"] >= 1
         written = await client.post(
             f"/api/v1/labs/{lab.id}/entries",
             json={"date": "2025-03-01", "factor_key": "electricity.grid.CH", "quantity": "2"},
             headers=caller.headers,
         )
         assert written.status_code == 201, written.text
-        assert len(checkouts) == 1
+        assert checkouts == []  # its own transaction, on a driver connection
     finally:
         event.remove(pool, "checkout", count)
     listed = await client.get(f"/api/v1/labs/{lab.id}/entries", headers=caller.headers)
     assert [item["id"] for item in listed.json()["items"]] == [written.json()["id"]]
+
+
+async def _request_session_adding_an_entry() -> tuple[AsyncGenerator[AsyncSession], AsyncSession]:
+    """A request's session (get_db, driven by hand) that added an entry past the ORM."""
+    factory = database.get_session_factory()
+    async with factory() as setup:
+        user = await make_user(setup)
+        lab = await make_lab(setup, user)
+        await make_factor(setup)
+    request = database.get_db()
+    session = await anext(request)
+    added = await entry_repository.add_computed(
+        session,
+        entry={"lab_id": lab.id, "date": date(2025, 3, 1), "quantity": Decimal(8)},
+        key="electricity.grid.CH",
+        year=2025,
+        region=None,
+        unit=None,
+        kg_limit=KG_CO2E_LIMIT,
+    )
+    assert added is not None
+    assert added[1] is not None
+    assert not session.in_transaction()  # the entry is in the request's own transaction
+    return request, session
+
+
+async def _entries_committed() -> int:
+    async with database.get_session_factory()() as session:
+        return await _entries(session)
+
+
+async def _driver_pool_is_clean() -> None:
+    """Every driver connection is back in the pool, outside any transaction."""
+    pool = await database.get_driver_pool()
+    stats = pool.get_stats()
+    assert stats["pool_available"] == stats["pool_size"]
+    async with pool.connection() as connection:
+        assert connection.info.transaction_status == TransactionStatus.IDLE
+
+
+async def test_a_requests_own_transaction_commits_when_the_handler_succeeds(
+    database_url: str,
+) -> None:
+    request, _ = await _request_session_adding_an_entry()
+    assert await _entries_committed() == 0  # not before the end of the request
+    with pytest.raises(StopAsyncIteration):
+        await anext(request)
+    assert await _entries_committed() == 1
+    await _driver_pool_is_clean()
+
+
+async def test_a_requests_own_transaction_rolls_back_when_the_handler_fails(
+    database_url: str,
+) -> None:
+    request, _ = await _request_session_adding_an_entry()
+    with pytest.raises(ValueError, match="handler failed"):
+        await request.athrow(ValueError("handler failed"))
+    assert await _entries_committed() == 0
+    await _driver_pool_is_clean()
+
+
+async def test_a_request_writing_through_both_its_session_and_its_own_transaction_fails_whole(
+    database_url: str,
+) -> None:
+    request, session = await _request_session_adding_an_entry()
+    with pytest.raises(RuntimeError, match="its session and its own transaction") as refused:
+        await make_user(session)  # an ORM write: the session would begin its own transaction
+    with pytest.raises(RuntimeError):  # the handler fails with it: nothing is committed
+        await request.athrow(refused.value)
+    assert await _entries_committed() == 0
+    async with database.get_session_factory()() as check:
+        users = (await check.exec(select(func.count()).select_from(User))).one()
+    assert users == 1  # the one made before the request
+    await _driver_pool_is_clean()
+
+
+async def test_an_orm_object_left_unflushed_after_the_own_transaction_fails_the_request(
+    database_url: str,
+) -> None:
+    request, session = await _request_session_adding_an_entry()
+    session.add(User(email="late@lab.example", full_name="Late", hashed_password="x"))
+    with pytest.raises(RuntimeError, match="its session and its own transaction"):
+        await anext(request)
+    assert await _entries_committed() == 0
+    await _driver_pool_is_clean()

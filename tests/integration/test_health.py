@@ -89,7 +89,7 @@ async def test_after_a_database_restart_only_the_first_request_on_a_stale_connec
 async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_once(
     own_server: EmbeddedPostgres, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The caller + lab statement runs on a connection of the read pool (psycopg_pool, not
+    """The caller + lab statement runs on a connection of the driver pool (psycopg_pool, not
     SQLAlchemy's). When it meets a dead connection, the pool's idle ones are tested and the dead
     ones replaced: with two (or more) dead connections pooled, only the first request fails."""
     url = own_server.url()
@@ -108,7 +108,7 @@ async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_on
             # Two requests at once: two connections in the pool.
             both = await asyncio.gather(*(client.get(path, headers=caller.headers) for _ in "ab"))
             assert [response.status_code for response in both] == [200, 200]
-            assert (await database.get_read_pool()).get_stats()["pool_size"] >= 2
+            assert (await database.get_driver_pool()).get_stats()["pool_size"] >= 2
             own_server.stop()
             own_server.start()
             statuses = [(await client.get(path, headers=caller.headers)).status_code for _ in "abc"]
