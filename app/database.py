@@ -3,7 +3,6 @@
 Nothing here connects at import time: the engine is built on the first `get_engine()` call.
 """
 
-import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -37,7 +36,6 @@ _session_factory: async_sessionmaker[AsyncSession] | None = None
 _job_engine: AsyncEngine | None = None
 _job_session_factory: async_sessionmaker[AsyncSession] | None = None
 _driver_pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] | None = None
-_driver_pool_lock = asyncio.Lock()
 
 
 def embedded_server() -> EmbeddedPostgres:
@@ -106,20 +104,19 @@ async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]
     an ORM session's connection (README, Performance). It grows with demand up to
     `DB_POOL_SIZE + DB_MAX_OVERFLOW` and shrinks back to one after 10 idle minutes."""
     global _driver_pool
-    if _driver_pool is None:
-        async with _driver_pool_lock:
-            if _driver_pool is None:
-                pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
-                    libpq_url(),
-                    min_size=1,
-                    max_size=settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW,
-                    kwargs={"autocommit": True},
-                    open=False,
-                    name="driver",
-                )
-                await pool.open()
-                _driver_pool = pool
-    return _driver_pool
+    pool = _driver_pool
+    if pool is None:
+        pool = _driver_pool = AsyncConnectionPool(
+            libpq_url(),
+            min_size=1,
+            max_size=settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW,
+            kwargs={"autocommit": True},
+            open=False,
+            name="driver",
+        )
+    if pool.closed:  # not opened yet: opening is idempotent, so concurrent first calls are fine
+        await pool.open()
+    return pool
 
 
 async def dispose_engine() -> None:

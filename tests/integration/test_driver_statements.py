@@ -1,6 +1,7 @@
 """The hot-path statements (app/repositories/_driver.py): plain reads on the driver pool, the
 rest on the session's psycopg connection, in the request's transaction."""
 
+import asyncio
 from collections.abc import AsyncGenerator
 from datetime import date
 from decimal import Decimal
@@ -272,3 +273,18 @@ async def test_an_orm_object_left_unflushed_after_the_own_transaction_fails_the_
         await anext(request)
     assert await _entries_committed() == 0
     await _driver_pool_is_clean()
+
+
+async def test_concurrent_first_requests_share_one_driver_pool(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    user = await make_user(session)
+    lab = await make_lab(session, user)
+    caller = await session_for(session, user)
+    await database.dispose_engine()  # no driver pool yet: the requests below race to open it
+    responses = await asyncio.gather(
+        *(client.get(f"/api/v1/labs/{lab.id}", headers=caller.headers) for _ in range(20))
+    )
+    assert [response.status_code for response in responses] == [200] * 20
+    pool = await database.get_driver_pool()
+    assert pool.get_stats()["requests_num"] >= 20
