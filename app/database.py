@@ -159,7 +159,8 @@ def _one_transaction_per_request(session: Session, *_: object) -> None:
 async def own_transaction(session: AsyncSession) -> psycopg.AsyncConnection[Any] | None:
     """The connection of the request's own transaction, when `session` is a request's and has
     not begun its ORM transaction: a connection of the driver pool, checked out on the first
-    call (the caller sends `BEGIN`, see `began`); `get_db` commits it like the session's.
+    call (its first statements send the `BEGIN`: `_driver.fetch_after`); `get_db` commits or
+    rolls it back as it would the session's.
     None otherwise (a job's or a test's session, or one already in its transaction): then the
     statements belong in the session's transaction."""
     if not session.info.get(_REQUEST) or session.in_transaction():
