@@ -1,15 +1,16 @@
-"""Hot-path statements on the session's own psycopg connection, past the ORM.
+"""Hot-path statements on psycopg connections, past the ORM.
 
 Every request authenticates, and most are scoped to a lab; the statements that do that (and the
 INSERT of an entry) are built with SQLAlchemy Core from the SQLModel tables, compiled once for
-psycopg, and executed on the session's DBAPI connection as prepared statements. That skips, per
-statement, the ORM's result loading, SQLAlchemy's execution context and a greenlet switch: about
-a third of the CPU of a simple request (README, Performance). The statements stay in the session's
-transaction, except a read that asks to run before it (`outside_transaction`).
+psycopg, and executed as prepared statements on a connection of the driver pool
+(`database.get_driver_pool`) or, once the session's transaction has begun, on the session's own
+DBAPI connection. That skips, per statement, the ORM's result loading, SQLAlchemy's execution
+context and a greenlet switch, and per request the session's connection checkout and commit
+when nothing else needs them (README, Performance).
 
-Errors are psycopg's own. A dead connection still discards the pool as SQLAlchemy's statements
-do: the session's rollback that follows any error goes through SQLAlchemy, which sees the
-disconnect (tests/integration/test_health.py).
+Errors are psycopg's own. A dead connection still empties its pool of dead ones: on the driver
+pool, `fetch` tests the idle connections; on the session's, the rollback that follows any error
+goes through SQLAlchemy, which sees the disconnect (tests/integration/test_health.py).
 """
 
 from collections.abc import Callable
@@ -72,7 +73,7 @@ async def fetch(
     *,
     outside_transaction: bool = False,
 ) -> list[Row]:
-    """Run `statement` on the session's connection and return its rows.
+    """Run `statement` for the request of `session` and return its rows.
 
     `outside_transaction`: a plain read (no locks, no SET LOCAL) may run as a statement of its
     own, on a connection of the driver pool (`database.get_driver_pool`), while the session has not

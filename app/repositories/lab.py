@@ -103,8 +103,8 @@ async def list_page(
     search: str | None = None,
 ) -> list[tuple[Lab, LabRole | None]]:
     """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None.
-    A plain read on the session's connection (`_driver.fetch`), before the transaction begins
-    when it is the request's first statement after authentication."""
+    A plain read (`_driver.fetch`): on the driver pool while the session has not begun its
+    transaction, else inside it."""
     if member_id is not None and member_id != user_id:
         raise ValueError("a page of another member's labs is not supported")
     statement = _page_statement(

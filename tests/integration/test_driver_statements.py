@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 from datetime import date
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import psycopg
@@ -21,6 +21,7 @@ from app import database
 from app.config import settings
 from app.models.auth import AuthSession
 from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
+from app.models.factor import EmissionFactor
 from app.models.lab import LabRole
 from app.models.user import User
 from app.repositories import credentials as credentials_repository
@@ -37,6 +38,26 @@ async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
 
 async def _entries(session: AsyncSession) -> int:
     return (await session.exec(select(func.count()).select_from(ActivityEntry))).one()
+
+
+async def _entries_committed() -> int:
+    async with database.get_session_factory()() as session:
+        return await _entries(session)
+
+
+async def _add_eight_kwh(
+    session: AsyncSession, lab_id: UUID
+) -> tuple[EmissionFactor, ActivityEntry | None] | None:
+    """8 kWh of the seeded electricity factor on 2025-03-01, past the ORM."""
+    return await entry_repository.add_computed(
+        session,
+        entry={"lab_id": lab_id, "date": date(2025, 3, 1), "quantity": Decimal(8)},
+        key="electricity.grid.CH",
+        year=2025,
+        region=None,
+        unit=None,
+        kg_limit=KG_CO2E_LIMIT,
+    )
 
 
 @pytest.fixture
@@ -56,23 +77,14 @@ async def test_an_entry_added_in_a_pipeline_is_rolled_back_with_its_session(
         lab = await make_lab(session, user)
         await make_factor(session)
     async with factory() as session:
-        added = await entry_repository.add_computed(
-            session,
-            entry={"lab_id": lab.id, "date": date(2025, 3, 1), "quantity": Decimal(8)},
-            key="electricity.grid.CH",
-            year=2025,
-            region=None,
-            unit=None,
-            kg_limit=KG_CO2E_LIMIT,
-        )
+        added = await _add_eight_kwh(session, lab.id)
         assert added is not None
         assert added[1] is not None
         assert added[1].kg_co2e == Decimal("1.000000")
         assert (await _driver(session)).info.transaction_status == TransactionStatus.INTRANS
         assert await _entries(session) == 1  # inside the same transaction
         await session.rollback()
-    async with factory() as session:
-        assert await _entries(session) == 0
+    assert await _entries_committed() == 0
 
 
 async def test_a_refused_entry_inserts_nothing_and_says_why(one_connection: None) -> None:
@@ -102,8 +114,7 @@ async def test_a_refused_entry_inserts_nothing_and_says_why(one_connection: None
             assert (factor_and_entry[0].unit, factor_and_entry[1]) == ("kWh", None)
         assert await _entries(session) == 0
         await session.commit()
-    async with factory() as session:
-        assert await _entries(session) == 0
+    assert await _entries_committed() == 0
 
 
 async def test_the_caller_lookup_runs_before_the_transaction_and_reads_the_lab(
@@ -199,24 +210,11 @@ async def _request_session_adding_an_entry() -> tuple[AsyncGenerator[AsyncSessio
         await make_factor(setup)
     request = database.get_db()
     session = await anext(request)
-    added = await entry_repository.add_computed(
-        session,
-        entry={"lab_id": lab.id, "date": date(2025, 3, 1), "quantity": Decimal(8)},
-        key="electricity.grid.CH",
-        year=2025,
-        region=None,
-        unit=None,
-        kg_limit=KG_CO2E_LIMIT,
-    )
+    added = await _add_eight_kwh(session, lab.id)
     assert added is not None
     assert added[1] is not None
     assert not session.in_transaction()  # the entry is in the request's own transaction
     return request, session
-
-
-async def _entries_committed() -> int:
-    async with database.get_session_factory()() as session:
-        return await _entries(session)
 
 
 async def _driver_pool_is_clean() -> None:

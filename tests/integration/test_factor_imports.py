@@ -53,6 +53,15 @@ async def upload(
 FactorRow = tuple[str, int, str | None, str, str, Decimal, int, str, int]
 
 
+async def left_the_queue(client: httpx.AsyncClient, caller: Caller, status: str) -> None:
+    """Wait (at most 30 s) until the job at `status` is no longer queued."""
+    async with asyncio.timeout(30):
+        while True:  # polling the API, as a client would
+            if (await client.get(status, headers=caller.headers)).json()["state"] != "queued":
+                return
+            await asyncio.sleep(0.05)
+
+
 async def stored_factors(session: AsyncSession) -> list[FactorRow]:
     """Every factor as stored, to compare before and after."""
     query = select(EmissionFactor).execution_options(populate_existing=True)
@@ -479,11 +488,7 @@ async def test_a_factor_import_job_waits_for_entry_writers_then_completes(
         )
         job_id = response.json()["id"]
         status = f"/api/v1/imports/{job_id}/status"
-        async with asyncio.timeout(30):
-            while True:
-                if (await client.get(status, headers=admin.headers)).json()["state"] != "queued":
-                    break
-                await asyncio.sleep(0.05)
+        await left_the_queue(client, admin, status)
         await asyncio.sleep(1)  # long enough to have written, were it not waiting
         waiting = (await client.get(status, headers=admin.headers)).json()
         assert waiting["state"] == "running"
@@ -680,11 +685,7 @@ async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new
         )  # holds the values lock shared until it commits
         job_id = (await upload(client, admin, HEADER + HEAVY_ROWS)).json()["id"]
         status = f"/api/v1/imports/{job_id}/status"
-        async with asyncio.timeout(30):
-            while True:
-                if (await client.get(status, headers=admin.headers)).json()["state"] != "queued":
-                    break
-                await asyncio.sleep(0.05)
+        await left_the_queue(client, admin, status)
         await asyncio.sleep(1)  # the rows are checked; it waits for the lock
         assert (await client.get(status, headers=admin.headers)).json()["state"] == "running"
         await writer.commit()
