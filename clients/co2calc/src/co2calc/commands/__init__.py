@@ -1,0 +1,1 @@
+"""The commands, one module per area; `co2calc.cli` puts them together."""
