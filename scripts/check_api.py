@@ -6,10 +6,11 @@
    compared file by file with the copy in the working tree (clients/typescript/src/client, and the
    generated part of clients/python). The working tree is never modified; only node_modules may be
    (re)installed. So uncommitted edits count: in CI the tree is the commit under test.
-4. No unrecorded breaking change (`scripts.openapi_diff BASE HEAD --accepted
-   openapi/BREAKING.md`): against `git show HEAD~1:openapi/openapi.json` by default
-   (`--base-ref REF` or `--base FILE` to choose; before a commit, `--base-ref HEAD` is the useful
-   comparison). Skipped, with a notice, when the base has no spec yet.
+4. No unrecorded breaking change (the `openapi_diff` package in tools/openapi-diff, as
+   `python -m openapi_diff BASE HEAD --accepted openapi/BREAKING.md`): against
+   `git show HEAD~1:openapi/openapi.json` by default (`--base-ref REF` or `--base FILE` to
+   choose; before a commit, `--base-ref HEAD` is the useful comparison). Skipped, with a notice,
+   when the base has no spec yet.
 5. By default also every earlier change of the spec since `HISTORY_FROM`, each commit against its
    parent and its own BREAKING.md. Several commits landed at once are then each gated, not only
    the last. Two commits before HISTORY_FROM (48c89d3, f1aa56b) broke the spec unrecorded, in
@@ -28,6 +29,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import openapi_diff
 
 from scripts import generate_clients as clients
 
@@ -192,10 +195,6 @@ def check_breaking(base_file: Path | None, base_ref: str | None) -> Outcome:
         argv = [str(base), str(SPEC)]
         if ACCEPTED.exists():
             argv += ["--accepted", str(ACCEPTED)]
-        try:
-            from scripts import openapi_diff
-        except ImportError as error:
-            return Outcome(False, f"scripts/openapi_diff.py is not usable: {error}")
         output = io.StringIO()
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
             try:
@@ -217,7 +216,6 @@ def unrecorded_breaks_in_history(
     """Each commit after `since` that changed `spec`, against its parent and with the accepted
     list as of that commit (entries are deleted once released, so a later list no longer names
     them): (commits checked, one line per commit with unaccepted breaking changes)."""
-    from scripts import openapi_diff
 
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
         return _git(*args, repo=repo)

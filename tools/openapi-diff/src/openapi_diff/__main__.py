@@ -1,0 +1,5 @@
+import sys
+
+from openapi_diff.cli import main
+
+sys.exit(main())
