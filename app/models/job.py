@@ -66,6 +66,19 @@ class DataIngestionJob(SQLModel, table=True):
             "created_at",
             postgresql_where=text("state IN ('queued', 'running')"),
         ),
+        # When each group of the fair claim was last served (docs/jobs-scheduling.md): a
+        # requester's lab jobs, and the jobs of no lab.
+        Index(
+            "ix_data_ingestion_jobs_requester_started_at",
+            "created_by",
+            "started_at",
+            postgresql_where=text("lab_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_data_ingestion_jobs_library_started_at",
+            "started_at",
+            postgresql_where=text("lab_id IS NULL"),
+        ),
     )
 
     id: UUID = Field(default_factory=time_ordered_id, primary_key=True)

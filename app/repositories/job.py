@@ -1,5 +1,6 @@
 """Queries on background jobs: one-row ORM work, and the claim/lease statements of the runner."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -92,6 +93,27 @@ async def count_active_unassigned(session: AsyncSession, *, kinds: frozenset[Job
     return int((await session.exec(query)).one())
 
 
+# pg_advisory_xact_lock(int, int) keys of the caps on active jobs: (namespace "job", 32 bits of a
+# hash of the lab's id; 0 for the jobs of no lab). Two labs sharing a key only wait for each other.
+_CAP_LOCK_NAMESPACE = 0x6A6F62
+_CAP_LOCK = text("SELECT pg_advisory_xact_lock(:ns, :key)")
+
+
+def _cap_lock_key(lab_id: UUID | None) -> int:
+    if lab_id is None:
+        return 0
+    digest = hashlib.blake2b(lab_id.bytes, digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+async def lock_active_count(session: AsyncSession, *, lab_id: UUID | None) -> None:
+    """Wait for, then hold until the transaction ends, the lock of the cap on the active jobs of
+    `lab_id` (None: of no lab): a count taken under it cannot miss another request's job,
+    because that request holds the lock until its job is committed or rolled back."""
+    connection = await session.connection()
+    await connection.execute(_CAP_LOCK, {"ns": _CAP_LOCK_NAMESPACE, "key": _cap_lock_key(lab_id)})
+
+
 async def notify(session: AsyncSession, channel: str, payload: str) -> None:
     """NOTIFY inside the session's transaction: delivered on commit, dropped on rollback."""
     connection = await session.connection()
@@ -143,18 +165,59 @@ _FAIL_ABANDONED = text(
     """
 )
 
+# Fair claiming (docs/jobs-scheduling.md). Jobs are grouped by requester: a lab's jobs by the user
+# who queued them, every job of no lab (factor imports, syncs, recalculations) in one "library"
+# group. The next job is the oldest of the group that holds the fewest running jobs, then of the
+# group served longest ago (never served first; served = its latest job's first start). Only
+# unfinished jobs are scanned (a partial index; the caps keep them few), and each group's last
+# start is one probe of a partial index on (created_by, started_at) or (started_at).
 _CLAIM = text(
     """
+    WITH active AS MATERIALIZED (
+        SELECT id, created_at, lab_id IS NULL AS library,
+               CASE WHEN lab_id IS NOT NULL THEN created_by END AS requester,
+               state = 'running' AND lease_expires_at >= now() AS held
+        FROM data_ingestion_jobs
+        WHERE state IN ('queued', 'running')
+    ),
+    waiting AS (
+        SELECT library, requester, count(*) FILTER (WHERE held) AS running
+        FROM active
+        GROUP BY library, requester
+        HAVING bool_or(NOT held)
+    ),
+    turn AS (
+        SELECT library, requester, running,
+               CASE WHEN library THEN (
+                   SELECT max(served.started_at) FROM data_ingestion_jobs AS served
+                   WHERE served.lab_id IS NULL
+               ) ELSE (
+                   SELECT max(served.started_at) FROM data_ingestion_jobs AS served
+                   WHERE served.created_by = waiting.requester AND served.lab_id IS NOT NULL
+               ) END AS served_at
+        FROM waiting
+    ),
+    ranked AS (
+        SELECT active.id, turn.running, turn.served_at, active.created_at
+        FROM active
+        JOIN turn ON turn.library = active.library
+            AND turn.requester IS NOT DISTINCT FROM active.requester
+        WHERE NOT active.held
+    )
     UPDATE data_ingestion_jobs AS job
     SET state = 'running', locked_by = :worker, attempts = job.attempts + 1,
         lease_expires_at = now() + make_interval(secs => :lease_seconds),
         started_at = coalesce(job.started_at, now()), updated_at = now()
     FROM (
-        SELECT id FROM data_ingestion_jobs
-        WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < now())
-        ORDER BY created_at
+        SELECT candidate.id FROM data_ingestion_jobs AS candidate
+        JOIN ranked ON ranked.id = candidate.id
+        -- rechecked on the row's latest version once locked: a job another runner claimed
+        -- meanwhile is passed over, as is one whose row is locked
+        WHERE candidate.state = 'queued'
+            OR (candidate.state = 'running' AND candidate.lease_expires_at < now())
+        ORDER BY ranked.running, ranked.served_at NULLS FIRST, ranked.created_at, ranked.id
         LIMIT 1
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF candidate SKIP LOCKED
     ) AS next
     WHERE job.id = next.id
     RETURNING job.id, job.target_type, job.attempts
@@ -169,7 +232,8 @@ async def fail_abandoned(session: AsyncSession, *, max_attempts: int) -> list[UU
 
 
 async def claim_next(session: AsyncSession, *, worker: str, lease_seconds: int) -> Claim | None:
-    """Take the oldest queued (or lease-expired) job; concurrent claimers skip each other's."""
+    """Take the next queued (or lease-expired) job in fair order (see `_CLAIM`); concurrent
+    claimers skip each other's."""
     connection = await session.connection()
     result = await connection.execute(_CLAIM, {"worker": worker, "lease_seconds": lease_seconds})
     row = result.first()

@@ -50,25 +50,39 @@ async def hit_user_limit(limiter: RateLimiter, principal: Principal) -> None:
 async def check_limits(
     session: AsyncSession, *, principal: Principal, limiter: RateLimiter, lab_id: UUID | None
 ) -> None:
-    """The per-user rate limit, then the cap on active jobs: of the lab, or (`lab_id` None) of
-    factor imports and syncs together."""
+    """The per-user rate limit, then a first look at the cap on active jobs: of the lab, or
+    (`lab_id` None) of factor imports and syncs together. It refuses a busy lab before the file
+    is read; `queue` enforces the cap under a lock."""
     await hit_user_limit(limiter, principal)
+    await _refuse_beyond(session, lab_id=lab_id, most=settings.JOB_MAX_ACTIVE_PER_LAB - 1)
+
+
+async def _refuse_beyond(session: AsyncSession, *, lab_id: UUID | None, most: int) -> None:
+    """RateLimited when more than `most` jobs of the lab (None: factor imports and syncs) are
+    queued or running."""
     if lab_id is None:
         active = await job_repository.count_active_unassigned(session, kinds=FACTOR_JOB_KINDS)
         whose = "Factor imports and syncs"
     else:
         active = await job_repository.count_active_for_lab(session, lab_id=lab_id)
         whose = "This lab"
-    if active >= settings.JOB_MAX_ACTIVE_PER_LAB:
+    if active > most:
         raise RateLimited(
             RETRY_WHEN_BUSY_SECONDS,
-            f"{whose} already has {active} jobs queued or running; retry when one has ended.",
+            f"{whose} already has {settings.JOB_MAX_ACTIVE_PER_LAB} jobs queued or running; "
+            "retry when one has ended.",
         )
 
 
 async def queue(session: AsyncSession, job: DataIngestionJob) -> DataIngestionJob:
-    """Add the job and wake the runners once the transaction commits."""
+    """Add the job and wake the runners once the transaction commits. A capped job (of a lab, or
+    a factor import or sync) is counted under the cap's lock, held until the request commits, so
+    racing requests cannot all pass the cap (recalculations are never refused)."""
     await job_repository.add(session, job=job)
+    if job.lab_id is not None or job.target_type in FACTOR_JOB_KINDS:
+        await job_repository.lock_active_count(session, lab_id=job.lab_id)
+        # This job is flushed, so it is among those counted.
+        await _refuse_beyond(session, lab_id=job.lab_id, most=settings.JOB_MAX_ACTIVE_PER_LAB)
     await job_repository.notify(session, job_repository.QUEUED_CHANNEL, str(job.id))
     await job_repository.notify(
         session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
