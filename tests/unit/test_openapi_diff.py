@@ -74,6 +74,19 @@ def test_changed_const_in_a_websocket_message_is_breaking(spec: Schema) -> None:
     assert all("#/components/schemas/JobStreamMessage body.type" in item for item in found)
 
 
+def test_new_field_in_a_websocket_message_is_additive(spec: Schema) -> None:
+    """The server sends the messages and clients parse them: they are read as responses."""
+    head = edited(spec)
+    ready = head["components"]["schemas"]["JobStreamReady"]
+    ready["properties"]["lag"] = {"type": "integer"}
+    ready["required"].append("lag")
+    report = compare(spec, head)
+    assert report.breaking == ()
+    assert [change.identifier for change in report.changelog] == [
+        "response-property-added: #/components/schemas/JobStreamMessage body.lag"
+    ]
+
+
 def test_changed_default_of_a_request_field_is_breaking(spec: Schema) -> None:
     head = edited(spec)
     head["components"]["schemas"]["MemberCreate"]["properties"]["role"]["default"] = "manager"

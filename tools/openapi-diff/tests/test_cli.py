@@ -45,6 +45,19 @@ def test_cli_tolerant_enums_option(tmp_path: Path) -> None:
     assert main([*files, "--tolerant-enums"]) == 0
 
 
+def test_cli_unused_schemas_option(tmp_path: Path) -> None:
+    def message(*required: str) -> Any:
+        properties = {"type": {"type": "string"}, "seq": {"type": "integer"}}
+        schema = {"type": "object", "properties": properties, "required": list(required)}
+        return document(schemas={"Message": schema})
+
+    base, head = message("type"), message("type", "seq")
+    files = [write(tmp_path, "base.json", base), write(tmp_path, "head.json", head)]
+    assert main(files) == 0
+    assert main([*files, "--unused-schemas", "both"]) == 1
+    assert main([*files, "--unused-schemas", "request"]) == 1
+
+
 @pytest.mark.parametrize(
     "head",
     [None, "{not json", json.dumps({"paths": {}}), json.dumps(api(response=ref("Missing")))],

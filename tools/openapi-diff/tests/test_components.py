@@ -18,7 +18,7 @@ from builders import (
     obj,
     ref,
 )
-from openapi_diff import SpecError, compare
+from openapi_diff import Policy, SpecError, compare
 from openapi_diff.rules.components import unused_roots
 from openapi_diff.spec import Spec
 
@@ -94,6 +94,9 @@ def test_schema_used_in_request_and_response_is_checked_in_both_directions() -> 
 # Schemas no operation uses: the messages of a WebSocket, added to the document as components.
 
 
+BOTH_WAYS = Policy(unused_schemas_read_as=("request", "response"))
+
+
 def stream(ready_type: Schema, *, used: Schema | None = None) -> Schema:
     """An operation using `Lab`, and a message union (`Message`) that no operation uses."""
     schemas = {
@@ -113,17 +116,29 @@ def test_changed_const_in_a_schema_no_operation_uses_is_breaking() -> None:
     ready = {"type": "string", "const": "ready"}
     base, head = stream(ready), stream({**ready, "const": "done"})
     location = "#/components/schemas/Message body.type"
-    assert breaking(base, head) == {
+    assert breaking(base, head) == {f"response-enum-value-added: {location}"}
+    assert breaking(base, head, BOTH_WAYS) == {
         f"request-enum-value-removed: {location}",
         f"response-enum-value-added: {location}",
     }
 
 
-def test_unused_schema_is_compared_in_both_directions() -> None:
+def test_schema_no_operation_uses_is_read_as_a_response_by_default() -> None:
+    base = stream(STRING)
+    head = copy.deepcopy(base)
+    ready = head["components"]["schemas"]["Ready"]
+    ready["properties"]["progress"] = INTEGER
+    ready["required"].append("progress")
+    location = "#/components/schemas/Message body.progress"
+    assert breaking(base, head) == set()
+    assert changelog(base, head) == {f"response-property-added: {location}"}
+    assert breaking(base, head, BOTH_WAYS) == {f"request-property-added-required: {location}"}
+
+
+def test_schema_no_operation_uses_gaining_null_is_breaking() -> None:
     base, head = stream(STRING), stream(nullable(STRING))
     location = "#/components/schemas/Message body.type"
     assert breaking(base, head) == {f"response-type-changed: {location}"}
-    assert changelog(base, head) == {f"request-type-widened: {location}"}
 
 
 def test_schema_in_an_operation_and_in_a_message_is_reported_in_both() -> None:
@@ -132,7 +147,6 @@ def test_schema_in_an_operation_and_in_a_message_is_reported_in_both() -> None:
     head["components"]["schemas"]["Lab"]["properties"]["code"] = INTEGER
     assert breaking(base, head) == {
         f"response-type-changed: {OP} 200 body.code",
-        "request-type-changed: #/components/schemas/Message body.lab.code",
         "response-type-changed: #/components/schemas/Message body.lab.code",
     }
 
@@ -143,10 +157,7 @@ def test_unused_schemas_that_refer_to_each_other_are_still_compared() -> None:
     head_schemas["A"]["properties"]["x"] = INTEGER
     base, head = document(schemas=schemas), document(schemas=head_schemas)
     assert unused_roots(Spec(base, "base")) == ["A"]
-    assert breaking(base, head) == {
-        "request-type-changed: #/components/schemas/A body.x",
-        "response-type-changed: #/components/schemas/A body.x",
-    }
+    assert breaking(base, head) == {"response-type-changed: #/components/schemas/A body.x"}
 
 
 @pytest.mark.parametrize(

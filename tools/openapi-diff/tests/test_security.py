@@ -2,7 +2,7 @@
 
 import copy
 
-from builders import OP, Schema, api, breaking, changelog, operation
+from builders import OP, Schema, api, breaking, changelog, details, operation
 
 BEARER: Schema = {"type": "oauth2", "flows": {"password": {"tokenUrl": "/login", "scopes": {}}}}
 API_KEY: Schema = {"type": "apiKey", "in": "header", "name": "X-API-Key"}
@@ -20,6 +20,7 @@ def test_renamed_api_key_header_is_breaking() -> None:
     assert breaking(secured(), head) == {
         "security-scheme-changed: #/components/securitySchemes/ApiKey"
     }
+    assert details(secured(), head) == 'name "X-API-Key" -> "X-Api-Token"'
 
 
 def test_api_key_header_names_match_case_insensitively() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from openapi_diff.accepted import load_accepted
 from openapi_diff.compare import compare
-from openapi_diff.model import Policy, Schema, SpecError
+from openapi_diff.model import Direction, Policy, Schema, SpecError
 from openapi_diff.render import render
 from openapi_diff.spec import validate
 
@@ -45,12 +45,28 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="a new response enum value is not breaking (only when every client tolerates it)",
     )
+    parser.add_argument(
+        "--unused-schemas",
+        choices=["response", "request", "both"],
+        default="response",
+        help="read component schemas no operation uses as responses (default), requests or both",
+    )
     return parser
+
+
+_READ_AS: dict[str, tuple[Direction, ...]] = {
+    "response": ("response",),
+    "request": ("request",),
+    "both": ("request", "response"),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    policy = Policy(response_enum_addition_breaks=not args.tolerant_enums)
+    policy = Policy(
+        response_enum_addition_breaks=not args.tolerant_enums,
+        unused_schemas_read_as=_READ_AS[args.unused_schemas],
+    )
     try:
         report = compare(load_document(args.base), load_document(args.head), policy)
         accepted = load_accepted(args.accepted)

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 Schema = dict[str, Any]
 Direction = Literal["request", "response"]
-DIRECTIONS: tuple[Direction, ...] = ("request", "response")
 
 
 class SpecError(Exception):
@@ -44,9 +43,15 @@ class Policy:
     breaking. True by default: openapi-python-client 0.29 parses enums strictly (`Role(value)`
     raises ValueError) and TypeScript exhaustive switches stop compiling. Set it to False only
     when every client tolerates unknown values.
+
+    `unused_schemas_read_as`: how component schemas that no operation reaches (the messages of
+    a WebSocket, added so that clients get their types) are compared. The document gives them
+    no direction; by default they are responses (the server sends them, clients parse them), so
+    a message gaining a required property is additive. Add "request" when clients send them.
     """
 
     response_enum_addition_breaks: bool = True
+    unused_schemas_read_as: tuple[Direction, ...] = ("response",)
 
 
 class Changes:

@@ -2,12 +2,13 @@
 
 Clients import component schemas by name, so a schema removed is breaking and a new one a
 changelog line. A schema that no operation reaches (the messages of a WebSocket, added to the
-document so that clients get their types) has no direction in the document: a client may parse
-it or build it, so it is compared both as a request and as a response, from each root (a
-schema that no other unused schema refers to), located as `#/components/schemas/<Name> body`."""
+document so that clients get their types) has no direction in the document: it is compared as
+the policy reads it (by default as a response: the server sends it, clients parse it), from
+each root (a schema that no other unused schema refers to), located as
+`#/components/schemas/<Name> body`."""
 
 from openapi_diff.context import Diff
-from openapi_diff.model import DIRECTIONS, Schema, obj
+from openapi_diff.model import Schema, obj
 from openapi_diff.rules import schemas
 from openapi_diff.spec import SCHEMAS_POINTER, Spec, refs
 
@@ -23,7 +24,7 @@ def compare(diff: Diff) -> None:
     for name in unused_roots(diff.base):
         if name in new:
             pointer = {"$ref": f"{SCHEMAS_POINTER}{name}"}
-            for direction in DIRECTIONS:
+            for direction in diff.policy.unused_schemas_read_as:
                 location = f"{SCHEMAS_POINTER}{name} body"
                 schemas.compare(diff, pointer, pointer, location, direction)
 

@@ -54,7 +54,7 @@ def compare(diff: Diff) -> None:
             detail = f"now {mapping[name]}, same definition"
             diff.add("security-scheme-renamed", location(name), detail, breaking=False)
         else:
-            for detail, breaking in _changes(canonical(scheme), canonical(new[name])):
+            for detail, breaking in _changes(scheme, new[name]):
                 rule = "security-scheme-changed" if breaking else "security-scheme-extended"
                 diff.add(rule, location(name), detail, breaking=breaking)
     for name in new:
@@ -70,9 +70,10 @@ def _schemes(diff: Diff, *, old: bool) -> Schema:
 
 
 def _changes(old: Schema, new: Schema) -> Iterator[tuple[str, bool]]:
-    """(detail, breaking) for each difference between two canonical schemes of one name."""
+    """(detail, breaking) for each difference between two schemes of one name."""
+    old_canonical, new_canonical = canonical(old), canonical(new)
     for key in ("type", "in", "name", "scheme", "openIdConnectUrl"):
-        if old.get(key) != new.get(key):
+        if old_canonical.get(key) != new_canonical.get(key):
             yield f"{key} {show(old.get(key))} -> {show(new.get(key))}", True
     old_flows, new_flows = obj(old.get("flows")), obj(new.get("flows"))
     for flow, before in old_flows.items():
