@@ -23,9 +23,11 @@ def compare(diff: Diff) -> None:
             diff.add("schema-added", f"{SCHEMAS_POINTER}{name}", breaking=False)
     for name in unused_roots(diff.base):
         if name in new:
-            pointer = {"$ref": f"{SCHEMAS_POINTER}{name}"}
+            pointer, location = (
+                {"$ref": f"{SCHEMAS_POINTER}{name}"},
+                f"{SCHEMAS_POINTER}{name} body",
+            )
             for direction in diff.policy.unused_schemas_read_as:
-                location = f"{SCHEMAS_POINTER}{name} body"
                 schemas.compare(diff, pointer, pointer, location, direction)
 
 
