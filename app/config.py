@@ -8,7 +8,8 @@ from limits import parse
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-MiB = 1024 * 1024
+KiB = 1024
+MiB = 1024 * KiB
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _DRIVER_ALIASES = {
@@ -68,6 +69,7 @@ class Settings(BaseSettings):
     IMPORT_RATE_LIMIT_PER_USER: str = "30/minute"
     IMPORT_MAX_BYTES: PositiveInt = 100 * MiB
     REQUEST_MAX_BYTES: PositiveInt = 1 * MiB
+    REQUEST_HEAD_MAX_BYTES: PositiveInt = 64 * KiB
     FIRST_ADMIN_EMAIL: str | None = None
     FIRST_ADMIN_PASSWORD: SecretStr | None = None
     RATE_LIMIT_STORAGE_URI: str = "memory://"

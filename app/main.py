@@ -183,7 +183,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         # Static files, same origin as the API (no CORS); a mount is not part of the spec.
         app.mount("/app", StaticFiles(directory=dashboard_dir, html=True), name="dashboard")
     app.openapi = lambda: build_openapi(  # type: ignore[method-assign]
-        app, extra_models=live.MESSAGE_MODELS
+        app, extra_models=(*live.MESSAGE_MODELS, *imports.UPLOAD_MODELS)
     )
     return app
 

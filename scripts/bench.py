@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from app.core.pagination import encode_cursor  # noqa: E402
 from app.core.security import hash_password  # noqa: E402
+from app.serving import HTTP_PROTOCOL  # noqa: E402
 from scripts.scratch_db import scratch_database  # noqa: E402
 
 LABS = 100
@@ -184,6 +185,8 @@ def api_server(
             "--no-access-log",
             "--log-level",
             "warning",
+            # Our API is served as in production; the lean reference by stock uvicorn.
+            *(["--http", HTTP_PROTOCOL] if application == "app.main:app" else []),
         ],
         cwd=ROOT,
         env=env,

@@ -144,6 +144,7 @@ def _uvicorn(database_url: str, log_file: IO[bytes], log: Path) -> Iterator[str]
     base_url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--no-access-log", "--log-level", "warning"]
+    command += ["--http", "app.serving:HeadLimitedHttpToolsProtocol"]  # as scripts/run serves
     process = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -110,6 +110,7 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
 
     from app.core.embedded_db import EmbeddedPostgres
     from app.database import EMBEDDED_DATABASE, embedded_server
+    from app.serving import HTTP_PROTOCOL
 
     embedded: EmbeddedPostgres | None = None
     try:
@@ -135,6 +136,7 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
             reload=args.reload,
             log_config=None,
             proxy_headers=True,
+            http=HTTP_PROTOCOL,
         )
     finally:
         if embedded is not None:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from app.serving import HTTP_PROTOCOL
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,7 +35,7 @@ class AppProcess:
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--no-access-log"],
+                 "--port", str(self.port), "--no-access-log", "--http", HTTP_PROTOCOL],
                 cwd=ROOT,
                 env=env,
                 stdout=log,

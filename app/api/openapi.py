@@ -113,8 +113,8 @@ def build_openapi(app: FastAPI, *, extra_models: Sequence[type[BaseModel]] = ())
         )
         _normalise_error_responses(schema)
         _explicit_public_security(schema)
-        _mark_binary_uploads(schema)
         _add_schemas(schema, extra_models)
+        _mark_binary_uploads(schema)
         app.openapi_schema = schema
     return app.openapi_schema
 

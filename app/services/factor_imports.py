@@ -2,13 +2,13 @@
 a sync is queued here and fetches its CSV in the job. Both are then imported by the same job code
 (app/jobs/factors.py)."""
 
-from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.core.errors import NotConfigured
+from app.core.multipart_stream import StreamedFile
 from app.core.pagination import Page
 from app.core.rate_limit import RateLimiter
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
@@ -23,23 +23,21 @@ async def upload_factors(
     *,
     principal: Principal,
     limiter: RateLimiter,
-    filename: str | None,
-    chunks: AsyncIterator[bytes],
+    file: StreamedFile,
     on_error: ErrorPolicy,
 ) -> DataIngestionJob:
-    """Stage a factors CSV and queue its import."""
+    """Stage a factors CSV and queue its import; the file is read only once the caller may."""
     authorize(principal.user, Action.MANAGE_FACTORS)
     await import_service.check_limits(session, principal=principal, limiter=limiter, lab_id=None)
     job = DataIngestionJob(
         target_type=JobKind.FACTORS,
         created_by=principal.user.id,
-        filename=filename,
         on_error=on_error,
     )
     return await import_service.stage_and_queue(
         session,
         job=job,
-        chunks=chunks,
+        file=file,
         table=factor_staging,
         known=FACTOR_COLUMNS,
         required=FACTOR_REQUIRED,

@@ -2,7 +2,7 @@
 job (app/jobs) validates the rows and writes them. Jobs of a lab follow the lab's rights; jobs of
 no lab (factor imports, sync, recalculation) are the admins'."""
 
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from uuid import UUID
@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.config import settings
 from app.core.csv_upload import CsvUpload
 from app.core.errors import Conflict, InvalidInput, NotFound, RateLimited
+from app.core.multipart_stream import StreamedFile
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
 from app.models.job import (
@@ -94,16 +95,17 @@ async def stage_and_queue(
     session: AsyncSession,
     *,
     job: DataIngestionJob,
-    chunks: AsyncIterator[bytes],
+    file: StreamedFile,
     table: Table,
     known: Sequence[str],
     required: Collection[str],
 ) -> DataIngestionJob:
-    """Check the CSV's header, COPY its rows into the staging `table` under the job, and queue
-    the job; a bad file raises before anything is committed."""
-    upload = CsvUpload(chunks, max_bytes=settings.IMPORT_MAX_BYTES)
+    """Read the uploaded file (the caller has authorized the upload and checked its limits):
+    check the CSV's header, COPY its rows into the staging `table` under the job, and queue the
+    job; a bad file raises before anything is committed."""
+    job.filename = clean_filename(await file.open())
+    upload = CsvUpload(file.chunks(), max_bytes=settings.IMPORT_MAX_BYTES)
     header = await upload.read_header(known=known, required=required)
-    job.filename = clean_filename(job.filename)
     await job_repository.add(session, job=job)
     rows = await staging_repository.copy_rows(
         session,
@@ -123,24 +125,23 @@ async def upload_activities(
     principal: Principal,
     limiter: RateLimiter,
     lab_id: UUID,
-    filename: str | None,
-    chunks: AsyncIterator[bytes],
+    file: StreamedFile,
     on_error: ErrorPolicy,
 ) -> DataIngestionJob:
-    """Stage an activities CSV of a lab and queue its import (contributors, managers)."""
+    """Stage an activities CSV of a lab and queue its import (contributors, managers); the file
+    is read only once the caller may upload it."""
     lab, _ = await load_lab(session, principal, lab_id, LabAction.WRITE_ENTRIES)
     await check_limits(session, principal=principal, limiter=limiter, lab_id=lab.id)
     job = DataIngestionJob(
         target_type=JobKind.ACTIVITIES,
         lab_id=lab.id,
         created_by=principal.user.id,
-        filename=filename,
         on_error=on_error,
     )
     return await stage_and_queue(
         session,
         job=job,
-        chunks=chunks,
+        file=file,
         table=activity_staging,
         known=ACTIVITY_COLUMNS,
         required=ACTIVITY_REQUIRED,

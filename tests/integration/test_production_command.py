@@ -16,10 +16,11 @@ import httpx
 import psutil
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.config import settings
 from tests.factories import make_factor, make_lab, make_user
 from tests.processes import ROOT, free_port
 
-PRODUCTION_COMMAND = "gunicorn app.main:app -k uvicorn_worker.UvicornWorker -w {workers} -b {bind}"
+PRODUCTION_COMMAND = "gunicorn app.main:app -k app.serving.Worker -w {workers} -b {bind}"
 PASSWORD = "production-pass-1"
 
 
@@ -39,8 +40,8 @@ def _ready(http: httpx.Client, server: subprocess.Popen[bytes]) -> bool:
 
 
 def _serve_and_import(database_url: str, email: str, lab_id: UUID) -> tuple[int, dict[str, int]]:
-    """Start the production command, import one file through it; return the worker count and
-    the job's counts."""
+    """Start the production command, send it one oversized head and import one file through it;
+    return the worker count and what became of both."""
     port = free_port()
     command = PRODUCTION_COMMAND.format(workers=2, bind=f"127.0.0.1:{port}").split()
     env = dict(os.environ) | {
@@ -58,6 +59,8 @@ def _serve_and_import(database_url: str, email: str, lab_id: UUID) -> tuple[int,
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
             _wait_until(lambda: _ready(http, server), log)
             workers = len(psutil.Process(server.pid).children())
+            too_long = {"X-Filler": "a" * (settings.REQUEST_HEAD_MAX_BYTES + 1)}
+            head_refused = http.get("/api/v1/health", headers=too_long).status_code
             tokens = http.post("/api/v1/auth/login", data={"username": email, "password": PASSWORD})
             headers = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
             upload = http.post(
@@ -74,7 +77,11 @@ def _serve_and_import(database_url: str, email: str, lab_id: UUID) -> tuple[int,
 
             _wait_until(ended, log, seconds=30)
             job = http.get(status_url, headers=headers).json()
-            return workers, {"succeeded": job["state"] == "succeeded", "rows_ok": job["rows_ok"]}
+            return workers, {
+                "succeeded": job["state"] == "succeeded",
+                "rows_ok": job["rows_ok"],
+                "oversized_head": head_refused,
+            }
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
@@ -91,4 +98,4 @@ async def test_gunicorn_with_two_workers_serves_and_runs_jobs(
     workers, job = await asyncio.to_thread(_serve_and_import, database_url, user.email, lab.id)
 
     assert workers == 2
-    assert job == {"succeeded": True, "rows_ok": 1}
+    assert job == {"succeeded": True, "rows_ok": 1, "oversized_head": 431}

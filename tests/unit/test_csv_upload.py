@@ -1,10 +1,13 @@
 """The header and byte stream handling of CSV uploads (rows themselves are PostgreSQL's job)."""
 
+import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
-from app.core.csv_upload import CsvUpload, parse_header
+from app.core import csv_upload
+from app.core.csv_upload import MAX_HEADER_BYTES, CsvHeader, CsvUpload, parse_header
 from app.core.errors import InvalidInput, PayloadTooLarge
 
 KNOWN = ("date", "factor_key", "quantity", "unit", "note")
@@ -81,3 +84,41 @@ async def test_the_size_limit_is_checked_while_streaming() -> None:
     await upload.read_header(known=KNOWN, required=REQUIRED)
     with pytest.raises(PayloadTooLarge):
         await _read(upload)
+
+
+async def test_a_header_line_beyond_the_limit_is_refused_even_when_it_ends_in_the_chunk() -> None:
+    # 26,000 repeated names (130 KB) arriving in one chunk with their newline: once 29 s of
+    # quadratic duplicate counting on the event loop, then a 500 between 128 and 256 KiB.
+    upload = CsvUpload(_chunks(b"date," * 26_000 + b"\nrow\n"), max_bytes=1_000_000)
+    with pytest.raises(InvalidInput, match=f"longer than {MAX_HEADER_BYTES} bytes"):
+        await upload.read_header(known=KNOWN, required=REQUIRED)
+
+
+def test_every_twice_named_column_is_listed_once() -> None:
+    line = b",".join([b"date", b"factor_key", b"quantity"] + [b"note", b"unit"] * 6_000)
+    with pytest.raises(InvalidInput, match=r"named twice: note, unit\.$"):
+        parse_header(line, known=KNOWN, required=REQUIRED)
+
+
+async def test_the_header_is_checked_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[threading.Thread] = []
+
+    def recording(line: bytes, **kwargs: Any) -> CsvHeader:
+        threads.append(threading.current_thread())
+        return parse_header(line, **kwargs)
+
+    monkeypatch.setattr(csv_upload, "parse_header", recording)
+    upload = CsvUpload(_chunks(b"date,factor_key,quantity\n"), max_bytes=1000)
+    await upload.read_header(known=KNOWN, required=REQUIRED)
+    assert len(threads) == 1
+    assert threads[0] is not threading.main_thread()
+
+
+async def test_a_long_run_of_blank_chunks_is_kept_inside_and_dropped_at_the_end() -> None:
+    blanks = [b"\r\n" * 512] * 2_000
+    upload = CsvUpload(
+        _chunks(b"date,factor_key,quantity\na,b,c\n", *blanks, b"d,e,f\n", *blanks),
+        max_bytes=10_000_000,
+    )
+    await upload.read_header(known=KNOWN, required=REQUIRED)
+    assert await _read(upload) == b"a,b,c\n" + b"".join(blanks) + b"d,e,f"

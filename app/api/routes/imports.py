@@ -1,14 +1,15 @@
 """CSV imports (activities of a lab; emission factors, uploaded or synced) and their background
 jobs."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, Query, Request, status
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
 from app.core.errors import problem_responses
+from app.core.multipart_stream import StreamedFile
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
 from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, JobStatus
 from app.services import factor_imports as factor_import_service
@@ -16,30 +17,48 @@ from app.services import imports as import_service
 
 router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 404))
 
-CHUNK_BYTES = 256 * 1024
-CsvFile = Annotated[
-    UploadFile,
-    File(
-        description="CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: "
-        "`date` (YYYY-MM-DD or YYYY-MM), `factor_key`, `quantity`, optional `unit`, `note`"
-    ),
-]
-FactorCsvFile = Annotated[
-    UploadFile,
-    File(
-        description="CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `key`, "
-        "`category`, `unit`, `kg_co2e_per_unit`, `scope`, `year`, optional `region`, `source`"
-    ),
-]
+ACTIVITIES_CSV = (
+    "CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: "
+    "`date` (YYYY-MM-DD or YYYY-MM), `factor_key`, `quantity`, optional `unit`, `note`"
+)
+FACTORS_CSV = (
+    "CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `key`, "
+    "`category`, `unit`, `kg_co2e_per_unit`, `scope`, `year`, optional `region`, `source`"
+)
+_BINARY = WithJsonSchema({"type": "string", "contentMediaType": "application/octet-stream"})
+
+
+# The upload bodies are read by the services, after authorization (app/core/multipart_stream.py),
+# so FastAPI does not see them as parameters; these models describe them in the spec, under the
+# component names FastAPI gave them when it read the form itself.
+class Body_uploadActivities(BaseModel):  # noqa: N801
+    file: Annotated[bytes, _BINARY, Field(title="File", description=ACTIVITIES_CSV)]
+
+
+class Body_uploadFactors(BaseModel):  # noqa: N801
+    file: Annotated[bytes, _BINARY, Field(title="File", description=FACTORS_CSV)]
+
+
+UPLOAD_MODELS: tuple[type[BaseModel], ...] = (Body_uploadActivities, Body_uploadFactors)
+
+
+def _form_body(model: type[BaseModel]) -> dict[str, Any]:
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+    }
+
+
+def _streamed_file(request: Request) -> StreamedFile:
+    return StreamedFile(
+        request.stream(), content_type=request.headers.get("content-type"), field="file"
+    )
+
+
 OnError = Annotated[
     ErrorPolicy,
     Query(description="`fail`: any bad row fails the import; `skip`: bad rows are left out"),
 ]
-
-
-async def _chunks(file: UploadFile) -> AsyncIterator[bytes]:
-    while chunk := await file.read(CHUNK_BYTES):
-        yield chunk
 
 
 def _page(page: Page[DataIngestionJob]) -> JobPage:
@@ -55,10 +74,11 @@ def _public(job: DataIngestionJob) -> JobPublic:
     "/labs/{lab_id}/imports",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(413, 422, 429),
+    openapi_extra=_form_body(Body_uploadActivities),
 )
 async def upload_activities(
     lab_id: UUID,
-    file: CsvFile,
+    request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
     limiter: RateLimiterDep,
@@ -70,8 +90,7 @@ async def upload_activities(
         principal=principal,
         limiter=limiter,
         lab_id=lab_id,
-        filename=file.filename,
-        chunks=_chunks(file),
+        file=_streamed_file(request),
         on_error=on_error,
     )
     return _public(job)
@@ -81,9 +100,10 @@ async def upload_activities(
     "/factors/imports",
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(413, 422, 429),
+    openapi_extra=_form_body(Body_uploadFactors),
 )
 async def upload_factors(
-    file: FactorCsvFile,
+    request: Request,
     principal: CurrentPrincipal,
     session: SessionDep,
     limiter: RateLimiterDep,
@@ -94,8 +114,7 @@ async def upload_factors(
         session,
         principal=principal,
         limiter=limiter,
-        filename=file.filename,
-        chunks=_chunks(file),
+        file=_streamed_file(request),
         on_error=on_error,
     )
     return _public(job)
