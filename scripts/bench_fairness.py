@@ -169,8 +169,32 @@ def claim_rank(url: str, job_id: str, since: float) -> int:
     return int(row[0])
 
 
+def timeline(url: str, since: float) -> list[str]:
+    """The round's jobs in claim order: who queued them, and seconds from the round's start to
+    their upload, claim and end."""
+    with psycopg.connect(_libpq(url)) as connection:
+        rows = connection.execute(
+            "SELECT u.email, extract(epoch FROM j.created_at) - %(t)s, "
+            "extract(epoch FROM j.started_at) - %(t)s, extract(epoch FROM j.finished_at) - %(t)s "
+            'FROM data_ingestion_jobs j JOIN "user" u ON u.id = j.created_by '
+            "WHERE j.created_at >= to_timestamp(%(t)s) ORDER BY j.started_at",
+            {"t": since},
+        ).fetchall()
+    return [
+        f"  {email.split('@')[0]:>5}: queued {queued:6.2f}  claimed {claimed:6.2f}  "
+        f"ended {ended:6.2f}"
+        for email, queued, claimed, ended in rows
+    ]
+
+
 def run_round(
-    client: httpx.Client, url: str, seeded: Seeded, files: tuple[Path, Path], results: Results
+    client: httpx.Client,
+    url: str,
+    seeded: Seeded,
+    files: tuple[Path, Path],
+    results: Results,
+    *,
+    show_timeline: bool = False,
 ) -> None:
     big, small = files
     busy, other = headers_of(client, "busy@lab.example"), headers_of(client, "other@lab.example")
@@ -188,6 +212,8 @@ def run_round(
             raise RuntimeError(f"backlog job {busy_job} ended {state}")
     results.drained.append(time.perf_counter() - began)
     results.claimed_as.append(claim_rank(url, job_id, wall))
+    if show_timeline:
+        print("\n".join(timeline(url, wall)), flush=True)
     with psycopg.connect(_libpq(url)) as connection:
         connection.execute("TRUNCATE activity_entry")
 
@@ -272,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=200_000, help="rows of each backlog file")
     parser.add_argument("--labs", type=int, default=4, help="labs of the backlog's user")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--timeline", action="store_true", help="print each round's jobs")
     parser.add_argument("--claim-cost", type=int, metavar="LABS", help="time the claim instead")
     args = parser.parse_args(argv)
     if args.claim_cost:
@@ -296,7 +323,9 @@ def main(argv: list[str] | None = None) -> int:
                 httpx.Client(base_url=base, timeout=600) as client,
             ):
                 for n in range(args.rounds):
-                    run_round(client, url, seeded, files, results[policy])
+                    run_round(
+                        client, url, seeded, files, results[policy], show_timeline=args.timeline
+                    )
                     print(
                         f"{policy}, round {n + 1}: waited {results[policy].wait[-1]:.2f} s, "
                         f"claimed {results[policy].claimed_as[-1]} of {backlog + 1}",

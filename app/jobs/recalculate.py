@@ -12,8 +12,8 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.jobs.context import JobContext
-from app.models.entry import KG_CO2E_LIMIT
 from app.models.job import DataIngestionJob, JobState
+from app.models.kg import KG_CO2E_LIMIT
 from app.repositories import job as job_repository
 from app.repositories import recalculation as recalculation_repository
 

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
-from sqlalchemy import DateTime, func
+from sqlalchemy import DateTime, Numeric, func
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
@@ -74,6 +74,10 @@ class DecimalInput:
     integer_digits: int
     decimal_places: int
 
+    def column_type(self) -> Numeric[Decimal]:
+        """The column that holds every value this input accepts."""
+        return Numeric(self.integer_digits + self.decimal_places, self.decimal_places)
+
     @property
     def pattern(self) -> str:
         return rf"^[0-9]{{1,{self.integer_digits}}}(\.[0-9]{{1,{self.decimal_places}}})?$"
@@ -106,11 +110,19 @@ class DecimalInput:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(self.parse)
+        # Out as DecimalOut: an exact string, so one type serves requests and responses.
+        return core_schema.no_info_plain_validator_function(
+            self.parse,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                plain_decimal, return_schema=core_schema.str_schema(), when_used="json"
+            ),
+        )
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        if handler.mode == "serialization":
+            return {"type": "string"}
         limit = 10**self.integer_digits
         return {
             "anyOf": [

@@ -6,22 +6,23 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from pydantic import PlainValidator, WithJsonSchema
-from sqlalchemy import CheckConstraint, Index, Numeric
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
+from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
 
 from app.core.pagination import Page
 from app.models.base import (
-    FORBID_UNKNOWN_FIELDS,
     DecimalInput,
     DecimalOut,
-    JsonInt,
     created_at_field,
     parse_iso_date,
     text_field,
     updated_at_field,
 )
 from app.models.factor import FactorCategory, FactorKey, Unit
+from app.models.family import Patch, property_order
+from app.models.kg import kg_co2e_type
 
 _MONTH = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"
 
@@ -43,15 +44,29 @@ ActivityDate = Annotated[
                 {"type": "string", "pattern": _MONTH},
             ],
             "description": "`YYYY-MM-DD`, or `YYYY-MM` for a month",
-        }
+        },
+        mode="validation",
     ),
+    # Out, a date is a date. Said explicitly: PlainValidator's default serializer warns.
+    PlainSerializer(date.isoformat, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date"}, mode="serialization"),
 ]
-Quantity = Annotated[Decimal, DecimalInput(integer_digits=12, decimal_places=6)]
-# kg_co2e is NUMERIC(24, 6): a quantity times a factor must stay below this to be stored.
-KG_CO2E_LIMIT = Decimal(10) ** 18
+QUANTITY = DecimalInput(integer_digits=12, decimal_places=6)
+Quantity = Annotated[Decimal, QUANTITY]
+MAX_NOTE = 1000
 
 
-class ActivityEntry(SQLModel, table=True):
+class EntryBase(SQLModel):
+    """What a client writes and reads of an entry; the table, `EntryCreate`, `EntryPublic` and
+    (every field optional) `EntryUpdate` take these fields from here, and the CSV import's
+    columns are those of `EntryCreate` (app/models/staging.py)."""
+
+    date: ActivityDate
+    quantity: Quantity = Field(sa_type=QUANTITY.column_type())
+    note: str = text_field(max_length=MAX_NOTE, default="")
+
+
+class ActivityEntry(EntryBase, table=True):
     __tablename__ = "activity_entry"
     __table_args__ = (
         # Keyset pages by (date, id); the included columns let a report aggregate a lab-year
@@ -73,10 +88,7 @@ class ActivityEntry(SQLModel, table=True):
     id: UUID = Field(default_factory=uuid4, primary_key=True)
     lab_id: UUID = Field(foreign_key="lab.id", ondelete="CASCADE")
     factor_id: UUID = Field(foreign_key="emission_factor.id", ondelete="RESTRICT")
-    date: date
-    quantity: Decimal = Field(sa_type=Numeric(18, 6))
-    kg_co2e: Decimal = Field(sa_type=Numeric(24, 6))
-    note: str = Field(default="", max_length=1000)
+    kg_co2e: Decimal = Field(sa_type=kg_co2e_type())
     import_id: UUID | None = Field(
         default=None, foreign_key="data_ingestion_jobs.id", ondelete="SET NULL"
     )
@@ -86,38 +98,59 @@ class ActivityEntry(SQLModel, table=True):
     updated_at: datetime = updated_at_field()
 
 
-class EntryCreate(SQLModel):
-    model_config = FORBID_UNKNOWN_FIELDS
+class EntryCreate(EntryBase):
+    model_config = SQLModelConfig(
+        extra="forbid",
+        json_schema_extra=property_order("date", "factor_key", "quantity", "unit", "note"),
+    )
 
-    date: ActivityDate
     factor_key: FactorKey = Field(max_length=100)
-    quantity: Quantity
     unit: Unit | None = Field(default=None, description="When given, must equal the factor's unit")
-    note: str = text_field(max_length=1000, default="")
 
 
-class EntryUpdate(SQLModel):
-    model_config = FORBID_UNKNOWN_FIELDS
+class EntryUpdate(Patch):
+    """PATCH: the fields to change, plus the `version` you last read."""
 
-    version: JsonInt = Field(ge=1, le=2**31 - 1)
-    date: ActivityDate | None = None
+    __fields_of__ = EntryBase
+    model_config = SQLModelConfig(
+        extra="forbid",
+        json_schema_extra=property_order("version", "date", "factor_key", "quantity", "note"),
+    )
+
     factor_key: FactorKey | None = Field(default=None, max_length=100)
-    quantity: Quantity | None = None
-    note: str | None = text_field(max_length=1000, default=None)
 
 
-class EntryPublic(SQLModel):
+class EntryPublic(EntryBase):
+    model_config = SQLModelConfig(
+        json_schema_serialization_defaults_required=True,  # always sent
+        json_schema_extra=property_order(
+            "id",
+            "lab_id",
+            "date",
+            "factor_id",
+            "factor_key",
+            "category",
+            "scope",
+            "unit",
+            "quantity",
+            "kg_co2e",
+            "note",
+            "import_id",
+            "version",
+            "created_at",
+            "updated_at",
+            response=True,
+        ),
+    )
+
     id: UUID
     lab_id: UUID
-    date: date
     factor_id: UUID
     factor_key: str
     category: FactorCategory
     scope: int
     unit: str
-    quantity: DecimalOut
     kg_co2e: DecimalOut
-    note: str
     import_id: UUID | None
     version: int
     created_at: datetime

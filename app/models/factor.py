@@ -6,8 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from annotated_types import Interval
-from pydantic import BeforeValidator, StringConstraints
+from pydantic import StringConstraints
 from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -15,14 +14,13 @@ from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
     DecimalInput,
-    DecimalOut,
     JsonInt,
     created_at_field,
     enum_field,
-    json_integer,
     text_field,
     updated_at_field,
 )
+from app.models.family import Patch
 from app.models.lab import Region
 
 FACTOR_KEY_PATTERN = r"^[a-z0-9_]+(\.[A-Za-z0-9_-]+)*$"
@@ -54,9 +52,10 @@ class EmissionFactorBase(SQLModel):
         max_length=20, description="Unit of the activity quantity (kWh, km, kg, CHF…)"
     )
     kg_co2e_per_unit: KgPerUnit = Field(sa_type=Numeric(18, 9))
-    scope: int = Field(ge=1, le=3, description="GHG protocol scope")
+    # JSON integers only (lax mode would take `true` or `"2025"`, which the schema refuses).
+    scope: JsonInt = Field(ge=1, le=3, description="GHG protocol scope")
     region: Region | None = Field(default=None, max_length=6)
-    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
+    year: JsonInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
     source: str = text_field(max_length=MAX_SOURCE, default="")
 
 
@@ -84,28 +83,18 @@ class EmissionFactor(EmissionFactorBase, table=True):
 class FactorCreate(EmissionFactorBase):
     model_config = FORBID_UNKNOWN_FIELDS
 
-    # JSON integers only (lax mode would take `true` or `"2025"`, which the schema refuses).
-    scope: JsonInt = Field(ge=1, le=3, description="GHG protocol scope")
-    year: JsonInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
 
-
-class FactorUpdate(SQLModel):
+class FactorUpdate(Patch):
     """PATCH an admin-managed factor; changing its value recomputes every entry that uses it.
     A value with which one of them would weigh 10^18 kg CO2e or more (more than an entry can
     store) is refused with 422, naming the largest value they allow."""
 
+    __fields_of__ = EmissionFactorBase
+    __fields_excluded__ = frozenset({"key", "year", "region"})  # what names a factor
     model_config = FORBID_UNKNOWN_FIELDS
-
-    version: JsonInt = Field(ge=1, le=2**31 - 1)
-    category: FactorCategory | None = None
-    unit: Unit | None = None
-    kg_co2e_per_unit: KgPerUnit | None = None
-    scope: Annotated[int, Interval(ge=1, le=3), BeforeValidator(json_integer)] | None = None
-    source: str | None = text_field(max_length=500, default=None)
 
 
 class FactorPublic(EmissionFactorBase):
-    kg_co2e_per_unit: DecimalOut
     id: UUID
     version: int
     created_at: datetime

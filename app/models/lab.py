@@ -18,6 +18,7 @@ from app.models.base import (
     text_field,
     updated_at_field,
 )
+from app.models.family import Patch
 
 LAB_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9_-]{1,31}$"
 REGION_PATTERN = r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"
@@ -68,17 +69,11 @@ class LabReplace(LabBase):
     version: JsonInt = Field(ge=1, le=2**31 - 1)
 
 
-class LabUpdate(SQLModel):
+class LabUpdate(Patch):
     """PATCH: the fields to change, plus the `version` the caller last read."""
 
+    __fields_of__ = LabBase
     model_config = FORBID_UNKNOWN_FIELDS
-
-    version: JsonInt = Field(ge=1, le=2**31 - 1)
-    name: str | None = text_field(min_length=1, max_length=200, default=None)
-    code: LabCode | None = Field(default=None, max_length=32)
-    institution: str | None = text_field(max_length=200, default=None)
-    description: str | None = text_field(max_length=2000, default=None)
-    region: Region | None = Field(default=None, max_length=6)
 
 
 class LabPublic(LabBase):

@@ -8,6 +8,8 @@ file is its rank by `seq` within the job, plus one for the header.
 from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Table, Text, Uuid, text
 from sqlmodel import SQLModel
 
+from app.models.entry import EntryCreate
+
 
 def _staging_table(name: str, *columns: str) -> Table:
     return Table(
@@ -26,8 +28,11 @@ def _staging_table(name: str, *columns: str) -> Table:
     )
 
 
-ACTIVITY_COLUMNS = ("date", "factor_key", "quantity", "unit", "note")
-ACTIVITY_REQUIRED = frozenset({"date", "factor_key", "quantity"})
+# An activity CSV has the columns of a POST of an entry, in the order of its schema.
+ACTIVITY_COLUMNS: tuple[str, ...] = tuple(EntryCreate.model_json_schema()["properties"])
+ACTIVITY_REQUIRED = frozenset(
+    name for name, field in EntryCreate.model_fields.items() if field.is_required()
+)
 FACTOR_COLUMNS = (
     "key",
     "category",

@@ -2,21 +2,22 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import EmailStr, StrictBool, field_validator
+from pydantic import AfterValidator, EmailStr, StrictBool, field_validator
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
 from app.models.base import (
     FORBID_UNKNOWN_FIELDS,
-    JsonInt,
     created_at_field,
     enum_field,
     text_field,
     updated_at_field,
 )
+from app.models.family import Patch
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
@@ -46,14 +47,13 @@ def check_password_strength(password: str) -> str:
     return password
 
 
-class UserBase(SQLModel):
-    email: EmailStr = Field(max_length=254, unique=True)
-    full_name: str = text_field(max_length=200, default="")
+# Emails are unique case-insensitively: stored and compared lower-cased.
+Email = Annotated[EmailStr, AfterValidator(normalize_email)]
 
-    @field_validator("email", mode="after")
-    @classmethod
-    def _lower_email(cls, value: str) -> str:
-        return normalize_email(value)
+
+class UserBase(SQLModel):
+    email: Email = Field(max_length=254, unique=True)
+    full_name: str = text_field(max_length=200, default="")
 
 
 class User(UserBase, table=True):
@@ -86,30 +86,22 @@ class UserCreate(UserBase, _NewPassword):
     role: UserRole = UserRole.USER
 
 
-class UserUpdate(SQLModel):
+class UserUpdate(Patch):
     """An admin's partial update of an account; `version` is the one the caller last read."""
 
+    __fields_of__ = UserBase
     model_config = FORBID_UNKNOWN_FIELDS
 
-    version: JsonInt = Field(ge=1, le=2**31 - 1)
-    email: EmailStr | None = Field(default=None, max_length=254)
-    full_name: str | None = text_field(max_length=200, default=None)
     role: UserRole | None = None
     is_active: StrictBool | None = None  # `0` is not `false`
 
-    @field_validator("email", mode="after")
-    @classmethod
-    def _lower_email(cls, value: str | None) -> str | None:
-        return None if value is None else normalize_email(value)
 
-
-class UserMeUpdate(SQLModel):
+class UserMeUpdate(Patch):
     """What users may change on their own account."""
 
+    __fields_of__ = UserBase
+    __fields_excluded__ = frozenset({"email"})  # an admin's change (UserUpdate)
     model_config = FORBID_UNKNOWN_FIELDS
-
-    version: JsonInt = Field(ge=1, le=2**31 - 1)
-    full_name: str | None = text_field(max_length=200, default=None)
 
 
 class PasswordChange(SQLModel):

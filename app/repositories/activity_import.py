@@ -19,23 +19,115 @@ Built for a million rows per job:
 import secrets
 import time
 from dataclasses import dataclass
+from types import NoneType
+from typing import get_args
 from uuid import UUID
 
-from sqlalchemy import text
+from annotated_types import MaxLen, MinLen
+from pydantic.fields import FieldInfo
+from sqlalchemy import inspect, text
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.main import FieldInfoMetadata
 
-from app.models.entry import KG_CO2E_LIMIT
+from app.models.base import NO_NUL
+from app.models.entry import QUANTITY, ActivityEntry, EntryBase
+from app.models.family import accepts_none
+from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
 from app.repositories.staging import RowProblems, find_row_problems
 
-MAX_NOTE = 1000
 SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq
 _QUANTITY = "btrim(s.quantity)"
-# activity_entry.quantity is NUMERIC(18, 6): 1-12 digits, then optionally `.` and 1-6 digits.
+# Like the API's Quantity: 1-12 digits, then optionally `.` and 1-6 digits.
+_DIGITS, _PLACES = QUANTITY.integer_digits, QUANTITY.decimal_places
 _QUANTITY_OK = f"""({_QUANTITY} ~ '^[0-9]+(\\.[0-9]+)?$' AND CASE strpos({_QUANTITY}, '.')
-        WHEN 0 THEN length({_QUANTITY}) <= 12
-        ELSE strpos({_QUANTITY}, '.') <= 13
-             AND length({_QUANTITY}) - strpos({_QUANTITY}, '.') <= 6
+        WHEN 0 THEN length({_QUANTITY}) <= {_DIGITS}
+        ELSE strpos({_QUANTITY}, '.') <= {_DIGITS + 1}
+             AND length({_QUANTITY}) - strpos({_QUANTITY}, '.') <= {_PLACES}
     END)"""
+_QUANTITY_FORMAT = (
+    f"expected a decimal number with . as separator, at most {_DIGITS} digits before it and "
+    f"{_PLACES} after"
+)
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A condition a parsed value must meet (SQL over `{row}` columns), and the message when it
+    does not. Conditions are NULL-safe: true or false, never NULL."""
+
+    condition: str
+    message: str
+
+
+@dataclass(frozen=True)
+class _TextField:
+    """A text field of EntryBase, read from the CSV column of the same name."""
+
+    name: str
+    value: str  # SQL over the staged row `s`
+    checks: tuple[_Check, ...]
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _text_field(name: str, info: FieldInfo) -> _TextField:
+    """How the import reads a field of EntryBase other than `date` and `quantity`: as text,
+    checked as the API's validation checks it. A field it cannot check the same way is refused
+    here, when the module is imported, rather than let through unchecked."""
+    kinds = [arg for arg in get_args(info.annotation) if arg is not NoneType] or [info.annotation]
+    if kinds != [str]:
+        raise TypeError(f"EntryBase.{name}: the CSV import reads text fields only; parse it here")
+    column = f'"{name}"'
+    present = f"{{row}}{column} IS NULL OR length({{row}}{column})"
+    checks: list[_Check] = []
+    for item in info.metadata:
+        if isinstance(item, MaxLen):
+            checks.append(
+                _Check(f"({present} <= {item.max_length})", f"at most {item.max_length} characters")
+            )
+        elif isinstance(item, MinLen):
+            if item.min_length:
+                checks.append(
+                    _Check(
+                        f"({present} >= {item.min_length})",
+                        f"at least {item.min_length} characters",
+                    )
+                )
+        elif not (isinstance(item, FieldInfoMetadata) or getattr(item, "pattern", None) == NO_NUL):
+            # NO_NUL holds anyway: PostgreSQL text cannot contain NUL.
+            raise TypeError(f"EntryBase.{name}: the CSV import cannot check {item!r}")
+    value = f"s.{column}"
+    if info.is_required():
+        checks.insert(0, _Check(f"{{row}}{column} IS NOT NULL", "required"))
+    elif info.default is not None:
+        value = f"coalesce({value}, {_sql_string(str(info.default))})"
+    elif not accepts_none(info.annotation):
+        raise TypeError(f"EntryBase.{name}: a default of None for a field that is never None")
+    return _TextField(name, value, tuple(checks))
+
+
+# `date` and `quantity` are parsed apart (below); every other field of EntryBase is text.
+_TEXT_FIELDS = tuple(
+    _text_field(name, info)
+    for name, info in EntryBase.model_fields.items()
+    if name not in {"date", "quantity"}
+)
+_TEXT_VALUES = "".join(f', {field.value} AS "{field.name}"' for field in _TEXT_FIELDS)
+_TEXT_CHECKS = "".join(
+    f"\n                AND {check.condition.format(row='st.')}"
+    for field in _TEXT_FIELDS
+    for check in field.checks
+)
+_TEXT_PROBLEMS = "".join(
+    f"""
+        UNION ALL
+        SELECT seq, {_sql_string(field.name)}, {_sql_string(check.message)}
+        FROM reported WHERE NOT {check.condition.format(row="")}"""
+    for field in _TEXT_FIELDS
+    for check in field.checks
+)
 
 
 def _checked(source: str) -> str:
@@ -61,7 +153,7 @@ def _checked(source: str) -> str:
     ),
     staged AS (
         SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
-               nullif(btrim(s.unit), '') AS unit, coalesce(s.note, '') AS note, days.d, days.year,
+               nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, days.d, days.year,
                CASE WHEN {_QUANTITY_OK} THEN {_QUANTITY}::numeric END AS q
         FROM {source} AS s
         LEFT JOIN days ON days.text = btrim(s.date)
@@ -71,8 +163,7 @@ def _checked(source: str) -> str:
         SELECT st.*, c.id AS factor_id, c.unit AS factor_unit, c.kg_co2e_per_unit AS kg,
                (st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
                 AND (st.unit IS NULL OR st.unit = c.unit)
-                AND round(st.q * c.kg_co2e_per_unit, 6) < {KG_CO2E_LIMIT}
-                AND length(st.note) <= {MAX_NOTE}) AS ok
+                AND {fits_sql(kg_sql("st.q", "c.kg_co2e_per_unit"))}{_TEXT_CHECKS}) AS ok
         FROM staged AS st
         LEFT JOIN chosen AS c
           ON c.key = st.factor_key AND c.year = st.year
@@ -93,8 +184,7 @@ _PROBLEMS = f"""
         SELECT seq, 'quantity',
                CASE WHEN coalesce(btrim(quantity), '') = '' THEN 'required'
                     WHEN btrim(quantity) ~ '^-' THEN 'must be >= 0'
-                    ELSE 'expected a decimal number with . as separator, at most 12 digits '
-                         || 'before it and 6 after' END
+                    ELSE {_sql_string(_QUANTITY_FORMAT)} END
         FROM reported WHERE q IS NULL
         UNION ALL
         SELECT seq, 'factor_key',
@@ -106,12 +196,9 @@ _PROBLEMS = f"""
         SELECT seq, 'unit', 'expected ' || factor_unit || ', the unit of the factor'
         FROM reported WHERE factor_id IS NOT NULL AND unit IS NOT NULL AND unit <> factor_unit
         UNION ALL
-        SELECT seq, 'note', 'at most {MAX_NOTE} characters'
-        FROM reported WHERE length(note) > {MAX_NOTE}
-        UNION ALL
-        SELECT seq, 'quantity', 'the entry would weigh ' || round(q * kg, 6)
+        SELECT seq, 'quantity', 'the entry would weigh ' || {kg_sql("q", "kg")}
                || ' kg CO2e; less than {KG_CO2E_LIMIT} can be stored'
-        FROM reported WHERE round(q * kg, 6) >= {KG_CO2E_LIMIT}
+        FROM reported WHERE NOT {fits_sql(kg_sql("q", "kg"))}{_TEXT_PROBLEMS}
     )"""
 
 _JOB_ROWS = "(SELECT * FROM import_activity_row WHERE job_id = :job)"
@@ -139,15 +226,31 @@ _FIRST_PROBLEMS = text(
 
 _SEQ_RANGE = text("SELECT min(seq), max(seq) FROM import_activity_row WHERE job_id = :job")
 
+# Each column of an entry, from a checked row: what the server sets, then the fields of EntryBase.
+_ENTRY_VALUES = {
+    "id": f"""(CAST(:id_prefix AS text)
+               || lpad(to_hex(seq & {2**SEQ_BITS - 1}), {SEQ_BITS // 4}, '0'))::uuid""",
+    "lab_id": ":lab",
+    "factor_id": "factor_id",
+    "kg_co2e": kg_sql("q", "kg"),
+    "import_id": ":job",
+    "created_by": ":user",
+    "version": "1",
+    "created_at": "now()",
+    "updated_at": "now()",
+    "date": "d",
+    "quantity": "q",
+} | {field.name: f'"{field.name}"' for field in _TEXT_FIELDS}
+_ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
+if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):
+    raise TypeError(f"activity_entry columns without a value in the import: {_ENTRY_COLUMNS}")
+
 _INSERT_BATCH = text(
     f"""
     WITH {_checked(_BATCH_ROWS)},
     inserted AS (
-        INSERT INTO activity_entry (id, lab_id, factor_id, date, quantity, kg_co2e, note,
-                                    import_id, created_by, version, created_at, updated_at)
-        SELECT (CAST(:id_prefix AS text)
-                || lpad(to_hex(seq & {2**SEQ_BITS - 1}), {SEQ_BITS // 4}, '0'))::uuid,
-               :lab, factor_id, d, q, round(q * kg, 6), note, :job, :user, 1, now(), now()
+        INSERT INTO activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
+        SELECT {", ".join(_ENTRY_VALUES[name] for name in _ENTRY_COLUMNS)}
         FROM checked WHERE ok
         RETURNING factor_id
     )

@@ -6,14 +6,22 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Numeric, Select, String, bindparam, func, insert, text, true
+from sqlalchemy import ColumnElement, Numeric, Select, String, bindparam, insert, text, true
 from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
+from app.models.entry import ActivityEntry, EntryBase
 from app.models.factor import EmissionFactor, FactorCategory
+from app.models.kg import (
+    KG_CO2E_LIMIT,
+    KG_SCALE,
+    fits_expression,
+    fits_sql,
+    kg_expression,
+    kg_sql,
+)
 from app.repositories import factor as factor_repository
 from app.repositories._driver import Reader, compile_once, fetch_after
 
@@ -85,15 +93,13 @@ _FACTORS = factor_repository.FACTORS
 
 
 def _add_computed_statement() -> Select[Any]:
-    """INSERT an entry with the applicable factor's id and kg CO2e computed from its value (PG's
-    round() is half away from zero, like the service's ROUND_HALF_UP), only when the factor has
-    the expected unit (NULL: any) and the kg CO2e is below the limit; return the factor with
-    the inserted row, or with NULLs when nothing was inserted."""
+    """INSERT an entry with the applicable factor's id and kg CO2e computed from its value
+    (app/models/kg.py), only when the factor has the expected unit (NULL: any) and the kg CO2e
+    can be stored; return the factor with the inserted row, or with NULLs when nothing was
+    inserted."""
     factor = factor_repository.applicable_factor().cte("factor")
     quantity = bindparam("quantity", type_=_ENTRIES.column("quantity").type)
-    kg_type = _ENTRIES.column("kg_co2e").type
-    assert isinstance(kg_type, Numeric)
-    kg = func.round(quantity * factor.c.kg_co2e_per_unit, kg_type.scale)
+    kg = kg_expression(quantity, factor.c.kg_co2e_per_unit)
     computed: dict[str, ColumnElement[Any]] = {
         "factor_id": factor.c.id,
         "kg_co2e": kg,
@@ -107,7 +113,7 @@ def _add_computed_statement() -> Select[Any]:
         )
     ).where(
         unit.is_(None) | (factor.c.unit == unit),
-        kg < bindparam("kg_limit", type_=kg_type),
+        fits_expression(kg),
     )
     inserted = (
         insert(ActivityEntry)
@@ -120,32 +126,35 @@ def _add_computed_statement() -> Select[Any]:
 
 _ADD_COMPUTED_VALUES = frozenset(
     {column.key for column in _ENTRIES.columns} - {"factor_id", "kg_co2e"}
-    | {"key", "year", "region", "unit", "kg_limit"}
+    | {"key", "year", "region", "unit"}
 )
+_FIELDS = set(EntryBase.model_fields)
 _ADD_COMPUTED = compile_once(_add_computed_statement(), values=_ADD_COMPUTED_VALUES)
 
 
 async def add_computed(
     session: AsyncSession,
     *,
-    entry: dict[str, Any],
+    entry: EntryBase,
+    lab_id: UUID,
+    created_by: UUID | None,
     key: str,
     year: int,
     region: str | None,
     unit: str | None,
-    kg_limit: Decimal,
 ) -> tuple[EmissionFactor, ActivityEntry | None] | None:
-    """Add an entry (`entry`: its columns but `factor_id` and `kg_co2e`; the model's defaults
-    fill the rest) whose factor is the one applicable to `key`, `year` and `region`
+    """Add an entry of the lab (`entry`'s EntryBase fields; the table's defaults fill the
+    others) whose factor is the one applicable to `key`, `year` and `region`
     (`factor.find_applicable`), and whose kg CO2e is computed from that factor's value, under
     the factor-values lock held shared until commit (`factor.lock_values_shared`); all in one
     round trip. Nothing is inserted when the factor is not in `unit` (None: any) or the kg CO2e
-    would not be below `kg_limit`.
+    could not be stored.
 
     Returns None when there is no such factor, else the factor and the new entry (None when
     nothing was inserted). Both are read-only: not attached to the session."""
-    values = _ENTRIES.defaults() | entry
-    values |= {"key": key, "year": year, "region": region, "unit": unit, "kg_limit": kg_limit}
+    values = _ENTRIES.defaults() | entry.model_dump(include=_FIELDS)
+    values |= {"lab_id": lab_id, "created_by": created_by}
+    values |= {"key": key, "year": year, "region": region, "unit": unit}
     rows = await fetch_after(
         session, factor_repository.LOCK_VALUES_SHARED, {}, _ADD_COMPUTED, values
     )
@@ -166,15 +175,15 @@ def _scale(column: Any) -> tuple[int, int]:
     return numeric.precision, numeric.scale
 
 
-_, _KG_SCALE = _scale(_ENTRIES.column("kg_co2e"))
 _, _QUANTITY_SCALE = _scale(_ENTRIES.column("quantity"))
 _VALUE_PRECISION, _VALUE_SCALE = _scale(_FACTORS.column("kg_co2e_per_unit"))
 _VALUE_STEP = Decimal(1).scaleb(-_VALUE_SCALE)
 _VALUE_MAX = Decimal(10) ** (_VALUE_PRECISION - _VALUE_SCALE) - _VALUE_STEP
-# With Q = quantity x 10^6 and K = value x 10^9 (both integers), round(quantity x value, 6),
-# half away from zero, is below the limit L exactly when 2QK < (2L x 10^6 - 1) x 10^9 = N.
-_N = (2 * int(KG_CO2E_LIMIT) * 10**_KG_SCALE - 1) * 10 ** (
-    _QUANTITY_SCALE + _VALUE_SCALE - _KG_SCALE
+# With Q = quantity x 10^6 and K = value x 10^9 (both integers), the kg CO2e (rounded to 6
+# places half away from zero, app/models/kg.py) is below the limit L exactly when
+# 2QK < (2L x 10^6 - 1) x 10^9 = N.
+_N = (2 * int(KG_CO2E_LIMIT) * 10**KG_SCALE - 1) * 10 ** (
+    _QUANTITY_SCALE + _VALUE_SCALE - KG_SCALE
 )  # integers: exact
 
 
@@ -189,7 +198,7 @@ def weigh_sql(*, factor: str, value: str) -> str:
     # Only this module's constants and the caller's SQL expressions; every value is bound.
     return f"""
         SELECT count(*) FILTER (
-                   WHERE round(e.quantity * ({value}), {_KG_SCALE}) >= {KG_CO2E_LIMIT:f}
+                   WHERE NOT {fits_sql(kg_sql("e.quantity", value))}
                ) AS heavy,
                trim_scale(least(div({_N - 1}, 2 * {quantum} * {heaviest}) * {_VALUE_STEP:f},
                                 {_VALUE_MAX:f})) AS largest_value

@@ -6,7 +6,7 @@ whose stored value differs, from the factor's value as it is now: running it aga
 nothing, and a later change of the same factor is caught by its own recalculation.
 
 A factor's value is refused where it is changed when an entry would then weigh too much for
-kg_co2e (NUMERIC(24, 6)); a batch that overflows it anyway (data from before that rule) raises
+kg_co2e (app/models/kg.py); a batch that overflows it anyway (data from before that rule) raises
 `TooHeavy`, not a bare database error.
 """
 
@@ -18,6 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.models.kg import kg_sql
 from app.repositories.entry import weigh_sql
 
 # pg_advisory_xact_lock(int, int) key (namespace "co2"): recalculations run one at a time, so an
@@ -34,14 +35,15 @@ _FILL_TARGETS = text(
     "SELECT id FROM activity_entry WHERE factor_id = ANY(:factors)"
 )
 _ANALYZE_TARGETS = text("ANALYZE recalculation_target")
+_KG = kg_sql("e.quantity", "f.kg_co2e_per_unit")
 _RECOMPUTE_BATCH = text(
-    """
+    f"""
     UPDATE activity_entry AS e
-    SET kg_co2e = round(e.quantity * f.kg_co2e_per_unit, 6)
+    SET kg_co2e = {_KG}
     FROM recalculation_target AS t, emission_factor AS f
     WHERE t.n BETWEEN :first AND :last AND e.id = t.id AND f.id = e.factor_id
-      AND e.kg_co2e IS DISTINCT FROM round(e.quantity * f.kg_co2e_per_unit, 6)
-    """
+      AND e.kg_co2e IS DISTINCT FROM {_KG}
+    """  # noqa: S608 - kg_sql of constant column names; the numbers are bound
 )
 
 # The factors among these whose current value makes some of their entries too heavy to store.

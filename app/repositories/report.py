@@ -18,15 +18,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
+from app.models.kg import kg_expression
 from app.models.lab import Lab
 
 AnySelect = Select[*tuple[Any, ...]]
 AnyResult = Result[*tuple[Any, ...]]
 
 # kg CO2e from the factor's current value, not the stored column: a report agrees with the
-# factors at once, while a recalculation of the stored values may still be queued. The same
-# rounding as the stored value (6 places, half away from zero), so both agree once it has run.
-_KG = func.round(col(ActivityEntry.quantity) * col(EmissionFactor.kg_co2e_per_unit), 6)
+# factors at once, while a recalculation of the stored values may still be queued. The same rule
+# as the stored value (app/models/kg.py), so both agree once it has run.
+_KG = kg_expression(col(ActivityEntry.quantity), col(EmissionFactor.kg_co2e_per_unit))
 
 # GROUPING(category, scope, month, key, unit): a bit is 1 where the column is rolled up.
 _BY_CATEGORY, _BY_SCOPE, _BY_MONTH, _BY_FACTOR, _TOTAL = 0b01111, 0b10111, 0b11011, 0b01100, 0b11111

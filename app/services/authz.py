@@ -6,6 +6,7 @@ an action beyond the caller's lab role is 403.
 """
 
 from enum import StrEnum
+from uuid import UUID
 
 from app.core.errors import Forbidden, NotFound
 from app.models.lab import LabRole
@@ -53,9 +54,20 @@ def authorize(user: User, action: Action) -> None:
         raise Forbidden("Your role does not allow this action.")
 
 
+def sees_every_lab(user: User) -> bool:
+    """Admins see every lab and may do every lab action; anyone else only in the labs they are
+    a member of (by `LAB_RULES`). Lists and event streams ask this; `authorize_lab` obeys it."""
+    return user.role == UserRole.ADMIN
+
+
+def member_scope(user: User) -> UUID | None:
+    """Whose memberships bound the labs `user` may list: None for every lab, else the user's."""
+    return None if sees_every_lab(user) else user.id
+
+
 def authorize_lab(user: User, role: LabRole | None, action: LabAction) -> None:
     """`role` is the user's role in the lab (None: not a member)."""
-    if user.role == UserRole.ADMIN:
+    if sees_every_lab(user):
         return
     if role is None:
         raise NotFound("No such lab.")

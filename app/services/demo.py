@@ -17,7 +17,7 @@ from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
-from app.services.entries import compute_kg
+from app.services.entries import kg_of
 
 DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - published demo credential, development only
 
@@ -143,7 +143,7 @@ async def load_demo_data(session: AsyncSession, *, years: tuple[int, int]) -> De
                         factor_id=factor.id,
                         date=date(year, month, 1),
                         quantity=quantity,
-                        kg_co2e=compute_kg(quantity, factor),
+                        kg_co2e=kg_of(quantity, factor),
                         note="demo",
                         created_by=users[1].id,
                     )

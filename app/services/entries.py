@@ -2,7 +2,7 @@
 (the lab's regional factor when one exists)."""
 
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -10,14 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
-from app.models.entry import (
-    KG_CO2E_LIMIT,
-    ActivityEntry,
-    EntryCreate,
-    EntryPublic,
-    EntryUpdate,
-)
+from app.models.entry import ActivityEntry, EntryCreate, EntryPublic, EntryUpdate
 from app.models.factor import EmissionFactor, FactorCategory
+from app.models.kg import KG_CO2E_LIMIT, compute_kg, fits
 from app.models.lab import Lab
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
@@ -25,12 +20,11 @@ from app.services.auth import Principal
 from app.services.authz import LabAction
 from app.services.labs import load_lab
 
-KG_QUANTUM = Decimal("0.000001")  # the kg_co2e column's scale; PostgreSQL rounds half up too
 
-
-def compute_kg(quantity: Decimal, factor: EmissionFactor) -> Decimal:
-    kg = (quantity * factor.kg_co2e_per_unit).quantize(KG_QUANTUM, rounding=ROUND_HALF_UP)
-    if kg >= KG_CO2E_LIMIT:
+def kg_of(quantity: Decimal, factor: EmissionFactor) -> Decimal:
+    """kg CO2e of `quantity` of `factor` (app/models/kg.py), refused when too large to store."""
+    kg = compute_kg(quantity, factor.kg_co2e_per_unit)
+    if not fits(kg):
         raise InvalidInput(
             f"The entry would weigh {kg} kg CO2e; less than {KG_CO2E_LIMIT} can be stored.",
             errors=[
@@ -42,15 +36,19 @@ def compute_kg(quantity: Decimal, factor: EmissionFactor) -> Decimal:
 
 def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     """kg CO2e from the factor's current value, like reports: the stored value may wait for a
-    pending recalculation."""
-    return EntryPublic(
-        **entry.model_dump(exclude={"created_by", "kg_co2e"}),
-        kg_co2e=compute_kg(entry.quantity, factor),
+    pending recalculation. Not validated again: every value comes from the database."""
+    return EntryPublic.model_construct(
+        **entry.model_dump(exclude=_NOT_PUBLIC),
+        kg_co2e=kg_of(entry.quantity, factor),
         factor_key=factor.key,
         category=factor.category,
         scope=factor.scope,
         unit=factor.unit,
     )
+
+
+# What the table has and EntryPublic has not (created_by), and the stored kg_co2e (recomputed).
+_NOT_PUBLIC = set(ActivityEntry.model_fields) - set(EntryPublic.model_fields) | {"kg_co2e"}
 
 
 async def _factor_for(
@@ -94,23 +92,18 @@ async def create_entry(
     # `_factor_for`); it inserts nothing when the checks below refuse the entry.
     added = await entry_repository.add_computed(
         session,
-        entry={
-            "lab_id": lab.id,
-            "date": data.date,
-            "quantity": data.quantity,
-            "note": data.note,
-            "created_by": principal.user.id,
-        },
+        entry=data,
+        lab_id=lab.id,
+        created_by=principal.user.id,
         key=data.factor_key,
         year=data.date.year,
         region=lab.region,
         unit=data.unit,
-        kg_limit=KG_CO2E_LIMIT,
     )
     factor = _check_factor(
         None if added is None else added[0], lab, key=data.factor_key, on=data.date, unit=data.unit
     )
-    compute_kg(data.quantity, factor)  # refuses a kg CO2e too large to store
+    kg_of(data.quantity, factor)  # refuses a kg CO2e too large to store
     entry = None if added is None else added[1]
     if entry is None:
         raise RuntimeError("the entry was refused by its INSERT but not by the checks")
@@ -180,21 +173,14 @@ async def update_entry(
             f"The entry changed since you read it (version {changes.version}, now "
             f"{entry.version}); read it again and retry."
         )
-    patch = {
-        name: value
-        for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
-        if value is not None
-    }
-    new_date = patch.get("date", entry.date)
-    if "factor_key" in patch or new_date.year != entry.date.year:
-        factor = await _factor_for(
-            session, lab, key=patch.get("factor_key", factor.key), on=new_date
-        )
-    entry.date = new_date
-    entry.quantity = patch.get("quantity", entry.quantity)
-    entry.note = patch.get("note", entry.note)
+    patch = changes.changes()
+    factor_key: str | None = patch.pop("factor_key", None)
+    new_date: date = patch.get("date", entry.date)
+    if factor_key is not None or new_date.year != entry.date.year:
+        factor = await _factor_for(session, lab, key=factor_key or factor.key, on=new_date)
+    entry.sqlmodel_update(patch)
     entry.factor_id = factor.id
-    entry.kg_co2e = compute_kg(entry.quantity, factor)
+    entry.kg_co2e = kg_of(entry.quantity, factor)
     entry.version += 1
     entry.updated_at = datetime.now(UTC)
     await session.flush()

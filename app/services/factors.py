@@ -19,9 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
-from app.models.entry import KG_CO2E_LIMIT
 from app.models.factor import EmissionFactor, FactorCategory, FactorCreate, FactorUpdate
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
+from app.models.kg import KG_CO2E_LIMIT
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.repositories.entry import Weight
@@ -144,7 +144,8 @@ async def update_factor(
 ) -> EmissionFactor:
     """Change a factor; a new value queues its recalculation (rate limited like imports)."""
     authorize(principal.user, Action.MANAGE_FACTORS)
-    new_value = changes.kg_co2e_per_unit
+    patch = changes.changes()
+    new_value: Decimal | None = patch.get("kg_co2e_per_unit")
     if new_value is not None:
         # Before the row lock: entry writers hold the values lock, then lock factor rows.
         await _lock_values_for_change(session)
@@ -156,11 +157,6 @@ async def update_factor(
             f"The factor changed since you read it (version {changes.version}, now "
             f"{factor.version}); read it again and retry."
         )
-    patch = {
-        name: value
-        for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
-        if value is not None
-    }
     value_changed = False
     if new_value is not None and new_value != factor.kg_co2e_per_unit:
         await _refuse_too_heavy(session, factor_id=factor.id, value=new_value)

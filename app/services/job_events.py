@@ -31,12 +31,11 @@ from app.core.errors import Unauthorized
 from app.core.oidc import OidcVerifier
 from app.models.job import JobStatus
 from app.models.job_event import JobEvent, JobStreamReady, JobStreamResync
-from app.models.user import UserRole
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.services import auth as auth_service
 from app.services.auth import Principal
-from app.services.authz import LAB_RULES, Action, LabAction, is_allowed
+from app.services.authz import LAB_RULES, Action, LabAction, is_allowed, sees_every_lab
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ class Audience:
 
 async def _audience_of(session: AsyncSession, principal: Principal) -> Audience:
     user = principal.user
-    every_lab = user.role == UserRole.ADMIN  # as authorize_lab: admins do every lab action
+    every_lab = sees_every_lab(user)
     lab_ids = (
         frozenset()
         if every_lab

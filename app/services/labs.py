@@ -18,12 +18,12 @@ from app.models.lab import (
     MemberCreate,
     MemberUpdate,
 )
-from app.models.user import User, UserRole
+from app.models.user import User
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
 from app.services.auth import Principal
-from app.services.authz import LabAction, authorize_lab
+from app.services.authz import LabAction, authorize_lab, member_scope
 
 LabWithRole = tuple[Lab, LabRole | None]
 
@@ -61,12 +61,11 @@ async def list_labs(
     institution: str | None,
 ) -> Page[LabWithRole]:
     """Labs the caller belongs to (every lab for admins), by name."""
-    is_admin = principal.user.role == UserRole.ADMIN
     rows = await lab_repository.list_page(
         session,
         limit=limit,
         after=decode_cursor(cursor, (str, UUID)),
-        member_id=None if is_admin else principal.user.id,
+        member_id=member_scope(principal.user),
         user_id=principal.user.id,
         institution=institution,
         search=search,
@@ -110,12 +109,11 @@ async def update_lab(
     """PATCH (only the fields sent) or PUT (every field), refused when `version` is stale."""
     lab, role = await load_lab(session, principal, lab_id, LabAction.EDIT, for_update=True)
     _check_version(lab, changes.version)
-    replace = isinstance(changes, LabReplace)
-    patch = changes.model_dump(exclude={"version"}, exclude_unset=not replace)
-    if not replace:
-        patch = {
-            name: value for name, value in patch.items() if value is not None or name == "region"
-        }
+    patch = (
+        changes.model_dump(exclude={"version"})
+        if isinstance(changes, LabReplace)
+        else changes.changes()
+    )
     if patch.get("code") is not None:
         await _ensure_code_free(session, patch["code"], owner=lab.id)
     lab.sqlmodel_update(patch)

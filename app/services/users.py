@@ -45,12 +45,7 @@ async def update_me(session: AsyncSession, *, principal: Principal, changes: Use
     user = await user_repository.get(session, principal.user.id, for_update=True)
     assert user is not None  # the principal was loaded in this transaction
     _check_version(user, changes.version)
-    patch = {
-        name: value
-        for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
-        if value is not None  # null means "leave as is", as in every other PATCH
-    }
-    user.sqlmodel_update(patch)
+    user.sqlmodel_update(changes.changes())
     _bump(user)
     return user
 
@@ -125,11 +120,7 @@ async def update_user(
     if user is None:
         raise NotFound("No such user.")
     _check_version(user, changes.version)
-    patch = {
-        name: value
-        for name, value in changes.model_dump(exclude_unset=True, exclude={"version"}).items()
-        if value is not None
-    }
+    patch = changes.changes()
     if "email" in patch:
         await _ensure_email_free(session, patch["email"], owner=user.id)
     stays_admin = patch.get("role", user.role) == UserRole.ADMIN and patch.get(

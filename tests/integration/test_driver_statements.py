@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import database
 from app.config import settings
 from app.models.auth import AuthSession
-from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
+from app.models.entry import ActivityEntry, EntryBase
 from app.models.factor import EmissionFactor
 from app.models.lab import LabRole
 from app.models.user import User
@@ -51,12 +51,13 @@ async def _add_eight_kwh(
     """8 kWh of the seeded electricity factor on 2025-03-01, past the ORM."""
     return await entry_repository.add_computed(
         session,
-        entry={"lab_id": lab_id, "date": date(2025, 3, 1), "quantity": Decimal(8)},
+        entry=EntryBase(date=date(2025, 3, 1), quantity=Decimal(8)),
+        lab_id=lab_id,
+        created_by=None,
         key="electricity.grid.CH",
         year=2025,
         region=None,
         unit=None,
-        kg_limit=KG_CO2E_LIMIT,
     )
 
 
@@ -92,21 +93,28 @@ async def test_a_refused_entry_inserts_nothing_and_says_why(one_connection: None
     async with factory() as session:
         user = await make_user(session)
         lab = await make_lab(session, user)
-        await make_factor(session, kg="2")
-    values = {"lab_id": lab.id, "date": date(2025, 3, 1), "quantity": Decimal(5)}
+        await make_factor(session, kg="999999999")
+    five, heavy = (EntryBase(date=date(2025, 3, 1), quantity=Decimal(q)) for q in ("5", "1e11"))
     async with factory() as session:
-        # (key, year, unit, kg limit): no factor, no factor that year, another unit, too heavy
+        # (key, year, unit, entry): no factor, no factor that year, another unit, too heavy
         refusals = [
-            ("no.such.key", 2025, None, KG_CO2E_LIMIT),
-            ("electricity.grid.CH", 2024, None, KG_CO2E_LIMIT),
-            ("electricity.grid.CH", 2025, "MWh", KG_CO2E_LIMIT),
-            ("electricity.grid.CH", 2025, None, Decimal(10)),
+            ("no.such.key", 2025, None, five),
+            ("electricity.grid.CH", 2024, None, five),
+            ("electricity.grid.CH", 2025, "MWh", five),
+            ("electricity.grid.CH", 2025, None, heavy),  # 10^11 x 999999999 >= 10^18
         ]
         found = [
             await entry_repository.add_computed(
-                session, entry=values, key=key, year=year, region=None, unit=unit, kg_limit=limit
+                session,
+                entry=entry,
+                lab_id=lab.id,
+                created_by=None,
+                key=key,
+                year=year,
+                region=None,
+                unit=unit,
             )
-            for key, year, unit, limit in refusals
+            for key, year, unit, entry in refusals
         ]
         assert found[:2] == [None, None]  # no such factor
         for factor_and_entry in found[2:]:  # the factor, and no entry

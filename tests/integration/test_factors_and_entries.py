@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.entry import KG_CO2E_LIMIT, ActivityEntry
+from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor, FactorCategory
+from app.models.kg import KG_CO2E_LIMIT
 from app.models.lab import LabRole
 from app.repositories import entry as entry_repository
 from tests.factories import Caller, add_member, make_factor, make_lab, make_user, sign_in

@@ -1,11 +1,11 @@
 """Prometheus metrics, for admins and scrapers holding an admin's API key."""
 
 from fastapi import APIRouter, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry
 
 from app.api.deps import CurrentPrincipal
 from app.core.errors import problem_responses
-from app.services.authz import Action, authorize
+from app.services import metrics as metrics_service
 
 router = APIRouter(tags=["metrics"], responses=problem_responses(401, 403))
 
@@ -19,6 +19,6 @@ router = APIRouter(tags=["metrics"], responses=problem_responses(401, 403))
 )
 async def get_metrics(request: Request, principal: CurrentPrincipal) -> Response:
     """Request counts and latency by route template, method and status (Prometheus text format)."""
-    authorize(principal.user, Action.READ_METRICS)
     registry: CollectorRegistry = request.app.state.metrics_registry
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    text = metrics_service.render_metrics(principal=principal, registry=registry)
+    return Response(text, media_type=CONTENT_TYPE_LATEST)

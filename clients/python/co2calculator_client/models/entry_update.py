@@ -13,9 +13,10 @@ T = TypeVar("T", bound="EntryUpdate")
 
 @_attrs_define
 class EntryUpdate:
-    """
+    """PATCH: the fields to change, plus the `version` you last read.
+
     Attributes:
-        version (int):
+        version (int): The version you last read
         date (datetime.date | None | str | Unset):
         factor_key (None | str | Unset):
         quantity (float | None | str | Unset):

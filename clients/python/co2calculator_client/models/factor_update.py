@@ -18,11 +18,11 @@ class FactorUpdate:
     store) is refused with 422, naming the largest value they allow.
 
         Attributes:
-            version (int):
+            version (int): The version you last read
             category (FactorCategory | None | Unset):
-            unit (None | str | Unset):
+            unit (None | str | Unset): Unit of the activity quantity (kWh, km, kg, CHF…)
             kg_co2e_per_unit (float | None | str | Unset):
-            scope (int | None | Unset):
+            scope (int | None | Unset): GHG protocol scope
             source (None | str | Unset):
     """
 

@@ -15,12 +15,12 @@ class LabUpdate:
     """PATCH: the fields to change, plus the `version` the caller last read.
 
     Attributes:
-        version (int):
+        version (int): The version you last read
         name (None | str | Unset):
-        code (None | str | Unset):
+        code (None | str | Unset): Short unique code, e.g. `BIO-LAB-3`
         institution (None | str | Unset):
         description (None | str | Unset):
-        region (None | str | Unset):
+        region (None | str | Unset): ISO country (or subdivision) code; picks regional emission factors
     """
 
     version: int

@@ -15,7 +15,7 @@ class UserMeUpdate:
     """What users may change on their own account.
 
     Attributes:
-        version (int):
+        version (int): The version you last read
         full_name (None | str | Unset):
     """
 

@@ -16,7 +16,7 @@ class UserUpdate:
     """An admin's partial update of an account; `version` is the one the caller last read.
 
     Attributes:
-        version (int):
+        version (int): The version you last read
         email (None | str | Unset):
         full_name (None | str | Unset):
         role (None | Unset | UserRole):

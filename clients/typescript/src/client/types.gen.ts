@@ -218,10 +218,14 @@ export type EntryPublic = {
 
 /**
  * EntryUpdate
+ *
+ * PATCH: the fields to change, plus the `version` you last read.
  */
 export type EntryUpdate = {
     /**
      * Version
+     *
+     * The version you last read
      */
     version: number;
     /**
@@ -409,11 +413,15 @@ export type FactorShare = {
 export type FactorUpdate = {
     /**
      * Version
+     *
+     * The version you last read
      */
     version: number;
     category?: FactorCategory | null;
     /**
      * Unit
+     *
+     * Unit of the activity quantity (kWh, km, kg, CHF…)
      */
     unit?: string | null;
     /**
@@ -422,6 +430,8 @@ export type FactorUpdate = {
     kg_co2e_per_unit?: number | string | null;
     /**
      * Scope
+     *
+     * GHG protocol scope
      */
     scope?: number | null;
     /**
@@ -927,6 +937,8 @@ export type LabRole = 'manager' | 'contributor' | 'viewer';
 export type LabUpdate = {
     /**
      * Version
+     *
+     * The version you last read
      */
     version: number;
     /**
@@ -935,6 +947,8 @@ export type LabUpdate = {
     name?: string | null;
     /**
      * Code
+     *
+     * Short unique code, e.g. `BIO-LAB-3`
      */
     code?: string | null;
     /**
@@ -947,6 +961,8 @@ export type LabUpdate = {
     description?: string | null;
     /**
      * Region
+     *
+     * ISO country (or subdivision) code; picks regional emission factors
      */
     region?: string | null;
 };
@@ -1189,6 +1205,8 @@ export type UserCreate = {
 export type UserMeUpdate = {
     /**
      * Version
+     *
+     * The version you last read
      */
     version: number;
     /**
@@ -1261,6 +1279,8 @@ export type UserRole = 'admin' | 'user';
 export type UserUpdate = {
     /**
      * Version
+     *
+     * The version you last read
      */
     version: number;
     /**

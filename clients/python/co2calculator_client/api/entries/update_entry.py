@@ -112,7 +112,7 @@ def sync_detailed(
 
     Args:
         entry_id (UUID):
-        body (EntryUpdate):
+        body (EntryUpdate): PATCH: the fields to change, plus the `version` you last read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -146,7 +146,7 @@ def sync(
 
     Args:
         entry_id (UUID):
-        body (EntryUpdate):
+        body (EntryUpdate): PATCH: the fields to change, plus the `version` you last read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,7 +175,7 @@ async def asyncio_detailed(
 
     Args:
         entry_id (UUID):
-        body (EntryUpdate):
+        body (EntryUpdate): PATCH: the fields to change, plus the `version` you last read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,7 +207,7 @@ async def asyncio(
 
     Args:
         entry_id (UUID):
-        body (EntryUpdate):
+        body (EntryUpdate): PATCH: the fields to change, plus the `version` you last read.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
