@@ -4,7 +4,7 @@ Nothing here connects at import time: the engine is built on the first `get_engi
 """
 
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Any, Self
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
@@ -96,6 +96,33 @@ def get_job_session_factory() -> async_sessionmaker[AsyncSession]:
     return _job_session_factory
 
 
+DATABASE_DOWN_WAIT_SECONDS = 1.0
+_driver_connected = False  # did the driver pool's last connection attempt succeed?
+
+
+class _WatchedConnection(psycopg.AsyncConnection[Any]):
+    """The driver pool's connections, recording whether the last attempt to connect worked."""
+
+    @classmethod
+    async def connect(cls, *args: Any, **kwargs: Any) -> Self:
+        global _driver_connected
+        try:
+            connection = await super().connect(*args, **kwargs)
+        except psycopg.OperationalError:
+            _driver_connected = False
+            raise
+        _driver_connected = True
+        return connection
+
+
+def checkout_timeout(pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]]) -> float:
+    """How long a checkout may wait: the pool's own timeout while the database answers (the
+    connections are busy: one will come back), but only a second while the pool cannot connect
+    (the database is down, or not reached yet), so that requests get their 503 at once, not
+    after 30 s."""
+    return pool.timeout if _driver_connected else DATABASE_DOWN_WAIT_SECONDS
+
+
 async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
     """Plain psycopg connections in autocommit, for the hot-path statements run past the ORM
     (`repositories/_driver`): the reads a request makes before (or without) a transaction
@@ -103,11 +130,13 @@ async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]
     writes only through them (`own_transaction`). Checking one out and back costs a fraction of
     an ORM session's connection (README, Performance). It grows with demand up to
     `DB_POOL_SIZE + DB_MAX_OVERFLOW` and shrinks back to one after 10 idle minutes."""
-    global _driver_pool
+    global _driver_pool, _driver_connected
     pool = _driver_pool
     if pool is None:
+        _driver_connected = False
         pool = _driver_pool = AsyncConnectionPool(
             libpq_url(),
+            connection_class=_WatchedConnection,
             min_size=1,
             max_size=settings.DB_POOL_SIZE + settings.DB_MAX_OVERFLOW,
             kwargs={"autocommit": True},
@@ -168,7 +197,7 @@ async def own_transaction(session: AsyncSession) -> psycopg.AsyncConnection[Any]
     connection: psycopg.AsyncConnection[Any] | None = session.info.get(_OWN_TRANSACTION)
     if connection is None:
         pool = await get_driver_pool()
-        connection = await pool.getconn()
+        connection = await pool.getconn(timeout=checkout_timeout(pool))
         session.info[_OWN_TRANSACTION] = connection
     return connection
 

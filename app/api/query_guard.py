@@ -1,4 +1,5 @@
-"""Refuse query parameters a route does not declare, on routes that declare some.
+"""Refuse query parameters a route does not declare, on routes that declare some, and values
+holding NUL (which PostgreSQL text cannot hold).
 
 A misspelt filter (`?categroy=heating`) would otherwise be ignored silently and answer a list
 that looks right but is not filtered. Routes without query parameters (health, `/users/me`, …)
@@ -29,6 +30,18 @@ def _query_names(route: APIRoute) -> frozenset[str]:
     return names
 
 
+def _refuse_nul(request: Request) -> None:
+    """PostgreSQL text cannot hold NUL: a value with one is refused here, for every parameter,
+    rather than reaching the driver as a 500."""
+    errors: list[dict[str, Any]] = [
+        {"loc": ("query", name), "msg": "NUL characters are not allowed", "type": "string_nul"}
+        for name, value in request.query_params.multi_items()
+        if "\x00" in value
+    ]
+    if errors:
+        raise RequestValidationError(errors)
+
+
 async def refuse_unknown_query_parameters(request: Request) -> None:
     if not request.scope.get("query_string"):
         return
@@ -38,6 +51,7 @@ async def refuse_unknown_query_parameters(request: Request) -> None:
     declared = _query_names(route)
     if not declared:
         return
+    _refuse_nul(request)
     unknown = sorted(set(request.query_params) - declared)
     if unknown:
         known = ", ".join(sorted(declared))

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
 
+import psycopg
+import sqlalchemy.exc
 from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -220,15 +222,42 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Failures of the database itself, not of a request's data: it is down or restarting, no
+# connection came free in time, or it cancelled the statement. Retrying later can succeed.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,  # incl. psycopg_pool.PoolTimeout
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.TimeoutError,  # the ORM pool's checkout timeout
+)
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+async def _database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return problem_response(
+        HTTPStatus.SERVICE_UNAVAILABLE,
+        slug="database-unavailable",
+        detail="The database is unavailable; retry later.",
+        instance=request.url.path,
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     request_id = correlation_id.get()
+    # Starlette re-raises the error after this response, and uvicorn then drops the connection:
+    # saying so lets a client open a new one instead of failing its next request on this one.
+    headers = {"Connection": "close"}
+    if request_id:  # 500s are rendered outside the request-id middleware, so it is set here
+        headers["X-Request-ID"] = request_id
     return problem_response(
         HTTPStatus.INTERNAL_SERVER_ERROR,
         detail="An unexpected error occurred; quote the request id when reporting it.",
         instance=request.url.path,
-        # 500s are rendered outside the request-id middleware, so the header is set here.
-        headers={"X-Request-ID": request_id} if request_id else None,
+        headers=headers,
     )
 
 
@@ -236,6 +265,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, _http_error_handler)
+    for unavailable in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _database_unavailable_handler)
     app.add_exception_handler(Exception, _unhandled_error_handler)
 
 

@@ -44,12 +44,19 @@ class Page(BaseModel, Generic[T]):
 CursorPart = str | int | datetime | date | UUID | None
 CursorKey = tuple[CursorPart, ...]
 
+
+def _text(value: str) -> str:
+    if "\x00" in value:  # PostgreSQL text cannot hold NUL: psycopg would raise a DataError
+        raise ValueError("NUL in a cursor")
+    return value
+
+
 _DECODERS: dict[type, Callable[[Any], CursorPart]] = {
     datetime: datetime.fromisoformat,
     date: date.fromisoformat,
     UUID: lambda value: UUID(str(value)),
     int: int,
-    str: str,
+    str: lambda value: _text(str(value)),
 }
 
 

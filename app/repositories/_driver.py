@@ -29,7 +29,7 @@ from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.database import get_driver_pool, own_transaction
+from app.database import checkout_timeout, get_driver_pool, own_transaction
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
 Row = tuple[Any, ...]
@@ -84,7 +84,7 @@ async def fetch(
     params = statement.params(values)
     if outside_transaction and not session.in_transaction():
         pool = await get_driver_pool()
-        async with pool.connection() as connection:
+        async with pool.connection(timeout=checkout_timeout(pool)) as connection:
             try:
                 cursor = await connection.execute(statement.sql, params, prepare=True)
             except psycopg.OperationalError:

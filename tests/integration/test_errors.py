@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from app.config import settings
 from app.core.errors import Conflict
+from app.core.pagination import encode_cursor
 from app.main import create_app
 from tests.factories import Caller
 
@@ -111,6 +112,8 @@ async def test_an_unhandled_error_is_a_bare_500_with_a_request_id(
     response = await probe_client.get("/probe/crash")
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
+    # The server drops the connection after a 500 (Starlette re-raises): it says so.
+    assert response.headers["connection"] == "close"
     body = response.json()
     assert body["request_id"] == response.headers["x-request-id"]
     text = response.text
@@ -216,3 +219,13 @@ async def test_routes_without_query_parameters_ignore_extra_ones(
     assert (await client.get("/api/v1/health", params={"probe": "lb"})).status_code == 200
     me = await client.get("/api/v1/users/me", params={"cache": "1"}, headers=admin.headers)
     assert me.status_code == 200
+
+
+async def test_nul_in_a_query_value_or_inside_a_cursor_is_a_422_not_a_500(
+    client: httpx.AsyncClient, member: Caller
+) -> None:
+    nul_cursor = encode_cursor(("a\x00b", uuid4()))  # the labs cursor's shape: (name, id)
+    for params, name in (({"search": "a\x00b"}, "search"), ({"cursor": nul_cursor}, "cursor")):
+        response = await client.get("/api/v1/labs", params=params, headers=member.headers)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["loc"] == ["query", name]

@@ -112,7 +112,41 @@ async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_on
             own_server.stop()
             own_server.start()
             statuses = [(await client.get(path, headers=caller.headers)).status_code for _ in "abc"]
-            assert statuses[0] in {200, 500}
+            assert statuses[0] in {200, 503}  # a dead connection is the database's failure
             assert statuses[1:] == [200, 200]
+    finally:
+        await database.dispose_engine()
+
+
+async def test_with_the_database_down_requests_get_503_with_retry_after_at_once(
+    own_server: EmbeddedPostgres, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a 500 after the pools' 30 s checkout wait: the driver pool, holding no connection,
+    waits one second; the ORM pool's connection attempt is refused."""
+    url = own_server.url()
+    await asyncio.to_thread(upgrade, alembic_config(url), "head")
+    monkeypatch.setattr(settings, "DATABASE_URL", url)
+    await database.dispose_engine()
+    transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
+    try:
+        async with database.get_session_factory()() as session:
+            user = await make_user(session)
+            lab = await make_lab(session, user)
+            caller = await session_for(session, user)
+        await database.dispose_engine()  # no pooled connection survives the stop
+        own_server.stop()
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            async with asyncio.timeout(10):  # three requests, well below one 30 s wait
+                answers = [
+                    await client.get(f"/api/v1/labs/{lab.id}", headers=caller.headers),
+                    await client.get("/api/v1/labs", headers=caller.headers),
+                    await client.post(
+                        f"/api/v1/labs/{lab.id}/entries", headers=caller.headers, json={}
+                    ),
+                ]
+        for answer in answers:
+            assert answer.status_code == 503, answer.text
+            assert answer.headers["retry-after"] == "5"
+            assert answer.json()["type"].endswith("/database-unavailable")
     finally:
         await database.dispose_engine()
