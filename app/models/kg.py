@@ -7,8 +7,9 @@ Python and SQL both need the rule; each form here is built from the same constan
 - `kg_sql` / `fits_sql`: SQL text fragments, for statements written as text;
 - `KG_CO2E_TYPE`: the column type (`ActivityEntry.kg_co2e`).
 
-PostgreSQL's `round(numeric, int)` rounds half away from zero, as `ROUND_HALF_UP` does in Python's
-`decimal`, so the stored value and the one the API computes agree (tests/unit/test_kg.py).
+PostgreSQL's `round(numeric, int)` rounds half away from zero, as `ROUND_HALF_UP` does in
+Python's `decimal`, so the stored value and the one the API computes agree
+(tests/integration/test_kg_rule.py).
 """
 
 from decimal import ROUND_HALF_UP, Decimal
