@@ -2,8 +2,10 @@
 
 from uuid import UUID
 
+from psycopg.errors import LockNotAvailable
 from sqlalchemy import Integer, String, Uuid, bindparam
 from sqlalchemy import select as core_select
+from sqlalchemy.exc import OperationalError
 from sqlmodel import col, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -19,6 +21,28 @@ async def get(session: AsyncSession, lab_id: UUID, *, for_update: bool = False) 
     if for_update:
         query = query.with_for_update()
     return (await session.exec(query)).first()
+
+
+async def hold(session: AsyncSession, *, lab_id: UUID) -> bool:
+    """Lock the lab's row against deletion (FOR KEY SHARE) until the transaction ends; waits
+    for a delete in progress. False when the lab is gone."""
+    query = select(Lab.id).where(Lab.id == lab_id).with_for_update(key_share=True)
+    return (await session.exec(query)).first() is not None
+
+
+async def lock_for_update(session: AsyncSession, *, lab_id: UUID, wait_seconds: float) -> bool:
+    """Lock the lab's row FOR UPDATE, waiting at most `wait_seconds` for other transactions'
+    locks on it. False when the wait ran out; the transaction is then aborted and must end."""
+    connection = await session.connection()
+    await connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(wait_seconds * 1000)}ms'")
+    try:
+        await session.exec(select(Lab.id).where(Lab.id == lab_id).with_for_update())
+    except OperationalError as error:
+        if isinstance(error.orig, LockNotAvailable):
+            return False
+        raise
+    await connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
+    return True
 
 
 # Every lab-scoped request runs this; built once (building a statement costs more CPU than

@@ -27,6 +27,7 @@ from app.models.job import (
 from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, activity_staging
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import job as job_repository
+from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, is_allowed
@@ -106,6 +107,10 @@ async def stage_and_queue(
     job.filename = clean_filename(await file.open())
     upload = CsvUpload(file.chunks(), max_bytes=settings.IMPORT_MAX_BYTES)
     header = await upload.read_header(known=known, required=required)
+    if job.lab_id is not None and not await lab_repository.hold(session, lab_id=job.lab_id):
+        # Deleted since it was authorized (its job would be a foreign-key violation, a 500); a
+        # delete that comes after this waits for the upload and then refuses (409).
+        raise NotFound("No such lab.")
     await job_repository.add(session, job=job)
     rows = await staging_repository.copy_rows(
         session,

@@ -126,17 +126,34 @@ async def get_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) 
     return await load_lab(session, principal, lab_id, LabAction.VIEW)
 
 
+DELETE_LOCK_WAIT_SECONDS = 2
+_BUSY = (
+    "An import of this lab is queued, running or being uploaded; cancel it or wait for it to "
+    "end, then delete the lab."
+)
+
+
+async def _refuse_while_importing(session: AsyncSession, lab_id: UUID) -> None:
+    if await job_repository.count_active_for_lab(session, lab_id=lab_id):
+        raise Conflict(_BUSY)
+
+
 async def delete_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> None:
     """Delete a lab with its memberships, entries and finished imports. Not while an import of it
-    is queued or running: the runner would be writing rows the delete cascades to (that race was
-    a deadlock, a 500, found by scripts/fuzz)."""
+    is queued, running or being uploaded: the runner would be writing rows the delete cascades to
+    (that race was a deadlock, a 500, found by scripts/fuzz). The answer is a 409 at once for a
+    job already queued, after at most `DELETE_LOCK_WAIT_SECONDS` for an upload or a running
+    import (they hold the lab's row), never a wait for them to end."""
+    await load_lab(session, principal, lab_id, LabAction.DELETE)
+    await _refuse_while_importing(session, lab_id)
+    if not await lab_repository.lock_for_update(
+        session, lab_id=lab_id, wait_seconds=DELETE_LOCK_WAIT_SECONDS
+    ):
+        raise Conflict(_BUSY)
     lab, _ = await load_lab(session, principal, lab_id, LabAction.DELETE, for_update=True)
-    # Under the lab's row lock: a new upload waits for this transaction (its job references it).
-    if await job_repository.count_active_for_lab(session, lab_id=lab.id):
-        raise Conflict(
-            "An import of this lab is queued or running; cancel it or wait for it to end, "
-            "then delete the lab."
-        )
+    # Under the lab's row lock: a new upload waits for this transaction (its job references it),
+    # and one that committed while we waited is counted.
+    await _refuse_while_importing(session, lab.id)
     await lab_repository.delete(session, lab=lab)
 
 

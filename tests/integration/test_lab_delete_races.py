@@ -1,0 +1,109 @@
+"""Deleting a lab while one of its imports is being uploaded: a 409 within a bounded wait, never a
+wait for the upload, and never a foreign-key 500 for the upload."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+import psycopg
+import pytest
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.models.job import DataIngestionJob
+from app.models.lab import Lab
+from tests.conftest import libpq_url
+from tests.factories import Caller, make_factor, make_lab
+
+BOUNDARY = "r4ce"
+HEAD = (
+    f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+    "date,factor_key,quantity\n2025-01-01,grid.x,8\n"
+)
+TAIL = f"2025-01-02,grid.x,9\n\r\n--{BOUNDARY}--\r\n"
+
+
+@pytest.fixture
+async def lab(session: AsyncSession, member: Caller) -> Lab:
+    await make_factor(session, key="grid.x", year=2025, kg="0.125")
+    return await make_lab(session, member.user)
+
+
+async def _upload(
+    client: httpx.AsyncClient, caller: Caller, lab: Lab, body: AsyncIterator[bytes]
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/labs/{lab.id}/imports",
+        content=body,
+        headers=caller.headers | {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+    )
+
+
+async def test_a_lab_being_uploaded_to_is_not_deleted_and_the_delete_does_not_wait_for_it(
+    client: httpx.AsyncClient, session: AsyncSession, member: Caller, lab: Lab
+) -> None:
+    staged = asyncio.Event()
+    finish = asyncio.Event()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield HEAD.encode()
+        yield b"2025-01-01,grid.x,7\n" * 100  # the job is added once the header has been read
+        staged.set()
+        await finish.wait()
+        yield TAIL.encode()
+
+    upload = asyncio.create_task(_upload(client, member, lab, body()))
+    async with asyncio.timeout(30):
+        # The body is pulled as the app reads it: asked for its third piece, the upload has
+        # read the header and added its job (uncommitted, holding the lab's row).
+        await staged.wait()
+        deleted = await client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
+        finish.set()
+        uploaded = await upload
+
+    assert deleted.status_code == 409, deleted.text
+    assert "being uploaded" in deleted.json()["detail"]
+    assert uploaded.status_code == 202, uploaded.text
+    assert uploaded.json()["rows_total"] == 102
+    await session.rollback()
+    assert await session.get(Lab, lab.id) is not None
+
+
+async def _until_a_backend_waits_for_a_lock(database_url: str) -> None:
+    query = (
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    async with (
+        await psycopg.AsyncConnection.connect(libpq_url(database_url), autocommit=True) as watcher,
+        asyncio.timeout(30),
+    ):
+        while True:  # polled with a deadline: PostgreSQL has no event for "someone waits"
+            row = await (await watcher.execute(query)).fetchone()
+            if row is not None and row[0]:
+                return
+            await asyncio.sleep(0.02)
+
+
+async def test_an_upload_to_a_lab_deleted_meanwhile_is_a_404_not_a_foreign_key_500(
+    client: httpx.AsyncClient, session: AsyncSession, member: Caller, lab: Lab, database_url: str
+) -> None:
+    deleter = await psycopg.AsyncConnection.connect(libpq_url(database_url))
+    try:
+        # A delete in progress: the lab's row locked FOR UPDATE, then gone on commit.
+        await deleter.execute("SELECT id FROM lab WHERE id = %s FOR UPDATE", (lab.id,))
+        await deleter.execute("DELETE FROM lab WHERE id = %s", (lab.id,))
+
+        async def body() -> AsyncIterator[bytes]:
+            yield (HEAD + TAIL).encode()
+
+        upload = asyncio.create_task(_upload(client, member, lab, body()))
+        await _until_a_backend_waits_for_a_lock(database_url)
+        await deleter.commit()
+        async with asyncio.timeout(30):
+            uploaded = await upload
+    finally:
+        await deleter.close()
+
+    assert uploaded.status_code == 404, uploaded.text
+    assert (await session.exec(select(func.count()).select_from(DataIngestionJob))).one() == 0
