@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+from pydantic import BeforeValidator, WithJsonSchema
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
@@ -36,7 +36,9 @@ def _month_or_date(value: Any) -> date:
 
 ActivityDate = Annotated[
     date,
-    PlainValidator(_month_or_date),
+    # Before pydantic's own date check, which then sees only dates: its lax mode would also take
+    # `0` as 1970-01-01. Not a PlainValidator, whose default serializer is slower and warns.
+    BeforeValidator(_month_or_date),
     WithJsonSchema(
         {
             "anyOf": [
@@ -45,11 +47,8 @@ ActivityDate = Annotated[
             ],
             "description": "`YYYY-MM-DD`, or `YYYY-MM` for a month",
         },
-        mode="validation",
+        mode="validation",  # out, a date is a date
     ),
-    # Out, a date is a date. Said explicitly: PlainValidator's default serializer warns.
-    PlainSerializer(date.isoformat, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date"}, mode="serialization"),
 ]
 QUANTITY = DecimalInput(integer_digits=12, decimal_places=6)
 Quantity = Annotated[Decimal, QUANTITY]

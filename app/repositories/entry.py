@@ -128,7 +128,7 @@ _ADD_COMPUTED_VALUES = frozenset(
     {column.key for column in _ENTRIES.columns} - {"factor_id", "kg_co2e"}
     | {"key", "year", "region", "unit"}
 )
-_FIELDS = set(EntryBase.model_fields)
+_FIELDS = tuple(EntryBase.model_fields)  # the entry's columns a client writes
 _ADD_COMPUTED = compile_once(_add_computed_statement(), values=_ADD_COMPUTED_VALUES)
 
 
@@ -152,7 +152,7 @@ async def add_computed(
 
     Returns None when there is no such factor, else the factor and the new entry (None when
     nothing was inserted). Both are read-only: not attached to the session."""
-    values = _ENTRIES.defaults() | entry.model_dump(include=_FIELDS)
+    values = _ENTRIES.defaults() | {name: getattr(entry, name) for name in _FIELDS}
     values |= {"lab_id": lab_id, "created_by": created_by}
     values |= {"key": key, "year": year, "region": region, "unit": unit}
     rows = await fetch_after(

@@ -38,7 +38,7 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     """kg CO2e from the factor's current value, like reports: the stored value may wait for a
     pending recalculation. Not validated again: every value comes from the database."""
     return EntryPublic.model_construct(
-        **entry.model_dump(exclude=_NOT_PUBLIC),
+        **{name: getattr(entry, name) for name in _FROM_TABLE},
         kg_co2e=kg_of(entry.quantity, factor),
         factor_key=factor.key,
         category=factor.category,
@@ -47,8 +47,12 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     )
 
 
-# What the table has and EntryPublic has not (created_by), and the stored kg_co2e (recomputed).
-_NOT_PUBLIC = set(ActivityEntry.model_fields) - set(EntryPublic.model_fields) | {"kg_co2e"}
+# What EntryPublic shows of the table: not created_by, and not the stored kg_co2e (recomputed).
+_FROM_TABLE = tuple(
+    name
+    for name in ActivityEntry.model_fields
+    if name in EntryPublic.model_fields and name != "kg_co2e"
+)
 
 
 async def _factor_for(
