@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
-from app.core.security import hash_password, verify_password
+from app.core.security import hash_password_in_thread, verify_password_in_thread
 from app.models.user import (
     PasswordChange,
     User,
@@ -56,12 +56,12 @@ async def change_password(
     """Set a new password (the current one is required); every other session is ended."""
     user = await user_repository.get(session, principal.user.id, for_update=True)
     assert user is not None
-    if not verify_password(change.current_password, user.hashed_password):
+    if not await verify_password_in_thread(change.current_password, user.hashed_password):
         raise InvalidInput(
             "The current password is incorrect.",
             errors=[FieldError(loc=["body", "current_password"], msg="incorrect", type="password")],
         )
-    user.hashed_password = hash_password(change.new_password)
+    user.hashed_password = await hash_password_in_thread(change.new_password)
     _bump(user)
     await credentials_repository.revoke_user_sessions(
         session,
@@ -99,7 +99,7 @@ async def create_user(session: AsyncSession, *, principal: Principal, data: User
         email=data.email,
         full_name=data.full_name,
         role=data.role,
-        hashed_password=hash_password(data.password),
+        hashed_password=await hash_password_in_thread(data.password),
     )
     return await user_repository.add(session, user=user)
 

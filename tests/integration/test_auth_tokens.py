@@ -1,5 +1,7 @@
 """Login, rotation with reuse detection, logout, and password changes ending other sessions."""
 
+import threading
+
 import httpx
 import pytest
 from sqlmodel import select
@@ -7,7 +9,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core import security
 from app.models.auth import AuthSession
-from app.services import auth as auth_service
 from tests.factories import DEFAULT_PASSWORD, Caller, login, make_user, sign_in
 
 ME = "/api/v1/users/me"
@@ -159,6 +160,35 @@ async def test_an_unknown_email_still_costs_a_password_verification(
         calls.append(hashed is None)
         return real_verify(password, hashed)
 
-    monkeypatch.setattr(auth_service, "verify_password", counting_verify)
+    monkeypatch.setattr(security, "verify_password", counting_verify)
     assert (await login(client, "nobody@lab.example", "whatever-123")).status_code == 401
     assert calls == [True]
+
+
+async def test_passwords_are_hashed_and_verified_off_the_event_loop(
+    client: httpx.AsyncClient, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[str] = []
+    verify, hash_ = security.verify_password, security.hash_password
+
+    def verifying(password: str, hashed: str | None) -> bool:
+        threads.append(threading.current_thread().name)
+        return verify(password, hashed)
+
+    def hashing(password: str) -> str:
+        threads.append(threading.current_thread().name)
+        return hash_(password)
+
+    monkeypatch.setattr(security, "verify_password", verifying)
+    monkeypatch.setattr(security, "hash_password", hashing)
+    user = await make_user(session)
+    caller = await sign_in(client, user)  # verifies
+    changed = await client.post(
+        "/api/v1/users/me/password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "another-long-pass-42"},
+        headers=caller.headers,
+    )  # verifies, then hashes
+
+    assert changed.status_code == 204, changed.text
+    assert len(threads) == 3
+    assert all(name.startswith("password-hashing") for name in threads), threads
