@@ -175,33 +175,30 @@ _CLAIM = text(
     """
     WITH active AS MATERIALIZED (
         SELECT id, created_at, lab_id IS NULL AS library,
-               CASE WHEN lab_id IS NOT NULL THEN created_by END AS requester,
+               -- never NULL, so groups join on plain equality (the nil uuid: the library, or
+               -- lab jobs whose requester's account was deleted)
+               coalesce(CASE WHEN lab_id IS NOT NULL THEN created_by END,
+                        '00000000-0000-0000-0000-000000000000') AS requester,
                state = 'running' AND lease_expires_at >= now() AS held
         FROM data_ingestion_jobs
         WHERE state IN ('queued', 'running')
     ),
-    waiting AS (
-        SELECT library, requester, count(*) FILTER (WHERE held) AS running
-        FROM active
-        GROUP BY library, requester
-        HAVING bool_or(NOT held)
-    ),
-    turn AS (
-        SELECT library, requester, running,
+    turn AS MATERIALIZED (
+        SELECT library, requester, count(*) FILTER (WHERE held) AS running,
                CASE WHEN library THEN (
                    SELECT max(served.started_at) FROM data_ingestion_jobs AS served
                    WHERE served.lab_id IS NULL
                ) ELSE (
                    SELECT max(served.started_at) FROM data_ingestion_jobs AS served
-                   WHERE served.created_by = waiting.requester AND served.lab_id IS NOT NULL
+                   WHERE served.created_by = active.requester AND served.lab_id IS NOT NULL
                ) END AS served_at
-        FROM waiting
+        FROM active
+        GROUP BY library, requester
+        HAVING bool_or(NOT held)
     ),
     ranked AS (
         SELECT active.id, turn.running, turn.served_at, active.created_at
-        FROM active
-        JOIN turn ON turn.library = active.library
-            AND turn.requester IS NOT DISTINCT FROM active.requester
+        FROM active JOIN turn USING (library, requester)
         WHERE NOT active.held
     )
     UPDATE data_ingestion_jobs AS job
