@@ -1,6 +1,7 @@
 """Settings: the only reader of environment variables (and of `.env`)."""
 
 from enum import StrEnum
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -75,6 +76,8 @@ class Settings(BaseSettings):
     RATE_LIMIT_STORAGE_URI: str = "memory://"
     LOGIN_RATE_LIMIT_PER_IP: str = "30/minute"
     LOGIN_RATE_LIMIT_PER_EMAIL: str = "10/minute"
+    FORWARDED_ALLOW_IPS: str = ""
+    INVITATION_EXPIRE_DAYS: PositiveInt = 14
     FACTOR_SYNC_URL: str | None = None
     FACTOR_SYNC_TIMEOUT_SECONDS: Annotated[float, Field(gt=0)] = 30.0
     OAUTH_ISSUER_URL: str | None = None
@@ -98,6 +101,21 @@ class Settings(BaseSettings):
             raise ValueError("must look like '10/minute' or '100 per hour'") from error
         return value
 
+    @field_validator("FORWARDED_ALLOW_IPS")
+    @classmethod
+    def _valid_proxy_addresses(cls, value: str) -> str:
+        for entry in _comma_list(value):
+            if entry != "*":
+                try:
+                    ip_network(entry)
+                except ValueError as error:
+                    raise ValueError(
+                        f"{entry!r} is not an IP address or network; use e.g. "
+                        "'10.0.0.5,10.1.0.0/16', or '*' only when nothing but the proxy can "
+                        "connect"
+                    ) from error
+        return value
+
     @model_validator(mode="after")
     def _production_needs_a_database(self) -> "Settings":
         if self.ENV is Environment.PRODUCTION and self.DATABASE_URL is None:
@@ -117,6 +135,15 @@ class Settings(BaseSettings):
     @property
     def cors_origins_list(self) -> list[str]:
         return [origin.strip() for origin in self.CORS_ORIGINS.split(",") if origin.strip()]
+
+    @property
+    def forwarded_allow_ips_list(self) -> list[str]:
+        """The proxies whose `X-Forwarded-For` / `-Proto` are believed (none by default)."""
+        return _comma_list(self.FORWARDED_ALLOW_IPS)
+
+
+def _comma_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 settings = Settings()

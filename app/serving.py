@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn_worker import UvicornWorker  # type: ignore[import-untyped]  # ships no types
 
-from app.config import settings
+from app.config import Settings, settings
 from app.core.errors import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
 
 HTTP_PROTOCOL = "app.serving:HeadLimitedHttpToolsProtocol"
@@ -91,7 +91,21 @@ class HeadLimitedHttpToolsProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-class Worker(UvicornWorker):  # type: ignore[misc]  # UvicornWorker is untyped (Any)
-    """gunicorn's worker class for the production command (uvicorn with the head limit)."""
+def proxy_options(config: Settings) -> dict[str, Any]:
+    """uvicorn's options for `X-Forwarded-For` / `X-Forwarded-Proto`: believed only from the
+    proxies in `FORWARDED_ALLOW_IPS` (none by default). uvicorn's and gunicorn's own default,
+    127.0.0.1, would let any local process choose its client address (and so escape the
+    per-IP login limit)."""
+    trusted = config.forwarded_allow_ips_list
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
 
-    CONFIG_KWARGS: ClassVar[dict[str, str]] = {"loop": "auto", "http": HTTP_PROTOCOL}
+
+class Worker(UvicornWorker):  # type: ignore[misc]  # UvicornWorker is untyped (Any)
+    """gunicorn's worker class for the production command (uvicorn with the head limit; proxy
+    headers from `FORWARDED_ALLOW_IPS`, which replaces gunicorn's `--forwarded-allow-ips`)."""
+
+    CONFIG_KWARGS: ClassVar[dict[str, Any]] = {
+        "loop": "auto",
+        "http": HTTP_PROTOCOL,
+        **proxy_options(settings),
+    }

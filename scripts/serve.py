@@ -110,7 +110,7 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
 
     from app.core.embedded_db import EmbeddedPostgres
     from app.database import EMBEDDED_DATABASE, embedded_server
-    from app.serving import HTTP_PROTOCOL
+    from app.serving import HTTP_PROTOCOL, proxy_options
 
     embedded: EmbeddedPostgres | None = None
     try:
@@ -135,8 +135,8 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
             port=args.port,
             reload=args.reload,
             log_config=None,
-            proxy_headers=True,
             http=HTTP_PROTOCOL,
+            **proxy_options(settings),
         )
     finally:
         if embedded is not None:
@@ -158,14 +158,14 @@ async def _bootstrap(settings: "Settings") -> None:
     from app.services.bootstrap import ensure_first_admin
 
     email = settings.FIRST_ADMIN_EMAIL
+    supplied = settings.FIRST_ADMIN_PASSWORD is not None
     password = (
         settings.FIRST_ADMIN_PASSWORD.get_secret_value() if settings.FIRST_ADMIN_PASSWORD else None
     )
-    generated = False
     if email is None and not settings.is_production:
         email = DEV_ADMIN_EMAIL
     if email is not None and password is None and not settings.is_production:
-        password, generated = _read_or_create_secret(
+        password, _ = _read_or_create_secret(
             _data_dir() / "dev_admin_password", lambda: secrets.token_urlsafe(12)
         )
     if email is None or password is None:
@@ -175,9 +175,11 @@ async def _bootstrap(settings: "Settings") -> None:
         await session.commit()
     await dispose_engine()
     if result.admin_created:
-        shown = password if generated or not settings.is_production else "(FIRST_ADMIN_PASSWORD)"
+        # A password someone chose is never printed (it may be reused elsewhere, and terminal
+        # output ends up in logs); only the development one this script made up is.
+        shown = "(the password set in FIRST_ADMIN_PASSWORD)" if supplied else password
         print(f"Created the first admin: {email} / {shown}")
-        if generated:
+        if not supplied:
             print(f"  (development password saved in {_data_dir() / 'dev_admin_password'})")
 
 

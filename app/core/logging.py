@@ -6,6 +6,7 @@ import logging
 import logging.config
 import re
 from typing import Any, Literal
+from urllib.parse import unquote_plus
 
 import structlog
 from asgi_correlation_id import correlation_id
@@ -19,21 +20,63 @@ def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDi
     return event_dict
 
 
-# `?token=` of the live-status socket (browsers cannot send headers there): uvicorn logs each
-# socket's path with its query string.
-_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&#\s\"']*", re.IGNORECASE)
+# Query-string parameters that carry credentials: `?token=` of the live-status socket (browsers
+# cannot send headers there), and the names clients and scanners commonly use. uvicorn logs each
+# request's and socket's path with its query string; a name is compared percent-decoded and
+# case-insensitively (`?Access%5Ftoken=` is `access_token`).
+SECRET_QUERY_PARAMETERS = frozenset(
+    {
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "api_key",
+        "apikey",
+        "api-key",
+        "key",
+        "password",
+        "passwd",
+        "secret",
+        "client_secret",
+    }
+)
+REDACTED = "[redacted]"
+_QUERY_PARAMETER = re.compile(r"(?P<lead>[?&;])(?P<name>[^=&;#?\s\"']+)=(?P<value>[^&;#\s\"']*)")
+
+
+def _redact_parameter(match: re.Match[str]) -> str:
+    name = unquote_plus(match["name"]).strip().lower()
+    if name not in SECRET_QUERY_PARAMETERS or not match["value"]:
+        return match[0]
+    return f"{match['lead']}{match['name']}={REDACTED}"
+
+
+def redact_query_secrets(text: str) -> str:
+    """`text` with the value of every credential-carrying query parameter replaced."""
+    if "=" not in text:
+        return text
+    return _QUERY_PARAMETER.sub(_redact_parameter, text)
 
 
 class RedactQueryTokens(logging.Filter):
-    """Replace the value of a `token` query parameter in a log line with `[redacted]`."""
+    """Redact credential-carrying query parameters (SECRET_QUERY_PARAMETERS) in a log line."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):  # structlog's own records carry a dict
             message = record.getMessage()
-            if "token=" in message.lower():
-                record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", message)
+            redacted = redact_query_secrets(message)
+            if redacted != message:
+                record.msg = redacted
                 record.args = None
         return True
+
+
+def _redact_event(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    """The same for every string of a structured line, whichever logger or handler made it."""
+    for name, value in event_dict.items():
+        if isinstance(value, str):
+            event_dict[name] = redact_query_secrets(value)
+    return event_dict
 
 
 def configure_logging(level: str, fmt: Literal["console", "json"]) -> None:
@@ -43,6 +86,7 @@ def configure_logging(level: str, fmt: Literal["console", "json"]) -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_request_id,
+        _redact_event,
     ]
     renderer: Any = (
         structlog.processors.JSONRenderer()

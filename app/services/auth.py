@@ -20,7 +20,7 @@ from app.core.security import (
     encode_token,
     looks_like_jwt,
     unusable_password_hash,
-    verify_password_in_thread,
+    verify_password,
 )
 from app.models.auth import AuthSession, RefreshToken, TokenPair
 from app.models.lab import Lab, LabRole
@@ -107,11 +107,17 @@ async def login(
     client_ip: str,
 ) -> TokenPair:
     """Exchange email + password for a token pair. Unknown email, wrong password and inactive
-    account get the same answer in about the same time."""
+    account get the same answer in about the same time.
+
+    Attempts are limited per client address and per account *from that address*: a limit per
+    account alone would let anyone lock a user out by failing on purpose, from anywhere. Guessing
+    one account's password from many addresses is bounded by each address's own limits."""
     await limiter.hit(settings.LOGIN_RATE_LIMIT_PER_IP, "login-ip", client_ip)
-    await limiter.hit(settings.LOGIN_RATE_LIMIT_PER_EMAIL, "login-email", normalize_email(email))
+    await limiter.hit(
+        settings.LOGIN_RATE_LIMIT_PER_EMAIL, "login-email-ip", normalize_email(email), client_ip
+    )
     user = await user_repository.get_by_email(session, email=email)
-    password_ok = await verify_password_in_thread(password, user.hashed_password if user else None)
+    password_ok = verify_password(password, user.hashed_password if user else None)
     if user is None or not password_ok or not user.is_active:
         raise Unauthorized(BAD_CREDENTIALS)
     return await start_session(session, user=user)

@@ -120,3 +120,13 @@ def test_run_command_reports_a_broken_setting_in_one_line() -> None:
     lines = result.stderr.strip().splitlines()
     assert lines == ["Invalid setting DB_POOL_SIZE: Input should be greater than 0"]
     assert "Traceback" not in result.stderr
+
+
+def test_forwarded_allow_ips_takes_addresses_and_networks_and_refuses_anything_else() -> None:
+    parsed = Settings(
+        _env_file=None, JWT_SECRET="x" * 32, FORWARDED_ALLOW_IPS=" 10.0.0.2,fd00::/8 "
+    )
+    assert parsed.forwarded_allow_ips_list == ["10.0.0.2", "fd00::/8"]
+    assert Settings(_env_file=None, JWT_SECRET="x" * 32).forwarded_allow_ips_list == []
+    with pytest.raises(ValidationError, match="not an IP address or network"):
+        Settings(_env_file=None, JWT_SECRET="x" * 32, FORWARDED_ALLOW_IPS="proxy.local")

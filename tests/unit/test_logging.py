@@ -2,12 +2,14 @@
 
 import json
 import logging
+from typing import Literal
 
 import pytest
+import structlog
 from asgi_correlation_id import correlation_id
 
 from app.config import settings
-from app.core.logging import configure_logging
+from app.core.logging import configure_logging, redact_query_secrets
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +68,38 @@ def test_a_token_in_a_query_string_never_reaches_a_log_line(
         '127.0.0.1 - "WebSocket /api/v1/ws/jobs?x=1&token=[redacted]&y=2" [accepted]',
         "socket /api/v1/ws/jobs?TOKEN=[redacted]",
     ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "access_token=eyJsecret",
+        "api_key=co2k_secret",
+        "password=hunter2-secret",
+        "token=eyJsecret",
+        "Access%5Ftoken=eyJsecret",
+        "API_KEY=co2k_secret",
+        "refresh_token=eyJsecret",
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_no_query_string_credential_reaches_a_log_line(
+    capsys: pytest.CaptureFixture[str], query: str, fmt: Literal["json", "console"]
+) -> None:
+    configure_logging("INFO", fmt)
+    path = f"/api/v1/labs?limit=5&{query}&cursor=abc"
+    # uvicorn's access line (args formatted late), a socket line, and a structlog event.
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", path, "1.1", 200
+    )
+    logging.getLogger("uvicorn.error").info('%s - "WebSocket %s" [accepted]', "127.0.0.1", path)
+    structlog.get_logger("app.test").info("request", url=path)
+    output = capsys.readouterr().err
+    assert "secret" not in output
+    assert output.count("[redacted]") == 3
+    assert output.count("limit=5") == 3  # the rest of the line is kept
+
+
+def test_parameters_that_only_look_like_credentials_are_kept() -> None:
+    line = "/api/v1/factors?factor_key=grid.ch&tokens=3&search=password"
+    assert redact_query_secrets(line) == line
