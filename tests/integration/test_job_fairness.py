@@ -28,6 +28,7 @@ HEADER = "date,factor_key,quantity\n"
 FACTORS_CSV = "key,category,unit,kg_co2e_per_unit,scope,year\nrail.km,rail_travel,km,0.008,3,2025\n"
 WORKER = "test-worker"
 WAIT_SECONDS = 30
+MakeRequester = Callable[[int], Awaitable[tuple[Caller, list[Lab]]]]
 
 
 async def upload(client: httpx.AsyncClient, caller: Caller, lab: Lab, rows: int = 1) -> str:
@@ -49,7 +50,7 @@ async def upload_factors(client: httpx.AsyncClient, caller: Caller) -> httpx.Res
 
 
 @pytest.fixture
-async def requester(session: AsyncSession) -> Callable[[int], Awaitable[tuple[Caller, list[Lab]]]]:
+async def requester(session: AsyncSession) -> MakeRequester:
     """A user who contributes to `n` new labs."""
     await make_factor(session, key="rail.km", year=2025, kg="0.007", unit="km")
     manager = await make_user(session)
@@ -88,7 +89,7 @@ async def owners(session: AsyncSession) -> dict[UUID, str]:
 
 
 async def test_one_requesters_backlog_over_four_labs_does_not_hold_back_another_lab(
-    client: httpx.AsyncClient, session: AsyncSession, requester: Any
+    client: httpx.AsyncClient, session: AsyncSession, requester: MakeRequester
 ) -> None:
     busy, busy_labs = await requester(4)
     other, (other_lab,) = await requester(1)
@@ -103,7 +104,7 @@ async def test_one_requesters_backlog_over_four_labs_does_not_hold_back_another_
 
 
 async def test_requesters_and_the_factor_library_take_turns_on_one_worker(
-    client: httpx.AsyncClient, session: AsyncSession, requester: Any, admin: Caller
+    client: httpx.AsyncClient, session: AsyncSession, requester: MakeRequester, admin: Caller
 ) -> None:
     busy, busy_labs = await requester(2)
     other, (other_lab,) = await requester(1)
@@ -126,7 +127,7 @@ async def test_requesters_and_the_factor_library_take_turns_on_one_worker(
 
 
 async def test_a_job_whose_worker_died_is_claimed_again(
-    client: httpx.AsyncClient, session: AsyncSession, requester: Any
+    client: httpx.AsyncClient, session: AsyncSession, requester: MakeRequester
 ) -> None:
     caller, (lab,) = await requester(1)
     job_id = await upload(client, caller, lab)
@@ -144,7 +145,7 @@ async def test_the_runner_claims_another_lab_in_the_first_round_of_a_backlog(
     app: FastAPI,
     client: httpx.AsyncClient,
     session: AsyncSession,
-    requester: Any,
+    requester: MakeRequester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     busy, busy_labs = await requester(4)
@@ -217,7 +218,7 @@ async def staged(session: AsyncSession) -> tuple[int, int]:
 async def test_racing_uploads_to_one_lab_get_exactly_the_cap(
     client: httpx.AsyncClient,
     session: AsyncSession,
-    requester: Any,
+    requester: MakeRequester,
     all_past_the_first_check: None,
 ) -> None:
     caller, (lab,) = await requester(1)
