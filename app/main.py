@@ -35,6 +35,7 @@ from app.core.rate_limit import RateLimiter
 from app.database import dispose_engine, get_job_session_factory, libpq_url
 from app.jobs.runner import JobRunner
 from app.repositories.job import EVENTS_CHANNEL, QUEUED_CHANNEL
+from app.repositories.lab import MEMBERSHIP_CHANNEL
 from app.services.job_events import JobEventHub
 
 API_PREFIX = "/api/v1"
@@ -67,6 +68,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     hub = JobEventHub(listening=listener.connected)
     app.state.job_events = hub
     listener.subscribe(EVENTS_CHANNEL, hub.publish)
+    listener.subscribe(MEMBERSHIP_CHANNEL, hub.access_changed)
     listener.on_reconnect(hub.resync)
     runner: JobRunner | None = None
     if settings.JOB_WORKERS > 0:

@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from psycopg.errors import LockNotAvailable
-from sqlalchemy import Integer, String, Uuid, bindparam
+from sqlalchemy import Integer, String, Uuid, bindparam, text
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import col, func, select, tuple_
@@ -14,6 +14,9 @@ from app.models.lab import Lab, LabMembership, LabRole
 from app.models.user import User
 from app.repositories._driver import Reader, Statement, compile_once, fetch
 from app.repositories._filters import contains, contains_pattern
+
+# NOTIFYed with a user's id when their memberships change (the live-status sockets re-check).
+MEMBERSHIP_CHANNEL = "co2_membership_changes"
 
 
 async def get(session: AsyncSession, lab_id: UUID, *, for_update: bool = False) -> Lab | None:
@@ -173,12 +176,23 @@ async def get_membership(
 async def add_membership(session: AsyncSession, *, membership: LabMembership) -> LabMembership:
     session.add(membership)
     await session.flush()
+    await _notify_membership_change(session, membership.user_id)
     return membership
 
 
 async def delete_membership(session: AsyncSession, *, membership: LabMembership) -> None:
     await session.delete(membership)
     await session.flush()
+    await _notify_membership_change(session, membership.user_id)
+
+
+async def _notify_membership_change(session: AsyncSession, user_id: UUID) -> None:
+    """NOTIFY inside the transaction: delivered on commit, dropped on rollback."""
+    connection = await session.connection()
+    await connection.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": MEMBERSHIP_CHANNEL, "payload": str(user_id)},
+    )
 
 
 async def list_members(session: AsyncSession, *, lab_id: UUID) -> list[tuple[LabMembership, User]]:

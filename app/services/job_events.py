@@ -4,9 +4,11 @@ process's sockets.
 
 Jobs of a lab are visible to its members (any role) and to admins; jobs of no lab (factor
 imports, sync, recalculation) to admins only — the rules of the import endpoints (services/authz).
-What a socket may see is computed when it connects and again every `RECHECK_SECONDS`, with its
-credentials: a membership change reaches open sockets within that time, and a socket whose token
-expired, whose session was revoked or whose account was deactivated is ended.
+What a socket may see is computed when it connects, again at once when the caller's memberships
+change (`lab_repository.MEMBERSHIP_CHANNEL`, NOTIFYed by the change's transaction: a removed member
+stops receiving the lab's events within a database round trip), and every `RECHECK_SECONDS`
+with its credentials: a socket whose token expired, whose session was revoked or whose account
+was deactivated is ended at the latest then.
 
 A socket outlives any transaction: each check runs in a short session of its own, never one held
 for the socket's life (that would pin a pooled connection inside an open transaction).
@@ -71,6 +73,7 @@ class Audience:
     every_lab: bool
     lab_ids: frozenset[UUID]
     unassigned: bool  # the jobs of no lab
+    user_id: UUID | None = None  # whose memberships these are
 
     def sees(self, lab_id: UUID | None) -> bool:
         if lab_id is None:
@@ -89,7 +92,7 @@ async def _audience_of(session: AsyncSession, principal: Principal) -> Audience:
         )
     )
     unassigned = is_allowed(user, Action.MANAGE_FACTORS)  # as imports._load_job
-    return Audience(every_lab=every_lab, lab_ids=lab_ids, unassigned=unassigned)
+    return Audience(every_lab=every_lab, lab_ids=lab_ids, unassigned=unassigned, user_id=user.id)
 
 
 async def authorize_watcher(
@@ -133,6 +136,7 @@ class Subscription:
     def __init__(self, audience: Audience, size: int) -> None:
         self.audience = audience
         self.overflowed = asyncio.Event()
+        self.access_changed = asyncio.Event()  # re-check what the socket may see, now
         self._queue: asyncio.Queue[_Message] = asyncio.Queue(size)
 
     def offer(self, message: _Message) -> bool:
@@ -179,10 +183,24 @@ class JobEventHub:
             if subscription.audience.sees(status.lab_id):
                 self._offer(subscription, message)
 
+    def access_changed(self, payload: str) -> None:
+        """The subscriber of `MEMBERSHIP_CHANNEL`: the memberships of the user whose id is the
+        payload changed; their sockets re-check what they may see."""
+        try:
+            user_id = UUID(payload)
+        except ValueError:
+            logger.warning("ignored a membership change that is not a user id")
+            return
+        for subscription in list(self._subscriptions):
+            if subscription.audience.user_id == user_id:
+                subscription.access_changed.set()
+
     def resync(self) -> None:
-        """The LISTEN connection was re-opened: events sent meanwhile are lost; say so."""
+        """The LISTEN connection was re-opened: events sent meanwhile are lost; say so. Membership
+        changes may have been missed too: every socket re-checks."""
         message = _Message(JobStreamResync().model_dump_json())
         for subscription in list(self._subscriptions):
+            subscription.access_changed.set()
             self._offer(subscription, message)
 
     def _offer(self, subscription: Subscription, message: _Message) -> None:
@@ -258,7 +276,10 @@ class JobWatch:
 
     async def _recheck(self, subscription: Subscription) -> Ending:
         while True:
-            await asyncio.sleep(RECHECK_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(RECHECK_SECONDS):
+                    await subscription.access_changed.wait()
+            subscription.access_changed.clear()
             try:
                 subscription.audience = self.audience = await authorize_watcher(
                     self._sessions, credentials=self._credentials, oidc=self._oidc

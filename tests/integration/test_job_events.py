@@ -17,11 +17,18 @@ from websockets.asyncio.client import ClientConnection
 from app.config import Settings, settings
 from app.main import create_app
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState
-from app.models.lab import Lab
+from app.models.lab import Lab, LabRole
 from app.models.user import UserRole
 from app.repositories import job as job_repository
 from app.services import job_events as job_event_service
-from tests.factories import Caller, make_factor, make_lab, make_user, session_for
+from tests.factories import (
+    Caller,
+    add_member,
+    make_factor,
+    make_lab,
+    make_user,
+    session_for,
+)
 from tests.integration.live_socket import (
     close_code,
     live_jobs_until,
@@ -287,6 +294,27 @@ async def test_membership_changes_reach_open_sockets_at_the_next_check(
         )
         assert removed.status_code == 204, removed.text
         await _until_lab_events(websocket, lab, own_lab, reach=False)
+
+
+async def test_a_removed_member_stops_receiving_the_labs_events_within_seconds(
+    live: str, client: httpx.AsyncClient, lab: Lab, member: Caller, session: AsyncSession
+) -> None:
+    """Without waiting for the periodic re-check (RECHECK_SECONDS, 60 s): the removal's
+    transaction NOTIFYs the sockets' processes."""
+    assert job_event_service.RECHECK_SECONDS >= 60
+    leaver = await session_for(session, await make_user(session))
+    await add_member(session, lab, leaver.user, LabRole.VIEWER)
+    own_lab = await make_lab(session, leaver.user)
+    async with watching(live, token=leaver.access_token) as websocket:
+        await until_ready(websocket)
+        assert await _lab_events_reach(websocket, lab, own_lab)
+        removed = await client.delete(
+            f"/api/v1/labs/{lab.id}/members/{leaver.user.id}", headers=member.headers
+        )
+        assert removed.status_code == 204, removed.text
+        started = asyncio.get_running_loop().time()
+        await _until_lab_events(websocket, lab, own_lab, reach=False)
+        assert asyncio.get_running_loop().time() - started < 5
 
 
 async def test_the_token_in_the_query_string_is_never_logged(
