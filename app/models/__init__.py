@@ -4,7 +4,7 @@ from app.models.auth import ApiKey, AuthSession, RefreshToken
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
 from app.models.job import DataIngestionJob
-from app.models.lab import Lab, LabMembership
+from app.models.lab import Lab, LabInvitation, LabMembership
 from app.models.staging import activity_staging, factor_staging
 from app.models.user import User
 
@@ -15,6 +15,7 @@ __all__ = [
     "DataIngestionJob",
     "EmissionFactor",
     "Lab",
+    "LabInvitation",
     "LabMembership",
     "RefreshToken",
     "User",

@@ -1,4 +1,4 @@
-"""The Lab aggregate: labs and their members' lab roles."""
+"""The Lab aggregate: labs, their members' lab roles, and pending invitations to join."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -6,7 +6,7 @@ from typing import Annotated
 from uuid import UUID, uuid4
 
 from pydantic import EmailStr, StringConstraints
-from sqlalchemy import Index
+from sqlalchemy import DateTime, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.pagination import Page
@@ -120,3 +120,60 @@ class MemberPublic(SQLModel):
     full_name: str
     role: LabRole
     created_at: datetime
+
+
+class InvitationCreate(SQLModel):
+    model_config = FORBID_UNKNOWN_FIELDS
+
+    email: EmailStr = Field(
+        max_length=254,
+        description=(
+            "The address to invite. The answer is the same whether or not it has an account: "
+            "the invitee sees the invitation under `GET /users/me/invitations` once signed in "
+            "with this address"
+        ),
+    )
+    role: LabRole = LabRole.VIEWER
+
+
+class LabInvitation(SQLModel, table=True):
+    """An invitation to join a lab, addressed to an email (not to an account, so that whether
+    the address has an account is never revealed to the inviter). Accepting it makes the
+    membership and deletes it; declining or revoking deletes it."""
+
+    __tablename__ = "lab_invitation"
+    __table_args__ = (
+        UniqueConstraint("lab_id", "email"),
+        Index("ix_lab_invitation_email", "email"),
+    )
+
+    id: UUID = Field(default_factory=uuid4, primary_key=True)
+    lab_id: UUID = Field(foreign_key="lab.id", ondelete="CASCADE")
+    email: str = Field(max_length=254, description="Lower-cased, as accounts' emails")
+    role: LabRole = enum_field(LabRole, default=LabRole.VIEWER, name="lab_invitation_role")
+    invited_by_id: UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+
+
+class InvitationPublic(SQLModel):
+    """A lab's pending invitation, as its managers see it."""
+
+    id: UUID
+    lab_id: UUID
+    email: str
+    role: LabRole
+    created_at: datetime
+    expires_at: datetime = Field(description="After this, it can no longer be accepted")
+
+
+class MyInvitation(SQLModel):
+    """An invitation addressed to the caller's email, with the lab it is for."""
+
+    id: UUID
+    lab_id: UUID
+    lab_name: str
+    lab_code: str
+    role: LabRole
+    created_at: datetime
+    expires_at: datetime

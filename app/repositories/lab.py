@@ -1,5 +1,6 @@
-"""Queries on labs and memberships."""
+"""Queries on labs, memberships and invitations."""
 
+from datetime import datetime
 from uuid import UUID
 
 from psycopg.errors import LockNotAvailable
@@ -10,7 +11,7 @@ from sqlmodel import col, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.models.lab import Lab, LabMembership, LabRole
+from app.models.lab import Lab, LabInvitation, LabMembership, LabRole
 from app.models.user import User
 from app.repositories._driver import Reader, Statement, compile_once, fetch
 from app.repositories._filters import contains, contains_pattern
@@ -222,3 +223,77 @@ async def count_managers(session: AsyncSession, *, lab_id: UUID) -> int:
         .where(LabMembership.lab_id == lab_id, col(LabMembership.role) == LabRole.MANAGER)
     )
     return (await session.exec(query)).one()
+
+
+async def get_member_by_email(
+    session: AsyncSession, *, lab_id: UUID, email: str
+) -> LabMembership | None:
+    """The membership of the account with this (normalized) email, if it is a member."""
+    query = (
+        select(LabMembership)
+        .join(User, col(User.id) == col(LabMembership.user_id))
+        .where(LabMembership.lab_id == lab_id, User.email == email)
+    )
+    return (await session.exec(query)).first()
+
+
+async def add_invitation(session: AsyncSession, *, invitation: LabInvitation) -> LabInvitation:
+    session.add(invitation)
+    await session.flush()
+    return invitation
+
+
+async def get_invitation(
+    session: AsyncSession,
+    *,
+    invitation_id: UUID,
+    lab_id: UUID | None = None,
+    email: str | None = None,
+    for_update: bool = False,
+) -> LabInvitation | None:
+    """The invitation, if it is of `lab_id` and addressed to `email` (when given)."""
+    query = select(LabInvitation).where(LabInvitation.id == invitation_id)
+    if lab_id is not None:
+        query = query.where(LabInvitation.lab_id == lab_id)
+    if email is not None:
+        query = query.where(LabInvitation.email == email)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.exec(query)).first()
+
+
+async def get_invitation_by_email(
+    session: AsyncSession, *, lab_id: UUID, email: str
+) -> LabInvitation | None:
+    query = select(LabInvitation).where(
+        LabInvitation.lab_id == lab_id, LabInvitation.email == email
+    )
+    return (await session.exec(query.with_for_update())).first()
+
+
+async def list_invitations(session: AsyncSession, *, lab_id: UUID) -> list[LabInvitation]:
+    query = (
+        select(LabInvitation)
+        .where(LabInvitation.lab_id == lab_id)
+        .order_by(col(LabInvitation.email))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def list_invitations_to(
+    session: AsyncSession, *, email: str, valid_at: datetime
+) -> list[tuple[LabInvitation, Lab]]:
+    """The invitations addressed to `email` that have not expired at `valid_at`, with their labs,
+    newest first."""
+    query = (
+        select(LabInvitation, Lab)
+        .join(Lab, col(Lab.id) == col(LabInvitation.lab_id))
+        .where(LabInvitation.email == email, col(LabInvitation.expires_at) > valid_at)
+        .order_by(col(LabInvitation.created_at).desc(), col(LabInvitation.id))
+    )
+    return [(row[0], row[1]) for row in (await session.exec(query)).all()]
+
+
+async def delete_invitation(session: AsyncSession, *, invitation: LabInvitation) -> None:
+    await session.delete(invitation)
+    await session.flush()

@@ -6,7 +6,7 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from app.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.models.lab import (
     Lab,
@@ -23,7 +23,7 @@ from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
 from app.services.auth import Principal
-from app.services.authz import LabAction, authorize_lab, member_scope
+from app.services.authz import Action, LabAction, authorize_lab, is_allowed, member_scope
 
 LabWithRole = tuple[Lab, LabRole | None]
 
@@ -167,7 +167,15 @@ async def list_members(
 async def add_member(
     session: AsyncSession, *, principal: Principal, lab_id: UUID, data: MemberCreate
 ) -> tuple[LabMembership, User]:
+    """Add an account directly (admins). The answer tells whether the address has an account,
+    which only admins may know (they list accounts); lab managers invite instead
+    (services/invitations.py)."""
     await load_lab(session, principal, lab_id, LabAction.MANAGE_MEMBERS, for_update=True)
+    if not is_allowed(principal.user, Action.MANAGE_USERS):
+        raise Forbidden(
+            "Only admins add an account directly; invite the address instead "
+            f"(POST /api/v1/labs/{lab_id}/invitations)."
+        )
     user = await user_repository.get_by_email(session, email=data.email)
     if user is None or not user.is_active:
         raise InvalidInput(

@@ -10,7 +10,7 @@ import itertools
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -26,7 +26,7 @@ from app.main import create_app
 from app.models.auth import ApiKeyCreate
 from app.models.entry import ActivityEntry
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState
-from app.models.lab import Lab, LabRole
+from app.models.lab import Lab, LabInvitation, LabRole
 from app.models.user import User, UserRole
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
@@ -128,6 +128,36 @@ async def _existing_member(world: World, actor: str) -> Call:
     user = await make_user(world.session)
     await add_member(world.session, world.lab, user, LabRole.CONTRIBUTOR)
     return Call(path={"lab_id": world.lab.id, "user_id": user.id}, json={"role": "viewer"})
+
+
+async def _invitation(world: World, lab: Lab, email: str) -> LabInvitation:
+    invitation = LabInvitation(
+        lab_id=lab.id,
+        email=email,
+        role=LabRole.VIEWER,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    await lab_repository.add_invitation(world.session, invitation=invitation)
+    await world.session.commit()
+    return invitation
+
+
+async def _new_invitation(world: World, actor: str) -> Call:
+    body = {"email": f"invitee{next(_unique)}@elsewhere.example", "role": "viewer"}
+    return Call(path={"lab_id": world.lab.id}, json=body)
+
+
+async def _lab_invitation(world: World, actor: str) -> Call:
+    invitation = await _invitation(world, world.lab, f"invitee{next(_unique)}@lab.example")
+    return Call(path={"lab_id": world.lab.id, "invitation_id": invitation.id})
+
+
+async def _my_invitation(world: World, actor: str) -> Call:
+    """An invitation to a lab of someone else, addressed to the actor."""
+    lab = await make_lab(world.session, await make_user(world.session))
+    email = "nobody@lab.example" if actor == "anonymous" else world.user(actor).email
+    invitation = await _invitation(world, lab, email)
+    return Call(path={"invitation_id": invitation.id})
 
 
 async def _new_entry(world: World, actor: str) -> Call:
@@ -336,7 +366,26 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("PATCH", "/api/v1/labs/{lab_id}"): (_patch_lab, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}"): (_fresh_lab, lab_managers(204)),
     ("GET", "/api/v1/labs/{lab_id}/members"): (_same_lab, lab_readers(200)),
-    ("POST", "/api/v1/labs/{lab_id}/members"): (_new_member, lab_managers(201)),
+    # Adding an account directly says whether the address has one: admins only.
+    ("POST", "/api/v1/labs/{lab_id}/members"): (
+        _new_member,
+        lab_managers(201) | {"manager": 403},
+    ),
+    ("GET", "/api/v1/labs/{lab_id}/invitations"): (_same_lab, lab_managers(200)),
+    ("POST", "/api/v1/labs/{lab_id}/invitations"): (_new_invitation, lab_managers(201)),
+    ("DELETE", "/api/v1/labs/{lab_id}/invitations/{invitation_id}"): (
+        _lab_invitation,
+        lab_managers(204),
+    ),
+    ("GET", "/api/v1/users/me/invitations"): (_nothing, everyone(200)),
+    ("POST", "/api/v1/users/me/invitations/{invitation_id}/accept"): (
+        _my_invitation,
+        everyone(200),
+    ),
+    ("POST", "/api/v1/users/me/invitations/{invitation_id}/decline"): (
+        _my_invitation,
+        everyone(204),
+    ),
     ("PATCH", "/api/v1/labs/{lab_id}/members/{user_id}"): (_existing_member, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/members/{user_id}"): (_existing_member, lab_managers(204)),
     ("GET", "/api/v1/labs/{lab_id}/entries"): (_same_lab, lab_readers(200)),

@@ -271,6 +271,7 @@ async def test_membership_changes_reach_open_sockets_at_the_next_check(
     client: httpx.AsyncClient,
     lab: Lab,
     member: Caller,
+    admin: Caller,
     session: AsyncSession,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -284,7 +285,7 @@ async def test_membership_changes_reach_open_sockets_at_the_next_check(
         added = await client.post(
             f"/api/v1/labs/{lab.id}/members",
             json={"email": newcomer.user.email, "role": "viewer"},
-            headers=member.headers,
+            headers=admin.headers,
         )
         assert added.status_code == 201, added.text
         await _until_lab_events(websocket, lab, own_lab, reach=True)

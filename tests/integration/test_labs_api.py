@@ -132,20 +132,21 @@ async def test_deleting_a_lab_removes_its_memberships(
 
 
 async def test_member_management_rules(
-    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+    client: httpx.AsyncClient, member: Caller, admin: Caller, session: AsyncSession
 ) -> None:
     lab = await make_lab(session, member.user)
     colleague = await make_user(session, email="colleague@lab.example")
     url = f"{LABS}/{lab.id}/members"
 
+    # Adding an account directly is for admins (managers invite: test_invitations.py).
     added = await client.post(
-        url, json={"email": "Colleague@Lab.example", "role": "contributor"}, headers=member.headers
+        url, json={"email": "Colleague@Lab.example", "role": "contributor"}, headers=admin.headers
     )
     assert added.status_code == 201
     assert added.json()["role"] == "contributor"
-    twice = await client.post(url, json={"email": "colleague@lab.example"}, headers=member.headers)
+    twice = await client.post(url, json={"email": "colleague@lab.example"}, headers=admin.headers)
     assert twice.status_code == 409
-    unknown = await client.post(url, json={"email": "ghost@lab.example"}, headers=member.headers)
+    unknown = await client.post(url, json={"email": "ghost@lab.example"}, headers=admin.headers)
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["loc"] == ["body", "email"]
 
@@ -191,12 +192,12 @@ async def test_a_non_member_cannot_tell_a_lab_exists(
 
 
 async def test_inactive_accounts_cannot_be_added(
-    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+    client: httpx.AsyncClient, member: Caller, admin: Caller, session: AsyncSession
 ) -> None:
     lab = await make_lab(session, member.user)
     await make_user(session, email="left@lab.example", is_active=False)
     response = await client.post(
-        f"{LABS}/{lab.id}/members", json={"email": "left@lab.example"}, headers=member.headers
+        f"{LABS}/{lab.id}/members", json={"email": "left@lab.example"}, headers=admin.headers
     )
     assert response.status_code == 422
     second = await sign_in(client, await make_user(session))

@@ -9,8 +9,11 @@ from app.api.deps import CurrentPrincipal, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.lab import (
+    InvitationCreate,
+    InvitationPublic,
     Lab,
     LabCreate,
+    LabInvitation,
     LabMembership,
     LabPage,
     LabPublic,
@@ -22,6 +25,7 @@ from app.models.lab import (
     MemberUpdate,
 )
 from app.models.user import User
+from app.services import invitations as invitation_service
 from app.services import labs as lab_service
 
 router = APIRouter(prefix="/labs", tags=["labs"], responses=problem_responses(401))
@@ -121,7 +125,7 @@ async def list_lab_members(
 async def add_lab_member(
     lab_id: UUID, data: MemberCreate, principal: CurrentPrincipal, session: SessionDep
 ) -> MemberPublic:
-    """Add an account to a lab with a role (managers)."""
+    """Add an account to a lab with a role (admins; managers invite instead)."""
     row = await lab_service.add_member(session, principal=principal, lab_id=lab_id, data=data)
     return _member(*row)
 
@@ -149,3 +153,44 @@ async def remove_lab_member(
 ) -> None:
     """Remove a member (managers; a lab keeps at least one manager)."""
     await lab_service.remove_member(session, principal=principal, lab_id=lab_id, user_id=user_id)
+
+
+def _invitation(invitation: LabInvitation) -> InvitationPublic:
+    return InvitationPublic.model_validate(invitation, from_attributes=True)
+
+
+@router.get("/{lab_id}/invitations", responses=LAB_ERRORS)
+async def list_lab_invitations(
+    lab_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> list[InvitationPublic]:
+    """A lab's pending invitations (managers)."""
+    rows = await invitation_service.list_lab_invitations(
+        session, principal=principal, lab_id=lab_id
+    )
+    return [_invitation(row) for row in rows]
+
+
+@router.post("/{lab_id}/invitations", status_code=status.HTTP_201_CREATED, responses=WRITE_ERRORS)
+async def create_lab_invitation(
+    lab_id: UUID, data: InvitationCreate, principal: CurrentPrincipal, session: SessionDep
+) -> InvitationPublic:
+    """Invite an email address to join a lab with a role (managers); the same answer whether
+    or not the address has an account. Inviting it again renews the invitation."""
+    invitation = await invitation_service.create_invitation(
+        session, principal=principal, lab_id=lab_id, data=data
+    )
+    return _invitation(invitation)
+
+
+@router.delete(
+    "/{lab_id}/invitations/{invitation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=LAB_ERRORS,
+)
+async def revoke_lab_invitation(
+    lab_id: UUID, invitation_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> None:
+    """Withdraw a pending invitation (managers)."""
+    await invitation_service.revoke_invitation(
+        session, principal=principal, lab_id=lab_id, invitation_id=invitation_id
+    )

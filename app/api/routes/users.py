@@ -9,6 +9,7 @@ from app.api.deps import CurrentPrincipal, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.auth import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
+from app.models.lab import LabPublic, MyInvitation
 from app.models.user import (
     PasswordChange,
     UserCreate,
@@ -19,6 +20,7 @@ from app.models.user import (
     UserUpdate,
 )
 from app.services import api_keys as api_key_service
+from app.services import invitations as invitation_service
 from app.services import users as user_service
 
 router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(401))
@@ -72,6 +74,51 @@ async def create_my_api_key(
 async def revoke_my_api_key(key_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> None:
     """Revoke one of one's API keys; it stops working at once."""
     await api_key_service.revoke_api_key(session, principal=principal, key_id=key_id)
+
+
+@router.get("/me/invitations")
+async def list_my_invitations(
+    principal: CurrentPrincipal, session: SessionDep
+) -> list[MyInvitation]:
+    """Invitations to join a lab addressed to one's email, newest first (unexpired only)."""
+    rows = await invitation_service.list_my_invitations(session, principal=principal)
+    return [
+        MyInvitation(
+            id=invitation.id,
+            lab_id=lab.id,
+            lab_name=lab.name,
+            lab_code=lab.code,
+            role=invitation.role,
+            created_at=invitation.created_at,
+            expires_at=invitation.expires_at,
+        )
+        for invitation, lab in rows
+    ]
+
+
+@router.post("/me/invitations/{invitation_id}/accept", responses=problem_responses(404))
+async def accept_my_invitation(
+    invitation_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> LabPublic:
+    """Accept an invitation: one joins the lab with the invited role (the answer is the lab)."""
+    lab, role = await invitation_service.accept_invitation(
+        session, principal=principal, invitation_id=invitation_id
+    )
+    return LabPublic(**lab.model_dump(), my_role=role)
+
+
+@router.post(
+    "/me/invitations/{invitation_id}/decline",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404),
+)
+async def decline_my_invitation(
+    invitation_id: UUID, principal: CurrentPrincipal, session: SessionDep
+) -> None:
+    """Decline an invitation; it is deleted."""
+    await invitation_service.decline_invitation(
+        session, principal=principal, invitation_id=invitation_id
+    )
 
 
 @router.get("", responses=ADMIN_ERRORS)

@@ -22,6 +22,8 @@ from .get_institution_report_format_type_0 import GetInstitutionReportFormatType
 from .get_lab_report_format_type_0 import GetLabReportFormatType0
 from .health_status import HealthStatus
 from .institution_report import InstitutionReport
+from .invitation_create import InvitationCreate
+from .invitation_public import InvitationPublic
 from .job_event import JobEvent
 from .job_kind import JobKind
 from .job_page import JobPage
@@ -44,6 +46,7 @@ from .member_create import MemberCreate
 from .member_public import MemberPublic
 from .member_update import MemberUpdate
 from .month_total import MonthTotal
+from .my_invitation import MyInvitation
 from .password_change import PasswordChange
 from .problem_details import ProblemDetails
 from .refresh_request import RefreshRequest
@@ -80,6 +83,8 @@ __all__ = (
     "GetLabReportFormatType0",
     "HealthStatus",
     "InstitutionReport",
+    "InvitationCreate",
+    "InvitationPublic",
     "JobEvent",
     "JobKind",
     "JobPage",
@@ -102,6 +107,7 @@ __all__ = (
     "MemberPublic",
     "MemberUpdate",
     "MonthTotal",
+    "MyInvitation",
     "PasswordChange",
     "ProblemDetails",
     "RefreshRequest",

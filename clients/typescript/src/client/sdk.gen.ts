@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -147,6 +147,39 @@ export const createMyApiKey = <ThrowOnError extends boolean = false>(options: Op
 export const revokeMyApiKey = <ThrowOnError extends boolean = false>(options: Options<RevokeMyApiKeyData, ThrowOnError>) => (options.client ?? client).delete<RevokeMyApiKeyResponses, RevokeMyApiKeyErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
     url: '/api/v1/users/me/api-keys/{key_id}',
+    ...options
+});
+
+/**
+ * Invitations to join a lab addressed to one's email, newest first (unexpired only)
+ *
+ * Invitations to join a lab addressed to one's email, newest first (unexpired only).
+ */
+export const listMyInvitations = <ThrowOnError extends boolean = false>(options?: Options<ListMyInvitationsData, ThrowOnError>) => (options?.client ?? client).get<ListMyInvitationsResponses, ListMyInvitationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/users/me/invitations',
+    ...options
+});
+
+/**
+ * Accept an invitation: one joins the lab with the invited role (the answer is the lab)
+ *
+ * Accept an invitation: one joins the lab with the invited role (the answer is the lab).
+ */
+export const acceptMyInvitation = <ThrowOnError extends boolean = false>(options: Options<AcceptMyInvitationData, ThrowOnError>) => (options.client ?? client).post<AcceptMyInvitationResponses, AcceptMyInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/users/me/invitations/{invitation_id}/accept',
+    ...options
+});
+
+/**
+ * Decline an invitation; it is deleted
+ *
+ * Decline an invitation; it is deleted.
+ */
+export const declineMyInvitation = <ThrowOnError extends boolean = false>(options: Options<DeclineMyInvitationData, ThrowOnError>) => (options.client ?? client).post<DeclineMyInvitationResponses, DeclineMyInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/users/me/invitations/{invitation_id}/decline',
     ...options
 });
 
@@ -303,9 +336,9 @@ export const listLabMembers = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Add an account to a lab with a role (managers)
+ * Add an account to a lab with a role (admins; managers invite instead)
  *
- * Add an account to a lab with a role (managers).
+ * Add an account to a lab with a role (admins; managers invite instead).
  */
 export const addLabMember = <ThrowOnError extends boolean = false>(options: Options<AddLabMemberData, ThrowOnError>) => (options.client ?? client).post<AddLabMemberResponses, AddLabMemberErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
@@ -341,6 +374,43 @@ export const updateLabMember = <ThrowOnError extends boolean = false>(options: O
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * A lab's pending invitations (managers)
+ *
+ * A lab's pending invitations (managers).
+ */
+export const listLabInvitations = <ThrowOnError extends boolean = false>(options: Options<ListLabInvitationsData, ThrowOnError>) => (options.client ?? client).get<ListLabInvitationsResponses, ListLabInvitationsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/invitations',
+    ...options
+});
+
+/**
+ * Invite an email address to join a lab with a role (managers); the same answer whether
+ *
+ * or not the address has an account. Inviting it again renews the invitation.
+ */
+export const createLabInvitation = <ThrowOnError extends boolean = false>(options: Options<CreateLabInvitationData, ThrowOnError>) => (options.client ?? client).post<CreateLabInvitationResponses, CreateLabInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/invitations',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Withdraw a pending invitation (managers)
+ *
+ * Withdraw a pending invitation (managers).
+ */
+export const revokeLabInvitation = <ThrowOnError extends boolean = false>(options: Options<RevokeLabInvitationData, ThrowOnError>) => (options.client ?? client).delete<RevokeLabInvitationResponses, RevokeLabInvitationErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/invitations/{invitation_id}',
+    ...options
 });
 
 /**

@@ -493,6 +493,50 @@ export type InstitutionReport = {
 };
 
 /**
+ * InvitationCreate
+ */
+export type InvitationCreate = {
+    /**
+     * Email
+     *
+     * The address to invite. The answer is the same whether or not it has an account: the invitee sees the invitation under `GET /users/me/invitations` once signed in with this address
+     */
+    email: string;
+    role?: LabRole;
+};
+
+/**
+ * InvitationPublic
+ *
+ * A lab's pending invitation, as its managers see it.
+ */
+export type InvitationPublic = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+    /**
+     * Email
+     */
+    email: string;
+    role: LabRole;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Expires At
+     *
+     * After this, it can no longer be accepted
+     */
+    expires_at: string;
+};
+
+/**
  * JobEvent
  *
  * A job's state or row counts: sent when it changes, and on connect for the jobs updated
@@ -1048,6 +1092,39 @@ export type MonthTotal = {
      * Kg Co2E
      */
     kg_co2e: string;
+};
+
+/**
+ * MyInvitation
+ *
+ * An invitation addressed to the caller's email, with the lab it is for.
+ */
+export type MyInvitation = {
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+    /**
+     * Lab Name
+     */
+    lab_name: string;
+    /**
+     * Lab Code
+     */
+    lab_code: string;
+    role: LabRole;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Expires At
+     */
+    expires_at: string;
 };
 
 /**
@@ -1695,6 +1772,121 @@ export type RevokeMyApiKeyResponses = {
 };
 
 export type RevokeMyApiKeyResponse = RevokeMyApiKeyResponses[keyof RevokeMyApiKeyResponses];
+
+export type ListMyInvitationsData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/users/me/invitations';
+};
+
+export type ListMyInvitationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ListMyInvitationsError = ListMyInvitationsErrors[keyof ListMyInvitationsErrors];
+
+export type ListMyInvitationsResponses = {
+    /**
+     * Response Listmyinvitations
+     *
+     * Successful Response
+     */
+    200: Array<MyInvitation>;
+};
+
+export type ListMyInvitationsResponse = ListMyInvitationsResponses[keyof ListMyInvitationsResponses];
+
+export type AcceptMyInvitationData = {
+    body?: never;
+    path: {
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/users/me/invitations/{invitation_id}/accept';
+};
+
+export type AcceptMyInvitationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type AcceptMyInvitationError = AcceptMyInvitationErrors[keyof AcceptMyInvitationErrors];
+
+export type AcceptMyInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    200: LabPublic;
+};
+
+export type AcceptMyInvitationResponse = AcceptMyInvitationResponses[keyof AcceptMyInvitationResponses];
+
+export type DeclineMyInvitationData = {
+    body?: never;
+    path: {
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/users/me/invitations/{invitation_id}/decline';
+};
+
+export type DeclineMyInvitationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type DeclineMyInvitationError = DeclineMyInvitationErrors[keyof DeclineMyInvitationErrors];
+
+export type DeclineMyInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeclineMyInvitationResponse = DeclineMyInvitationResponses[keyof DeclineMyInvitationResponses];
 
 export type ListUsersData = {
     body?: never;
@@ -2489,6 +2681,162 @@ export type UpdateLabMemberResponses = {
 };
 
 export type UpdateLabMemberResponse = UpdateLabMemberResponses[keyof UpdateLabMemberResponses];
+
+export type ListLabInvitationsData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/invitations';
+};
+
+export type ListLabInvitationsErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type ListLabInvitationsError = ListLabInvitationsErrors[keyof ListLabInvitationsErrors];
+
+export type ListLabInvitationsResponses = {
+    /**
+     * Response Listlabinvitations
+     *
+     * Successful Response
+     */
+    200: Array<InvitationPublic>;
+};
+
+export type ListLabInvitationsResponse = ListLabInvitationsResponses[keyof ListLabInvitationsResponses];
+
+export type CreateLabInvitationData = {
+    body: InvitationCreate;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/invitations';
+};
+
+export type CreateLabInvitationErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Request Entity Too Large
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type CreateLabInvitationError = CreateLabInvitationErrors[keyof CreateLabInvitationErrors];
+
+export type CreateLabInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    201: InvitationPublic;
+};
+
+export type CreateLabInvitationResponse = CreateLabInvitationResponses[keyof CreateLabInvitationResponses];
+
+export type RevokeLabInvitationData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Invitation Id
+         */
+        invitation_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/invitations/{invitation_id}';
+};
+
+export type RevokeLabInvitationErrors = {
+    /**
+     * Unauthorized
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error
+     */
+    500: ProblemDetails;
+};
+
+export type RevokeLabInvitationError = RevokeLabInvitationErrors[keyof RevokeLabInvitationErrors];
+
+export type RevokeLabInvitationResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type RevokeLabInvitationResponse = RevokeLabInvitationResponses[keyof RevokeLabInvitationResponses];
 
 export type ListLabEntriesData = {
     body?: never;

@@ -106,9 +106,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: MemberCreate,
 ) -> Response[MemberPublic | ProblemDetails]:
-    """Add an account to a lab with a role (managers)
+    """Add an account to a lab with a role (admins; managers invite instead)
 
-     Add an account to a lab with a role (managers).
+     Add an account to a lab with a role (admins; managers invite instead).
 
     Args:
         lab_id (UUID):
@@ -140,9 +140,9 @@ def sync(
     client: AuthenticatedClient,
     body: MemberCreate,
 ) -> MemberPublic | ProblemDetails | None:
-    """Add an account to a lab with a role (managers)
+    """Add an account to a lab with a role (admins; managers invite instead)
 
-     Add an account to a lab with a role (managers).
+     Add an account to a lab with a role (admins; managers invite instead).
 
     Args:
         lab_id (UUID):
@@ -169,9 +169,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: MemberCreate,
 ) -> Response[MemberPublic | ProblemDetails]:
-    """Add an account to a lab with a role (managers)
+    """Add an account to a lab with a role (admins; managers invite instead)
 
-     Add an account to a lab with a role (managers).
+     Add an account to a lab with a role (admins; managers invite instead).
 
     Args:
         lab_id (UUID):
@@ -201,9 +201,9 @@ async def asyncio(
     client: AuthenticatedClient,
     body: MemberCreate,
 ) -> MemberPublic | ProblemDetails | None:
-    """Add an account to a lab with a role (managers)
+    """Add an account to a lab with a role (admins; managers invite instead)
 
-     Add an account to a lab with a role (managers).
+     Add an account to a lab with a role (admins; managers invite instead).
 
     Args:
         lab_id (UUID):

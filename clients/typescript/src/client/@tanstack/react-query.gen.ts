@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createMyApiKey, createUser, deactivateUser, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listLabEntries, listLabImports, listLabMembers, listLabs, listMyApiKeys, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
-import type { AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
+import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeLabInvitation, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -242,6 +242,64 @@ export const revokeMyApiKeyMutation = (options?: Partial<Options<RevokeMyApiKeyD
     const mutationOptions: UseMutationOptions<RevokeMyApiKeyResponse, RevokeMyApiKeyError, Options<RevokeMyApiKeyData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await revokeMyApiKey({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listMyInvitationsQueryKey = (options?: Options<ListMyInvitationsData>) => createQueryKey('listMyInvitations', options);
+
+/**
+ * Invitations to join a lab addressed to one's email, newest first (unexpired only)
+ *
+ * Invitations to join a lab addressed to one's email, newest first (unexpired only).
+ */
+export const listMyInvitationsOptions = (options?: Options<ListMyInvitationsData>) => queryOptions<ListMyInvitationsResponse, ListMyInvitationsError, ListMyInvitationsResponse, ReturnType<typeof listMyInvitationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listMyInvitations({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listMyInvitationsQueryKey(options)
+});
+
+/**
+ * Accept an invitation: one joins the lab with the invited role (the answer is the lab)
+ *
+ * Accept an invitation: one joins the lab with the invited role (the answer is the lab).
+ */
+export const acceptMyInvitationMutation = (options?: Partial<Options<AcceptMyInvitationData>>): UseMutationOptions<AcceptMyInvitationResponse, AcceptMyInvitationError, Options<AcceptMyInvitationData>> => {
+    const mutationOptions: UseMutationOptions<AcceptMyInvitationResponse, AcceptMyInvitationError, Options<AcceptMyInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await acceptMyInvitation({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Decline an invitation; it is deleted
+ *
+ * Decline an invitation; it is deleted.
+ */
+export const declineMyInvitationMutation = (options?: Partial<Options<DeclineMyInvitationData>>): UseMutationOptions<DeclineMyInvitationResponse, DeclineMyInvitationError, Options<DeclineMyInvitationData>> => {
+    const mutationOptions: UseMutationOptions<DeclineMyInvitationResponse, DeclineMyInvitationError, Options<DeclineMyInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await declineMyInvitation({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
@@ -573,9 +631,9 @@ export const listLabMembersOptions = (options: Options<ListLabMembersData>) => q
 });
 
 /**
- * Add an account to a lab with a role (managers)
+ * Add an account to a lab with a role (admins; managers invite instead)
  *
- * Add an account to a lab with a role (managers).
+ * Add an account to a lab with a role (admins; managers invite instead).
  */
 export const addLabMemberMutation = (options?: Partial<Options<AddLabMemberData>>): UseMutationOptions<AddLabMemberResponse, AddLabMemberError, Options<AddLabMemberData>> => {
     const mutationOptions: UseMutationOptions<AddLabMemberResponse, AddLabMemberError, Options<AddLabMemberData>> = {
@@ -619,6 +677,64 @@ export const updateLabMemberMutation = (options?: Partial<Options<UpdateLabMembe
     const mutationOptions: UseMutationOptions<UpdateLabMemberResponse, UpdateLabMemberError, Options<UpdateLabMemberData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await updateLabMember({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listLabInvitationsQueryKey = (options: Options<ListLabInvitationsData>) => createQueryKey('listLabInvitations', options);
+
+/**
+ * A lab's pending invitations (managers)
+ *
+ * A lab's pending invitations (managers).
+ */
+export const listLabInvitationsOptions = (options: Options<ListLabInvitationsData>) => queryOptions<ListLabInvitationsResponse, ListLabInvitationsError, ListLabInvitationsResponse, ReturnType<typeof listLabInvitationsQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listLabInvitations({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listLabInvitationsQueryKey(options)
+});
+
+/**
+ * Invite an email address to join a lab with a role (managers); the same answer whether
+ *
+ * or not the address has an account. Inviting it again renews the invitation.
+ */
+export const createLabInvitationMutation = (options?: Partial<Options<CreateLabInvitationData>>): UseMutationOptions<CreateLabInvitationResponse, CreateLabInvitationError, Options<CreateLabInvitationData>> => {
+    const mutationOptions: UseMutationOptions<CreateLabInvitationResponse, CreateLabInvitationError, Options<CreateLabInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await createLabInvitation({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Withdraw a pending invitation (managers)
+ *
+ * Withdraw a pending invitation (managers).
+ */
+export const revokeLabInvitationMutation = (options?: Partial<Options<RevokeLabInvitationData>>): UseMutationOptions<RevokeLabInvitationResponse, RevokeLabInvitationError, Options<RevokeLabInvitationData>> => {
+    const mutationOptions: UseMutationOptions<RevokeLabInvitationResponse, RevokeLabInvitationError, Options<RevokeLabInvitationData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await revokeLabInvitation({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
