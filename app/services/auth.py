@@ -20,7 +20,7 @@ from app.core.security import (
     encode_token,
     looks_like_jwt,
     unusable_password_hash,
-    verify_password,
+    verify_password_in_thread,
 )
 from app.models.auth import AuthSession, RefreshToken, TokenPair
 from app.models.lab import Lab, LabRole
@@ -117,7 +117,7 @@ async def login(
         settings.LOGIN_RATE_LIMIT_PER_EMAIL, "login-email-ip", normalize_email(email), client_ip
     )
     user = await user_repository.get_by_email(session, email=email)
-    password_ok = verify_password(password, user.hashed_password if user else None)
+    password_ok = await verify_password_in_thread(password, user.hashed_password if user else None)
     if user is None or not password_ok or not user.is_active:
         raise Unauthorized(BAD_CREDENTIALS)
     return await start_session(session, user=user)
