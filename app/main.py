@@ -11,7 +11,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 
-from app.api.openapi import build_openapi, operation_id, use_docstring_summaries
+from app.api.openapi import (
+    API_DESCRIPTION,
+    OPENAPI_TAGS,
+    SERVERS,
+    build_openapi,
+    operation_id,
+    use_docstring_summaries,
+)
 from app.api.query_guard import refuse_unknown_query_parameters
 from app.api.routes import (
     auth,
@@ -117,6 +124,9 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         title="co2calculator",
         version="1.0.0",
         summary="CO2 emissions of research labs: activities, emission factors and reports.",
+        description=API_DESCRIPTION,
+        openapi_tags=OPENAPI_TAGS,
+        servers=SERVERS,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         openapi_url=f"{API_PREFIX}/openapi.json",

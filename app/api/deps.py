@@ -18,10 +18,15 @@ from app.services.auth import Principal
 SessionDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 LOGIN_PATH = "/api/v1/auth/login"
+REFRESH_PATH = "/api/v1/auth/refresh"
 oauth2_bearer = OAuth2PasswordBearer(
     tokenUrl=LOGIN_PATH,
+    refreshUrl=REFRESH_PATH,
     auto_error=False,
-    description="Access token from `login`, an OIDC token, or an API key (`co2k_…`)",
+    description=(
+        "Access token from `login`, an OIDC token, or an API key (`co2k_…`). The refresh URL "
+        'takes a JSON body `{"refresh_token": …}`, not the form of RFC 6749 §6.'
+    ),
 )
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An API key (`co2k_…`) for scripts"

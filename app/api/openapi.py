@@ -1,22 +1,141 @@
-"""The OpenAPI document: readable operation ids and problem+json on every error response."""
+"""The OpenAPI document: readable operation ids, problem+json on every error response, the
+headers every response carries, the limits the server enforces, and links between operations."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute
 
+from app.api.openapi_links import add_links
+from app.config import KiB, MiB, Settings
 from app.core.errors import PROBLEM_CONTENT_TYPE, ProblemDetails
+from app.database import get_db
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
+_FASTAPI_422_DESCRIPTION = "Validation Error"
 _METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}
+
+
+def _default_size(setting: str) -> str:
+    """A size setting's default, for the document (which must not vary with the environment)."""
+    size: int = Settings.model_fields[setting].default
+    for unit, name in ((MiB, "MiB"), (KiB, "KiB")):
+        if size % unit == 0:
+            return f"{size // unit} {name}"
+    return f"{size} bytes"
+
+
+_HEAD_LIMIT = f"`REQUEST_HEAD_MAX_BYTES` ({_default_size('REQUEST_HEAD_MAX_BYTES')} by default)"
+_BODY_LIMIT = f"`REQUEST_MAX_BYTES` ({_default_size('REQUEST_MAX_BYTES')} by default)"
+_FILE_LIMIT = f"`IMPORT_MAX_BYTES` ({_default_size('IMPORT_MAX_BYTES')} by default)"
+_BODY_TOO_LARGE = f"Payload Too Large: the body is larger than {_BODY_LIMIT}."
+_FILE_TOO_LARGE = f"Payload Too Large: the file is larger than {_FILE_LIMIT}."
+
+API_DESCRIPTION = "\n\n".join(
+    (
+        "Every path is under `/api/v1`, except `GET /metrics`. Errors are "
+        "`application/problem+json` (`ProblemDetails`).",
+        "**Headers.** Every response carries `X-Request-ID` (send your own, 1 to 128 letters, "
+        "digits or `._:-`, to find a request in the server's logs). A `429` or `503` carries "
+        "`Retry-After` in seconds; a `401` carries `WWW-Authenticate`.",
+        f"**Limits** (server settings, defaults shown): the request line and headers at most "
+        f"{_HEAD_LIMIT} (longer: `431` and the connection is closed); a body at most "
+        f"{_BODY_LIMIT}, an uploaded file at most {_FILE_LIMIT} (larger: `413`). Logins, "
+        "uploads, factor syncs and factor value changes are rate limited, and a lab has at most "
+        "`JOB_MAX_ACTIVE_PER_LAB` imports queued or running (beyond: `429`).",
+    )
+)
+
+# The tags of the operations, in the order of the routers; each operation has exactly one.
+OPENAPI_TAGS: list[dict[str, Any]] = [
+    {"name": "health", "description": "Liveness and readiness probes (no authentication)."},
+    {
+        "name": "auth",
+        "description": "Log in with email and password (the OAuth2 password flow), rotate the "
+        "refresh token, log out.",
+    },
+    {
+        "name": "users",
+        "description": "Your account, password and API keys; other accounts (admins).",
+    },
+    {
+        "name": "labs",
+        "description": "Labs and their members, with a role each: viewer, contributor, manager.",
+    },
+    {
+        "name": "entries",
+        "description": "A lab's activities (date, emission factor, quantity) and their kg CO2e.",
+    },
+    {
+        "name": "factors",
+        "description": "Emission factors: kg CO2e per unit of an activity, by key, year and "
+        "region (admins change them).",
+    },
+    {
+        "name": "reports",
+        "description": "Yearly emissions by category, scope and month, as JSON or CSV.",
+    },
+    {
+        "name": "imports",
+        "description": "CSV uploads of activities and factors, the factor sync, and the "
+        "background jobs that import them.",
+    },
+    {"name": "metrics", "description": "Prometheus metrics (admins)."},
+]
+
+# Relative: generated clients keep a configurable base URL, defaulting to the server's origin.
+SERVERS: list[dict[str, str]] = [
+    {"url": "/", "description": "The server that serves this document"}
+]
+
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-Request-ID": {
+        "description": "The request's id, also in the server's logs: the `X-Request-ID` the "
+        "client sent when it is 1 to 128 letters, digits or `._:-`, otherwise a new one. Quote "
+        "it when reporting a problem.",
+        "required": True,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before retrying (a whole number, at least 1).",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    },
+    "WWW-Authenticate": {
+        "description": "The scheme to authenticate with: `Bearer` (an access token, an OIDC "
+        "token or an API key; an API key may also go in `X-API-Key`).",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+}
+_HEADERS_BY_STATUS: dict[int, tuple[str, ...]] = {
+    HTTPStatus.UNAUTHORIZED: ("WWW-Authenticate",),
+    HTTPStatus.TOO_MANY_REQUESTS: ("Retry-After",),
+    HTTPStatus.SERVICE_UNAVAILABLE: ("Retry-After",),
+}
+_DESCRIPTIONS: dict[int, str] = {
+    HTTPStatus.UNAUTHORIZED: "Unauthorized: no credential, or one that is wrong, expired or "
+    "revoked.",
+    HTTPStatus.TOO_MANY_REQUESTS: "Too Many Requests: a rate limit, or the lab's cap on active "
+    "imports; retry after `Retry-After` seconds.",
+    HTTPStatus.INTERNAL_SERVER_ERROR: "Internal Server Error: a bug; the body names only the "
+    "request id (as `X-Request-ID` does) and the connection is closed.",
+    HTTPStatus.SERVICE_UNAVAILABLE: "Service Unavailable: the database cannot be reached or "
+    "has no connection free; retry after `Retry-After` seconds.",
+}
+
+
+def _header_ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/headers/{name}"}
 
 
 def operation_id(route: APIRoute) -> str:
@@ -25,11 +144,45 @@ def operation_id(route: APIRoute) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def _problem_response(status: int) -> dict[str, Any]:
-    return {
-        "description": HTTPStatus(status).phrase,
+def with_retry_after(status: int, when: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` entry for an error that carries `Retry-After` only sometimes (`when`, e.g.
+    "when the values lock was busy"); 429 and 503 always carry it and need no entry."""
+    header = {**HEADERS["Retry-After"], "required": False}
+    header["description"] = f"Seconds to wait before retrying, sent {when}."
+    return {status: {"description": HTTPStatus(status).phrase, "headers": {"Retry-After": header}}}
+
+
+def _default_description(status: int, operation: dict[str, Any]) -> str:
+    if status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+        multipart = "multipart/form-data" in operation.get("requestBody", {}).get("content", {})
+        return _FILE_TOO_LARGE if multipart else _BODY_TOO_LARGE
+    return _DESCRIPTIONS.get(status, HTTPStatus(status).phrase)
+
+
+def _with_headers(response: dict[str, Any], status: int) -> dict[str, Any]:
+    """The response with `X-Request-ID` and its status' headers, keys in a fixed order."""
+    headers = {"X-Request-ID": _header_ref("X-Request-ID")}
+    for name in _HEADERS_BY_STATUS.get(status, ()):
+        headers[name] = _header_ref(name)
+    headers.update(response.get("headers", {}))
+    ordered = {"description": response["description"], "headers": dict(sorted(headers.items()))}
+    ordered.update((key, value) for key, value in response.items() if key not in ordered)
+    return ordered
+
+
+def _problem_response(
+    status: int, declared: dict[str, Any], operation: dict[str, Any]
+) -> dict[str, Any]:
+    description = declared.get("description")
+    if description in (None, HTTPStatus(status).phrase, _FASTAPI_422_DESCRIPTION):
+        description = _default_description(status, operation)
+    response = {
+        "description": description,
         "content": {PROBLEM_CONTENT_TYPE: {"schema": _PROBLEM_REF}},
     }
+    if "headers" in declared:
+        response["headers"] = declared["headers"]
+    return response
 
 
 def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
@@ -41,27 +194,53 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _normalise_error_responses(schema: dict[str, Any]) -> None:
-    for operation in _operations(schema):
-        responses: dict[str, Any] = operation.setdefault("responses", {})
-        if "requestBody" in operation:
-            responses.setdefault("400", {})
-            responses.setdefault("413", {})
-        if "422" in responses or "requestBody" in operation or operation.get("parameters"):
-            responses.setdefault("422", {})
-        responses.setdefault("500", {})
-        for status in list(responses):
-            if status.isdigit() and int(status) >= 400:
-                responses[status] = _problem_response(int(status))
-        operation["responses"] = dict(sorted(responses.items()))
-    components = schema.setdefault("components", {}).setdefault("schemas", {})
+def _uses(dependant: Dependant, dependency: Callable[..., Any]) -> bool:
+    return any(sub.call is dependency or _uses(sub, dependency) for sub in dependant.dependencies)
+
+
+def database_operations(routes: Sequence[BaseRoute]) -> set[tuple[str, str]]:
+    """(path, method) of the operations that use a database session: they answer 503 (with
+    `Retry-After`) when the database is unavailable (`app/core/errors.py`)."""
+    found: set[tuple[str, str]] = set()
+    for context in iter_route_contexts(routes):  # routes of included routers, with their prefix
+        dependant = getattr(context, "dependant", None)
+        documented = isinstance(context.original_route, APIRoute) and context.include_in_schema
+        if documented and isinstance(dependant, Dependant) and _uses(dependant, get_db):
+            found.update((str(context.path_format), m.lower()) for m in context.methods or ())
+    return found
+
+
+def _normalise_responses(schema: dict[str, Any], using_database: set[tuple[str, str]]) -> None:
+    """Every error response is problem+json; every response says which headers it carries."""
+    for path, path_item in schema.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if method not in _METHODS:
+                continue
+            responses: dict[str, Any] = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault("400", {})
+                responses.setdefault("413", {})
+            if "422" in responses or "requestBody" in operation or operation.get("parameters"):
+                responses.setdefault("422", {})
+            if (path, method) in using_database:
+                responses.setdefault("503", {})
+            responses.setdefault("500", {})
+            for status, response in list(responses.items()):
+                code = int(status) if status.isdigit() else 0
+                if code >= 400:
+                    response = _problem_response(code, response, operation)
+                responses[status] = _with_headers(response, code)
+            operation["responses"] = dict(sorted(responses.items()))
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
     for name in _FASTAPI_VALIDATION_SCHEMAS:
-        components.pop(name, None)
+        schemas.pop(name, None)
     _, problem_schemas = models_json_schema(
         [(ProblemDetails, "serialization")], ref_template="#/components/schemas/{model}"
     )
-    components.update(problem_schemas["$defs"])
-    schema["components"]["schemas"] = dict(sorted(components.items()))
+    schemas.update(problem_schemas["$defs"])
+    components["schemas"] = dict(sorted(schemas.items()))
+    components["headers"] = dict(sorted(HEADERS.items()))
 
 
 def _explicit_public_security(schema: dict[str, Any]) -> None:
@@ -110,11 +289,13 @@ def build_openapi(app: FastAPI, *, extra_models: Sequence[type[BaseModel]] = ())
             description=app.description,
             routes=app.routes,
             servers=app.servers,
+            tags=app.openapi_tags,
         )
-        _normalise_error_responses(schema)
+        _normalise_responses(schema, database_operations(app.routes))
         _explicit_public_security(schema)
         _add_schemas(schema, extra_models)
         _mark_binary_uploads(schema)
+        add_links(schema)
         app.openapi_schema = schema
     return app.openapi_schema
 

@@ -125,6 +125,13 @@ class ServiceUnavailable(AppError):
     slug = "service-unavailable"
     title = "Service unavailable"
 
+    def __init__(self, detail: str | None = None, *, retry_after_seconds: int | None = None):
+        # Like every 503 here, it says when to retry (the spec promises `Retry-After`).
+        seconds = (
+            DATABASE_RETRY_AFTER_SECONDS if retry_after_seconds is None else retry_after_seconds
+        )
+        super().__init__(detail, headers={"Retry-After": str(max(1, seconds))})
+
 
 def problem_response(
     status: int,

@@ -34,8 +34,18 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+# What check_password_strength and the length bounds enforce, for the OpenAPI description (the
+# distinct-character and letters/digits rules have no portable JSON Schema form).
+PASSWORD_RULES = (
+    f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, at least {_PASSWORD_MIN_DISTINCT} "
+    "of them different, not only letters and not only digits, no NUL character, and no "
+    "whitespace at the start or the end."
+)
+
+
 def check_password_strength(password: str) -> str:
-    """The rules a new password must meet; a ValueError names the one it broke."""
+    """The rules a new password must meet (`PASSWORD_RULES`); a ValueError names the one it
+    broke."""
     if "\x00" in password:
         raise ValueError("must not contain NUL characters")
     if password.strip() != password:
@@ -70,7 +80,9 @@ class User(UserBase, table=True):
 
 
 class _NewPassword(SQLModel):
-    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    password: str = Field(
+        min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, description=PASSWORD_RULES
+    )
 
     @field_validator("password", mode="after")
     @classmethod
@@ -108,7 +120,9 @@ class PasswordChange(SQLModel):
     model_config = FORBID_UNKNOWN_FIELDS
 
     current_password: str = Field(max_length=PASSWORD_MAX_LENGTH)
-    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    new_password: str = Field(
+        min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH, description=PASSWORD_RULES
+    )
 
     @field_validator("new_password", mode="after")
     @classmethod

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 
 from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
+from app.api.openapi import with_retry_after
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.factor import (
@@ -71,7 +72,13 @@ async def get_factor(
     )
 
 
-@router.patch("/{factor_id:uuid}", responses=problem_responses(403, 404, 409, 429))
+@router.patch(
+    "/{factor_id:uuid}",
+    responses={
+        **problem_responses(403, 404, 429),
+        **with_retry_after(409, "when a new value waited in vain for running imports to end"),
+    },
+)
 async def update_factor(
     factor_id: UUID,
     changes: FactorUpdate,

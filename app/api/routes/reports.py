@@ -21,7 +21,15 @@ YearQuery = Annotated[
 FormatQuery = Annotated[Literal["json", "csv"] | None, Query(description="Overrides `Accept`")]
 AcceptHeader = Annotated[str | None, Header(include_in_schema=False)]
 _CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}}}
+    200: {
+        "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}},
+        "headers": {
+            "Content-Disposition": {
+                "description": 'With CSV only: `attachment; filename="…-<year>.csv"`',
+                "schema": {"type": "string"},
+            }
+        },
+    }
 }
 
 

@@ -14,7 +14,8 @@ BASE_URL_ENV = "CO2CALC_BASE_URL"
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 PASSWORD_ENV = "CO2CALC_PASSWORD"  # noqa: S105 (a variable name) only for `api-key create`
 DEFAULT_TIMEOUT = 60.0
-_API_ANSWER_TYPES = frozenset({"application/json", "application/problem+json"})
+# Every error the API answers is problem+json (a gateway's JSON 503 is not one of them).
+_API_ERROR_TYPE = "application/problem+json"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def _httpx_args() -> dict[str, object]:
 def _refuse_foreign_answers(response: httpx.Response) -> None:
     """An error that is not problem+json did not come from the API (a proxy, a wrong URL)."""
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if response.status_code >= 400 and content_type not in _API_ANSWER_TYPES:
+    if response.status_code >= 400 and content_type != _API_ERROR_TYPE:
         raise Failure(
             f"{response.request.url} answered HTTP {response.status_code} "
             f"{response.reason_phrase}, which is not an answer of the co2calculator API "

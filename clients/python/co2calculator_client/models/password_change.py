@@ -13,7 +13,8 @@ class PasswordChange:
     """
     Attributes:
         current_password (str):
-        new_password (str):
+        new_password (str): 10 to 128 characters, at least 5 of them different, not only letters and not only digits, no
+            NUL character, and no whitespace at the start or the end.
     """
 
     current_password: str

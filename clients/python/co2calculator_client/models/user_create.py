@@ -16,7 +16,8 @@ class UserCreate:
     """An account created by an admin.
 
     Attributes:
-        password (str):
+        password (str): 10 to 128 characters, at least 5 of them different, not only letters and not only digits, no NUL
+            character, and no whitespace at the start or the end.
         email (str):
         full_name (str | Unset):  Default: ''.
         role (UserRole | Unset):

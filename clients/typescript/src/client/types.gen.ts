@@ -1137,6 +1137,8 @@ export type PasswordChange = {
     current_password: string;
     /**
      * New Password
+     *
+     * 10 to 128 characters, at least 5 of them different, not only letters and not only digits, no NUL character, and no whitespace at the start or the end.
      */
     new_password: string;
 };
@@ -1261,6 +1263,8 @@ export type TokenPair = {
 export type UserCreate = {
     /**
      * Password
+     *
+     * 10 to 128 characters, at least 5 of them different, not only letters and not only digits, no NUL character, and no whitespace at the start or the end.
      */
     password: string;
     /**
@@ -1384,7 +1388,7 @@ export type GetHealthData = {
 
 export type GetHealthErrors = {
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
 };
@@ -1409,11 +1413,11 @@ export type GetReadinessData = {
 
 export type GetReadinessErrors = {
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
     /**
-     * Service Unavailable
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
      */
     503: ProblemDetails;
 };
@@ -1442,11 +1446,11 @@ export type LoginErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -1454,13 +1458,17 @@ export type LoginErrors = {
      */
     422: ProblemDetails;
     /**
-     * Too Many Requests
+     * Too Many Requests: a rate limit, or the lab's cap on active imports; retry after `Retry-After` seconds.
      */
     429: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type LoginError = LoginErrors[keyof LoginErrors];
@@ -1487,11 +1495,11 @@ export type RefreshTokensErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -1499,9 +1507,13 @@ export type RefreshTokensErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type RefreshTokensError = RefreshTokensErrors[keyof RefreshTokensErrors];
@@ -1524,13 +1536,17 @@ export type LogoutData = {
 
 export type LogoutErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type LogoutError = LogoutErrors[keyof LogoutErrors];
@@ -1553,13 +1569,17 @@ export type GetMeData = {
 
 export type GetMeErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetMeError = GetMeErrors[keyof GetMeErrors];
@@ -1586,7 +1606,7 @@ export type UpdateMeErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -1594,7 +1614,7 @@ export type UpdateMeErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -1602,9 +1622,13 @@ export type UpdateMeErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UpdateMeError = UpdateMeErrors[keyof UpdateMeErrors];
@@ -1631,11 +1655,11 @@ export type ChangeMyPasswordErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -1643,9 +1667,13 @@ export type ChangeMyPasswordErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ChangeMyPasswordError = ChangeMyPasswordErrors[keyof ChangeMyPasswordErrors];
@@ -1668,13 +1696,17 @@ export type ListMyApiKeysData = {
 
 export type ListMyApiKeysErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListMyApiKeysError = ListMyApiKeysErrors[keyof ListMyApiKeysErrors];
@@ -1703,11 +1735,11 @@ export type CreateMyApiKeyErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -1715,9 +1747,13 @@ export type CreateMyApiKeyErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CreateMyApiKeyError = CreateMyApiKeyErrors[keyof CreateMyApiKeyErrors];
@@ -1745,7 +1781,7 @@ export type RevokeMyApiKeyData = {
 
 export type RevokeMyApiKeyErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -1757,9 +1793,13 @@ export type RevokeMyApiKeyErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type RevokeMyApiKeyError = RevokeMyApiKeyErrors[keyof RevokeMyApiKeyErrors];
@@ -1782,13 +1822,17 @@ export type ListMyInvitationsData = {
 
 export type ListMyInvitationsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListMyInvitationsError = ListMyInvitationsErrors[keyof ListMyInvitationsErrors];
@@ -1818,7 +1862,7 @@ export type AcceptMyInvitationData = {
 
 export type AcceptMyInvitationErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -1830,9 +1874,13 @@ export type AcceptMyInvitationErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type AcceptMyInvitationError = AcceptMyInvitationErrors[keyof AcceptMyInvitationErrors];
@@ -1860,7 +1908,7 @@ export type DeclineMyInvitationData = {
 
 export type DeclineMyInvitationErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -1872,9 +1920,13 @@ export type DeclineMyInvitationErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type DeclineMyInvitationError = DeclineMyInvitationErrors[keyof DeclineMyInvitationErrors];
@@ -1918,7 +1970,7 @@ export type ListUsersData = {
 
 export type ListUsersErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -1930,9 +1982,13 @@ export type ListUsersErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListUsersError = ListUsersErrors[keyof ListUsersErrors];
@@ -1959,7 +2015,7 @@ export type CreateUserErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -1971,7 +2027,7 @@ export type CreateUserErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -1979,9 +2035,13 @@ export type CreateUserErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CreateUserError = CreateUserErrors[keyof CreateUserErrors];
@@ -2009,7 +2069,7 @@ export type GetUserData = {
 
 export type GetUserErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2025,9 +2085,13 @@ export type GetUserErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetUserError = GetUserErrors[keyof GetUserErrors];
@@ -2059,7 +2123,7 @@ export type UpdateUserErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2075,7 +2139,7 @@ export type UpdateUserErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2083,9 +2147,13 @@ export type UpdateUserErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UpdateUserError = UpdateUserErrors[keyof UpdateUserErrors];
@@ -2113,7 +2181,7 @@ export type DeactivateUserData = {
 
 export type DeactivateUserErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2133,9 +2201,13 @@ export type DeactivateUserErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type DeactivateUserError = DeactivateUserErrors[keyof DeactivateUserErrors];
@@ -2179,7 +2251,7 @@ export type ListLabsData = {
 
 export type ListLabsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2187,9 +2259,13 @@ export type ListLabsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListLabsError = ListLabsErrors[keyof ListLabsErrors];
@@ -2216,7 +2292,7 @@ export type CreateLabErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2224,7 +2300,7 @@ export type CreateLabErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2232,9 +2308,13 @@ export type CreateLabErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CreateLabError = CreateLabErrors[keyof CreateLabErrors];
@@ -2262,7 +2342,7 @@ export type DeleteLabData = {
 
 export type DeleteLabErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2282,9 +2362,13 @@ export type DeleteLabErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type DeleteLabError = DeleteLabErrors[keyof DeleteLabErrors];
@@ -2312,7 +2396,7 @@ export type GetLabData = {
 
 export type GetLabErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2328,9 +2412,13 @@ export type GetLabErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetLabError = GetLabErrors[keyof GetLabErrors];
@@ -2362,7 +2450,7 @@ export type UpdateLabErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2378,7 +2466,7 @@ export type UpdateLabErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2386,9 +2474,13 @@ export type UpdateLabErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UpdateLabError = UpdateLabErrors[keyof UpdateLabErrors];
@@ -2420,7 +2512,7 @@ export type ReplaceLabErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2436,7 +2528,7 @@ export type ReplaceLabErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2444,9 +2536,13 @@ export type ReplaceLabErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ReplaceLabError = ReplaceLabErrors[keyof ReplaceLabErrors];
@@ -2474,7 +2570,7 @@ export type ListLabMembersData = {
 
 export type ListLabMembersErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2490,9 +2586,13 @@ export type ListLabMembersErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListLabMembersError = ListLabMembersErrors[keyof ListLabMembersErrors];
@@ -2526,7 +2626,7 @@ export type AddLabMemberErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2542,7 +2642,7 @@ export type AddLabMemberErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2550,9 +2650,13 @@ export type AddLabMemberErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type AddLabMemberError = AddLabMemberErrors[keyof AddLabMemberErrors];
@@ -2584,7 +2688,7 @@ export type RemoveLabMemberData = {
 
 export type RemoveLabMemberErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2604,9 +2708,13 @@ export type RemoveLabMemberErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type RemoveLabMemberError = RemoveLabMemberErrors[keyof RemoveLabMemberErrors];
@@ -2642,7 +2750,7 @@ export type UpdateLabMemberErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2658,7 +2766,7 @@ export type UpdateLabMemberErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2666,9 +2774,13 @@ export type UpdateLabMemberErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UpdateLabMemberError = UpdateLabMemberErrors[keyof UpdateLabMemberErrors];
@@ -2696,7 +2808,7 @@ export type ListLabInvitationsData = {
 
 export type ListLabInvitationsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2712,9 +2824,13 @@ export type ListLabInvitationsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListLabInvitationsError = ListLabInvitationsErrors[keyof ListLabInvitationsErrors];
@@ -2748,7 +2864,7 @@ export type CreateLabInvitationErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2764,7 +2880,7 @@ export type CreateLabInvitationErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2772,9 +2888,13 @@ export type CreateLabInvitationErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CreateLabInvitationError = CreateLabInvitationErrors[keyof CreateLabInvitationErrors];
@@ -2806,7 +2926,7 @@ export type RevokeLabInvitationData = {
 
 export type RevokeLabInvitationErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2822,9 +2942,13 @@ export type RevokeLabInvitationErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type RevokeLabInvitationError = RevokeLabInvitationErrors[keyof RevokeLabInvitationErrors];
@@ -2889,7 +3013,7 @@ export type ListLabEntriesData = {
 
 export type ListLabEntriesErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2905,9 +3029,13 @@ export type ListLabEntriesErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListLabEntriesError = ListLabEntriesErrors[keyof ListLabEntriesErrors];
@@ -2939,7 +3067,7 @@ export type CreateEntryErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -2951,7 +3079,7 @@ export type CreateEntryErrors = {
      */
     404: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -2959,9 +3087,13 @@ export type CreateEntryErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CreateEntryError = CreateEntryErrors[keyof CreateEntryErrors];
@@ -2989,7 +3121,7 @@ export type DeleteEntryData = {
 
 export type DeleteEntryErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3005,9 +3137,13 @@ export type DeleteEntryErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type DeleteEntryError = DeleteEntryErrors[keyof DeleteEntryErrors];
@@ -3035,7 +3171,7 @@ export type GetEntryData = {
 
 export type GetEntryErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3051,9 +3187,13 @@ export type GetEntryErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetEntryError = GetEntryErrors[keyof GetEntryErrors];
@@ -3085,7 +3225,7 @@ export type UpdateEntryErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3101,7 +3241,7 @@ export type UpdateEntryErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -3109,9 +3249,13 @@ export type UpdateEntryErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UpdateEntryError = UpdateEntryErrors[keyof UpdateEntryErrors];
@@ -3163,7 +3307,7 @@ export type ListFactorsData = {
 
 export type ListFactorsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3171,9 +3315,13 @@ export type ListFactorsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListFactorsError = ListFactorsErrors[keyof ListFactorsErrors];
@@ -3200,7 +3348,7 @@ export type CreateFactorErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3212,7 +3360,7 @@ export type CreateFactorErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -3220,9 +3368,13 @@ export type CreateFactorErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CreateFactorError = CreateFactorErrors[keyof CreateFactorErrors];
@@ -3250,7 +3402,7 @@ export type DeleteFactorData = {
 
 export type DeleteFactorErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3270,9 +3422,13 @@ export type DeleteFactorErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type DeleteFactorError = DeleteFactorErrors[keyof DeleteFactorErrors];
@@ -3300,7 +3456,7 @@ export type GetFactorData = {
 
 export type GetFactorErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3312,9 +3468,13 @@ export type GetFactorErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetFactorError = GetFactorErrors[keyof GetFactorErrors];
@@ -3346,7 +3506,7 @@ export type UpdateFactorErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3362,7 +3522,7 @@ export type UpdateFactorErrors = {
      */
     409: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -3370,13 +3530,17 @@ export type UpdateFactorErrors = {
      */
     422: ProblemDetails;
     /**
-     * Too Many Requests
+     * Too Many Requests: a rate limit, or the lab's cap on active imports; retry after `Retry-After` seconds.
      */
     429: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UpdateFactorError = UpdateFactorErrors[keyof UpdateFactorErrors];
@@ -3412,7 +3576,7 @@ export type GetInstitutionReportData = {
 
 export type GetInstitutionReportErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3424,9 +3588,13 @@ export type GetInstitutionReportErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetInstitutionReportError = GetInstitutionReportErrors[keyof GetInstitutionReportErrors];
@@ -3467,7 +3635,7 @@ export type GetLabReportData = {
 
 export type GetLabReportErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3483,9 +3651,13 @@ export type GetLabReportErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetLabReportError = GetLabReportErrors[keyof GetLabReportErrors];
@@ -3526,7 +3698,7 @@ export type ListLabImportsData = {
 
 export type ListLabImportsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3542,9 +3714,13 @@ export type ListLabImportsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListLabImportsError = ListLabImportsErrors[keyof ListLabImportsErrors];
@@ -3581,7 +3757,7 @@ export type UploadActivitiesErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3593,7 +3769,7 @@ export type UploadActivitiesErrors = {
      */
     404: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the file is larger than `IMPORT_MAX_BYTES` (100 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -3601,13 +3777,17 @@ export type UploadActivitiesErrors = {
      */
     422: ProblemDetails;
     /**
-     * Too Many Requests
+     * Too Many Requests: a rate limit, or the lab's cap on active imports; retry after `Retry-After` seconds.
      */
     429: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UploadActivitiesError = UploadActivitiesErrors[keyof UploadActivitiesErrors];
@@ -3643,7 +3823,7 @@ export type ListFactorJobsData = {
 
 export type ListFactorJobsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3659,9 +3839,13 @@ export type ListFactorJobsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type ListFactorJobsError = ListFactorJobsErrors[keyof ListFactorJobsErrors];
@@ -3693,7 +3877,7 @@ export type UploadFactorsErrors = {
      */
     400: ProblemDetails;
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3705,7 +3889,7 @@ export type UploadFactorsErrors = {
      */
     404: ProblemDetails;
     /**
-     * Request Entity Too Large
+     * Payload Too Large: the file is larger than `IMPORT_MAX_BYTES` (100 MiB by default).
      */
     413: ProblemDetails;
     /**
@@ -3713,13 +3897,17 @@ export type UploadFactorsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Too Many Requests
+     * Too Many Requests: a rate limit, or the lab's cap on active imports; retry after `Retry-After` seconds.
      */
     429: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type UploadFactorsError = UploadFactorsErrors[keyof UploadFactorsErrors];
@@ -3747,7 +3935,7 @@ export type SyncFactorsData = {
 
 export type SyncFactorsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3767,13 +3955,17 @@ export type SyncFactorsErrors = {
      */
     422: ProblemDetails;
     /**
-     * Too Many Requests
+     * Too Many Requests: a rate limit, or the lab's cap on active imports; retry after `Retry-After` seconds.
      */
     429: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type SyncFactorsError = SyncFactorsErrors[keyof SyncFactorsErrors];
@@ -3801,7 +3993,7 @@ export type DeleteImportData = {
 
 export type DeleteImportErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3821,9 +4013,13 @@ export type DeleteImportErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type DeleteImportError = DeleteImportErrors[keyof DeleteImportErrors];
@@ -3851,7 +4047,7 @@ export type GetImportData = {
 
 export type GetImportErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3867,9 +4063,13 @@ export type GetImportErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetImportError = GetImportErrors[keyof GetImportErrors];
@@ -3897,7 +4097,7 @@ export type GetImportStatusData = {
 
 export type GetImportStatusErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3913,9 +4113,13 @@ export type GetImportStatusErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetImportStatusError = GetImportStatusErrors[keyof GetImportStatusErrors];
@@ -3943,7 +4147,7 @@ export type CancelImportData = {
 
 export type CancelImportErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3963,9 +4167,13 @@ export type CancelImportErrors = {
      */
     422: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type CancelImportError = CancelImportErrors[keyof CancelImportErrors];
@@ -3988,7 +4196,7 @@ export type GetMetricsData = {
 
 export type GetMetricsErrors = {
     /**
-     * Unauthorized
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
      */
     401: ProblemDetails;
     /**
@@ -3996,9 +4204,13 @@ export type GetMetricsErrors = {
      */
     403: ProblemDetails;
     /**
-     * Internal Server Error
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
      */
     500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
 };
 
 export type GetMetricsError = GetMetricsErrors[keyof GetMetricsErrors];
