@@ -318,6 +318,30 @@ async def test_a_removed_member_stops_receiving_the_labs_events_within_seconds(
         assert asyncio.get_running_loop().time() - started < 5
 
 
+async def test_an_accepted_invitation_opens_the_labs_events_to_the_socket_at_once(
+    live: str, client: httpx.AsyncClient, lab: Lab, member: Caller, session: AsyncSession
+) -> None:
+    newcomer = await session_for(session, await make_user(session))
+    own_lab = await make_lab(session, newcomer.user)
+    async with watching(live, token=newcomer.access_token) as websocket:
+        await until_ready(websocket)
+        invited = await client.post(
+            f"/api/v1/labs/{lab.id}/invitations",
+            json={"email": newcomer.user.email},
+            headers=member.headers,
+        )
+        assert invited.status_code == 201, invited.text
+        assert not await _lab_events_reach(websocket, lab, own_lab)  # not before accepting
+        accepted = await client.post(
+            f"/api/v1/users/me/invitations/{invited.json()['id']}/accept",
+            headers=newcomer.headers,
+        )
+        assert accepted.status_code == 200, accepted.text
+        started = asyncio.get_running_loop().time()
+        await _until_lab_events(websocket, lab, own_lab, reach=True)
+        assert asyncio.get_running_loop().time() - started < 5
+
+
 async def test_the_token_in_the_query_string_is_never_logged(
     live: str, member: Caller, caplog: pytest.LogCaptureFixture
 ) -> None:

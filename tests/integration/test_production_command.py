@@ -99,3 +99,47 @@ async def test_gunicorn_with_two_workers_serves_and_runs_jobs(
 
     assert workers == 2
     assert job == {"succeeded": True, "rows_ok": 1, "oversized_head": 431}
+
+
+def _login_statuses_with_forged_addresses(database_url: str, attempts: int) -> list[int]:
+    """Start the production command (one worker, default proxy settings) and sign in wrongly
+    `attempts` times from loopback, each time claiming another X-Forwarded-For."""
+    port = free_port()
+    command = PRODUCTION_COMMAND.format(workers=1, bind=f"127.0.0.1:{port}").split()
+    env = {name: value for name, value in os.environ.items() if name != "FORWARDED_ALLOW_IPS"} | {
+        "DATABASE_URL": database_url,
+        "ENV": "production",
+        "JWT_SECRET": "production-test-secret-0123456789",
+        "LOG_LEVEL": "WARNING",
+        "JOB_WORKERS": "0",
+        "LOGIN_RATE_LIMIT_PER_IP": "3/minute",
+    }
+    log = Path(tempfile.mkstemp(prefix="co2gunicorn-")[1])
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", *command], cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+            _wait_until(lambda: _ready(http, server), log)
+            return [
+                http.post(
+                    "/api/v1/auth/login",
+                    data={"username": f"probe{n}@lab.example", "password": "wrong-pass-1"},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                ).status_code
+                for n in range(attempts)
+            ]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+        log.unlink(missing_ok=True)
+
+
+async def test_a_local_client_cannot_choose_its_address_with_x_forwarded_for(
+    database_url: str,
+) -> None:
+    """gunicorn's and uvicorn's default would trust 127.0.0.1: every forged address would get a
+    login limit of its own."""
+    statuses = await asyncio.to_thread(_login_statuses_with_forged_addresses, database_url, 4)
+    assert statuses == [401, 401, 401, 429]
