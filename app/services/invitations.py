@@ -82,13 +82,13 @@ async def list_my_invitations(
 
 
 async def _my_invitation(
-    session: AsyncSession, principal: Principal, invitation_id: UUID
+    session: AsyncSession, principal: Principal, invitation_id: UUID, *, for_update: bool = True
 ) -> LabInvitation:
     invitation = await lab_repository.get_invitation(
         session,
         invitation_id=invitation_id,
         email=normalize_email(principal.user.email),
-        for_update=True,
+        for_update=for_update,
     )
     if invitation is None or invitation.expires_at <= _now():
         raise NotFound(_NO_SUCH_INVITATION)
@@ -100,12 +100,16 @@ async def accept_invitation(
 ) -> tuple[Lab, LabRole]:
     """Join the lab with the invited role; the invitation is spent. A caller who is a member
     already keeps their role."""
-    invitation = await _my_invitation(session, principal, invitation_id)
+    # Locks in the order every member change takes them, the lab's row then the invitation's
+    # (a revoke or a lab delete racing this would otherwise deadlock with it).
+    seen = await _my_invitation(session, principal, invitation_id, for_update=False)
     found = await lab_repository.get_with_role(
-        session, lab_id=invitation.lab_id, user_id=principal.user.id, for_update=True
+        session, lab_id=seen.lab_id, user_id=principal.user.id, for_update=True
     )
     if found is None:  # the lab was deleted meanwhile (its invitations with it)
         raise NotFound(_NO_SUCH_INVITATION)
+    invitation = await _my_invitation(session, principal, invitation_id)
+    await session.refresh(invitation)  # as it is now that it is locked (a renewal changes it)
     lab, role = found
     if role is None:
         membership = LabMembership(lab_id=lab.id, user_id=principal.user.id, role=invitation.role)

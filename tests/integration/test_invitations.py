@@ -1,6 +1,7 @@
 """Invitations: a lab manager who is not an admin adds someone by inviting an address; the answer
 never tells whether the address has an account; the invitee accepts or declines."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -178,4 +179,26 @@ async def test_a_bad_invitation_is_a_422_and_stores_nothing(
 ) -> None:
     answer = await client.post(f"{LABS}/{lab.id}/invitations", json=body, headers=member.headers)
     assert answer.status_code == 422
+    assert await _count(session, LabInvitation) == 0
+
+
+async def test_accepting_while_a_manager_revokes_ends_one_way_and_never_in_a_500(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    invitee = await sign_in(client, await make_user(session, email="ada@lab.example"))
+    url = f"{LABS}/{lab.id}/invitations"
+    for _ in range(5):
+        invited = await client.post(url, json={"email": "ada@lab.example"}, headers=member.headers)
+        invitation_id = invited.json()["id"]
+        accepted, revoked = await asyncio.gather(
+            client.post(f"{MINE}/{invitation_id}/accept", headers=invitee.headers),
+            client.delete(f"{url}/{invitation_id}", headers=member.headers),
+        )
+        outcome = (accepted.status_code, revoked.status_code)
+        assert outcome in {(200, 404), (404, 204)}, (accepted.text, revoked.text)
+        if accepted.status_code == 200:
+            removed = await client.delete(
+                f"{LABS}/{lab.id}/members/{invitee.user.id}", headers=member.headers
+            )
+            assert removed.status_code == 204
     assert await _count(session, LabInvitation) == 0
