@@ -97,7 +97,9 @@ def get_job_session_factory() -> async_sessionmaker[AsyncSession]:
 
 
 DATABASE_DOWN_WAIT_SECONDS = 1.0
-_driver_connected = False  # did the driver pool's last connection attempt succeed?
+FIRST_CONNECTION_WAIT_SECONDS = 5.0
+# Did the driver pool's last attempt to connect succeed? None: none has ended yet.
+_driver_connected: bool | None = None
 
 
 class _WatchedConnection(psycopg.AsyncConnection[Any]):
@@ -117,9 +119,11 @@ class _WatchedConnection(psycopg.AsyncConnection[Any]):
 
 def checkout_timeout(pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]]) -> float:
     """How long a checkout may wait: the pool's own timeout while the database answers (the
-    connections are busy: one will come back), but only a second while the pool cannot connect
-    (the database is down, or not reached yet), so that requests get their 503 at once, not
-    after 30 s."""
+    connections are busy: one will come back); only a second while the pool cannot connect (the
+    database is down), so that requests get their 503 at once, not after 30 s; a few seconds
+    before the pool's first connection (a cold start under load may take that long)."""
+    if _driver_connected is None:
+        return FIRST_CONNECTION_WAIT_SECONDS
     return pool.timeout if _driver_connected else DATABASE_DOWN_WAIT_SECONDS
 
 
@@ -133,7 +137,7 @@ async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]
     global _driver_pool, _driver_connected
     pool = _driver_pool
     if pool is None:
-        _driver_connected = False
+        _driver_connected = None
         pool = _driver_pool = AsyncConnectionPool(
             libpq_url(),
             connection_class=_WatchedConnection,
