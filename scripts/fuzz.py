@@ -6,17 +6,22 @@
 A throwaway server (`scripts.live_server`: fresh embedded database, migrations, uvicorn on a free
 loopback port) is started. The seeded admin signs in, sets a known password, creates an API key
 for the run, a second account and an emission factor (`prepare`). The API key authenticates every
-request (`Authorization: Bearer co2k_…`): a key, not a session token, so that a fuzzed `logout`
-cannot end the run's own credential. Then `schemathesis run` goes over `openapi/openapi.json`
-(which `scripts/check-api` proves equal to what the app exports) with every check, positive and
-negative data, and all four phases (examples, coverage, fuzzing, stateful with links that
-schemathesis infers from the schema and from `Location` headers), with a fixed seed.
+request, in the `X-API-Key` header the spec declares: a key, not a login session, so neither a
+fuzzed `logout` (it ends login sessions) nor a password change (it ends the other sessions) ends
+the run's own credential, and `scripts/fuzz_hooks.py` keeps `revokeMyApiKey` off that one key.
+Then `schemathesis run` goes over `openapi/openapi.json` (which `scripts/check-api` proves equal
+to what the app exports) with every check, positive and negative data, and all four phases
+(examples, coverage, fuzzing, and stateful, which follows the spec's OpenAPI links: create a lab,
+then read, change, fill and delete it), with a fixed seed.
 `scripts/fuzz_hooks.py` gives positive cases the few values no JSON Schema can describe (an
 existing account, a real factor, a CSV file...) and keeps the run's own fixtures from being
 deactivated or deleted; its docstring lists each one and why.
 
-The run fails when schemathesis reports any failure, when no test case ran, or when the server
-logged an error (a 500 or a failed background job). The number of test cases is printed.
+The run fails when schemathesis reports any failure, when no test case ran, when an operation
+answered only 401/403 (schemathesis' `missing_auth` warning, made an error: a run whose credential
+died would otherwise pass while testing nothing), when the run's API key no longer works at the
+end, or when the server logged an error (a 500 or a failed background job). The number of test
+cases and the stateful phase's links are printed.
 
 No check is excluded. (`allow_header_conformance` used to fail: Starlette's 405 listed only the
 methods of the one route it matched; `app/core/errors.py` now answers with every documented one.)
@@ -45,6 +50,12 @@ ADMIN_PASSWORD = "fuzz-Admin-2026!"  # noqa: S105 - a throwaway account on a thr
 MAX_EXAMPLES = 20
 WORKERS = 2
 _CASES = re.compile(r"Test cases:\s*\n?\s*(\d+)\s+generated", re.MULTILINE)
+_LINKS = re.compile(r"API Links:\s*(.+)")
+# schemathesis' configuration: an operation that answered only 401/403 fails the run.
+CONFIG = """\
+[warnings]
+fail-on = ["missing_auth"]
+"""
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class RunData:
     """What the run creates before fuzzing, through the API as the seeded admin."""
 
     api_key: str
+    api_key_id: str
     admin_id: str
     admin_password: str
     member_id: str
@@ -61,6 +73,7 @@ class RunData:
     def env(self) -> dict[str, str]:
         """For `scripts.fuzz_hooks` (positive cases that need an existing account or factor)."""
         return {
+            "CO2CALC_FUZZ_API_KEY_ID": self.api_key_id,
             "CO2CALC_FUZZ_ADMIN_ID": self.admin_id,
             "CO2CALC_FUZZ_ADMIN_PASSWORD": self.admin_password,
             "CO2CALC_FUZZ_MEMBER_ID": self.member_id,
@@ -107,6 +120,7 @@ def prepare(server: LiveServer) -> RunData:
         )
     return RunData(
         api_key=str(api_key["key"]),
+        api_key_id=str(api_key["id"]),
         admin_id=str(admin_id),
         admin_password=ADMIN_PASSWORD,
         member_id=str(member_id),
@@ -115,17 +129,21 @@ def prepare(server: LiveServer) -> RunData:
     )
 
 
-def schemathesis_command(base_url: str, api_key: str, extra: Sequence[str]) -> list[str]:
+def schemathesis_command(
+    base_url: str, api_key: str, extra: Sequence[str], config: Path
+) -> list[str]:
     return [
         sys.executable,
         "-m",
         "schemathesis.cli",
+        "--config-file",
+        str(config),
         "run",
         str(SPEC),
         "--url",
         base_url,
         "--header",
-        f"Authorization: Bearer {api_key}",
+        f"X-API-Key: {api_key}",
         "--checks",
         "all",
         "--mode",
@@ -151,6 +169,18 @@ def schemathesis_command(base_url: str, api_key: str, extra: Sequence[str]) -> l
 def case_count(output: str) -> int | None:
     match = _CASES.search(output)
     return int(match.group(1)) if match else None
+
+
+def links_summary(output: str) -> str | None:
+    """The stateful phase's `covered / selected / total` links, as schemathesis printed them."""
+    match = _LINKS.search(output)
+    return match.group(1).strip() if match else None
+
+
+def credential_works(base_url: str, api_key: str) -> bool:
+    """Whether the run's API key still authenticates (nothing the fuzzer did ended it)."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        return client.get("/api/v1/users/me", headers={"X-API-Key": api_key}).status_code == 200
 
 
 def _run(command: Sequence[str], env: dict[str, str]) -> tuple[int, str]:
@@ -184,23 +214,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     extra = args.extra[1:] if args.extra[:1] == ["--"] else args.extra
     with tempfile.TemporaryDirectory(prefix="co2fuzz-") as scratch:
         server_log = args.server_log or Path(scratch) / "server.log"
+        config = Path(scratch) / "schemathesis.toml"
+        config.write_text(CONFIG)
         with live_server(server_log=server_log) as server:
             data = prepare(server)
-            command = schemathesis_command(server.base_url, data.api_key, extra)
+            command = schemathesis_command(server.base_url, data.api_key, extra, config)
             print(f"fuzzing {SPEC.relative_to(ROOT)} against {server.base_url}", flush=True)
             env = {**data.env(), "SCHEMATHESIS_HOOKS": "scripts.fuzz_hooks"}
             status, output = _run(command, env)
+            still_authenticated = credential_works(server.base_url, data.api_key)
         log = server_log.read_text(errors="replace") if server_log.exists() else ""
         cases = case_count(output)
         errors = server_errors(log)
         print(
             f"schemathesis: {cases if cases is not None else 'unknown number of'} test cases, "
-            f"exit code {status}; server errors logged: {len(errors)}",
+            f"stateful links {links_summary(output) or 'unknown'}, exit code {status}; "
+            f"server errors logged: {len(errors)}; run's API key still valid: "
+            f"{'yes' if still_authenticated else 'NO'}",
             flush=True,
         )
         if status == 0 and not cases:
             print("no test case ran: that is a failure", file=sys.stderr)
             status = 1
+        if not still_authenticated:
+            print("the run's API key stopped working during the run", file=sys.stderr)
+            status = status or 1
         if errors:
             print("the server logged errors:\n" + "\n".join(errors[:20]), file=sys.stderr)
             status = status or 1

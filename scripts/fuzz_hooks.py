@@ -23,10 +23,11 @@ and the integration tests assert each refusal.
 
 Hypothesis' `target` phase is off (see the profile below: a crash inside Hypothesis).
 
-The run's own fixtures are not fuzzed away (all modes): `filter_case` skips updateUser and
-deactivateUser aimed at the run's admin (whose API key authenticates the run) or member, and
-updateFactor and deleteFactor aimed at the run's factor. Every other resource, including those the
-fuzzer creates itself, is fair game.
+The run's own fixtures are not fuzzed away (all modes): `filter_case` skips revokeMyApiKey aimed
+at the run's API key (it authenticates the run), updateUser and deactivateUser aimed at the run's
+admin (the key's owner) or member, and updateFactor and deleteFactor aimed at the run's factor.
+Every other resource, including those the fuzzer creates itself, is fair game; `logout` and
+`changeMyPassword` need no exclusion, as neither ends an API key.
 """
 
 import os
@@ -77,6 +78,7 @@ def _use_the_run_factor(body: dict[str, Any]) -> None:
 
 
 _PROTECTED = {
+    "revokeMyApiKey": ("key_id", ("CO2CALC_FUZZ_API_KEY_ID",)),
     "updateUser": ("user_id", ("CO2CALC_FUZZ_ADMIN_ID", "CO2CALC_FUZZ_MEMBER_ID")),
     "deactivateUser": ("user_id", ("CO2CALC_FUZZ_ADMIN_ID", "CO2CALC_FUZZ_MEMBER_ID")),
     "updateFactor": ("factor_id", ("CO2CALC_FUZZ_FACTOR_ID",)),

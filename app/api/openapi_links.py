@@ -7,10 +7,11 @@ it). They are derived from the document, so a new route gets its links without a
   `GET …/{p}/<word>`) answers it and it has an `id` (`LabPublic.id` is `lab_id`, `JobStatus.id`
   is `job_id`), or when `POST C` answers it, operations exist at `C/{p}`, and it has an `id` or a
   property named `p` (`ApiKeyCreated.id` is `key_id`, `MemberPublic.user_id` is `user_id`).
-- Every operation whose success response is such a resource (or a page or array of them: the
-  first item) links to every other operation that needs that parameter; the target's other path
-  parameters must be the source's own, passed on from its request path. A target whose JSON body
-  requires `version` gets the one in the response, so a chain of writes is not refused as stale.
+- Every operation whose success response is such a resource links to every other operation that
+  needs that parameter; the target's other path parameters must be the source's own, passed on
+  from its request path. A target whose JSON body requires `version` gets the one in the
+  response, so a chain of writes is not refused as stale. Lists get no links: their first item
+  is often missing (an empty or filtered page), and each resource is reached from its creation.
 """
 
 import re
@@ -98,19 +99,6 @@ def resources(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _item_schema(success: dict[str, Any], components: dict[str, Any]) -> tuple[str, str] | None:
-    """(component name, JSON pointer to it in the body): the body itself, the first item of an
-    array, or the first of a page's `items`."""
-    if (name := _ref_name(success)) is not None:
-        items = components.get(name, {}).get("properties", {}).get("items", {})
-        if items.get("type") == "array" and (inner := _ref_name(items.get("items"))):
-            return inner, "/items/0"
-        return name, ""
-    if success.get("type") == "array" and (inner := _ref_name(success.get("items"))):
-        return inner, "/0"
-    return None
-
-
 def _requires_version(operation: dict[str, Any], components: dict[str, Any]) -> bool:
     body = operation.get("requestBody", {}).get("content", {}).get(_JSON, {}).get("schema")
     name = _ref_name(body)
@@ -125,10 +113,9 @@ def add_links(schema: dict[str, Any]) -> None:
     for source_path, _, source in operations:
         own = set(_path_parameters(source_path))
         for status, success in _success_schemas(source):
-            item = _item_schema(success, components)
-            if item is None or item[0] not in supplied:
+            name = _ref_name(success)
+            if name is None or name not in supplied:
                 continue
-            name, pointer = item
             parameter, field = supplied[name]
             has_version = "version" in components.get(name, {}).get("properties", {})
             links: dict[str, Any] = {}
@@ -142,7 +129,7 @@ def add_links(schema: dict[str, Any]) -> None:
                     "operationId": target["operationId"],
                     "parameters": {
                         name_: (
-                            f"$response.body#{pointer}/{field}"
+                            f"$response.body#/{field}"
                             if name_ == parameter
                             else f"$request.path.{name_}"
                         )
@@ -150,7 +137,7 @@ def add_links(schema: dict[str, Any]) -> None:
                     },
                 }
                 if has_version and _requires_version(target, components):
-                    link["requestBody"] = {"version": f"$response.body#{pointer}/version"}
+                    link["requestBody"] = {"version": "$response.body#/version"}
                 links[target["operationId"]] = link
             if links:
                 source["responses"][status]["links"] = dict(sorted(links.items()))
