@@ -8,13 +8,12 @@ or a cancellation rolls all of it back.
 from uuid import UUID
 
 from app.jobs.context import JobContext
-from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobState
-from app.models.staging import activity_staging
+from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobKind, JobState
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
-from app.repositories import job as job_repository
 from app.repositories import staging as staging_repository
+from app.services import job_lifecycle
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
 # Insert without a foreign-key trigger call per row where the role may (see bulk_load); the
@@ -89,7 +88,7 @@ async def run_activities(context: JobContext) -> None:
         if failure is not None:
             await session.rollback()
             job = await context.held_job(session)
-            job_repository.finish(job, JobState.FAILED, message=failure)
+            job_lifecycle.finish(job, JobState.FAILED, message=failure)
         elif invalid:
             # Only now is every row checked, to report what is wrong (nothing is written).
             await session.rollback()  # which also ended the transaction's planner settings
@@ -98,7 +97,7 @@ async def run_activities(context: JobContext) -> None:
                 session, job_id=job_id, region=region, cap=MAX_ROW_ERRORS
             )
             job = await context.held_job(session)
-            job_repository.fail_for_invalid_rows(job, problems, rows_total=rows_total)
+            job_lifecycle.fail_for_invalid_rows(job, problems, rows_total=rows_total)
         else:
             problems = (
                 await activity_import_repository.find_problems(
@@ -108,7 +107,7 @@ async def run_activities(context: JobContext) -> None:
                 else staging_repository.NO_PROBLEMS
             )
             job = await context.held_job(session)
-            job_repository.finish(
+            job_lifecycle.finish(
                 job,
                 JobState.SUCCEEDED,
                 message=f"Imported {inserted} rows"
@@ -119,9 +118,6 @@ async def run_activities(context: JobContext) -> None:
                 row_errors=[error.model_dump() for error in problems.errors],
                 row_errors_total=problems.total,
             )
-        await staging_repository.delete_rows(session, table=activity_staging, job_id=job_id)
-        await session.flush()
-        await job_repository.notify(
-            session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
-        )
+        await job_lifecycle.discard_staged(session, kind=JobKind.ACTIVITIES, job_id=job_id)
+        await job_lifecycle.publish(session, job)
         await session.commit()

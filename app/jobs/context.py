@@ -8,16 +8,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.job import DataIngestionJob
-from app.repositories import job as job_repository
 from app.repositories.job import Claim
+from app.services import job_lifecycle
+from app.services.job_lifecycle import JobCancelled, LeaseLost
 
-
-class JobCancelled(Exception):
-    """Raised inside a handler when the job's cancellation was requested."""
-
-
-class LeaseLost(Exception):
-    """Raised when another worker holds the job now (this one was too slow or presumed dead)."""
+__all__ = ["JobCancelled", "JobContext", "LeaseLost"]
 
 
 @dataclass(frozen=True)
@@ -30,23 +25,13 @@ class JobContext:
         """Publish counts in a side transaction; raise JobCancelled when cancel was requested,
         LeaseLost when the job is no longer ours."""
         async with self.sessions() as session:
-            job = await job_repository.get_held(session, claim=self.claim, worker=self.worker)
-            if job is None:
-                raise LeaseLost
-            for name, value in counts.items():
-                setattr(job, name, value)
-            await session.flush()
-            await job_repository.notify(
-                session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
+            cancel = await job_lifecycle.report_progress(
+                session, claim=self.claim, worker=self.worker, counts=counts
             )
-            cancel = job.cancel_requested
             await session.commit()
         if cancel:
             raise JobCancelled
 
     async def held_job(self, session: AsyncSession) -> DataIngestionJob:
         """The job row, locked, in the handler's transaction; LeaseLost if it is not ours."""
-        job = await job_repository.get_held(session, claim=self.claim, worker=self.worker)
-        if job is None:
-            raise LeaseLost
-        return job
+        return await job_lifecycle.held_job(session, claim=self.claim, worker=self.worker)

@@ -21,8 +21,8 @@ from app.jobs.context import JobContext
 from app.jobs.factors import FactorJob, hold, import_staged
 from app.models.job import JobState
 from app.models.staging import FACTOR_COLUMNS, FACTOR_REQUIRED, factor_staging
-from app.repositories import job as job_repository
 from app.repositories import staging as staging_repository
+from app.services import job_lifecycle
 
 CHUNK_BYTES = 256 * 1024
 ACCEPT = "text/csv, text/plain;q=0.9, */*;q=0.1"
@@ -92,11 +92,8 @@ async def fetch_and_stage(session: AsyncSession, job: FactorJob) -> int:
 async def _record_failure(context: JobContext, message: str) -> None:
     async with context.sessions() as session:
         job = await context.held_job(session)
-        job_repository.finish(job, JobState.FAILED, message=message)
-        await session.flush()
-        await job_repository.notify(
-            session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
-        )
+        job_lifecycle.finish(job, JobState.FAILED, message=message)
+        await job_lifecycle.publish(session, job)
         await session.commit()
 
 

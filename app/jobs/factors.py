@@ -13,12 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.jobs.context import JobContext
 from app.models.job import MAX_ROW_ERRORS, ErrorPolicy, JobState, RowError
-from app.models.staging import factor_staging
 from app.repositories import factor as factor_repository
 from app.repositories import factor_import as factor_import_repository
-from app.repositories import job as job_repository
-from app.repositories import staging as staging_repository
 from app.services import factors as factor_service
+from app.services import job_lifecycle
 
 VALUES_LOCK_RETRY_SECONDS = 0.2
 VALUES_LOCK_TRIES_PER_CHECK = 25  # while waiting, look for a cancellation every 5 s
@@ -85,7 +83,7 @@ async def import_staged(context: JobContext, session: AsyncSession, job: FactorJ
         )
     if problems.total and job.fail_on_error:
         held = await context.held_job(session)
-        job_repository.fail_for_invalid_rows(held, problems, rows_total=job.rows_total)
+        job_lifecycle.fail_for_invalid_rows(held, problems, rows_total=job.rows_total)
     else:
         written = await factor_import_repository.upsert_valid(
             session, job_id=job.id, skipped=too_heavy
@@ -102,7 +100,7 @@ async def import_staged(context: JobContext, session: AsyncSession, job: FactorJ
             )
             message += f"; {len(written.value_changed)} new values are being recalculated"
         held = await context.held_job(session)
-        job_repository.finish(
+        job_lifecycle.finish(
             held,
             JobState.SUCCEEDED,
             message=message + ".",
@@ -112,9 +110,6 @@ async def import_staged(context: JobContext, session: AsyncSession, job: FactorJ
             row_errors=[error.model_dump() for error in problems.errors],
             row_errors_total=problems.total,
         )
-    await staging_repository.delete_rows(session, table=factor_staging, job_id=job.id)
-    await session.flush()
-    await job_repository.notify(
-        session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(held)
-    )
+    await job_lifecycle.discard_staged(session, kind=held.target_type, job_id=held.id)
+    await job_lifecycle.publish(session, held)
     await session.commit()

@@ -14,8 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.jobs.context import JobContext
 from app.models.job import DataIngestionJob, JobState
 from app.models.kg import KG_CO2E_LIMIT
-from app.repositories import job as job_repository
 from app.repositories import recalculation as recalculation_repository
+from app.services import job_lifecycle
 
 BATCH_ROWS = 50_000
 
@@ -33,7 +33,7 @@ async def _recompute(
         changed += await recalculation_repository.recompute_batch(session, first=first, last=last)
         await context.report_progress(rows_processed=last)
     job = await context.held_job(session)
-    job_repository.finish(
+    job_lifecycle.finish(
         job,
         JobState.SUCCEEDED,
         message=f"Recomputed the {total} entries of {len(factor_ids)} factor(s); "
@@ -56,7 +56,7 @@ async def _too_heavy(
         for factor in heavy
     )
     job = await context.held_job(session)
-    job_repository.finish(
+    job_lifecycle.finish(
         job,
         JobState.FAILED,
         message=f"With their factor's current value, some entries would weigh {KG_CO2E_LIMIT} "
@@ -77,8 +77,5 @@ async def run_recalculate(context: JobContext) -> None:
         except recalculation_repository.TooHeavy:
             await session.rollback()
             job = await _too_heavy(context, session, factor_ids)
-        await session.flush()
-        await job_repository.notify(
-            session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
-        )
+        await job_lifecycle.publish(session, job)
         await session.commit()

@@ -14,20 +14,19 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.jobs.activities import run_activities
-from app.jobs.context import JobCancelled, JobContext, LeaseLost
+from app.jobs.context import JobContext
 from app.jobs.factor_sync import run_factor_sync
 from app.jobs.factors import run_factors
 from app.jobs.recalculate import run_recalculate
 from app.models.job import JobKind, JobState
-from app.models.staging import activity_staging, factor_staging
 from app.repositories import job as job_repository
-from app.repositories import staging as staging_repository
 from app.repositories.job import Claim
+from app.services import job_lifecycle
+from app.services.job_lifecycle import JobCancelled, LeaseLost
 
 logger = logging.getLogger(__name__)
 
@@ -38,28 +37,11 @@ HANDLERS: dict[JobKind, Handler] = {
     JobKind.FACTOR_SYNC: run_factor_sync,
     JobKind.RECALCULATE: run_recalculate,
 }
-# Where a job's uploaded rows wait (removed when the job ends; a recalculation stages nothing).
-STAGING: dict[JobKind, Table] = {
-    JobKind.ACTIVITIES: activity_staging,
-    JobKind.FACTORS: factor_staging,
-    JobKind.FACTOR_SYNC: factor_staging,
-}
 
 
 def worker_name() -> str:
     """`host:pid:random`, what operators see in `locked_by`."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-async def _publish_events(session: AsyncSession, job_ids: list[uuid.UUID]) -> None:
-    """The live-status events of jobs changed by set-based statements (claimed: running; given
-    up: failed), delivered when the caller commits."""
-    for job_id in job_ids:
-        job = await job_repository.get(session, job_id)
-        if job is not None:
-            await job_repository.notify(
-                session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
-            )
 
 
 class JobRunner:
@@ -126,7 +108,9 @@ class JobRunner:
                 claim = await job_repository.claim_next(
                     session, worker=self.name, lease_seconds=self._lease_seconds
                 )
-                await _publish_events(session, [*failed, *([claim.job_id] if claim else [])])
+                await job_lifecycle.publish_by_id(
+                    session, [*failed, *([claim.job_id] if claim else [])]
+                )
                 await session.commit()
             if claim is None:
                 return
@@ -156,12 +140,12 @@ class JobRunner:
         claim = context.claim
         try:
             if handler is None:
-                await self._end(claim, JobState.FAILED, f"No handler for {claim.kind.value} jobs.")
+                await self._end(claim, JobState.FAILED, job_lifecycle.no_handler(claim.kind))
                 return
             await handler(context)
             logger.info("job %s (%s) ended", claim.job_id, claim.kind.value)
         except JobCancelled:
-            await self._end(claim, JobState.CANCELLED, "Cancelled; nothing was written.")
+            await self._end(claim, JobState.CANCELLED, job_lifecycle.CANCELLED_RUNNING)
         except LeaseLost:
             logger.warning("job %s: lease lost, another worker has it", claim.job_id)
         except asyncio.CancelledError:
@@ -170,11 +154,9 @@ class JobRunner:
         except Exception:
             logger.exception("job %s (%s) failed", claim.job_id, claim.kind.value)
             if claim.attempt < self._max_attempts:
-                await self._end(
-                    claim, JobState.QUEUED, f"Attempt {claim.attempt} failed; retrying."
-                )
+                await self._end(claim, JobState.QUEUED, job_lifecycle.retrying(claim.attempt))
             else:
-                await self._end(claim, JobState.FAILED, "The job failed; nothing was written.")
+                await self._end(claim, JobState.FAILED, job_lifecycle.FAILED)
 
     async def _end(self, claim: Claim, state: JobState, message: str) -> None:
         """Record how a job ended (or that it waits for a retry), in a new transaction: its own
@@ -188,19 +170,8 @@ class JobRunner:
 
     async def _record_end(self, claim: Claim, state: JobState, message: str) -> None:
         async with self._sessions() as session:
-            job = await job_repository.get_held(session, claim=claim, worker=self.name)
-            if job is None:
-                return
-            if state is JobState.QUEUED:
-                job_repository.release(job, message=message)  # staged rows stay for the retry
-            else:
-                job_repository.finish(job, state, message=message)
-                table = STAGING.get(claim.kind)
-                if table is not None:
-                    await staging_repository.delete_rows(session, table=table, job_id=job.id)
-            await session.flush()
-            await job_repository.notify(
-                session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
+            await job_lifecycle.record_end(
+                session, claim=claim, worker=self.name, state=state, message=message
             )
             await session.commit()
 

@@ -2,8 +2,7 @@
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, text
@@ -11,15 +10,11 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState, JobStatus
-from app.repositories.staging import RowProblems
+from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState
 
 # Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
 QUEUED_CHANNEL = "co2_job_queued"
 EVENTS_CHANNEL = "co2_job_events"
-# A NOTIFY payload must stay under 8000 bytes: a job's message (up to 2000 characters, each up to
-# 6 bytes once JSON-escaped) is shortened to this in events; the status endpoint has it whole.
-EVENT_MESSAGE_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -120,15 +115,6 @@ async def notify(session: AsyncSession, channel: str, payload: str) -> None:
     await connection.execute(
         text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload}
     )
-
-
-def event_payload(job: DataIngestionJob) -> str:
-    """The live-status event of a job: its `JobStatus` as JSON, message shortened (NOTIFY
-    payloads must stay under 8000 bytes)."""
-    status = JobStatus.model_validate(job, from_attributes=True)
-    if status.message is not None and len(status.message) > EVENT_MESSAGE_CHARS:
-        status.message = status.message[: EVENT_MESSAGE_CHARS - 1] + "…"
-    return status.model_dump_json()
 
 
 async def list_updated_since(
@@ -279,40 +265,3 @@ async def get_held(session: AsyncSession, *, claim: Claim, worker: str) -> DataI
 async def is_cancel_requested(session: AsyncSession, *, job_id: UUID) -> bool:
     query = select(DataIngestionJob.cancel_requested).where(DataIngestionJob.id == job_id)
     return bool((await session.exec(query)).first())
-
-
-def finish(
-    job: DataIngestionJob, state: JobState, *, message: str | None = None, **counts: Any
-) -> None:
-    """Mark a held job as ended (the caller's transaction commits it with the job's work).
-    `locked_by` stays: operators see which worker ran it."""
-    job.state = state
-    job.message = message
-    job.lease_expires_at = None
-    job.finished_at = datetime.now(UTC)
-    job.updated_at = job.finished_at
-    for name, value in counts.items():
-        setattr(job, name, value)
-
-
-def fail_for_invalid_rows(job: DataIngestionJob, problems: RowProblems, *, rows_total: int) -> None:
-    """End a held import that wrote nothing because some of its rows are invalid."""
-    finish(
-        job,
-        JobState.FAILED,
-        message=f"{problems.bad_rows} of {rows_total} rows are invalid; nothing was imported.",
-        rows_processed=rows_total,
-        rows_ok=0,
-        rows_failed=problems.bad_rows,
-        row_errors=[error.model_dump() for error in problems.errors],
-        row_errors_total=problems.total,
-    )
-
-
-def release(job: DataIngestionJob, *, message: str) -> None:
-    """Put a held job back in the queue (its work was rolled back) for another attempt."""
-    job.state = JobState.QUEUED
-    job.message = message
-    job.locked_by = None
-    job.lease_expires_at = None
-    job.updated_at = datetime.now(UTC)

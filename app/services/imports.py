@@ -29,6 +29,7 @@ from app.repositories import activity_import as activity_import_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
+from app.services import job_lifecycle
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, is_allowed
 from app.services.labs import load_lab
@@ -86,9 +87,7 @@ async def queue(session: AsyncSession, job: DataIngestionJob) -> DataIngestionJo
         # This job is flushed, so it is among those counted.
         await _refuse_beyond(session, lab_id=job.lab_id, most=settings.JOB_MAX_ACTIVE_PER_LAB)
     await job_repository.notify(session, job_repository.QUEUED_CHANNEL, str(job.id))
-    await job_repository.notify(
-        session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
-    )
+    await job_lifecycle.publish(session, job)
     return job
 
 
@@ -220,13 +219,10 @@ async def cancel_import(
         # Stored kg CO2e would stay stale until the next change of those factors.
         raise Conflict("A recalculation cannot be cancelled.")
     if job.state is JobState.QUEUED:
-        job_repository.finish(job, JobState.CANCELLED, message="Cancelled before it started.")
+        job_lifecycle.finish(job, JobState.CANCELLED, message=job_lifecycle.CANCELLED_QUEUED)
     else:
         job.cancel_requested = True
-    await session.flush()
-    await job_repository.notify(
-        session, job_repository.EVENTS_CHANNEL, job_repository.event_payload(job)
-    )
+    await job_lifecycle.publish(session, job)
     return job
 
 

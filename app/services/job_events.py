@@ -171,7 +171,7 @@ class JobEventHub:
             self._subscriptions.discard(subscription)
 
     def publish(self, payload: str) -> None:
-        """The subscriber of `EVENTS_CHANNEL`: one job event, as `job_repository.event_payload`
+        """The subscriber of `EVENTS_CHANNEL`: one job event, as `job_lifecycle.event_payload`
         wrote it."""
         try:
             status = JobStatus.model_validate_json(payload)

@@ -18,7 +18,8 @@ from websockets.exceptions import ConnectionClosed
 from app.database import libpq_url
 from app.models.job import DataIngestionJob
 from app.models.job_event import JobStreamMessage
-from app.repositories.job import EVENTS_CHANNEL, event_payload
+from app.repositories.job import EVENTS_CHANNEL
+from app.services.job_lifecycle import event_payload
 
 WS_PATH = "/api/v1/ws/jobs"
 TIMEOUT = 15

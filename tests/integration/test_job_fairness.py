@@ -21,6 +21,7 @@ from app.models.user import User, UserRole
 from app.repositories import job as job_repository
 from app.repositories.job import Claim
 from app.services import imports as import_service
+from app.services import job_lifecycle
 from tests.factories import Caller, add_member, make_factor, make_lab, make_user, session_for
 
 ROW = "2025-01-01,rail.km,1\n"
@@ -78,7 +79,7 @@ async def finish(claimed: Claim, worker: str = WORKER) -> None:
     async with database.get_session_factory()() as session:
         job = await job_repository.get_held(session, claim=claimed, worker=worker)
         assert job is not None
-        job_repository.finish(job, JobState.SUCCEEDED)
+        job_lifecycle.finish(job, JobState.SUCCEEDED)
         await session.commit()
 
 

@@ -13,7 +13,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState, JobStatus
-from app.repositories.job import EVENT_MESSAGE_CHARS, event_payload
 from app.services import job_events as job_event_service
 from app.services.job_events import (
     Audience,
@@ -23,6 +22,7 @@ from app.services.job_events import (
     JobWatch,
     Subscription,
 )
+from app.services.job_lifecycle import EVENT_MESSAGE_CHARS, event_payload
 
 LAB_A, LAB_B = uuid4(), uuid4()
 MEMBER_OF_A = Audience(every_lab=False, lab_ids=frozenset({LAB_A}), unassigned=False)
