@@ -97,7 +97,6 @@ def get_job_session_factory() -> async_sessionmaker[AsyncSession]:
 
 
 DATABASE_DOWN_WAIT_SECONDS = 1.0
-FIRST_CONNECTION_WAIT_SECONDS = 5.0
 # Did the driver pool's last attempt to connect succeed? None: none has ended yet.
 _driver_connected: bool | None = None
 
@@ -118,13 +117,11 @@ class _WatchedConnection(psycopg.AsyncConnection[Any]):
 
 
 def checkout_timeout(pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]]) -> float:
-    """How long a checkout may wait: the pool's own timeout while the database answers (the
-    connections are busy: one will come back); only a second while the pool cannot connect (the
-    database is down), so that requests get their 503 at once, not after 30 s; a few seconds
-    before the pool's first connection (a cold start under load may take that long)."""
-    if _driver_connected is None:
-        return FIRST_CONNECTION_WAIT_SECONDS
-    return pool.timeout if _driver_connected else DATABASE_DOWN_WAIT_SECONDS
+    """How long a checkout may wait: only a second once an attempt to connect failed (the
+    database is down), so that requests get their 503 at once, not after 30 s; else the pool's
+    own timeout (its connections are busy, or its first ones, on a cold start under load, are
+    still being made)."""
+    return DATABASE_DOWN_WAIT_SECONDS if _driver_connected is False else pool.timeout
 
 
 async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]:
