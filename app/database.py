@@ -129,7 +129,7 @@ async def get_driver_pool() -> AsyncConnectionPool[psycopg.AsyncConnection[Any]]
     (`repositories/_driver`): the reads a request makes before (or without) a transaction
     (authentication on every request, pages of labs), and the transaction of a request that
     writes only through them (`own_transaction`). Checking one out and back costs a fraction of
-    an ORM session's connection (README, Performance). It grows with demand up to
+    an ORM session's connection (docs/performance.md). It grows with demand up to
     `DB_POOL_SIZE + DB_MAX_OVERFLOW` and shrinks back to one after 10 idle minutes."""
     global _driver_pool, _driver_connected
     pool = _driver_pool

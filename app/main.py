@@ -54,7 +54,7 @@ def _tune_garbage_collector() -> None:
     app, its routes and models, SQLAlchemy's and pydantic's caches: most of the heap) is frozen,
     so full collections no longer walk it; and the youngest generation is collected after 10,000
     net allocations instead of 700. Under GET /labs/{id} load this cut the time spent collecting
-    from about 0.4 ms to 0.02 ms per request (README, Performance). Memory: at most that many
+    from about 0.4 ms to 0.02 ms per request (docs/performance.md). Memory: at most that many
     young objects wait longer; reference counting still frees everything else at once."""
     gc.collect()
     gc.freeze()

@@ -6,7 +6,7 @@ psycopg, and executed as prepared statements on a connection of the driver pool
 (`database.get_driver_pool`) or, once the session's transaction has begun, on the session's own
 DBAPI connection. That skips, per statement, the ORM's result loading, SQLAlchemy's execution
 context and a greenlet switch, and per request the session's connection checkout and commit
-when nothing else needs them (README, Performance).
+when nothing else needs them (docs/performance.md).
 
 Errors are psycopg's own. A dead connection still empties its pool of dead ones: on the driver
 pool, `fetch` tests the idle connections; on the session's, the rollback that follows any error

@@ -21,8 +21,8 @@ async def add(session: AsyncSession, *, item: AuthSession | RefreshToken | ApiKe
 
 
 # The statements every authenticated request runs are built once, with bound parameters:
-# building and cache-keying a statement costs more CPU than executing it (see README,
-# Performance).
+# building and cache-keying a statement costs more CPU than executing it (see
+# docs/performance.md).
 _USER_IN_SESSION = (
     select(User, AuthSession)
     .join(AuthSession, col(AuthSession.user_id) == col(User.id))

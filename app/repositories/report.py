@@ -85,7 +85,7 @@ async def year_aggregates(
 ) -> YearAggregates:
     """In two steps: the entries summed per factor and day (one pass over the index), then those
     few thousand sums rolled up by every grouping, rather than every entry through every grouping
-    (README, Performance)."""
+    (docs/performance.md)."""
     per_day = _in_year(
         _joined()
         .add_columns(

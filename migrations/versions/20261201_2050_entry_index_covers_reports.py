@@ -1,7 +1,7 @@
 """activity entries: the (lab, date, id) index also carries the factor and the quantity
 
 A lab-year report (kg CO2e from the factor's current value times the quantity) then reads only the
-index: an index-only scan, no heap visit per entry (README, Performance).
+index: an index-only scan, no heap visit per entry (docs/performance.md).
 Built and dropped CONCURRENTLY, outside the migration's transaction, so entry writes go on while a
 large table is indexed.
 

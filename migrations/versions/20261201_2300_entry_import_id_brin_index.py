@@ -3,7 +3,7 @@
 An import writes its entries together, so they lie in neighbouring pages and a block range index
 finds them for an undo (`DELETE … WHERE import_id = …`) and for the key's `ON DELETE SET NULL`.
 Unlike the B-tree, it costs next to nothing per inserted row, which a million-row import pays a
-million times (README, Performance). Built and dropped CONCURRENTLY, outside the migration's
+million times (docs/performance.md). Built and dropped CONCURRENTLY, outside the migration's
 transaction, as the covering index was.
 
 Revision ID: 3c1f0b7d9e21

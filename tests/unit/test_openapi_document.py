@@ -1,4 +1,4 @@
-"""The exported document's promises (README "Clients and the API contract"): every operation has a
+"""The exported document's promises (docs/api.md): every operation has a
 unique readable operationId, one tag, a summary, a stated security requirement and problem+json
 error responses; the export is deterministic."""
 

@@ -1,7 +1,7 @@
 """Live job status over a WebSocket: `WS /api/v1/ws/jobs`.
 
 OpenAPI cannot describe a WebSocket, so this route is not in the spec; its messages are documented
-in the README ("Live job status"), and their models (`MESSAGE_MODELS`) are in the spec's components
+in docs/live-status.md, and their models (`MESSAGE_MODELS`) are in the spec's components
 so that the generated clients have their types.
 
 Credentials: `?token=` (an access token or an API key; browsers cannot set headers on a socket),

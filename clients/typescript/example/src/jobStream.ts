@@ -1,4 +1,4 @@
-// Live job status over `WS /api/v1/ws/jobs` (README "Live job status"). OpenAPI cannot describe a
+// Live job status over `WS /api/v1/ws/jobs` (docs/live-status.md). OpenAPI cannot describe a
 // socket, so there is no generated function for it, but its messages are generated types
 // (`JobStreamMessage`, `JobStatus`); re-reads after a resync go through `getImportStatus`.
 import { useEffect, useRef, useState } from 'react';
