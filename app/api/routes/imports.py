@@ -4,7 +4,7 @@ jobs."""
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
@@ -55,6 +55,11 @@ def _streamed_file(request: Request) -> StreamedFile:
     )
 
 
+# The upload's file field, unread: the service reads it once the caller may upload.
+UploadedFile = Annotated[StreamedFile, Depends(_streamed_file)]
+UPLOAD_ERRORS = problem_responses(413, 422, 429)
+
+
 OnError = Annotated[
     ErrorPolicy,
     Query(description="`fail`: any bad row fails the import; `skip`: bad rows are left out"),
@@ -73,12 +78,12 @@ def _public(job: DataIngestionJob) -> JobPublic:
 @router.post(
     "/labs/{lab_id}/imports",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(413, 422, 429),
+    responses=UPLOAD_ERRORS,
     openapi_extra=_form_body(Body_uploadActivities),
 )
 async def upload_activities(
     lab_id: UUID,
-    request: Request,
+    file: UploadedFile,
     principal: CurrentPrincipal,
     session: SessionDep,
     limiter: RateLimiterDep,
@@ -90,7 +95,7 @@ async def upload_activities(
         principal=principal,
         limiter=limiter,
         lab_id=lab_id,
-        file=_streamed_file(request),
+        file=file,
         on_error=on_error,
     )
     return _public(job)
@@ -99,11 +104,11 @@ async def upload_activities(
 @router.post(
     "/factors/imports",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(413, 422, 429),
+    responses=UPLOAD_ERRORS,
     openapi_extra=_form_body(Body_uploadFactors),
 )
 async def upload_factors(
-    request: Request,
+    file: UploadedFile,
     principal: CurrentPrincipal,
     session: SessionDep,
     limiter: RateLimiterDep,
@@ -114,7 +119,7 @@ async def upload_factors(
         session,
         principal=principal,
         limiter=limiter,
-        file=_streamed_file(request),
+        file=file,
         on_error=on_error,
     )
     return _public(job)
