@@ -1,81 +1,9 @@
-"""The `recalculate` job: the stored kg CO2e of every entry using the job's factors is recomputed
-from their current values, in batches, in one transaction (all or nothing).
-
-Reads never wait for it: reports and entries compute kg CO2e from the current factor value (see
-app/repositories/report.py), so this job only brings the stored column back in line. A value with
-which an entry would weigh too much to store is refused where it is changed; should one be stored
-anyway (data from before that rule), the job fails at once, naming the factors, and is not retried.
-"""
-
-from uuid import UUID
-
-from sqlmodel.ext.asyncio.session import AsyncSession
+"""The `recalculate` job: app/services/recalculation.py does the work."""
 
 from app.jobs.context import JobContext
-from app.models.job import DataIngestionJob, JobState
-from app.models.kg import KG_CO2E_LIMIT
-from app.repositories import recalculation as recalculation_repository
-from app.services import job_lifecycle
-
-BATCH_ROWS = 50_000
-
-
-async def _recompute(
-    context: JobContext, session: AsyncSession, factor_ids: list[UUID]
-) -> DataIngestionJob:
-    """Recompute every target; return the job, ended."""
-    await recalculation_repository.lock(session)
-    total = await recalculation_repository.collect_targets(session, factor_ids=factor_ids)
-    await context.report_progress(rows_total=total)
-    changed = 0
-    for first in range(1, total + 1, BATCH_ROWS):
-        last = min(first + BATCH_ROWS - 1, total)
-        changed += await recalculation_repository.recompute_batch(session, first=first, last=last)
-        await context.report_progress(rows_processed=last)
-    job = await context.held_job(session)
-    job_lifecycle.finish(
-        job,
-        JobState.SUCCEEDED,
-        message=f"Recomputed the {total} entries of {len(factor_ids)} factor(s); "
-        f"{changed} stored values changed.",
-        rows_total=total,
-        rows_processed=total,
-        rows_ok=total,
-    )
-    return job
-
-
-async def _too_heavy(
-    context: JobContext, session: AsyncSession, factor_ids: list[UUID]
-) -> DataIngestionJob:
-    """Fail the job (its work was rolled back), naming the factors whose entries overflow."""
-    heavy = await recalculation_repository.find_too_heavy(session, factor_ids=factor_ids)
-    named = "; ".join(
-        f"{factor.key} {factor.year}{f' {factor.region}' if factor.region else ''}: "
-        f"{factor.heavy} entr{'y' if factor.heavy == 1 else 'ies'}"
-        for factor in heavy
-    )
-    job = await context.held_job(session)
-    job_lifecycle.finish(
-        job,
-        JobState.FAILED,
-        message=f"With their factor's current value, some entries would weigh {KG_CO2E_LIMIT} "
-        f"kg CO2e or more, more than can be stored ({named or 'none left now'}); nothing was "
-        "recomputed. Lower those values or quantities, then change the value again.",
-    )
-    return job
+from app.services import recalculation as recalculation_service
 
 
 async def run_recalculate(context: JobContext) -> None:
     async with context.sessions() as session:
-        job = await context.held_job(session)
-        factor_ids = [UUID(str(value)) for value in job.params.get("factor_ids", [])]
-        await session.commit()  # release the row lock: progress updates need it
-
-        try:
-            job = await _recompute(context, session, factor_ids)
-        except recalculation_repository.TooHeavy:
-            await session.rollback()
-            job = await _too_heavy(context, session, factor_ids)
-        await job_lifecycle.publish(session, job)
-        await session.commit()
+        await recalculation_service.recalculate(context, session)

@@ -4,7 +4,7 @@ staged rows. Job handlers (app/jobs) and the import services call this; the repo
 stores what is decided here."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from sqlalchemy import Table
@@ -29,6 +29,16 @@ STAGING: dict[JobKind, Table] = {
 CANCELLED_RUNNING = "Cancelled; nothing was written."
 CANCELLED_QUEUED = "Cancelled before it started."
 FAILED = "The job failed; nothing was written."
+
+
+class JobHandle(Protocol):
+    """What the work of a job gets from its runner (app/jobs/context.JobContext)."""
+
+    async def report_progress(self, **counts: Any) -> None:
+        """Publish counts; raise JobCancelled or LeaseLost."""
+
+    async def held_job(self, session: AsyncSession) -> DataIngestionJob:
+        """The job row, locked, in `session`'s transaction; raise LeaseLost if not ours."""
 
 
 class JobCancelled(Exception):

@@ -14,7 +14,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
-from app.jobs import recalculate
 from app.models.entry import ActivityEntry, EntryCreate
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.job import DataIngestionJob, JobKind, JobState
@@ -24,6 +23,7 @@ from app.models.user import UserRole
 from app.repositories import factor as factor_repository
 from app.services import entries as entry_service
 from app.services import factors as factor_service
+from app.services import recalculation as recalculation_service
 from tests.factories import (
     Caller,
     add_member,
@@ -184,7 +184,7 @@ async def test_a_report_right_after_a_value_change_agrees_and_the_job_then_store
     client: httpx.AsyncClient, app: FastAPI, admin: Caller, member: Caller, lab: Lab,
     session: AsyncSession, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr(recalculate, "BATCH_ROWS", 2)  # several batches
+    monkeypatch.setattr(recalculation_service, "BATCH_ROWS", 2)  # several batches
     monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
     entries = [
         await add_entry(client, member, lab, "electricity.grid.CH", q) for q in ("1", "2", "3", "4")
