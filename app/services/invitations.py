@@ -46,16 +46,14 @@ async def create_invitation(
     email = normalize_email(data.email)
     if await lab_repository.get_member_by_email(session, lab_id=lab_id, email=email) is not None:
         raise Conflict("This address is already a member of the lab.")
-    expires_at = _now() + timedelta(days=settings.INVITATION_EXPIRE_DAYS)
+    now = _now()
     invitation = await lab_repository.get_invitation_by_email(session, lab_id=lab_id, email=email)
     if invitation is None:
-        invitation = LabInvitation(
-            lab_id=lab_id, email=email, role=data.role, expires_at=expires_at
-        )
+        invitation = LabInvitation(lab_id=lab_id, email=email, role=data.role, expires_at=now)
     invitation.role = data.role
     invitation.invited_by_id = principal.user.id
-    invitation.created_at = _now()
-    invitation.expires_at = expires_at
+    invitation.created_at = now
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRE_DAYS)
     return await lab_repository.add_invitation(session, invitation=invitation)
 
 
