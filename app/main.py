@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 
+from app.api.deps import refuse_two_transactions
 from app.api.openapi import (
     API_DESCRIPTION,
     OPENAPI_TAGS,
@@ -39,7 +40,8 @@ from app.core.metrics import RequestMetrics, RequestMetricsMiddleware
 from app.core.oidc import OidcVerifier
 from app.core.pg_listen import PgListener
 from app.core.rate_limit import RateLimiter
-from app.database import dispose_engine, get_job_session_factory, libpq_url
+from app.db import dispose as dispose_database
+from app.db.engine import get_job_session_factory, libpq_url
 from app.jobs.runner import JobRunner
 from app.repositories.job import EVENTS_CHANNEL, QUEUED_CHANNEL
 from app.repositories.lab import MEMBERSHIP_CHANNEL
@@ -96,7 +98,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if runner is not None:
             await runner.stop()
         await listener.stop()
-        await dispose_engine()
+        await dispose_database()
 
 
 def _is_valid_request_id(value: str) -> bool:
@@ -194,6 +196,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
     if (dashboard_dir / "index.html").is_file():
         # Static files, same origin as the API (no CORS); a mount is not part of the spec.
         app.mount("/app", StaticFiles(directory=dashboard_dir, html=True), name="dashboard")
+    refuse_two_transactions(app.routes)
     app.openapi = lambda: build_openapi(  # type: ignore[method-assign]
         app, extra_models=(*live.MESSAGE_MODELS, *imports.UPLOAD_MODELS)
     )

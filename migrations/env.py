@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 import app.models  # noqa: F401  (registers every table on the metadata)
-from app.database import database_url
+from app.db.engine import database_url
 
 
 def _render_item(kind: str, obj: Any, _: Any) -> str | Literal[False]:

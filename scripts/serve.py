@@ -109,7 +109,7 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
     import uvicorn
 
     from app.core.embedded_db import EmbeddedPostgres
-    from app.database import EMBEDDED_DATABASE, embedded_server
+    from app.db.engine import EMBEDDED_DATABASE, embedded_server
     from app.serving import HTTP_PROTOCOL, proxy_options
 
     embedded: EmbeddedPostgres | None = None
@@ -154,7 +154,8 @@ def _migrate(url: str) -> None:
 
 
 async def _bootstrap(settings: "Settings") -> None:
-    from app.database import dispose_engine, get_session_factory
+    from app.db import dispose
+    from app.db.engine import get_session_factory
     from app.services.bootstrap import ensure_first_admin
 
     email = settings.FIRST_ADMIN_EMAIL
@@ -173,7 +174,7 @@ async def _bootstrap(settings: "Settings") -> None:
     async with get_session_factory()() as session:
         result = await ensure_first_admin(session, email=email, password=password)
         await session.commit()
-    await dispose_engine()
+    await dispose()
     if result.admin_created:
         # A password someone chose is never printed (it may be reused elsewhere, and terminal
         # output ends up in logs); only the development one this script made up is.
@@ -186,7 +187,8 @@ async def _bootstrap(settings: "Settings") -> None:
 async def _load_demo(settings: "Settings") -> None:
     from datetime import UTC, datetime
 
-    from app.database import dispose_engine, get_session_factory
+    from app.db import dispose
+    from app.db.engine import get_session_factory
     from app.services.demo import load_demo_data
 
     if settings.is_production:
@@ -195,7 +197,7 @@ async def _load_demo(settings: "Settings") -> None:
     async with get_session_factory()() as session:
         result = await load_demo_data(session, years=(this_year - 1, this_year))
         await session.commit()
-    await dispose_engine()
+    await dispose()
     labs = ", ".join(result.labs_created) or "already there"
     print(
         f"Demo data: {result.factors_created} factors, labs {labs}, "

@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import database
 from app.config import normalize_database_url, settings
 from app.core.embedded_db import EmbeddedPostgres
+from app.db import dispose as dispose_database
 from app.main import create_app
 from app.models.user import UserRole
 from tests.factories import Caller, make_user, sign_in
@@ -116,11 +117,11 @@ async def database_url(
     """A fresh migrated database for this test; the app's engine points at it."""
     for url in _scratch_database(server_url, template=template_database):
         monkeypatch.setattr(settings, "DATABASE_URL", url)
-        await database.dispose_engine()
+        await dispose_database()
         try:
             yield url
         finally:
-            await database.dispose_engine()
+            await dispose_database()
 
 
 def _scratch_database(server_url: str, *, template: str | None) -> Iterator[str]:

@@ -1,21 +1,66 @@
-"""Request dependencies (`Annotated` aliases): the session and the authenticated caller."""
+"""Request dependencies (`Annotated` aliases): the database (app/db) and the authenticated
+caller."""
 
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request, Security
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.routing import BaseRoute
 
 from app.core.oidc import OidcVerifier
 from app.core.rate_limit import RateLimiter
-from app.database import get_db
+from app.db.pool import POOL, Pool
+from app.db.request import get_db, get_driver_transaction
+from app.db.transaction import DriverTransaction
 from app.services import auth as auth_service
 from app.services.auth import Principal
 
-# scope="function": the commit in get_db runs when the handler returns, before the response is
-# sent, so a failed commit reaches the client as an error instead of a silently lost write.
+# scope="function": the commit runs when the handler returns, before the response is sent, so a
+# failed commit reaches the client as an error instead of a silently lost write.
 SessionDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
+DriverTransactionDep = Annotated[
+    DriverTransaction, Depends(get_driver_transaction, scope="function")
+]
+
+
+async def get_pool() -> Pool:
+    return POOL
+
+
+PoolDep = Annotated[Pool, Depends(get_pool)]
+DATABASE_DEPENDENCIES = (get_db, get_driver_transaction, get_pool)
+
+
+def uses(dependant: Dependant, dependency: Callable[..., Any]) -> bool:
+    """Whether `dependant` (a route's, say) depends on `dependency`, directly or not."""
+    return any(sub.call is dependency or uses(sub, dependency) for sub in dependant.dependencies)
+
+
+def routes_with_two_transactions(routes: Sequence[BaseRoute]) -> list[str]:
+    """Routes that would take both an ORM session and a driver transaction: the two would
+    commit apart. The app refuses to start with any (app/main.py)."""
+    mixed = []
+    for context in iter_route_contexts(routes):  # routes of included routers too
+        dependant = getattr(context, "dependant", None)
+        if (
+            isinstance(dependant, Dependant)
+            and uses(dependant, get_db)
+            and uses(dependant, get_driver_transaction)
+        ):
+            mixed.append(f"{sorted(context.methods or ())} {context.path_format}")
+    return mixed
+
+
+def refuse_two_transactions(routes: Sequence[BaseRoute]) -> None:
+    mixed = routes_with_two_transactions(routes)
+    if mixed:
+        raise RuntimeError(f"a route takes both a session and a driver transaction: {mixed}")
+
 
 LOGIN_PATH = "/api/v1/auth/login"
 REFRESH_PATH = "/api/v1/auth/refresh"
@@ -61,7 +106,7 @@ def _lab_id_of(request: Request) -> UUID | None:
 
 async def get_principal(
     request: Request,
-    session: SessionDep,
+    pool: PoolDep,
     bearer: Annotated[str | None, Security(oauth2_bearer)],
     api_key: Annotated[str | None, Security(api_key_header)],
     oidc: Annotated[OidcVerifier | None, Depends(get_oidc_verifier)],
@@ -69,7 +114,7 @@ async def get_principal(
     # On a lab's path, the lab and the caller's role in it are read with the caller (one round
     # trip); the services still decide what the caller may do with it.
     return await auth_service.authenticate(
-        session, bearer=bearer, api_key=api_key, oidc=oidc, lab_id=_lab_id_of(request)
+        pool, bearer=bearer, api_key=api_key, oidc=oidc, lab_id=_lab_id_of(request)
     )
 
 

@@ -2,7 +2,7 @@
 headers every response carries, the limits the server enforces, and links between operations."""
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -14,10 +14,10 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute
 
+from app.api.deps import DATABASE_DEPENDENCIES, uses
 from app.api.openapi_links import add_links
 from app.config import KiB, MiB, Settings
 from app.core.errors import PROBLEM_CONTENT_TYPE, ProblemDetails
-from app.database import get_db
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/ProblemDetails"}
 _FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
@@ -194,18 +194,18 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _uses(dependant: Dependant, dependency: Callable[..., Any]) -> bool:
-    return any(sub.call is dependency or _uses(sub, dependency) for sub in dependant.dependencies)
+def _uses_database(dependant: Dependant) -> bool:
+    return any(uses(dependant, dependency) for dependency in DATABASE_DEPENDENCIES)
 
 
 def database_operations(routes: Sequence[BaseRoute]) -> set[tuple[str, str]]:
-    """(path, method) of the operations that use a database session: they answer 503 (with
+    """(path, method) of the operations that use the database: they answer 503 (with
     `Retry-After`) when the database is unavailable (`app/core/errors.py`)."""
     found: set[tuple[str, str]] = set()
     for context in iter_route_contexts(routes):  # routes of included routers, with their prefix
         dependant = getattr(context, "dependant", None)
         documented = isinstance(context.original_route, APIRoute) and context.include_in_schema
-        if documented and isinstance(dependant, Dependant) and _uses(dependant, get_db):
+        if documented and isinstance(dependant, Dependant) and _uses_database(dependant):
             found.update((str(context.path_format), m.lower()) for m in context.methods or ())
     return found
 

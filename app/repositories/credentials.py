@@ -6,13 +6,15 @@ from uuid import UUID
 
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
+from sqlalchemy import update as core_update
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db.pool import Pool
+from app.db.statements import Reader, Reads, compile_once
 from app.models.auth import ApiKey, AuthSession, RefreshToken
 from app.models.lab import Lab, LabMembership, LabRole
 from app.models.user import User
-from app.repositories._driver import Reader, compile_once, fetch
 
 
 async def add(session: AsyncSession, *, item: AuthSession | RefreshToken | ApiKey) -> None:
@@ -27,11 +29,6 @@ _USER_IN_SESSION = (
     select(User, AuthSession)
     .join(AuthSession, col(AuthSession.user_id) == col(User.id))
     .where(col(User.id) == bindparam("user_id"), col(AuthSession.id) == bindparam("session_id"))
-)
-_API_KEY_WITH_USER = (
-    select(ApiKey, User)
-    .join(User, col(User.id) == col(ApiKey.user_id))
-    .where(col(ApiKey.prefix) == bindparam("prefix"))
 )
 
 
@@ -78,16 +75,16 @@ _CALLER_AND_LAB = compile_once(
 
 
 async def get_caller(
-    session: AsyncSession, *, user_id: UUID, session_id: UUID, lab_id: UUID | None = None
+    reads: Reads, *, user_id: UUID, session_id: UUID, lab_id: UUID | None = None
 ) -> Caller | None:
     """The user and login session an access token names (None when either is absent), and
-    `lab_id`'s lab with the user's role when asked; one statement, run before the request's
-    transaction begins (a plain read: see `_driver.fetch`)."""
+    `lab_id`'s lab with the user's role when asked; one statement (authentication runs it on the
+    driver pool, before the request's transaction: app/db/pool.py)."""
     values: dict[str, object] = {"user_id": user_id, "session_id": session_id}
     if lab_id is not None:
         values["lab_id"] = lab_id
     statement = _CALLER if lab_id is None else _CALLER_AND_LAB
-    rows = await fetch(session, statement, values, outside_transaction=True)
+    rows = await reads.fetch(statement, values)
     if not rows:
         return None
     row = rows[0]
@@ -140,15 +137,32 @@ async def revoke_user_sessions(
     await session.exec(statement)
 
 
-async def get_api_key_with_user(
-    session: AsyncSession, *, prefix: str
-) -> tuple[ApiKey, User] | None:
-    row = (await session.exec(_API_KEY_WITH_USER, params={"prefix": prefix})).first()
-    return (row[0], row[1]) if row is not None else None
+_API_KEYS = Reader(ApiKey)
+_API_KEY_WITH_USER = compile_once(
+    core_select(*_API_KEYS.columns, *_USERS.columns)
+    .select_from(ApiKey)
+    .join(User, col(User.id) == col(ApiKey.user_id))
+    .where(col(ApiKey.prefix) == bindparam("prefix")),
+    values=frozenset({"prefix"}),
+)
+_TOUCH_API_KEY = compile_once(
+    core_update(ApiKey)
+    .where(col(ApiKey.id) == bindparam("key_id"))
+    .values(last_used_at=bindparam("at")),
+    values=frozenset({"key_id", "at"}),
+)
 
 
-async def touch_api_key(session: AsyncSession, *, key_id: UUID, at: datetime) -> None:
-    await session.exec(update(ApiKey).where(col(ApiKey.id) == key_id).values(last_used_at=at))
+async def get_api_key_with_user(reads: Reads, *, prefix: str) -> tuple[ApiKey, User] | None:
+    rows = await reads.fetch(_API_KEY_WITH_USER, {"prefix": prefix})
+    if not rows:
+        return None
+    return _API_KEYS(rows[0]), _USERS(rows[0], _API_KEYS.width)
+
+
+async def touch_api_key(pool: Pool, *, key_id: UUID, at: datetime) -> None:
+    """Record the key's last use, committed on its own: a fact whatever the request does."""
+    await pool.fetch(_TOUCH_API_KEY, {"key_id": key_id, "at": at})
 
 
 async def list_api_keys(session: AsyncSession, *, user_id: UUID) -> list[ApiKey]:

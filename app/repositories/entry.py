@@ -12,6 +12,8 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
+from app.db.statements import Reader, compile_once
+from app.db.transaction import DriverTransaction
 from app.models.entry import ActivityEntry, EntryBase
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.kg import (
@@ -23,7 +25,6 @@ from app.models.kg import (
     kg_sql,
 )
 from app.repositories import factor as factor_repository
-from app.repositories._driver import Reader, compile_once, fetch_after
 
 EntryRow = tuple[ActivityEntry, EmissionFactor]
 
@@ -133,7 +134,7 @@ _ADD_COMPUTED = compile_once(_add_computed_statement(), values=_ADD_COMPUTED_VAL
 
 
 async def add_computed(
-    session: AsyncSession,
+    transaction: DriverTransaction,
     *,
     entry: EntryBase,
     lab_id: UUID,
@@ -151,12 +152,12 @@ async def add_computed(
     could not be stored.
 
     Returns None when there is no such factor, else the factor and the new entry (None when
-    nothing was inserted). Both are read-only: not attached to the session."""
+    nothing was inserted). Both are read-only instances (no session)."""
     values = _ENTRIES.defaults() | {name: getattr(entry, name) for name in _FIELDS}
     values |= {"lab_id": lab_id, "created_by": created_by}
     values |= {"key": key, "year": year, "region": region, "unit": unit}
-    rows = await fetch_after(
-        session, factor_repository.LOCK_VALUES_SHARED, {}, _ADD_COMPUTED, values
+    rows = await transaction.fetch_after(
+        factor_repository.LOCK_VALUES_SHARED, {}, _ADD_COMPUTED, values
     )
     if not rows:
         return None

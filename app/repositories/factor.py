@@ -15,8 +15,8 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
+from app.db.statements import Reader, compile_once
 from app.models.factor import EmissionFactor, FactorCategory
-from app.repositories._driver import Reader, compile_once
 from app.repositories._filters import contains
 
 
@@ -130,7 +130,7 @@ _VALUES_LOCK = 1
 _LOCK_VALUES_SHARED = text("SELECT pg_advisory_xact_lock_shared(:ns, :key)").bindparams(
     ns=_LOCK_NAMESPACE, key=_VALUES_LOCK
 )
-# For a statement that must run under the lock (`_driver.fetch_after`).
+# For a statement that must run under the lock (`DriverTransaction.fetch_after`).
 LOCK_VALUES_SHARED = compile_once(_LOCK_VALUES_SHARED, values=frozenset())
 
 

@@ -11,9 +11,9 @@ from sqlmodel import col, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
+from app.db.statements import Reader, Reads, Statement, compile_once
 from app.models.lab import Lab, LabInvitation, LabMembership, LabRole
 from app.models.user import User
-from app.repositories._driver import Reader, Statement, compile_once, fetch
 from app.repositories._filters import contains, contains_pattern
 
 # NOTIFYed with a user's id when their memberships change (the live-status sockets re-check).
@@ -76,11 +76,32 @@ def _role(value: str | None) -> LabRole | None:
     return None if value is None else LabRole(value)
 
 
+_LABS = Reader(Lab)
+_FIND_WITH_ROLE = compile_once(
+    core_select(*_LABS.columns, col(LabMembership.role))
+    .select_from(Lab)
+    .outerjoin(
+        LabMembership,
+        (col(LabMembership.lab_id) == col(Lab.id))
+        & (col(LabMembership.user_id) == bindparam("user_id")),
+    )
+    .where(col(Lab.id) == bindparam("lab_id")),
+    values=frozenset({"lab_id", "user_id"}),
+)
+
+
+async def find_with_role(
+    reads: Reads, *, lab_id: UUID, user_id: UUID
+) -> tuple[Lab, LabRole | None] | None:
+    """`get_with_role` past the ORM (read-only: not attached to a session)."""
+    rows = await reads.fetch(_FIND_WITH_ROLE, {"lab_id": lab_id, "user_id": user_id})
+    return (_LABS(rows[0]), _role(rows[0][_LABS.width])) if rows else None
+
+
 async def get_by_code(session: AsyncSession, *, code: str) -> Lab | None:
     return (await session.exec(select(Lab).where(Lab.code == code))).first()
 
 
-_LABS = Reader(Lab)
 _PAGES: dict[tuple[bool, bool, bool, bool], Statement] = {}
 
 
@@ -121,7 +142,7 @@ def _page_statement(
 
 
 async def list_page(
-    session: AsyncSession,
+    reads: Reads,
     *,
     limit: int,
     after: CursorKey | None,
@@ -130,9 +151,7 @@ async def list_page(
     institution: str | None = None,
     search: str | None = None,
 ) -> list[tuple[Lab, LabRole | None]]:
-    """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None.
-    A plain read (`_driver.fetch`): on the driver pool while the session has not begun its
-    transaction, else inside it."""
+    """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None."""
     if member_id is not None and member_id != user_id:
         raise ValueError("a page of another member's labs is not supported")
     statement = _page_statement(
@@ -148,7 +167,7 @@ async def list_page(
         values["institution"] = institution
     if search:
         values["search"] = contains_pattern(search)
-    rows = await fetch(session, statement, values, outside_transaction=True)
+    rows = await reads.fetch(statement, values)
     return [(_LABS(row), _role(row[_LABS.width])) for row in rows]
 
 

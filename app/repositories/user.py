@@ -2,11 +2,15 @@
 
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
+from app.db.pool import Pool
+from app.db.statements import Reader, Reads, compile_once
 from app.models.user import User, UserRole, normalize_email
 
 
@@ -67,13 +71,36 @@ async def add(session: AsyncSession, *, user: User) -> User:
     return user
 
 
-async def add_unless_exists(session: AsyncSession, *, user: User) -> User:
-    """Insert `user`, or return the account that took its email first."""
-    try:
-        async with session.begin_nested():
-            return await add(session, user=user)
-    except IntegrityError:
-        existing = await get_by_email(session, email=user.email)
-        if existing is None:
-            raise
-        return existing
+_USERS = Reader(User)
+_KEYS = tuple(column.key for column in _USERS.columns)
+_BY_EMAIL = compile_once(
+    core_select(*_USERS.columns).where(col(User.email) == bindparam("email")),
+    values=frozenset({"email"}),
+)
+_ADD_UNLESS_EXISTS = compile_once(
+    insert(User)
+    .values({key: bindparam(key) for key in _KEYS})
+    .on_conflict_do_nothing(index_elements=[col(User.email)])
+    .returning(*_USERS.columns),
+    values=frozenset(_KEYS),
+)
+
+
+async def find_by_email(reads: Reads, *, email: str) -> User | None:
+    """The account of `email` (read-only: not attached to a session)."""
+    rows = await reads.fetch(_BY_EMAIL, {"email": normalize_email(email)})
+    return _USERS(rows[0]) if rows else None
+
+
+async def add_unless_exists(pool: Pool, *, user: User) -> User:
+    """Insert `user`, committed on its own, or return the account that took its email first
+    (two first requests of a new account may race)."""
+    values = {key: getattr(user, key) for key in _KEYS}
+    values["role"] = user.role.value  # psycopg would send an Enum's name
+    rows = await pool.fetch(_ADD_UNLESS_EXISTS, values)
+    if rows:
+        return _USERS(rows[0])
+    existing = await find_by_email(pool, email=user.email)
+    if existing is None:
+        raise RuntimeError(f"the account of {user.email} was neither added nor found")
+    return existing

@@ -22,6 +22,7 @@ from app.core.security import (
     unusable_password_hash,
     verify_password_in_thread,
 )
+from app.db.pool import Pool
 from app.models.auth import AuthSession, RefreshToken, TokenPair
 from app.models.lab import Lab, LabRole
 from app.models.user import User, normalize_email
@@ -166,7 +167,7 @@ async def logout(session: AsyncSession, *, principal: Principal) -> None:
 
 
 async def authenticate(
-    session: AsyncSession,
+    pool: Pool,
     *,
     bearer: str | None,
     api_key: str | None,
@@ -177,13 +178,17 @@ async def authenticate(
     `X-API-Key`; Unauthorized when there is none or it is not acceptable.
 
     `lab_id`: the lab the request is scoped to. With an access token it is read in the same
-    query as the caller (`Principal.lab`), which saves lab-scoped requests a round trip."""
+    query as the caller (`Principal.lab`), which saves lab-scoped requests a round trip.
+
+    Everything runs on the driver pool, before and apart from the request's transaction: the
+    reads, and the writes that are facts whatever the request then does (an API key's last
+    use, the account of an OIDC user seen for the first time)."""
     if api_key:
-        return await _authenticate_api_key(session, api_key)
+        return await _authenticate_api_key(pool, api_key)
     if not bearer:
         raise Unauthorized("Authentication required.")
     if api_key_prefix(bearer) is not None:
-        return await _authenticate_api_key(session, bearer)
+        return await _authenticate_api_key(pool, bearer)
     if not looks_like_jwt(bearer):
         raise Unauthorized("The bearer token is malformed.")
     try:
@@ -191,9 +196,9 @@ async def authenticate(
     except InvalidToken as error:
         if oidc is None:
             raise Unauthorized("The access token is invalid or expired.") from error
-        return await _authenticate_oidc(session, bearer, oidc)
+        return await _authenticate_oidc(pool, bearer, oidc)
     caller = await credentials_repository.get_caller(
-        session, user_id=claims.subject, session_id=claims.session_id, lab_id=lab_id
+        pool, user_id=claims.subject, session_id=claims.session_id, lab_id=lab_id
     )
     if caller is None or caller.session_revoked or not caller.user.is_active:
         raise Unauthorized("The access token is no longer valid.")
@@ -206,12 +211,10 @@ async def authenticate(
     )
 
 
-async def _authenticate_api_key(session: AsyncSession, key: str) -> Principal:
+async def _authenticate_api_key(pool: Pool, key: str) -> Principal:
     prefix = api_key_prefix(key)
     found = (
-        await credentials_repository.get_api_key_with_user(session, prefix=prefix)
-        if prefix
-        else None
+        await credentials_repository.get_api_key_with_user(pool, prefix=prefix) if prefix else None
     )
     if found is None or not api_key_matches(key, found[0].secret_hash):
         raise Unauthorized("The API key is invalid.")
@@ -220,16 +223,16 @@ async def _authenticate_api_key(session: AsyncSession, key: str) -> Principal:
         raise Unauthorized("The API key is revoked or its owner is deactivated.")
     now = _now()
     if api_key.last_used_at is None or now - api_key.last_used_at > _API_KEY_TOUCH_INTERVAL:
-        await credentials_repository.touch_api_key(session, key_id=api_key.id, at=now)
+        await credentials_repository.touch_api_key(pool, key_id=api_key.id, at=now)
     return Principal(user=user, method=AuthMethod.API_KEY, api_key_id=api_key.id)
 
 
-async def _authenticate_oidc(session: AsyncSession, token: str, oidc: OidcVerifier) -> Principal:
+async def _authenticate_oidc(pool: Pool, token: str, oidc: OidcVerifier) -> Principal:
     try:
         identity = await oidc.verify(token)
     except OidcError as error:
         raise Unauthorized("The access token is invalid or expired.") from error
-    user = await user_repository.get_by_email(session, email=identity.email)
+    user = await user_repository.find_by_email(pool, email=identity.email)
     if user is None:
         provisioned = User(
             email=normalize_email(identity.email),
@@ -237,7 +240,7 @@ async def _authenticate_oidc(session: AsyncSession, token: str, oidc: OidcVerifi
             hashed_password=unusable_password_hash(),
         )
         # Two first requests may race; the loser finds the winner's row.
-        user = await user_repository.add_unless_exists(session, user=provisioned)
+        user = await user_repository.add_unless_exists(pool, user=provisioned)
     if not user.is_active:
         raise Unauthorized("This account is deactivated.")
     return Principal(user=user, method=AuthMethod.OIDC)

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
+from app.db.transaction import DriverTransaction
 from app.models.entry import ActivityEntry, EntryCreate, EntryPublic, EntryUpdate
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.kg import KG_CO2E_LIMIT, compute_kg, fits
@@ -18,7 +19,7 @@ from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.services.auth import Principal
 from app.services.authz import LabAction
-from app.services.labs import load_lab
+from app.services.labs import load_lab, read_lab
 
 
 def kg_of(quantity: Decimal, factor: EmissionFactor) -> Decimal:
@@ -89,13 +90,14 @@ def _check_factor(
 
 
 async def create_entry(
-    session: AsyncSession, *, principal: Principal, lab_id: UUID, data: EntryCreate
+    transaction: DriverTransaction, *, principal: Principal, lab_id: UUID, data: EntryCreate
 ) -> EntryPublic:
-    lab, _ = await load_lab(session, principal, lab_id, LabAction.WRITE_ENTRIES)
+    """Past the ORM (app/db/transaction.py): the hot path of data entry."""
+    lab, _ = await read_lab(transaction, principal, lab_id, LabAction.WRITE_ENTRIES)
     # One statement finds the factor, computes kg CO2e and inserts, under the values lock (as
     # `_factor_for`); it inserts nothing when the checks below refuse the entry.
     added = await entry_repository.add_computed(
-        session,
+        transaction,
         entry=data,
         lab_id=lab.id,
         created_by=principal.user.id,

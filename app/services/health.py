@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.core.errors import ServiceUnavailable
-from app.database import get_engine
+from app.db.engine import get_engine
 
 logger = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.config import settings
 from app.core.errors import Unauthorized
 from app.core.oidc import OidcVerifier
+from app.db.pool import POOL
 from app.models.job import JobStatus
 from app.models.job_event import JobEvent, JobStreamReady, JobStreamResync
 from app.repositories import job as job_repository
@@ -100,13 +101,11 @@ async def authorize_watcher(
 ) -> Audience:
     """Authenticate like any request (Unauthorized when that fails) and say what the caller may
     see."""
+    principal = await auth_service.authenticate(
+        POOL, bearer=credentials.bearer, api_key=credentials.api_key, oidc=oidc
+    )
     async with sessions() as session:
-        principal = await auth_service.authenticate(
-            session, bearer=credentials.bearer, api_key=credentials.api_key, oidc=oidc
-        )
-        audience = await _audience_of(session, principal)
-        await session.commit()  # an API key records its last use
-    return audience
+        return await _audience_of(session, principal)
 
 
 async def recent_jobs(sessions: Sessions, *, audience: Audience, hours: int) -> list[JobStatus]:

@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
+from app.db.statements import Reads
 from app.models.lab import (
     Lab,
     LabCreate,
@@ -22,7 +23,7 @@ from app.models.user import User
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
-from app.services.auth import Principal
+from app.services.auth import LabLookup, Principal
 from app.services.authz import Action, LabAction, authorize_lab, is_allowed, member_scope
 
 LabWithRole = tuple[Lab, LabRole | None]
@@ -38,13 +39,37 @@ async def load_lab(
 ) -> LabWithRole:
     """The lab as the caller may see it: 404 when it is absent or not theirs, 403 when their
     role does not allow `action`."""
-    looked_up = principal.lab
-    if not for_update and looked_up is not None and looked_up.lab_id == lab_id:
-        found = looked_up.found  # read with the caller (auth.authenticate)
-    else:
-        found = await lab_repository.get_with_role(
+    lookup = None if for_update else _lookup_of(principal, lab_id)
+    found = (
+        lookup.found
+        if lookup is not None
+        else await lab_repository.get_with_role(
             session, lab_id=lab_id, user_id=principal.user.id, for_update=for_update
         )
+    )
+    return _authorized(found, principal, action)
+
+
+async def read_lab(
+    reads: Reads, principal: Principal, lab_id: UUID, action: LabAction
+) -> LabWithRole:
+    """`load_lab` for a service past the ORM (app/db): read-only, never locked."""
+    lookup = _lookup_of(principal, lab_id)
+    found = (
+        lookup.found
+        if lookup is not None
+        else await lab_repository.find_with_role(reads, lab_id=lab_id, user_id=principal.user.id)
+    )
+    return _authorized(found, principal, action)
+
+
+def _lookup_of(principal: Principal, lab_id: UUID) -> LabLookup | None:
+    """The lab as authentication read it with the caller (auth.authenticate), if it did."""
+    lookup = principal.lab
+    return lookup if lookup is not None and lookup.lab_id == lab_id else None
+
+
+def _authorized(found: LabWithRole | None, principal: Principal, action: LabAction) -> LabWithRole:
     if found is None:
         raise NotFound("No such lab.")
     authorize_lab(principal.user, found[1], action)
@@ -52,7 +77,7 @@ async def load_lab(
 
 
 async def list_labs(
-    session: AsyncSession,
+    reads: Reads,
     *,
     principal: Principal,
     limit: int,
@@ -62,7 +87,7 @@ async def list_labs(
 ) -> Page[LabWithRole]:
     """Labs the caller belongs to (every lab for admins), by name."""
     rows = await lab_repository.list_page(
-        session,
+        reads,
         limit=limit,
         after=decode_cursor(cursor, (str, UUID)),
         member_id=member_scope(principal.user),
@@ -122,8 +147,8 @@ async def update_lab(
     return lab, role
 
 
-async def get_lab(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> LabWithRole:
-    return await load_lab(session, principal, lab_id, LabAction.VIEW)
+async def get_lab(reads: Reads, *, principal: Principal, lab_id: UUID) -> LabWithRole:
+    return await read_lab(reads, principal, lab_id, LabAction.VIEW)
 
 
 DELETE_LOCK_WAIT_SECONDS = 2

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from app.database import libpq_url
+from app.db.engine import libpq_url
 from app.models.job import DataIngestionJob
 from app.models.job_event import JobStreamMessage
 from app.repositories.job import EVENTS_CHANNEL

@@ -5,7 +5,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.auth import ApiKey
-from tests.factories import Caller, make_user, sign_in
+from tests.factories import Caller, make_lab, make_user, sign_in
 
 KEYS = "/api/v1/users/me/api-keys"
 ME = "/api/v1/users/me"
@@ -69,3 +69,19 @@ async def test_bad_key_names_are_refused(client: httpx.AsyncClient, member: Call
         response = await client.post(KEYS, json={"name": name}, headers=member.headers)
         assert response.status_code == 422
     assert (await client.get(KEYS, headers=member.headers)).json() == []
+
+
+async def test_a_keys_use_is_recorded_even_when_its_request_fails(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+) -> None:
+    lab = await make_lab(session, member.user)
+    # Authentication records the use on its own (app/services/auth.py), apart from the request's
+    # transaction, which the refused entry below rolls back.
+    body = (await client.post(KEYS, json={"name": "ci"}, headers=member.headers)).json()
+    refused = await client.post(
+        f"/api/v1/labs/{lab.id}/entries",
+        json={"date": "2025-03-01", "factor_key": "no.such.factor", "quantity": "1"},
+        headers={"X-API-Key": body["key"]},
+    )
+    assert refused.status_code == 422, refused.text
+    assert (await client.get(KEYS, headers=member.headers)).json()[0]["last_used_at"] is not None

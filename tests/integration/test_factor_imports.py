@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
+from app.db.transaction import DriverTransaction
 from app.models.entry import ActivityEntry, EntryCreate
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.job import DataIngestionJob, JobKind, JobState
@@ -670,7 +671,8 @@ async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new
     weighed against the entries only once it holds it: a heavy entry committed by a writer it
     waited for is counted, so the recalculation cannot overflow."""
     before = await stored_factors(session)
-    async with database.get_session_factory()() as writer:
+    writer = DriverTransaction()
+    try:
         await entry_service.create_entry(
             writer,
             principal=principal_of(member.user),
@@ -688,7 +690,8 @@ async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new
         await left_the_queue(client, admin, status)
         await asyncio.sleep(1)  # the rows are checked; it waits for the lock
         assert (await client.get(status, headers=admin.headers)).json()["state"] == "running"
-        await writer.commit()
+    finally:
+        await writer.end(commit=True)
     job = await wait_for_end(client, admin, job_id)
     assert job["state"] == "failed", job
     assert job["row_errors"] == [HEAVY_ERROR]

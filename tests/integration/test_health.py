@@ -12,6 +12,8 @@ from alembic.command import upgrade
 from app import database
 from app.config import settings
 from app.core.embedded_db import EmbeddedPostgres
+from app.db import dispose as dispose_database
+from app.db.pool import get_driver_pool
 from app.main import create_app
 from scripts.scratch_db import alembic_config
 from tests.factories import make_lab, make_user, session_for
@@ -39,7 +41,7 @@ async def test_readiness_follows_the_database_down_and_back_without_restart(
     own_server: EmbeddedPostgres, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(settings, "DATABASE_URL", own_server.url())
-    await database.dispose_engine()
+    await dispose_database()
     app = create_app()
     transport = httpx.ASGITransport(app=app)
     try:
@@ -62,7 +64,7 @@ async def test_readiness_follows_the_database_down_and_back_without_restart(
             assert back.status_code == 200
             assert back.json() == {"status": "ok"}
     finally:
-        await database.dispose_engine()
+        await dispose_database()
 
 
 async def test_after_a_database_restart_only_the_first_request_on_a_stale_connection_fails(
@@ -71,7 +73,7 @@ async def test_after_a_database_restart_only_the_first_request_on_a_stale_connec
     """The API's pool does not pre-ping: the first request after a restart may find its pooled
     connection dead, and that failure invalidates the pool, so the next requests succeed."""
     monkeypatch.setattr(settings, "DATABASE_URL", own_server.url())
-    await database.dispose_engine()
+    await dispose_database()
     app = create_app()
     transport = httpx.ASGITransport(app=app)
     try:
@@ -83,7 +85,7 @@ async def test_after_a_database_restart_only_the_first_request_on_a_stale_connec
             assert statuses[0] in {200, 503}
             assert statuses[1:] == [200, 200]
     finally:
-        await database.dispose_engine()
+        await dispose_database()
 
 
 async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_once(
@@ -95,7 +97,7 @@ async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_on
     url = own_server.url()
     await asyncio.to_thread(upgrade, alembic_config(url), "head")  # alembic runs its own loop
     monkeypatch.setattr(settings, "DATABASE_URL", url)
-    await database.dispose_engine()
+    await dispose_database()
     app = create_app()
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     try:
@@ -108,14 +110,14 @@ async def test_after_a_database_restart_a_dead_connection_of_a_lab_read_fails_on
             # Two requests at once: two connections in the pool.
             both = await asyncio.gather(*(client.get(path, headers=caller.headers) for _ in "ab"))
             assert [response.status_code for response in both] == [200, 200]
-            assert (await database.get_driver_pool()).get_stats()["pool_size"] >= 2
+            assert (await get_driver_pool()).get_stats()["pool_size"] >= 2
             own_server.stop()
             own_server.start()
             statuses = [(await client.get(path, headers=caller.headers)).status_code for _ in "abc"]
             assert statuses[0] in {200, 503}  # a dead connection is the database's failure
             assert statuses[1:] == [200, 200]
     finally:
-        await database.dispose_engine()
+        await dispose_database()
 
 
 async def test_with_the_database_down_requests_get_503_with_retry_after_at_once(
@@ -127,7 +129,7 @@ async def test_with_the_database_down_requests_get_503_with_retry_after_at_once(
     url = own_server.url()
     await asyncio.to_thread(upgrade, alembic_config(url), "head")
     monkeypatch.setattr(settings, "DATABASE_URL", url)
-    await database.dispose_engine()
+    await dispose_database()
     transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
     try:
         async with database.get_session_factory()() as session:
@@ -150,4 +152,4 @@ async def test_with_the_database_down_requests_get_503_with_retry_after_at_once(
             assert answer.headers["retry-after"] == "5"
             assert answer.json()["type"].endswith("/database-unavailable")
     finally:
-        await database.dispose_engine()
+        await dispose_database()

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import database
 from app.config import settings
 from app.core.embedded_db import EmbeddedPostgres
+from app.db import dispose as dispose_database
 from app.models.entry import ActivityEntry
 from app.models.job import DataIngestionJob, JobState
 from app.models.lab import Lab
@@ -142,7 +143,7 @@ async def test_a_database_restart_mid_job_leaves_it_retried_or_failed_never_half
     await asyncio.to_thread(run_migrations, url)  # Alembic runs its own event loop
     monkeypatch.setattr(settings, "DATABASE_URL", url)
     monkeypatch.setattr(settings, "JOB_MAX_ACTIVE_PER_LAB", 50)
-    await database.dispose_engine()
+    await dispose_database()
     rows = 200_000
     try:
         async with database.get_session_factory()() as session:
@@ -156,14 +157,14 @@ async def test_a_database_restart_mid_job_leaves_it_retried_or_failed_never_half
             await wait_until(
                 job_id, lambda job: job.state is JobState.RUNNING and job.rows_processed > 0
             )
-            await database.dispose_engine()
+            await dispose_database()
             own_server.stop()
             own_server.start()
             job = await wait_until(job_id, ended, seconds=120, process=worker)
         async with database.get_session_factory()() as session:
             written = await entries_by_import(session)
     finally:
-        await database.dispose_engine()
+        await dispose_database()
 
     if job.state is JobState.SUCCEEDED:
         assert job.attempts >= 2

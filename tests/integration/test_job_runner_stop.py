@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from app.database import get_job_session_factory
+from app.db.engine import get_job_session_factory
 from app.jobs.runner import JobRunner
 
 

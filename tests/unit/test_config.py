@@ -98,7 +98,9 @@ def test_missing_jwt_secret_raises_validation_error_at_import() -> None:
 def test_importing_the_app_opens_no_database_connection() -> None:
     # An unroutable database: any connection attempt at import would hang or fail loudly.
     result = _python(
-        "import app.main, app.database\nassert app.database._engine is None\nprint('lazy')\n",
+        "import app.main, app.db.engine\n"
+        "assert not app.db.engine.engine_created()\n"
+        "print('lazy')\n",
         JWT_SECRET="x" * 32,
         DATABASE_URL="postgresql://nobody@192.0.2.1:5432/none?connect_timeout=1",
     )

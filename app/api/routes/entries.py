@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.deps import CurrentPrincipal, DriverTransactionDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.base import IsoDate
@@ -47,10 +47,12 @@ async def list_lab_entries(
 
 @router.post("/labs/{lab_id}/entries", status_code=status.HTTP_201_CREATED)
 async def create_entry(
-    lab_id: UUID, data: EntryCreate, principal: CurrentPrincipal, session: SessionDep
+    lab_id: UUID, data: EntryCreate, principal: CurrentPrincipal, transaction: DriverTransactionDep
 ) -> EntryPublic:
     """Record an activity (contributors, managers); kg CO2e is computed by the server."""
-    return await entry_service.create_entry(session, principal=principal, lab_id=lab_id, data=data)
+    return await entry_service.create_entry(
+        transaction, principal=principal, lab_id=lab_id, data=data
+    )
 
 
 @router.get("/entries/{entry_id}")

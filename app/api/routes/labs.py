@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.deps import CurrentPrincipal, PoolDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.lab import (
@@ -42,7 +42,7 @@ def _public(lab: Lab, role: LabRole | None) -> LabPublic:
 @router.get("")
 async def list_labs(
     principal: CurrentPrincipal,
-    session: SessionDep,
+    pool: PoolDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
     search: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
@@ -50,7 +50,7 @@ async def list_labs(
 ) -> LabPage:
     """Labs the caller belongs to (all labs for admins), ordered by name."""
     page = await lab_service.list_labs(
-        session,
+        pool,
         principal=principal,
         limit=limit,
         cursor=cursor,
@@ -71,9 +71,9 @@ async def create_lab(
 
 
 @router.get("/{lab_id}", responses=LAB_ERRORS)
-async def get_lab(lab_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> LabPublic:
+async def get_lab(lab_id: UUID, principal: CurrentPrincipal, pool: PoolDep) -> LabPublic:
     """One lab."""
-    return _public(*await lab_service.get_lab(session, principal=principal, lab_id=lab_id))
+    return _public(*await lab_service.get_lab(pool, principal=principal, lab_id=lab_id))
 
 
 @router.put("/{lab_id}", responses=WRITE_ERRORS)

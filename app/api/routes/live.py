@@ -20,7 +20,7 @@ from fastapi.security.utils import get_authorization_scheme_param
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from app.core.errors import Unauthorized
-from app.database import get_session_factory
+from app.db.engine import get_session_factory
 from app.models.job_event import JobStreamMessage
 from app.services import job_events as job_event_service
 from app.services.job_events import Credentials, Ending, JobEventHub

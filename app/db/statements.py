@@ -1,25 +1,17 @@
-"""Hot-path statements on psycopg connections, past the ORM.
+"""Statements compiled once for psycopg, and rows read back into table models.
 
 Every request authenticates, and most are scoped to a lab; the statements that do that (and the
-INSERT of an entry) are built with SQLAlchemy Core from the SQLModel tables, compiled once for
-psycopg, and executed as prepared statements on a connection of the driver pool
-(`database.get_driver_pool`) or, once the session's transaction has begun, on the session's own
-DBAPI connection. That skips, per statement, the ORM's result loading, SQLAlchemy's execution
-context and a greenlet switch, and per request the session's connection checkout and commit
-when nothing else needs them (docs/performance.md).
-
-Errors are psycopg's own. A dead connection still empties its pool of dead ones: on the driver
-pool, `fetch` tests the idle connections; on the session's, the rollback that follows any error
-goes through SQLAlchemy, which sees the disconnect (tests/integration/test_health.py).
+INSERT of an entry) are built with SQLAlchemy Core from the SQLModel tables, compiled once, and
+executed as prepared statements past the ORM (`Reads`: app/db/pool.py, app/db/transaction.py).
+That skips, per statement, the ORM's result loading, SQLAlchemy's execution context and a
+greenlet switch (docs/performance.md). Errors are psycopg's own.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-import psycopg
-from psycopg.pq import TransactionStatus
 from sqlalchemy import Column, inspect
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
@@ -27,9 +19,6 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import ClassManager, manager_of_class
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import SQLModel
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from app.database import checkout_timeout, get_driver_pool, own_transaction
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
 Row = tuple[Any, ...]
@@ -58,71 +47,12 @@ def compile_once(statement: ClauseElement, *, values: frozenset[str]) -> Stateme
     return Statement(compiled.string.encode(), constants)
 
 
-async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
-    connection = await session.connection()
-    pooled = await connection.get_raw_connection()
-    driver = pooled.driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
-    return driver
+class Reads(Protocol):
+    """Whatever runs a compiled statement and returns its rows: the driver pool, each statement
+    committed on its own (`pool.Pool`), or a request's own transaction
+    (`transaction.DriverTransaction`). A repository function that only reads takes this."""
 
-
-async def fetch(
-    session: AsyncSession,
-    statement: Statement,
-    values: dict[str, Any],
-    *,
-    outside_transaction: bool = False,
-) -> list[Row]:
-    """Run `statement` for the request of `session` and return its rows.
-
-    `outside_transaction`: a plain read (no locks, no SET LOCAL) may run as a statement of its
-    own, on a connection of the driver pool (`database.get_driver_pool`), while the session has not
-    begun its transaction. Under READ COMMITTED each statement sees its own snapshot anyway, so
-    this changes no result; it saves the BEGIN and COMMIT round trips and, when the request does
-    nothing else, the session's connection. Once the session's transaction has begun, the read
-    runs inside it, where it sees what the transaction wrote."""
-    params = statement.params(values)
-    if outside_transaction and not session.in_transaction():
-        pool = await get_driver_pool()
-        async with pool.connection(timeout=checkout_timeout(pool)) as connection:
-            try:
-                cursor = await connection.execute(statement.sql, params, prepare=True)
-            except psycopg.OperationalError:
-                if connection.broken:
-                    # The server dropped it, so probably every idle one too (a restart): test
-                    # them now, as SQLAlchemy invalidates its pool, so that only this fails.
-                    await pool.check()
-                raise
-            return await cursor.fetchall()
-    driver = await _driver(session)
-    cursor = await driver.execute(statement.sql, params, prepare=True)
-    return await cursor.fetchall()
-
-
-async def fetch_after(
-    session: AsyncSession,
-    first: Statement,
-    first_values: dict[str, Any],
-    statement: Statement,
-    values: dict[str, Any],
-) -> list[Row]:
-    """Run `first`, then `statement`, in the request's transaction, sent together (one round
-    trip, psycopg's pipeline mode); return the rows of `statement`. The server still runs them
-    one after the other, each with its own snapshot, so `statement` sees what committed while
-    `first` waited (a lock, say).
-
-    The transaction is the request's own on a driver connection (`database.own_transaction`,
-    its BEGIN sent in the same pipeline) while the session has not begun one; else the
-    session's."""
-    own = await own_transaction(session)
-    driver = own if own is not None else await _driver(session)
-    async with driver.cursor() as before, driver.cursor() as cursor:
-        async with driver.pipeline():
-            if own is not None and own.info.transaction_status == TransactionStatus.IDLE:
-                await before.execute(b"BEGIN")
-            await before.execute(first.sql, first.params(first_values), prepare=True)
-            await cursor.execute(statement.sql, statement.params(values), prepare=True)
-        return await cursor.fetchall()
+    async def fetch(self, statement: Statement, values: dict[str, Any]) -> list[Row]: ...
 
 
 class Reader(Generic[M]):
