@@ -154,15 +154,13 @@ async def _end(
             else staging_repository.NO_PROBLEMS
         )
         job = await job_handle.held_job(session)
-        job_lifecycle.finish(
+        job_lifecycle.succeed_import(
             job,
-            JobState.SUCCEEDED,
+            problems,
             message=f"Imported {counts.inserted} rows"
             + (f"; skipped {counts.rejected} invalid rows." if counts.rejected else "."),
             rows_processed=counts.processed,
             rows_ok=counts.inserted,
             rows_failed=counts.rejected,
-            row_errors=[error.model_dump() for error in problems.errors],
-            row_errors_total=problems.total,
         )
     return job

@@ -28,7 +28,6 @@ from app.models.job import (
     DataIngestionJob,
     ErrorPolicy,
     JobKind,
-    JobState,
     RowError,
 )
 from app.models.staging import FACTOR_COLUMNS, FACTOR_REQUIRED, factor_staging
@@ -195,15 +194,13 @@ async def _write(
         )
         message += f"; {len(written.value_changed)} new values are being recalculated"
     held = await job_handle.held_job(session)
-    job_lifecycle.finish(
+    job_lifecycle.succeed_import(
         held,
-        JobState.SUCCEEDED,
+        problems,
         message=message + ".",
         rows_processed=job.rows_total,
         rows_ok=written.valid,
         rows_failed=problems.bad_rows,
-        row_errors=[error.model_dump() for error in problems.errors],
-        row_errors_total=problems.total,
     )
     return held
 

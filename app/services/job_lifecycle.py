@@ -109,6 +109,28 @@ def fail_for_invalid_rows(job: DataIngestionJob, problems: RowProblems, *, rows_
     )
 
 
+def succeed_import(
+    job: DataIngestionJob,
+    problems: RowProblems,
+    *,
+    message: str,
+    rows_processed: int,
+    rows_ok: int,
+    rows_failed: int,
+) -> None:
+    """End a held import that wrote its valid rows; `problems` are the rows it skipped."""
+    finish(
+        job,
+        JobState.SUCCEEDED,
+        message=message,
+        rows_processed=rows_processed,
+        rows_ok=rows_ok,
+        rows_failed=rows_failed,
+        row_errors=[error.model_dump() for error in problems.errors],
+        row_errors_total=problems.total,
+    )
+
+
 def release(job: DataIngestionJob, *, message: str) -> None:
     """Put a held job back in the queue (its work was rolled back) for another attempt."""
     job.state = JobState.QUEUED
