@@ -9,6 +9,8 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.factor import EmissionFactor
+from app.models.staging import FACTOR_COLUMNS
+from app.repositories import factor_import as factor_import_repository
 from tests.factories import Caller
 from tests.integration.test_factor_imports import upload
 from tests.integration.test_imports import wait_for_end
@@ -155,3 +157,11 @@ async def test_the_csv_import_carries_the_new_columns_and_reports_bad_values(
         await session.exec(select(EmissionFactor).where(EmissionFactor.key == "gas.ar6.HFC134a"))
     ).one()
     assert (gas.uncertainty_pct, gas.basis, gas.source_edition) == (None, None, "AR6")
+
+
+def test_every_column_of_the_factors_csv_is_written_by_the_import() -> None:
+    """The CSV's columns derive from FactorCreate, but the import's SQL names the columns it
+    writes: a field added to EmissionFactorBase must be added there too, or this fails."""
+    upsert = str(factor_import_repository._UPSERT)
+    written = upsert[upsert.index("INSERT INTO emission_factor") :].split(")", 1)[0]
+    assert {column.strip() for column in written.split("(", 1)[1].split(",")} >= set(FACTOR_COLUMNS)
