@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     INVITATION_EXPIRE_DAYS: PositiveInt = 14
     FACTOR_SYNC_URL: str | None = None
     FACTOR_SYNC_TIMEOUT_SECONDS: Annotated[float, Field(gt=0)] = 30.0
+    FACTOR_LIBRARY_AUTOLOAD: bool = True
     OAUTH_ISSUER_URL: str | None = None
     OAUTH_AUDIENCE: str | None = None
 

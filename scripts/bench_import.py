@@ -31,9 +31,9 @@ from sqlalchemy import create_engine, text
 os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
 
 from app.core.security import hash_password
-from app.jobs.activities import BATCH_ROWS
 from app.repositories.activity_import import _INSERT_BATCH, entry_id_prefix
 from app.repositories.bulk_load import _BULK_PLANS, _SKIP
+from app.services.activity_imports import BATCH_ROWS
 from scripts.bench import PASSWORD, api_server
 from scripts.scratch_db import _libpq, scratch_database
 

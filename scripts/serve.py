@@ -123,6 +123,7 @@ def _serve(args: argparse.Namespace, settings: "Settings") -> None:
             print(f"Embedded PostgreSQL {state} in {embedded.pgdata}", flush=True)
         _migrate(settings.DATABASE_URL)
         asyncio.run(_bootstrap(settings))
+        asyncio.run(_load_factor_library(settings))
         if args.demo:
             asyncio.run(_load_demo(settings))
         url = f"http://{args.host}:{args.port}"
@@ -182,6 +183,31 @@ async def _bootstrap(settings: "Settings") -> None:
         print(f"Created the first admin: {email} / {shown}")
         if not supplied:
             print(f"  (development password saved in {_data_dir() / 'dev_admin_password'})")
+
+
+async def _load_factor_library(settings: "Settings", directory: Path | None = None) -> None:
+    """Queue the import of the shipped factor library when this version is not loaded yet
+    (`FACTOR_LIBRARY_AUTOLOAD`); a broken library stops the start, having written nothing."""
+    from app.core.errors import AppError
+    from app.db import dispose
+    from app.db.engine import get_session_factory
+    from app.services import factor_library as factor_library_service
+
+    if not settings.FACTOR_LIBRARY_AUTOLOAD:
+        return
+    where = directory or factor_library_service.LIBRARY_DIR
+    try:
+        async with get_session_factory()() as session:
+            result = await factor_library_service.load_factor_library(session, directory=where)
+            await session.commit()
+    except AppError as error:
+        sys.exit(
+            f"{error.detail}\nFix the library (scripts/build-factor-library), or start without "
+            "it: FACTOR_LIBRARY_AUTOLOAD=false."
+        )
+    finally:
+        await dispose()
+    print(result.message, flush=True)
 
 
 async def _load_demo(settings: "Settings") -> None:

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.job import DataIngestionJob
-from app.repositories.job import Claim
+from app.models.job import Claim, DataIngestionJob
 from app.services import job_lifecycle
 from app.services.job_lifecycle import JobCancelled, LeaseLost
 

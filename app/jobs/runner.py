@@ -22,9 +22,7 @@ from app.jobs.context import JobContext
 from app.jobs.factor_sync import run_factor_sync
 from app.jobs.factors import run_factors
 from app.jobs.recalculate import run_recalculate
-from app.models.job import JobKind, JobState
-from app.repositories import job as job_repository
-from app.repositories.job import Claim
+from app.models.job import Claim, JobKind, JobState
 from app.services import job_lifecycle
 from app.services.job_lifecycle import JobCancelled, LeaseLost
 
@@ -100,16 +98,11 @@ class JobRunner:
     async def _fill(self) -> None:
         while len(self._running) < self._workers and not self._stopping:
             async with self._sessions() as session:
-                failed = await job_repository.fail_abandoned(
-                    session, max_attempts=self._max_attempts
-                )
-                for job_id in failed:
-                    logger.warning("job %s failed: its workers kept dying", job_id)
-                claim = await job_repository.claim_next(
-                    session, worker=self.name, lease_seconds=self._lease_seconds
-                )
-                await job_lifecycle.publish_by_id(
-                    session, [*failed, *([claim.job_id] if claim else [])]
+                claim = await job_lifecycle.claim_next(
+                    session,
+                    worker=self.name,
+                    lease_seconds=self._lease_seconds,
+                    max_attempts=self._max_attempts,
                 )
                 await session.commit()
             if claim is None:
@@ -181,7 +174,7 @@ class JobRunner:
             await asyncio.sleep(self._lease_seconds / 3)
             try:
                 async with self._sessions() as session:
-                    held = await job_repository.renew_lease(
+                    held = await job_lifecycle.renew_lease(
                         session, claim=claim, worker=self.name, lease_seconds=self._lease_seconds
                     )
                     await session.commit()

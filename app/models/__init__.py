@@ -3,6 +3,7 @@
 from app.models.auth import ApiKey, AuthSession, RefreshToken
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
+from app.models.factor_library import FactorLibraryLoad
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
 from app.models.staging import activity_staging, factor_staging
@@ -14,6 +15,7 @@ __all__ = [
     "AuthSession",
     "DataIngestionJob",
     "EmissionFactor",
+    "FactorLibraryLoad",
     "Lab",
     "LabInvitation",
     "LabMembership",

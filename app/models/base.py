@@ -73,6 +73,7 @@ class DecimalInput:
 
     integer_digits: int
     decimal_places: int
+    maximum: int | None = None  # inclusive; None: anything below 10**integer_digits
 
     def column_type(self) -> Numeric[Decimal]:
         """The column that holds every value this input accepts."""
@@ -103,6 +104,8 @@ class DecimalInput:
             raise ValueError("must be a number or a decimal string")
         if not exact.is_finite() or exact < 0 or exact >= limit:
             raise ValueError(f"must be at least 0 and below {limit}")
+        if self.maximum is not None and exact > self.maximum:
+            raise ValueError(f"must be at least 0 and at most {self.maximum}")
         if exact != exact.quantize(step, rounding=ROUND_DOWN):
             raise ValueError(f"must have at most {self.decimal_places} decimal places")
         return exact
@@ -124,9 +127,12 @@ class DecimalInput:
         if handler.mode == "serialization":
             return {"type": "string"}
         limit = 10**self.integer_digits
+        upper: dict[str, int] = (
+            {"exclusiveMaximum": limit} if self.maximum is None else {"maximum": self.maximum}
+        )
         return {
             "anyOf": [
-                {"type": "number", "minimum": 0, "exclusiveMaximum": limit},
+                {"type": "number", "minimum": 0, **upper},
                 {"type": "string", "pattern": self.pattern},
             ]
         }
@@ -195,21 +201,27 @@ def updated_at_field() -> Any:
     )
 
 
-def text_field(*, max_length: int, min_length: int = 0, default: Any = ...) -> Any:
+def text_field(
+    *, max_length: int, min_length: int = 0, default: Any = ..., description: str | None = None
+) -> Any:
     """A string with a length limit and no NUL bytes (PostgreSQL text refuses them)."""
     return Field(
         default=default,
         min_length=min_length,
         max_length=max_length,
+        description=description,
         schema_extra={"pattern": NO_NUL},
     )
 
 
-def enum_field(enum: type[StrEnum], *, name: str, default: Any = ...) -> Any:
+def enum_field(
+    enum: type[StrEnum], *, name: str, default: Any = ..., description: str | None = None
+) -> Any:
     """A StrEnum stored as its value in a VARCHAR with a CHECK constraint (not a native PG enum,
     so adding a value is a constraint change rather than an `ALTER TYPE`)."""
     return Field(
         default=default,
+        description=description,
         sa_type=SAEnum(
             enum,
             name=name,

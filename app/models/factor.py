@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import StringConstraints
+from pydantic import StringConstraints, ValidationInfo, field_validator
 from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -29,6 +29,10 @@ UNIT_PATTERN = r"^[A-Za-z0-9_./%-]{1,20}$"
 Unit = Annotated[str, StringConstraints(pattern=UNIT_PATTERN)]
 KgPerUnit = Annotated[Decimal, DecimalInput(integer_digits=9, decimal_places=9)]
 MAX_SOURCE = 500
+MAX_SOURCE_PART = 200  # publisher, dataset, edition
+SOURCE_URL_PATTERN = r"^(https?://[!-~]+)?$"  # blank, or an http(s) URL of printable ASCII
+UNCERTAINTY = DecimalInput(integer_digits=4, decimal_places=2, maximum=1000)
+UncertaintyPct = Annotated[Decimal, UNCERTAINTY]
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
@@ -45,6 +49,14 @@ class FactorCategory(StrEnum):
     OTHER = "other"
 
 
+class Scope2Basis(StrEnum):
+    """GHG Protocol scope 2 guidance: the grid average where the energy is used, or what the
+    organisation's contracts (certificates, supplier mix) say."""
+
+    LOCATION = "location"
+    MARKET = "market"
+
+
 class EmissionFactorBase(SQLModel):
     key: FactorKey = Field(max_length=100, description="Stable key, e.g. `electricity.grid.CH`")
     category: FactorCategory = enum_field(FactorCategory, name="factor_category")
@@ -57,6 +69,37 @@ class EmissionFactorBase(SQLModel):
     region: Region | None = Field(default=None, max_length=6)
     year: JsonInt = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Year of validity")
     source: str = text_field(max_length=MAX_SOURCE, default="")
+    source_publisher: str = text_field(
+        max_length=MAX_SOURCE_PART,
+        default="",
+        description="Who published the value, e.g. `IPCC` or `Our World in Data (via codecarbon)`",
+    )
+    source_dataset: str = text_field(
+        max_length=MAX_SOURCE_PART, default="", description="The table or dataset it comes from"
+    )
+    source_edition: str = text_field(
+        max_length=MAX_SOURCE_PART,
+        default="",
+        description="The edition or version of that dataset, e.g. `AR6` or `codecarbon 3.3.2`",
+    )
+    source_url: str = Field(
+        default="",
+        max_length=MAX_SOURCE,
+        schema_extra={"pattern": SOURCE_URL_PATTERN},
+        description="Where the source can be read (http or https), or blank",
+    )
+    uncertainty_pct: UncertaintyPct | None = Field(
+        default=None,
+        sa_type=UNCERTAINTY.column_type(),
+        description="Relative uncertainty at 95 % confidence, in percent (0 to 1000), as "
+        "published; null when the source publishes none",
+    )
+    basis: Scope2Basis | None = enum_field(
+        Scope2Basis,
+        name="scope2_basis",
+        default=None,
+        description="Scope 2 only: location-based or market-based; null for other scopes",
+    )
 
 
 class EmissionFactor(EmissionFactorBase, table=True):
@@ -72,6 +115,8 @@ class EmissionFactor(EmissionFactorBase, table=True):
         Index("ix_emission_factor_category_year", "category", "year"),
         CheckConstraint("scope BETWEEN 1 AND 3", name="scope_range"),
         CheckConstraint("kg_co2e_per_unit >= 0", name="non_negative_factor"),
+        CheckConstraint("uncertainty_pct BETWEEN 0 AND 1000", name="uncertainty_range"),
+        CheckConstraint("basis IS NULL OR scope = 2", name="basis_only_scope_2"),
     )
 
     id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -80,8 +125,21 @@ class EmissionFactor(EmissionFactorBase, table=True):
     updated_at: datetime = updated_at_field()
 
 
+BASIS_NEEDS_SCOPE_2 = "a basis (location or market) is for scope 2 factors only"
+
+
 class FactorCreate(EmissionFactorBase):
     model_config = FORBID_UNKNOWN_FIELDS
+
+    @field_validator("basis")
+    @classmethod
+    def _basis_only_for_scope_2(
+        cls, basis: Scope2Basis | None, info: ValidationInfo
+    ) -> Scope2Basis | None:
+        # `scope` comes first, so it is in `info.data` when valid (its own error otherwise).
+        if basis is not None and info.data.get("scope", 2) != 2:
+            raise ValueError(BASIS_NEEDS_SCOPE_2)
+        return basis
 
 
 class FactorUpdate(Patch):

@@ -4,6 +4,7 @@ Operators query the table by hand (`SELECT id, target_type, state, locked_by, up
 data_ingestion_jobs`), so those column names are part of the contract.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -37,6 +38,15 @@ class JobState(StrEnum):
 ACTIVE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING})
 # Jobs that write emission factors from a CSV (uploaded or fetched); they have no lab.
 FACTOR_JOB_KINDS = frozenset({JobKind.FACTORS, JobKind.FACTOR_SYNC})
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job a worker holds: `attempt` tells a reclaimed job from the original run."""
+
+    job_id: UUID
+    kind: JobKind
+    attempt: int
 
 
 class ErrorPolicy(StrEnum):

@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Table, Text, Uu
 from sqlmodel import SQLModel
 
 from app.models.entry import EntryCreate
+from app.models.factor import FactorCreate
 
 
 def _staging_table(name: str, *columns: str) -> Table:
@@ -33,17 +34,11 @@ ACTIVITY_COLUMNS: tuple[str, ...] = tuple(EntryCreate.model_json_schema()["prope
 ACTIVITY_REQUIRED = frozenset(
     name for name, field in EntryCreate.model_fields.items() if field.is_required()
 )
-FACTOR_COLUMNS = (
-    "key",
-    "category",
-    "unit",
-    "kg_co2e_per_unit",
-    "scope",
-    "year",
-    "region",
-    "source",
+# A factors CSV has the columns of a POST of a factor, in the order of its schema.
+FACTOR_COLUMNS: tuple[str, ...] = tuple(FactorCreate.model_json_schema()["properties"])
+FACTOR_REQUIRED = frozenset(
+    name for name, field in FactorCreate.model_fields.items() if field.is_required()
 )
-FACTOR_REQUIRED = frozenset({"key", "category", "unit", "kg_co2e_per_unit", "scope", "year"})
 
 activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS)
 factor_staging = _staging_table("import_factor_row", *FACTOR_COLUMNS)

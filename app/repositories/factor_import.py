@@ -13,12 +13,17 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.factor import (
+    BASIS_NEEDS_SCOPE_2,
     FACTOR_KEY_PATTERN,
     FIRST_YEAR,
     LAST_YEAR,
     MAX_SOURCE,
+    MAX_SOURCE_PART,
+    SOURCE_URL_PATTERN,
+    UNCERTAINTY,
     UNIT_PATTERN,
     FactorCategory,
+    Scope2Basis,
 )
 from app.models.lab import REGION_PATTERN
 from app.repositories.entry import Weight, weigh_sql
@@ -27,6 +32,10 @@ from app.repositories.staging import RowProblems, find_row_problems
 KG_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,9})?$"  # emission_factor.kg_co2e_per_unit is NUMERIC(18, 9)
 _CATEGORIES = ", ".join(f"'{category.value}'" for category in FactorCategory)
 _CATEGORY_LIST = ", ".join(category.value for category in FactorCategory)
+_BASES = ", ".join(f"'{basis.value}'" for basis in Scope2Basis)
+_BASIS_LIST = " or ".join(basis.value for basis in Scope2Basis)
+# The free-text parts of a factor's source, each at most MAX_SOURCE_PART characters.
+SOURCE_PARTS = ("source_publisher", "source_dataset", "source_edition")
 
 _CHECKED = f"""
     staged AS MATERIALIZED (
@@ -34,7 +43,11 @@ _CHECKED = f"""
                btrim(s.key) AS key_text, lower(btrim(s.category)) AS category_text,
                btrim(s.unit) AS unit_text, btrim(s.kg_co2e_per_unit) AS kg_text,
                btrim(s.scope) AS scope_text, btrim(s.year) AS year_text,
-               nullif(btrim(s.region), '') AS region, coalesce(s.source, '') AS source
+               nullif(btrim(s.region), '') AS region, coalesce(s.source, '') AS source,
+               {", ".join(f"coalesce(s.{part}, '') AS {part}" for part in SOURCE_PARTS)},
+               coalesce(btrim(s.source_url), '') AS source_url,
+               nullif(btrim(s.uncertainty_pct), '') AS uncertainty_text,
+               nullif(lower(btrim(s.basis)), '') AS basis_text
         FROM import_factor_row AS s
         WHERE s.job_id = :job
     ),
@@ -51,7 +64,15 @@ _CHECKED = f"""
                      AND st.year_text::int BETWEEN {FIRST_YEAR} AND {LAST_YEAR}
                     THEN st.year_text::int END AS year,
                (st.region IS NULL OR st.region ~ '{REGION_PATTERN}') AS region_ok,
-               length(st.source) <= {MAX_SOURCE} AS source_ok
+               length(st.source) <= {MAX_SOURCE} AS source_ok,
+               ({" AND ".join(f"length(st.{part}) <= {MAX_SOURCE_PART}" for part in SOURCE_PARTS)})
+                 AS source_parts_ok,
+               (st.source_url ~ '{SOURCE_URL_PATTERN}' AND length(st.source_url) <= {MAX_SOURCE})
+                 AS source_url_ok,
+               CASE WHEN st.uncertainty_text ~ '{UNCERTAINTY.pattern}'
+                     AND st.uncertainty_text::numeric <= {UNCERTAINTY.maximum}
+                    THEN st.uncertainty_text::numeric END AS uncertainty,
+               CASE WHEN st.basis_text IN ({_BASES}) THEN st.basis_text END AS basis
         FROM staged AS st
     ),
     checked AS (
@@ -61,7 +82,9 @@ _CHECKED = f"""
                left(string_agg(p.line::text, ', ') OVER same, 200) AS same_lines,
                (p.key IS NOT NULL AND p.category IS NOT NULL AND p.unit IS NOT NULL
                 AND p.kg IS NOT NULL AND p.scope IS NOT NULL AND p.year IS NOT NULL
-                AND p.region_ok AND p.source_ok) AS parsed_ok
+                AND p.region_ok AND p.source_ok AND p.source_parts_ok AND p.source_url_ok
+                AND (p.uncertainty_text IS NULL OR p.uncertainty IS NOT NULL)
+                AND (p.basis_text IS NULL OR (p.basis IS NOT NULL AND p.scope = 2))) AS parsed_ok
         FROM parsed AS p
         WINDOW same AS (PARTITION BY p.key, p.year, p.region ORDER BY p.line
                         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
@@ -82,6 +105,12 @@ _CATEGORY_MESSAGE = _required_or("category_text", f"'expected one of {_CATEGORY_
 _UNIT_MESSAGE = _required_or("unit_text", "'expected 1 to 20 letters, digits or _ . / % -'")
 _SCOPE_MESSAGE = _required_or("scope_text", "'expected 1, 2 or 3'")
 _YEAR_MESSAGE = _required_or("year_text", f"'expected a year from {FIRST_YEAR} to {LAST_YEAR}'")
+
+_SOURCE_PART_PROBLEMS = "\n        UNION ALL\n        ".join(
+    f"SELECT line, '{part}', 'at most {MAX_SOURCE_PART} characters' "
+    f"FROM checked WHERE length({part}) > {MAX_SOURCE_PART}"
+    for part in SOURCE_PARTS
+)
 
 _PROBLEMS = f"""
     problems AS (
@@ -108,6 +137,23 @@ _PROBLEMS = f"""
         UNION ALL
         SELECT line, 'source', 'at most {MAX_SOURCE} characters'
         FROM checked WHERE NOT source_ok
+        UNION ALL
+        {_SOURCE_PART_PROBLEMS}
+        UNION ALL
+        SELECT line, 'source_url',
+               'expected blank or an http(s) URL of at most {MAX_SOURCE} characters, no spaces'
+        FROM checked WHERE NOT source_url_ok
+        UNION ALL
+        SELECT line, 'uncertainty_pct',
+               'expected blank or a percentage from 0 to {UNCERTAINTY.maximum}, at most '
+               || '{UNCERTAINTY.decimal_places} decimal places'
+        FROM checked WHERE uncertainty_text IS NOT NULL AND uncertainty IS NULL
+        UNION ALL
+        SELECT line, 'basis', 'expected blank, {_BASIS_LIST}'
+        FROM checked WHERE basis_text IS NOT NULL AND basis IS NULL
+        UNION ALL
+        SELECT line, 'basis', '{BASIS_NEEDS_SCOPE_2}'
+        FROM checked WHERE basis IS NOT NULL AND scope IS NOT NULL AND scope <> 2
         UNION ALL
         SELECT line, 'key', 'the same key, year and region are on lines ' || same_lines
         FROM checked WHERE copies > 1
@@ -153,8 +199,12 @@ _UPSERT = text(
     ),
     matched AS MATERIALIZED (
         SELECT v.seq, f.id AS factor_id, f.kg_co2e_per_unit <> v.kg AS value_changed,
-               (f.category, f.unit, f.kg_co2e_per_unit, f.scope, f.source)
-                 IS DISTINCT FROM (v.category, v.unit, v.kg, v.scope, v.source) AS differs
+               (f.category, f.unit, f.kg_co2e_per_unit, f.scope, f.source, f.source_publisher,
+                f.source_dataset, f.source_edition, f.source_url, f.uncertainty_pct, f.basis)
+                 IS DISTINCT FROM
+               (v.category, v.unit, v.kg, v.scope, v.source, v.source_publisher,
+                v.source_dataset, v.source_edition, v.source_url, v.uncertainty, v.basis)
+                 AS differs
         FROM valid AS v
         JOIN emission_factor AS f
           ON f.key = v.key AND f.year = v.year AND f.region IS NOT DISTINCT FROM v.region
@@ -162,16 +212,22 @@ _UPSERT = text(
     updated AS (
         UPDATE emission_factor AS f
         SET category = v.category, unit = v.unit, kg_co2e_per_unit = v.kg, scope = v.scope,
-            source = v.source, version = f.version + 1, updated_at = now()
+            source = v.source, source_publisher = v.source_publisher,
+            source_dataset = v.source_dataset, source_edition = v.source_edition,
+            source_url = v.source_url, uncertainty_pct = v.uncertainty, basis = v.basis,
+            version = f.version + 1, updated_at = now()
         FROM matched AS m JOIN valid AS v ON v.seq = m.seq
         WHERE f.id = m.factor_id AND m.differs
         RETURNING f.id
     ),
     inserted AS (
         INSERT INTO emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, region,
-                                     year, source, version, created_at, updated_at)
+                                     year, source, source_publisher, source_dataset,
+                                     source_edition, source_url, uncertainty_pct, basis,
+                                     version, created_at, updated_at)
         SELECT gen_random_uuid(), v.key, v.category, v.unit, v.kg, v.scope, v.region, v.year,
-               v.source, 1, now(), now()
+               v.source, v.source_publisher, v.source_dataset, v.source_edition, v.source_url,
+               v.uncertainty, v.basis, 1, now(), now()
         FROM valid AS v
         WHERE NOT EXISTS (SELECT 1 FROM matched AS m WHERE m.seq = v.seq)
         RETURNING id

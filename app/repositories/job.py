@@ -1,7 +1,6 @@
 """Queries on background jobs: one-row ORM work, and the claim/lease statements of the runner."""
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -10,20 +9,11 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.models.job import ACTIVE_STATES, DataIngestionJob, JobKind, JobState
+from app.models.job import ACTIVE_STATES, Claim, DataIngestionJob, JobKind, JobState
 
 # Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
 QUEUED_CHANNEL = "co2_job_queued"
 EVENTS_CHANNEL = "co2_job_events"
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A job this worker holds: `attempt` tells a reclaimed job from the original run."""
-
-    job_id: UUID
-    kind: JobKind
-    attempt: int
 
 
 async def get(

@@ -19,7 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
-from app.models.factor import EmissionFactor, FactorCategory, FactorCreate, FactorUpdate
+from app.models.factor import (
+    BASIS_NEEDS_SCOPE_2,
+    EmissionFactor,
+    FactorCategory,
+    FactorCreate,
+    FactorUpdate,
+    Scope2Basis,
+)
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
 from app.models.kg import KG_CO2E_LIMIT
 from app.repositories import entry as entry_repository
@@ -134,6 +141,15 @@ async def _refuse_too_heavy(session: AsyncSession, *, factor_id: UUID, value: De
         )
 
 
+def _check_basis(scope: int, basis: Scope2Basis | None) -> None:
+    """A basis only on a scope 2 factor (what a patch would make of the stored one)."""
+    if basis is not None and scope != 2:
+        raise InvalidInput(
+            f"The factor would be of scope {scope} with a {basis.value}-based basis.",
+            errors=[FieldError(loc=["body", "basis"], msg=BASIS_NEEDS_SCOPE_2, type="value_error")],
+        )
+
+
 async def update_factor(
     session: AsyncSession,
     *,
@@ -157,6 +173,7 @@ async def update_factor(
             f"The factor changed since you read it (version {changes.version}, now "
             f"{factor.version}); read it again and retry."
         )
+    _check_basis(patch.get("scope", factor.scope), patch.get("basis", factor.basis))
     value_changed = False
     if new_value is not None and new_value != factor.kg_co2e_per_unit:
         await _refuse_too_heavy(session, factor_id=factor.id, value=new_value)

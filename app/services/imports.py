@@ -1,6 +1,6 @@
 """CSV imports: uploads are checked and staged here, in the request's transaction; a background
-job (app/jobs) validates the rows and writes them. Jobs of a lab follow the lab's rights; jobs of
-no lab (factor imports, sync, recalculation) are the admins'."""
+job validates the rows and writes them (activity_imports.py, factor_imports.py). Jobs of a lab
+follow the lab's rights; jobs of no lab (factor imports, sync, recalculation) are the admins'."""
 
 from collections.abc import Collection, Sequence
 from datetime import datetime

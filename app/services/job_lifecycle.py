@@ -1,8 +1,9 @@
 """A job's state machine: how a held job reports progress, ends, or goes back to the queue; the
 messages its users read; the live-status event each change publishes; and the removal of its
-staged rows. Job handlers (app/jobs) and the import services call this; the repository only
-stores what is decided here."""
+staged rows; and the claim and lease of a job by a runner. Job handlers (app/jobs), the runner
+and the import services call this; the repository only stores what is decided here."""
 
+import logging
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -10,12 +11,13 @@ from uuid import UUID
 from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.job import DataIngestionJob, JobKind, JobState, JobStatus
+from app.models.job import Claim, DataIngestionJob, JobKind, JobState, JobStatus
 from app.models.staging import activity_staging, factor_staging
 from app.repositories import job as job_repository
 from app.repositories import staging as staging_repository
-from app.repositories.job import Claim
 from app.repositories.staging import RowProblems
+
+logger = logging.getLogger(__name__)
 
 # A NOTIFY payload must stay under 8000 bytes: a job's message (up to 2000 characters, each up to
 # 6 bytes once JSON-escaped) is shortened to this in events; the status endpoint has it whole.
@@ -107,6 +109,28 @@ def fail_for_invalid_rows(job: DataIngestionJob, problems: RowProblems, *, rows_
     )
 
 
+def succeed_import(
+    job: DataIngestionJob,
+    problems: RowProblems,
+    *,
+    message: str,
+    rows_processed: int,
+    rows_ok: int,
+    rows_failed: int,
+) -> None:
+    """End a held import that wrote its valid rows; `problems` are the rows it skipped."""
+    finish(
+        job,
+        JobState.SUCCEEDED,
+        message=message,
+        rows_processed=rows_processed,
+        rows_ok=rows_ok,
+        rows_failed=rows_failed,
+        row_errors=[error.model_dump() for error in problems.errors],
+        row_errors_total=problems.total,
+    )
+
+
 def release(job: DataIngestionJob, *, message: str) -> None:
     """Put a held job back in the queue (its work was rolled back) for another attempt."""
     job.state = JobState.QUEUED
@@ -157,3 +181,34 @@ async def record_end(
         finish(job, state, message=message)
         await discard_staged(session, kind=claim.kind, job_id=job.id)
     await publish(session, job)
+
+
+async def fail(job_handle: JobHandle, session: AsyncSession, *, message: str) -> None:
+    """End the held job as failed, in a transaction of its own (its work was rolled back), and
+    commit."""
+    job = await job_handle.held_job(session)
+    finish(job, JobState.FAILED, message=message)
+    await publish(session, job)
+    await session.commit()
+
+
+async def claim_next(
+    session: AsyncSession, *, worker: str, lease_seconds: int, max_attempts: int
+) -> Claim | None:
+    """Fail the jobs whose workers kept dying, then take the next job for `worker`; both publish
+    their events when the caller commits."""
+    failed = await job_repository.fail_abandoned(session, max_attempts=max_attempts)
+    for job_id in failed:
+        logger.warning("job %s failed: its workers kept dying", job_id)
+    claim = await job_repository.claim_next(session, worker=worker, lease_seconds=lease_seconds)
+    await publish_by_id(session, [*failed, *([claim.job_id] if claim else [])])
+    return claim
+
+
+async def renew_lease(
+    session: AsyncSession, *, claim: Claim, worker: str, lease_seconds: int
+) -> bool:
+    """Extend the held job's lease; False when `worker` no longer holds it."""
+    return await job_repository.renew_lease(
+        session, claim=claim, worker=worker, lease_seconds=lease_seconds
+    )

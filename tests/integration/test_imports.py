@@ -14,10 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
-from app.jobs import activities
 from app.models.entry import ActivityEntry
 from app.models.lab import Lab
 from app.models.staging import activity_staging
+from app.services import activity_imports
 from tests.factories import Caller, make_factor, make_lab
 
 HEADER = "date,factor_key,quantity,unit,note\n"
@@ -35,7 +35,7 @@ async def lab(session: AsyncSession, member: Caller) -> Lab:
 def load_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Both ways the job writes entries: without foreign-key triggers (the embedded superuser),
     and with them (a role without the privilege; see bulk_load)."""
-    monkeypatch.setattr(activities, "SKIP_TRIGGERS", request.param)
+    monkeypatch.setattr(activity_imports, "SKIP_TRIGGERS", request.param)
 
 
 def csv_file(text: str | bytes, name: str = "activities.csv") -> dict[str, Any]:
@@ -128,7 +128,7 @@ async def test_an_import_in_several_batches_writes_each_row_once(
     jobs: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(activities, "BATCH_ROWS", 2)
+    monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
     rows = [f"2025-01-{day:02d},rail.km,{day},,\n" for day in range(1, 8)]
     response = await upload(client, member, lab, HEADER + "".join(rows))
     job = await wait_for_end(client, member, response.json()["id"])

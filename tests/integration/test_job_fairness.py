@@ -14,12 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
-from app.models.job import DataIngestionJob, JobState
+from app.models.job import Claim, DataIngestionJob, JobState
 from app.models.lab import Lab, LabRole
 from app.models.staging import activity_staging, factor_staging
 from app.models.user import User, UserRole
 from app.repositories import job as job_repository
-from app.repositories.job import Claim
 from app.services import imports as import_service
 from app.services import job_lifecycle
 from tests.factories import Caller, add_member, make_factor, make_lab, make_user, session_for

@@ -30,7 +30,14 @@ BASES = {
     "app/models/user.py": "UserBase",
 }
 NEW_FIELD = f"    {FIELD}: str | None = Field(default=None, max_length=40)\n"
-TABLES = ["activity_entry", "import_activity_row", "lab", "emission_factor", "user"]
+TABLES = [
+    "activity_entry",
+    "import_activity_row",
+    "lab",
+    "emission_factor",
+    "import_factor_row",  # the factors CSV's columns are those of FactorCreate
+    "user",
+]
 
 ROUND_TRIP = r"""
 import asyncio, json, sys

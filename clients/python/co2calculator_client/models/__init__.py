@@ -51,6 +51,7 @@ from .password_change import PasswordChange
 from .problem_details import ProblemDetails
 from .refresh_request import RefreshRequest
 from .row_error import RowError
+from .scope_2_basis import Scope2Basis
 from .scope_total import ScopeTotal
 from .token_pair import TokenPair
 from .user_create import UserCreate
@@ -112,6 +113,7 @@ __all__ = (
     "ProblemDetails",
     "RefreshRequest",
     "RowError",
+    "Scope2Basis",
     "ScopeTotal",
     "TokenPair",
     "UserCreate",

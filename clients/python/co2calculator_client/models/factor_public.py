@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.factor_category import FactorCategory
+from ..models.scope_2_basis import Scope2Basis
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FactorPublic")
@@ -30,6 +31,15 @@ class FactorPublic:
         updated_at (datetime.datetime):
         region (None | str | Unset):
         source (str | Unset):  Default: ''.
+        source_publisher (str | Unset): Who published the value, e.g. `IPCC` or `Our World in Data (via codecarbon)`
+            Default: ''.
+        source_dataset (str | Unset): The table or dataset it comes from Default: ''.
+        source_edition (str | Unset): The edition or version of that dataset, e.g. `AR6` or `codecarbon 3.3.2` Default:
+            ''.
+        source_url (str | Unset): Where the source can be read (http or https), or blank Default: ''.
+        uncertainty_pct (None | str | Unset): Relative uncertainty at 95 % confidence, in percent (0 to 1000), as
+            published; null when the source publishes none
+        basis (None | Scope2Basis | Unset): Scope 2 only: location-based or market-based; null for other scopes
     """
 
     key: str
@@ -44,6 +54,12 @@ class FactorPublic:
     updated_at: datetime.datetime
     region: None | str | Unset = UNSET
     source: str | Unset = ""
+    source_publisher: str | Unset = ""
+    source_dataset: str | Unset = ""
+    source_edition: str | Unset = ""
+    source_url: str | Unset = ""
+    uncertainty_pct: None | str | Unset = UNSET
+    basis: None | Scope2Basis | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,6 +91,28 @@ class FactorPublic:
 
         source = self.source
 
+        source_publisher = self.source_publisher
+
+        source_dataset = self.source_dataset
+
+        source_edition = self.source_edition
+
+        source_url = self.source_url
+
+        uncertainty_pct: None | str | Unset
+        if isinstance(self.uncertainty_pct, Unset):
+            uncertainty_pct = UNSET
+        else:
+            uncertainty_pct = self.uncertainty_pct
+
+        basis: None | str | Unset
+        if isinstance(self.basis, Unset):
+            basis = UNSET
+        elif isinstance(self.basis, Scope2Basis):
+            basis = self.basis.value
+        else:
+            basis = self.basis
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -95,6 +133,18 @@ class FactorPublic:
             field_dict["region"] = region
         if source is not UNSET:
             field_dict["source"] = source
+        if source_publisher is not UNSET:
+            field_dict["source_publisher"] = source_publisher
+        if source_dataset is not UNSET:
+            field_dict["source_dataset"] = source_dataset
+        if source_edition is not UNSET:
+            field_dict["source_edition"] = source_edition
+        if source_url is not UNSET:
+            field_dict["source_url"] = source_url
+        if uncertainty_pct is not UNSET:
+            field_dict["uncertainty_pct"] = uncertainty_pct
+        if basis is not UNSET:
+            field_dict["basis"] = basis
 
         return field_dict
 
@@ -132,6 +182,40 @@ class FactorPublic:
 
         source = d.pop("source", UNSET)
 
+        source_publisher = d.pop("source_publisher", UNSET)
+
+        source_dataset = d.pop("source_dataset", UNSET)
+
+        source_edition = d.pop("source_edition", UNSET)
+
+        source_url = d.pop("source_url", UNSET)
+
+        def _parse_uncertainty_pct(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        uncertainty_pct = _parse_uncertainty_pct(d.pop("uncertainty_pct", UNSET))
+
+        def _parse_basis(data: object) -> None | Scope2Basis | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                basis_type_0 = Scope2Basis(data)
+
+                return basis_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Scope2Basis | Unset, data)
+
+        basis = _parse_basis(d.pop("basis", UNSET))
+
         factor_public = cls(
             key=key,
             category=category,
@@ -145,6 +229,12 @@ class FactorPublic:
             updated_at=updated_at,
             region=region,
             source=source,
+            source_publisher=source_publisher,
+            source_dataset=source_dataset,
+            source_edition=source_edition,
+            source_url=source_url,
+            uncertainty_pct=uncertainty_pct,
+            basis=basis,
         )
 
         factor_public.additional_properties = d

@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.factor_category import FactorCategory
+from ..models.scope_2_basis import Scope2Basis
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FactorUpdate")
@@ -24,6 +25,14 @@ class FactorUpdate:
             kg_co2e_per_unit (float | None | str | Unset):
             scope (int | None | Unset): GHG protocol scope
             source (None | str | Unset):
+            source_publisher (None | str | Unset): Who published the value, e.g. `IPCC` or `Our World in Data (via
+                codecarbon)`
+            source_dataset (None | str | Unset): The table or dataset it comes from
+            source_edition (None | str | Unset): The edition or version of that dataset, e.g. `AR6` or `codecarbon 3.3.2`
+            source_url (None | str | Unset): Where the source can be read (http or https), or blank
+            uncertainty_pct (float | None | str | Unset): Relative uncertainty at 95 % confidence, in percent (0 to 1000),
+                as published; null when the source publishes none
+            basis (None | Scope2Basis | Unset): Scope 2 only: location-based or market-based; null for other scopes
     """
 
     version: int
@@ -32,6 +41,12 @@ class FactorUpdate:
     kg_co2e_per_unit: float | None | str | Unset = UNSET
     scope: int | None | Unset = UNSET
     source: None | str | Unset = UNSET
+    source_publisher: None | str | Unset = UNSET
+    source_dataset: None | str | Unset = UNSET
+    source_edition: None | str | Unset = UNSET
+    source_url: None | str | Unset = UNSET
+    uncertainty_pct: float | None | str | Unset = UNSET
+    basis: None | Scope2Basis | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         version = self.version
@@ -68,6 +83,44 @@ class FactorUpdate:
         else:
             source = self.source
 
+        source_publisher: None | str | Unset
+        if isinstance(self.source_publisher, Unset):
+            source_publisher = UNSET
+        else:
+            source_publisher = self.source_publisher
+
+        source_dataset: None | str | Unset
+        if isinstance(self.source_dataset, Unset):
+            source_dataset = UNSET
+        else:
+            source_dataset = self.source_dataset
+
+        source_edition: None | str | Unset
+        if isinstance(self.source_edition, Unset):
+            source_edition = UNSET
+        else:
+            source_edition = self.source_edition
+
+        source_url: None | str | Unset
+        if isinstance(self.source_url, Unset):
+            source_url = UNSET
+        else:
+            source_url = self.source_url
+
+        uncertainty_pct: float | None | str | Unset
+        if isinstance(self.uncertainty_pct, Unset):
+            uncertainty_pct = UNSET
+        else:
+            uncertainty_pct = self.uncertainty_pct
+
+        basis: None | str | Unset
+        if isinstance(self.basis, Unset):
+            basis = UNSET
+        elif isinstance(self.basis, Scope2Basis):
+            basis = self.basis.value
+        else:
+            basis = self.basis
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -85,6 +138,18 @@ class FactorUpdate:
             field_dict["scope"] = scope
         if source is not UNSET:
             field_dict["source"] = source
+        if source_publisher is not UNSET:
+            field_dict["source_publisher"] = source_publisher
+        if source_dataset is not UNSET:
+            field_dict["source_dataset"] = source_dataset
+        if source_edition is not UNSET:
+            field_dict["source_edition"] = source_edition
+        if source_url is not UNSET:
+            field_dict["source_url"] = source_url
+        if uncertainty_pct is not UNSET:
+            field_dict["uncertainty_pct"] = uncertainty_pct
+        if basis is not UNSET:
+            field_dict["basis"] = basis
 
         return field_dict
 
@@ -146,6 +211,68 @@ class FactorUpdate:
 
         source = _parse_source(d.pop("source", UNSET))
 
+        def _parse_source_publisher(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        source_publisher = _parse_source_publisher(d.pop("source_publisher", UNSET))
+
+        def _parse_source_dataset(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        source_dataset = _parse_source_dataset(d.pop("source_dataset", UNSET))
+
+        def _parse_source_edition(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        source_edition = _parse_source_edition(d.pop("source_edition", UNSET))
+
+        def _parse_source_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        source_url = _parse_source_url(d.pop("source_url", UNSET))
+
+        def _parse_uncertainty_pct(data: object) -> float | None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | str | Unset, data)
+
+        uncertainty_pct = _parse_uncertainty_pct(d.pop("uncertainty_pct", UNSET))
+
+        def _parse_basis(data: object) -> None | Scope2Basis | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                basis_type_0 = Scope2Basis(data)
+
+                return basis_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Scope2Basis | Unset, data)
+
+        basis = _parse_basis(d.pop("basis", UNSET))
+
         factor_update = cls(
             version=version,
             category=category,
@@ -153,6 +280,12 @@ class FactorUpdate:
             kg_co2e_per_unit=kg_co2e_per_unit,
             scope=scope,
             source=source,
+            source_publisher=source_publisher,
+            source_dataset=source_dataset,
+            source_edition=source_edition,
+            source_url=source_url,
+            uncertainty_pct=uncertainty_pct,
+            basis=basis,
         )
 
         return factor_update

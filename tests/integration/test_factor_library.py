@@ -1,0 +1,231 @@
+"""The shipped factor library loads by itself, through the factors import, once per version."""
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.config import Settings
+from app.core.errors import InvalidInput
+from app.models.factor import EmissionFactor, Scope2Basis
+from app.models.factor_library import FactorLibraryLoad
+from app.models.job import DataIngestionJob, JobKind, JobState
+from app.services import factor_library as factor_library_service
+from scripts import serve
+from scripts.build_factor_library import render_csv, render_version, row
+from tests.factories import Caller, make_lab
+from tests.integration.test_factor_imports import (
+    add_entry,
+    jobs_of,
+    staged_rows,
+    stored_kg,
+)
+from tests.integration.test_imports import wait_for_end
+
+
+def write_library(directory: Path, version: int, rows: list[dict[str, str]]) -> Path:
+    """A library as scripts/build-factor-library writes one."""
+    directory.mkdir(parents=True, exist_ok=True)
+    text = render_csv(rows)
+    (directory / "factors.csv").write_text(text)
+    (directory / "library.toml").write_text(render_version(version, text, len(rows)))
+    return directory
+
+
+def grid_ch(kg: str, *, edition: str = "test 1") -> dict[str, str]:
+    return row(
+        key="electricity.grid",
+        category="electricity",
+        unit="kWh",
+        kg_co2e_per_unit=kg,
+        scope="2",
+        region="CH",
+        year="2025",
+        source="test grid",
+        source_publisher="Test publisher",
+        source_dataset="Test table",
+        source_edition=edition,
+        source_url="https://example.org/grid",
+        uncertainty_pct="12.5",
+        basis="location",
+    )
+
+
+async def counts(session: AsyncSession) -> tuple[int, int, int, int]:
+    """Factors, jobs, staged rows and recorded loads."""
+    await session.rollback()  # a fresh snapshot
+    factors = (await session.exec(select(func.count()).select_from(EmissionFactor))).one()
+    jobs = (await session.exec(select(func.count()).select_from(DataIngestionJob))).one()
+    loads = (await session.exec(select(func.count()).select_from(FactorLibraryLoad))).one()
+    return int(factors), int(jobs), await staged_rows(session), int(loads)
+
+
+async def load(session: AsyncSession, directory: Path) -> factor_library_service.LibraryLoad:
+    result = await factor_library_service.load_factor_library(session, directory=directory)
+    await session.commit()
+    return result
+
+
+def settings_for(database_url: str, **values: Any) -> Settings:
+    return Settings(_env_file=None, DATABASE_URL=database_url, JWT_SECRET="x" * 32, **values)
+
+
+async def test_the_shipped_library_loads_on_a_fresh_database_and_a_second_start_is_a_no_op(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    session: AsyncSession,
+    database_url: str,
+    jobs: None,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shipped = tomllib.loads((factor_library_service.LIBRARY_DIR / "library.toml").read_text())
+    await serve._load_factor_library(settings_for(database_url))
+    assert f"Factor library version {shipped['version']}" in capsys.readouterr().out
+    (job,) = await jobs_of(session, JobKind.FACTORS)
+    assert (job.filename, job.created_by) == (f"factor-library-v{shipped['version']}.csv", None)
+    ended = await wait_for_end(client, admin, str(job.id))
+    assert ended["state"] == "succeeded", ended
+    assert ended["rows_ok"] == shipped["rows"]
+
+    response = await client.get(
+        "/api/v1/factors",
+        params={"region": "CH", "category": "electricity", "year": 2023},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    (swiss,) = [f for f in response.json()["items"] if f["key"] == "electricity.grid"]
+    # codecarbon 3.3.2: Switzerland, 34.843 g CO2e/kWh in 2023.
+    assert (swiss["kg_co2e_per_unit"], swiss["year"], swiss["scope"]) == ("0.034843", 2023, 2)
+    assert (swiss["basis"], swiss["uncertainty_pct"]) == ("location", None)
+    assert "codecarbon" in swiss["source_publisher"]
+    assert swiss["source_edition"] == "codecarbon 3.3.2, data year 2023"
+    gas = (
+        await session.exec(
+            select(EmissionFactor).where(
+                EmissionFactor.key == "gas.ar6.HFC134a", EmissionFactor.year == 2026
+            )
+        )
+    ).one()
+    assert gas.kg_co2e_per_unit == Decimal(1530)  # globalwarmingpotentials: AR6GWP100
+    assert (gas.source_edition, gas.scope, gas.basis) == (
+        "AR6; globalwarmingpotentials 0.13.2",
+        1,
+        None,
+    )
+    before = await counts(session)
+
+    await serve._load_factor_library(settings_for(database_url))
+    assert "is loaded" in capsys.readouterr().out
+    assert await counts(session) == before  # no job, no rows, no load recorded
+
+
+async def test_a_newer_version_upgrades_through_the_import_and_recalculates_entries(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    member: Caller,
+    session: AsyncSession,
+    tmp_path: Path,
+    jobs: None,
+) -> None:
+    first = await load(session, write_library(tmp_path / "v1", 1, [grid_ch("0.1")]))
+    assert first.job_id is not None
+    assert (await wait_for_end(client, admin, str(first.job_id)))["state"] == "succeeded"
+    lab = await make_lab(session, member.user, region="CH")
+    await add_entry(client, member, lab, "electricity.grid", "10")
+    assert await stored_kg(session, lab) == [Decimal(1)]
+
+    newer = write_library(tmp_path / "v2", 2, [grid_ch("0.2", edition="test 2")])
+    second = await load(session, newer)
+    assert second.job_id is not None
+    assert "was version 1" in second.message
+    assert (await wait_for_end(client, admin, str(second.job_id)))["state"] == "succeeded"
+    (recalculation,) = await jobs_of(session, JobKind.RECALCULATE)
+    assert (await wait_for_end(client, admin, str(recalculation.id)))["state"] == "succeeded"
+    assert await stored_kg(session, lab) == [Decimal(2)]
+    factor = (await session.exec(select(EmissionFactor))).one()
+    assert (factor.kg_co2e_per_unit, factor.source_edition, factor.version) == (
+        Decimal("0.2"),
+        "test 2",
+        2,
+    )
+    assert (factor.uncertainty_pct, factor.basis) == (Decimal("12.5"), Scope2Basis.LOCATION)
+
+    before = await counts(session)
+    assert (await load(session, newer)).job_id is None  # the same version again
+    assert (await load(session, tmp_path / "v1")).job_id is None  # an older one
+    assert await counts(session) == before
+
+
+async def test_a_load_whose_import_failed_is_queued_again(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    directory = write_library(tmp_path / "lib", 1, [grid_ch("0.1")])
+    first = await load(session, directory)
+    job = await session.get(DataIngestionJob, first.job_id)
+    assert job is not None
+    job.state = JobState.CANCELLED
+    await session.commit()
+    again = await load(session, directory)
+    assert again.job_id not in {None, first.job_id}
+
+
+async def test_with_the_setting_off_nothing_is_loaded(
+    session: AsyncSession, database_url: str
+) -> None:
+    await serve._load_factor_library(settings_for(database_url, FACTOR_LIBRARY_AUTOLOAD=False))
+    assert await counts(session) == (0, 0, 0, 0)
+
+
+async def test_a_library_with_a_bad_row_fails_clearly_and_leaves_nothing(
+    session: AsyncSession, database_url: str, tmp_path: Path
+) -> None:
+    bad = grid_ch("0.1") | {"region": "DE", "kg_co2e_per_unit": "-1", "basis": "market"}
+    gas = grid_ch("3") | {"key": "gas.ar6.X", "scope": "1", "region": "", "basis": "location"}
+    directory = write_library(tmp_path / "bad", 1, [grid_ch("0.1"), bad, gas])
+
+    with pytest.raises(InvalidInput) as raised:
+        await load(session, directory)
+    await session.rollback()
+    assert "has 2 bad rows" in str(raised.value.detail)
+    assert "line 3, kg_co2e_per_unit: must be >= 0" in str(raised.value.detail)
+    assert "line 4, basis: a basis (location or market) is for scope 2" in str(raised.value.detail)
+    assert await counts(session) == (0, 0, 0, 0)
+
+    with pytest.raises(SystemExit) as exited:
+        await serve._load_factor_library(settings_for(database_url), directory)
+    assert "FACTOR_LIBRARY_AUTOLOAD=false" in str(exited.value.code)
+    assert await counts(session) == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("damage", ["edited", "no version file", "bad header"])
+async def test_a_damaged_library_is_refused_before_anything_is_written(
+    session: AsyncSession, tmp_path: Path, damage: str
+) -> None:
+    directory = write_library(tmp_path / "lib", 1, [grid_ch("0.1")])
+    csv_file, version_file = directory / "factors.csv", directory / "library.toml"
+    if damage == "edited":
+        csv_file.write_text(csv_file.read_text().replace("0.1", "0.2"))
+    elif damage == "no version file":
+        version_file.unlink()
+    else:
+        text = "key,category,colour\nelectricity.grid,electricity,blue\n"
+        csv_file.write_text(text)
+        version_file.write_text(render_version(1, text, 1))
+    with pytest.raises(InvalidInput) as raised:
+        await load(session, directory)
+    await session.rollback()
+    expected = {"edited": "does not match the SHA-256", "no version file": "cannot be read"}
+    assert expected.get(damage, "colour") in str(raised.value.detail)
+    assert await counts(session) == (0, 0, 0, 0)
+
+
+async def test_the_shipped_library_file_matches_its_version_file() -> None:
+    library = factor_library_service.read_library(factor_library_service.LIBRARY_DIR)
+    lines = library.csv_path.read_text().splitlines()
+    assert len(lines) - 1 == library.rows
+    assert library.version >= 1
