@@ -20,6 +20,7 @@ from app.api.openapi import (
     operation_id,
     use_docstring_summaries,
 )
+from app.api.pages import add_pages
 from app.api.query_guard import refuse_unknown_query_parameters
 from app.api.routes import (
     auth,
@@ -40,6 +41,7 @@ from app.core.metrics import RequestMetrics, RequestMetricsMiddleware
 from app.core.oidc import OidcVerifier
 from app.core.pg_listen import PgListener
 from app.core.rate_limit import RateLimiter
+from app.core.security_headers import SecurityHeaders
 from app.db import dispose as dispose_database
 from app.db.engine import get_job_session_factory, libpq_url
 from app.jobs.runner import JobRunner
@@ -132,7 +134,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # app/api/pages.py serves it, with Swagger UI from a package
         redoc_url=None,
     )
     app.state.rate_limiter = RateLimiter(settings.RATE_LIMIT_STORAGE_URI)
@@ -158,6 +160,8 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         metrics=RequestMetrics(app.state.metrics_registry),
         excluded=frozenset({"/metrics"}),
     )
+    # Outermost, so every response gets them, whichever middleware answered.
+    app.add_middleware(SecurityHeaders)
 
     routers = (
         health.router,
@@ -193,9 +197,11 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
     app.include_router(live.router, prefix=API_PREFIX)  # a WebSocket: not in the spec
     use_docstring_summaries(metrics.router.routes)
     app.include_router(metrics.router)
-    if (dashboard_dir / "index.html").is_file():
+    dashboard_built = (dashboard_dir / "index.html").is_file()
+    if dashboard_built:
         # Static files, same origin as the API (no CORS); a mount is not part of the spec.
         app.mount("/app", StaticFiles(directory=dashboard_dir, html=True), name="dashboard")
+    add_pages(app, dashboard_url="/app/" if dashboard_built else None)
     refuse_two_transactions(app.routes)
     app.openapi = lambda: build_openapi(  # type: ignore[method-assign]
         app, extra_models=(*live.MESSAGE_MODELS, *imports.UPLOAD_MODELS)

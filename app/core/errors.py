@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.security_headers import add_security_headers
+
 logger = logging.getLogger(__name__)
 
 _METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"})
@@ -260,12 +262,14 @@ async def _unhandled_error_handler(request: Request, exc: Exception) -> JSONResp
     headers = {"Connection": "close"}
     if request_id:  # 500s are rendered outside the request-id middleware, so it is set here
         headers["X-Request-ID"] = request_id
-    return problem_response(
+    response = problem_response(
         HTTPStatus.INTERNAL_SERVER_ERROR,
         detail="An unexpected error occurred; quote the request id when reporting it.",
         instance=request.url.path,
         headers=headers,
     )
+    add_security_headers(response.headers)  # outside the middleware that adds them too
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:
