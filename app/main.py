@@ -25,6 +25,7 @@ from app.api.routes import (
     auth,
     entries,
     factors,
+    headcount,
     health,
     imports,
     labs,
@@ -165,6 +166,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         users.router,
         labs.router,
         entries.router,
+        headcount.router,
         factors.router,
         reports.router,
     )

@@ -165,6 +165,11 @@ async def _new_entry(world: World, actor: str) -> Call:
     return Call(path={"lab_id": world.lab.id}, json=body)
 
 
+async def _headcount(world: World, actor: str) -> Call:
+    body = {"categories": [{"category": "researchers", "fte": "2.5"}]}
+    return Call(path={"lab_id": world.lab.id, "year": 2025}, json=body)
+
+
 async def _entry(world: World, actor: str) -> Call:
     return Call(path={"entry_id": world.entry_id})
 
@@ -393,6 +398,9 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/entries/{entry_id}"): (_entry, lab_readers(200)),
     ("PATCH", "/api/v1/entries/{entry_id}"): (_patch_entry, lab_writers(200)),
     ("DELETE", "/api/v1/entries/{entry_id}"): (_fresh_entry, lab_writers(204)),
+    ("GET", "/api/v1/labs/{lab_id}/headcount"): (_same_lab, lab_readers(200)),
+    ("PUT", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(200)),
+    ("DELETE", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(204)),
     ("GET", "/api/v1/factors"): (_nothing, everyone(200)),
     ("POST", "/api/v1/factors"): (_new_factor, admins(201)),
     ("GET", "/api/v1/factors/{factor_id}"): (_factor, everyone(200)),
