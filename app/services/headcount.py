@@ -62,6 +62,16 @@ async def list_headcount(
     return [_year(lab_id, y, rows) for y, rows in sorted(by_year.items())]
 
 
+async def get_headcount(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, year: int
+) -> HeadcountYearPublic:
+    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    rows = await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year)
+    if not rows:
+        raise NotFound(f"No headcount is recorded for {year}.")
+    return _year(lab_id, year, rows)
+
+
 def _refuse_duplicates(data: HeadcountReplace) -> None:
     seen: set[StaffCategory] = set()
     errors: list[FieldError] = []

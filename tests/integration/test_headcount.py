@@ -83,6 +83,9 @@ async def test_a_put_stores_the_year_and_a_get_reads_it_back(
         f"/api/v1/labs/{lab.id}/headcount", params={"year": 2024}, headers=member.headers
     )
     assert other_year.json() == []
+    assert (await client.get(_url(lab), headers=member.headers)).json() == body
+    missing = await client.get(_url(lab, 2024), headers=member.headers)
+    assert missing.status_code == 404
 
 
 async def test_a_put_replaces_the_whole_year_and_leaves_other_years_alone(
@@ -264,6 +267,12 @@ async def test_the_lab_report_gives_t_co2e_per_fte_and_the_staff_shares(
         {"category": "electricity", "t_co2e_per_fte": "0.079"},  # 0.0790123392
         {"category": "heating", "t_co2e_per_fte": "0.3"},
     ]
+    csv_text = (
+        await client.get(report_url, params={"year": YEAR, "format": "csv"}, headers=member.headers)
+    ).text
+    assert "fte,researchers,,5.5,FTE,0.275\r\n" in csv_text
+    assert "per_fte,total,379,20,FTE,\r\n" in csv_text  # kg CO2e per FTE
+    assert "per_fte,heating,300,,,\r\n" in csv_text
     # The headcount of another year does not count for this one.
     other = (await client.get(report_url, params={"year": 2024}, headers=member.headers)).json()
     assert other["headcount"] is None
@@ -290,7 +299,10 @@ async def test_the_institution_report_ranks_labs_per_fte_with_labs_without_headc
     client: httpx.AsyncClient, member: Caller, admin: Caller, session: AsyncSession
 ) -> None:
     await make_factor(session, year=YEAR, kg="1")
-    labs = {code: await make_lab(session, member.user, code=code) for code in ("LA", "LB", "LC", "LD", "LE")}
+    labs = {
+        code: await make_lab(session, member.user, code=code)
+        for code in ("LA", "LB", "LC", "LD", "LE")
+    }
     # LA: 10 t over 10 FTE; LB: 30 t over 10; LC: 10 t, no headcount; LD: no entries, 5 FTE;
     # LE: 10 t over 10 FTE (ties with LA).
     for code, kg in (("LA", "10000"), ("LB", "30000"), ("LC", "10000"), ("LE", "10000")):

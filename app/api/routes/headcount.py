@@ -31,6 +31,16 @@ async def list_headcount(
     )
 
 
+@router.get("/labs/{lab_id}/headcount/{year}")
+async def get_headcount(
+    lab_id: UUID, year: YearPath, principal: CurrentPrincipal, session: SessionDep
+) -> HeadcountYearPublic:
+    """A lab-year's FTE by staff category (404 when none is recorded)."""
+    return await headcount_service.get_headcount(
+        session, principal=principal, lab_id=lab_id, year=year
+    )
+
+
 @router.put("/labs/{lab_id}/headcount/{year}")
 async def replace_headcount(
     lab_id: UUID,

@@ -3678,6 +3678,60 @@ export type DeleteHeadcountResponses = {
 
 export type DeleteHeadcountResponse = DeleteHeadcountResponses[keyof DeleteHeadcountResponses];
 
+export type GetHeadcountData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/headcount/{year}';
+};
+
+export type GetHeadcountErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetHeadcountError = GetHeadcountErrors[keyof GetHeadcountErrors];
+
+export type GetHeadcountResponses = {
+    /**
+     * Successful Response
+     */
+    200: HeadcountYearPublic;
+};
+
+export type GetHeadcountResponse = GetHeadcountResponses[keyof GetHeadcountResponses];
+
 export type ReplaceHeadcountData = {
     body: HeadcountReplace;
     path: {
