@@ -26,6 +26,7 @@ from app.api.routes import (
     auth,
     entries,
     factors,
+    headcount,
     health,
     imports,
     labs,
@@ -169,6 +170,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         users.router,
         labs.router,
         entries.router,
+        headcount.router,
         factors.router,
         reports.router,
     )

@@ -32,7 +32,35 @@ def lab_report_csv(report: LabReport) -> str:
         ("factor", f.factor_key, f.kg_co2e, f.quantity, f.unit, f.share) for f in report.top_factors
     ]
     rows.append(("previous_year", report.year - 1, report.previous_year_total_kg_co2e, "", "", ""))
+    rows += _headcount_rows(report)
     return _render(rows)
+
+
+def _blank(value: Decimal | None) -> Decimal | str:
+    return "" if value is None else value
+
+
+def _kg(t_co2e: Decimal | None) -> Decimal | str:
+    """Per-FTE figures are in t CO2e; the CSV's column is kg CO2e."""
+    return "" if t_co2e is None else t_co2e * 1000
+
+
+def _headcount_rows(report: LabReport) -> list[tuple[object, ...]]:
+    """`fte` rows (quantity: the FTE, share: of the total FTE) and `per_fte` rows (kg CO2e per
+    FTE, in total and by emission category); none without a headcount."""
+    figures = report.headcount
+    if figures is None:
+        return []
+    rows: list[tuple[object, ...]] = [
+        ("fte", s.category.value, "", s.fte, "FTE", _blank(s.share))
+        for s in figures.by_staff_category
+    ]
+    rows.append(("per_fte", "total", _kg(figures.t_co2e_per_fte), figures.total_fte, "FTE", ""))
+    rows += [
+        ("per_fte", c.category.value, _kg(c.t_co2e_per_fte), "", "", "")
+        for c in figures.by_category
+    ]
+    return rows
 
 
 def institution_report_csv(report: InstitutionReport) -> str:
@@ -41,5 +69,9 @@ def institution_report_csv(report: InstitutionReport) -> str:
     rows += [
         ("lab_category", f"{r.lab_code}/{r.category.value}", r.kg_co2e, "", "", "")
         for r in report.by_lab_and_category
+    ]
+    rows += [
+        ("lab_per_fte", r.lab_code, _kg(r.t_co2e_per_fte), _blank(r.total_fte), "FTE", "")
+        for r in report.per_fte
     ]
     return _render(rows)

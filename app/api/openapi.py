@@ -81,6 +81,11 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
         "region (admins change them).",
     },
     {
+        "name": "headcount",
+        "description": "A lab's full-time equivalents per year and staff category, the "
+        "denominator of the reports' per-FTE figures (managers write them).",
+    },
+    {
         "name": "reports",
         "description": "Yearly emissions by category, scope and month, as JSON or CSV.",
     },

@@ -5,8 +5,10 @@ it). They are derived from the document, so a new route gets its links without a
 
 - A response schema is the resource of the path parameter `{p}` when `GET …/{p}` (or
   `GET …/{p}/<word>`) answers it and it has an `id` (`LabPublic.id` is `lab_id`, `JobStatus.id`
-  is `job_id`), or when `POST C` answers it, operations exist at `C/{p}`, and it has an `id` or a
-  property named `p` (`ApiKeyCreated.id` is `key_id`, `MemberPublic.user_id` is `user_id`).
+  is `job_id`; or, at a key the client chooses, when `PUT …/{p}` answers it too and it has a
+  property `p`: `HeadcountYearPublic.year`), or when `POST C` answers it, operations exist at
+  `C/{p}`, and it has an `id` or a property named `p` (`ApiKeyCreated.id` is `key_id`,
+  `MemberPublic.user_id` is `user_id`).
 - Every operation whose success response is such a resource links to every other operation that
   needs that parameter; the target's other path parameters must be the source's own, passed on
   from its request path. A target whose JSON body requires `version` gets the one in the
@@ -85,6 +87,8 @@ def resources(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
             parameter = _resource_parameter(path, method)
             if parameter is not None and "id" in properties:
                 add(name, parameter, "id")
+            elif parameter is not None and parameter in properties and _put_at(schema, path, name):
+                add(name, parameter, parameter)
             if method != "post":
                 continue
             for other in paths:
@@ -97,6 +101,12 @@ def resources(schema: dict[str, Any]) -> dict[str, tuple[str, str]]:
                 if field in properties:
                     add(name, parameter, field)
     return found
+
+
+def _put_at(schema: dict[str, Any], path: str, name: str) -> bool:
+    """Whether `PUT path` answers the component `name`: a resource at a key the client chooses."""
+    put = schema.get("paths", {}).get(path, {}).get("put", {})
+    return any(_ref_name(success) == name for _, success in _success_schemas(put))
 
 
 def _requires_version(operation: dict[str, Any], components: dict[str, Any]) -> bool:

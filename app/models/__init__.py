@@ -4,6 +4,7 @@ from app.models.auth import ApiKey, AuthSession, RefreshToken
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
 from app.models.factor_library import FactorLibraryLoad
+from app.models.headcount import Headcount
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
 from app.models.staging import activity_staging, factor_staging
@@ -16,6 +17,7 @@ __all__ = [
     "DataIngestionJob",
     "EmissionFactor",
     "FactorLibraryLoad",
+    "Headcount",
     "Lab",
     "LabInvitation",
     "LabMembership",

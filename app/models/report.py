@@ -6,6 +6,7 @@ from sqlmodel import Field, SQLModel
 
 from app.models.base import DecimalOut
 from app.models.factor import FactorCategory
+from app.models.headcount import StaffCategory
 
 
 class CategoryTotal(SQLModel):
@@ -32,6 +33,38 @@ class FactorShare(SQLModel):
     share: DecimalOut = Field(description="Fraction of the year's total (0 to 1)")
 
 
+class StaffShare(SQLModel):
+    category: StaffCategory
+    fte: DecimalOut
+    share: DecimalOut | None = Field(
+        description="Fraction of the year's FTE (0 to 1, to 0.0001); None when the total is 0"
+    )
+
+
+class CategoryPerFte(SQLModel):
+    category: FactorCategory
+    t_co2e_per_fte: DecimalOut | None = Field(
+        description="The category's emissions in t CO2e per FTE of the whole lab (to 0.001 t); "
+        "None when the total FTE is 0"
+    )
+
+
+class HeadcountFigures(SQLModel):
+    """The year's headcount and the emissions per FTE. Emissions are not recorded by staff
+    category, so there is no t CO2e per FTE of a staff category: each category's FTE and share
+    are given instead."""
+
+    total_fte: DecimalOut
+    t_co2e_per_fte: DecimalOut | None = Field(
+        description="The year's total in t CO2e per FTE (half-even to 0.001 t); None when the "
+        "total FTE is 0"
+    )
+    by_staff_category: list[StaffShare]
+    by_category: list[CategoryPerFte] = Field(
+        description="Per FTE by emission category, in the order of `by_category`"
+    )
+
+
 class LabReport(SQLModel):
     lab_id: UUID
     year: int
@@ -46,6 +79,9 @@ class LabReport(SQLModel):
     change_percent: DecimalOut | None = Field(
         description="Change against the previous year, in percent (None when it had no emissions)"
     )
+    headcount: HeadcountFigures | None = Field(
+        default=None, description="None when no headcount is recorded for the year"
+    )
 
 
 class LabCategoryRow(SQLModel):
@@ -56,8 +92,27 @@ class LabCategoryRow(SQLModel):
     kg_co2e: DecimalOut
 
 
+class LabPerFte(SQLModel):
+    rank: int | None = Field(
+        description="1 for the most t CO2e per FTE; None for labs without a headcount"
+    )
+    lab_id: UUID
+    lab_code: str
+    lab_name: str
+    total_kg_co2e: DecimalOut
+    total_fte: DecimalOut | None = Field(description="None when no headcount is recorded")
+    t_co2e_per_fte: DecimalOut | None = Field(
+        description="Half-even to 0.001 t; None without a headcount or with 0 FTE"
+    )
+
+
 class InstitutionReport(SQLModel):
     year: int
     total_kg_co2e: DecimalOut
     by_category: list[CategoryTotal]
     by_lab_and_category: list[LabCategoryRow]
+    per_fte: list[LabPerFte] = Field(
+        default_factory=list,
+        description="Every lab with emissions or a headcount in the year, most t CO2e per FTE "
+        "first; labs without a headcount (or with 0 FTE) last, by code",
+    )

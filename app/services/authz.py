@@ -26,6 +26,7 @@ class LabAction(StrEnum):
     DELETE = "delete"
     MANAGE_MEMBERS = "manage_members"
     WRITE_ENTRIES = "write_entries"  # add, edit, delete entries; upload imports
+    WRITE_HEADCOUNT = "write_headcount"  # replace or delete a year's FTE by staff category
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
@@ -42,6 +43,8 @@ LAB_RULES: dict[LabAction, frozenset[LabRole]] = {
     LabAction.DELETE: frozenset({LabRole.MANAGER}),
     LabAction.MANAGE_MEMBERS: frozenset({LabRole.MANAGER}),
     LabAction.WRITE_ENTRIES: frozenset({LabRole.MANAGER, LabRole.CONTRIBUTOR}),
+    # Staff figures come from HR, not from whoever records activities.
+    LabAction.WRITE_HEADCOUNT: frozenset({LabRole.MANAGER}),
 }
 
 

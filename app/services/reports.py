@@ -6,18 +6,25 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.factor import FactorCategory
+from app.models.headcount import StaffCategory
 from app.models.report import (
+    CategoryPerFte,
     CategoryTotal,
     FactorShare,
+    HeadcountFigures,
     InstitutionReport,
     LabCategoryRow,
+    LabPerFte,
     LabReport,
     MonthTotal,
     ScopeTotal,
+    StaffShare,
 )
+from app.repositories import headcount as headcount_repository
 from app.repositories import report as report_repository
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, authorize
+from app.services.headcount import fte_share, t_co2e_per_fte
 from app.services.labs import load_lab
 
 TOP_FACTORS = 10
@@ -61,6 +68,33 @@ async def lab_report(
         previous_year_total_kg_co2e=previous,
         change_kg_co2e=change,
         change_percent=(change * 100 / previous).quantize(_PERCENT) if previous else None,
+        headcount=await _headcount_figures(session, lab_id, year, current),
+    )
+
+
+async def _headcount_figures(
+    session: AsyncSession, lab_id: UUID, year: int, current: report_repository.YearAggregates
+) -> HeadcountFigures | None:
+    fte = await headcount_repository.year_by_category(session, lab_id=lab_id, year=year)
+    if not fte:
+        return None
+    total_fte = sum(fte.values(), Decimal(0))
+    return HeadcountFigures(
+        total_fte=total_fte,
+        t_co2e_per_fte=t_co2e_per_fte(current.total_kg, total_fte),
+        by_staff_category=[
+            StaffShare(
+                category=category, fte=fte[category], share=fte_share(fte[category], total_fte)
+            )
+            for category in StaffCategory
+            if category in fte
+        ],
+        by_category=[
+            CategoryPerFte(
+                category=FactorCategory(name), t_co2e_per_fte=t_co2e_per_fte(kg, total_fte)
+            )
+            for name, kg in sorted(current.by_category.items())
+        ],
     )
 
 
@@ -89,4 +123,44 @@ async def institution_report(
             )
             for row in rows
         ],
+        per_fte=await _per_fte_ranking(session, year, rows),
+    )
+
+
+async def _per_fte_ranking(
+    session: AsyncSession, year: int, rows: list[report_repository.LabCategoryTotal]
+) -> list[LabPerFte]:
+    """Labs with emissions or a headcount in `year`, most t CO2e per FTE first (equal figures
+    share a rank, then go by code); labs without a per-FTE figure last, by code."""
+    labs: dict[UUID, LabPerFte] = {}
+    for row in rows:
+        lab = labs.setdefault(row.lab_id, _unranked(row.lab_id, row.code, row.name))
+        lab.total_kg_co2e += row.kg
+    for counted in await headcount_repository.total_by_lab(session, year=year):
+        lab = labs.setdefault(counted.lab_id, _unranked(counted.lab_id, counted.code, counted.name))
+        lab.total_fte = counted.fte
+        lab.t_co2e_per_fte = t_co2e_per_fte(lab.total_kg_co2e, counted.fte)
+    ranked = sorted(
+        (lab for lab in labs.values() if lab.t_co2e_per_fte is not None),
+        key=lambda lab: (-(lab.t_co2e_per_fte or 0), lab.lab_code),
+    )
+    for index, lab in enumerate(ranked):
+        before = ranked[index - 1] if index else None
+        same = before is not None and before.t_co2e_per_fte == lab.t_co2e_per_fte
+        lab.rank = before.rank if same and before is not None else index + 1
+    unranked = sorted(
+        (lab for lab in labs.values() if lab.t_co2e_per_fte is None), key=lambda lab: lab.lab_code
+    )
+    return ranked + unranked
+
+
+def _unranked(lab_id: UUID, code: str, name: str) -> LabPerFte:
+    return LabPerFte(
+        rank=None,
+        lab_id=lab_id,
+        lab_code=code,
+        lab_name=name,
+        total_kg_co2e=Decimal(0),
+        total_fte=None,
+        t_co2e_per_fte=None,
     )

@@ -25,11 +25,13 @@ from app.config import settings
 from app.main import create_app
 from app.models.auth import ApiKeyCreate
 from app.models.entry import ActivityEntry
+from app.models.headcount import HeadcountCreate, HeadcountReplace, StaffCategory
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.models.lab import Lab, LabInvitation, LabRole
 from app.models.user import User, UserRole
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
+from app.repositories import headcount as headcount_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
@@ -163,6 +165,22 @@ async def _my_invitation(world: World, actor: str) -> Call:
 async def _new_entry(world: World, actor: str) -> Call:
     body = {"date": "2025-03-01", "factor_key": "electricity.grid.CH", "quantity": "12.5"}
     return Call(path={"lab_id": world.lab.id}, json=body)
+
+
+async def _headcount(world: World, actor: str) -> Call:
+    body = {"categories": [{"category": "researchers", "fte": "2.5"}]}
+    return Call(path={"lab_id": world.lab.id, "year": 2025}, json=body)
+
+
+async def _recorded_year(world: World, actor: str) -> Call:
+    body = HeadcountReplace(
+        categories=[HeadcountCreate(category=StaffCategory.PROFESSORS, fte=Decimal(1))]
+    )
+    await headcount_repository.replace_year(
+        world.session, lab_id=world.lab.id, year=2024, rows=body.categories
+    )
+    await world.session.commit()
+    return Call(path={"lab_id": world.lab.id, "year": 2024})
 
 
 async def _entry(world: World, actor: str) -> Call:
@@ -393,6 +411,10 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/entries/{entry_id}"): (_entry, lab_readers(200)),
     ("PATCH", "/api/v1/entries/{entry_id}"): (_patch_entry, lab_writers(200)),
     ("DELETE", "/api/v1/entries/{entry_id}"): (_fresh_entry, lab_writers(204)),
+    ("GET", "/api/v1/labs/{lab_id}/headcount"): (_same_lab, lab_readers(200)),
+    ("GET", "/api/v1/labs/{lab_id}/headcount/{year}"): (_recorded_year, lab_readers(200)),
+    ("PUT", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(200)),
+    ("DELETE", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(204)),
     ("GET", "/api/v1/factors"): (_nothing, everyone(200)),
     ("POST", "/api/v1/factors"): (_new_factor, admins(201)),
     ("GET", "/api/v1/factors/{factor_id}"): (_factor, everyone(200)),

@@ -5,6 +5,7 @@ from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
 from .body_upload_activities import BodyUploadActivities
 from .body_upload_factors import BodyUploadFactors
+from .category_per_fte import CategoryPerFte
 from .category_total import CategoryTotal
 from .entry_create import EntryCreate
 from .entry_page import EntryPage
@@ -20,6 +21,11 @@ from .factor_update import FactorUpdate
 from .field_error import FieldError
 from .get_institution_report_format_type_0 import GetInstitutionReportFormatType0
 from .get_lab_report_format_type_0 import GetLabReportFormatType0
+from .headcount_create import HeadcountCreate
+from .headcount_figures import HeadcountFigures
+from .headcount_public import HeadcountPublic
+from .headcount_replace import HeadcountReplace
+from .headcount_year_public import HeadcountYearPublic
 from .health_status import HealthStatus
 from .institution_report import InstitutionReport
 from .invitation_create import InvitationCreate
@@ -35,6 +41,7 @@ from .job_stream_resync import JobStreamResync
 from .lab_category_row import LabCategoryRow
 from .lab_create import LabCreate
 from .lab_page import LabPage
+from .lab_per_fte import LabPerFte
 from .lab_public import LabPublic
 from .lab_replace import LabReplace
 from .lab_report import LabReport
@@ -53,6 +60,8 @@ from .refresh_request import RefreshRequest
 from .row_error import RowError
 from .scope_2_basis import Scope2Basis
 from .scope_total import ScopeTotal
+from .staff_category import StaffCategory
+from .staff_share import StaffShare
 from .token_pair import TokenPair
 from .user_create import UserCreate
 from .user_me_update import UserMeUpdate
@@ -67,6 +76,7 @@ __all__ = (
     "ApiKeyPublic",
     "BodyUploadActivities",
     "BodyUploadFactors",
+    "CategoryPerFte",
     "CategoryTotal",
     "EntryCreate",
     "EntryPage",
@@ -82,6 +92,11 @@ __all__ = (
     "FieldError",
     "GetInstitutionReportFormatType0",
     "GetLabReportFormatType0",
+    "HeadcountCreate",
+    "HeadcountFigures",
+    "HeadcountPublic",
+    "HeadcountReplace",
+    "HeadcountYearPublic",
     "HealthStatus",
     "InstitutionReport",
     "InvitationCreate",
@@ -97,6 +112,7 @@ __all__ = (
     "LabCategoryRow",
     "LabCreate",
     "LabPage",
+    "LabPerFte",
     "LabPublic",
     "LabReplace",
     "LabReport",
@@ -115,6 +131,8 @@ __all__ = (
     "RowError",
     "Scope2Basis",
     "ScopeTotal",
+    "StaffCategory",
+    "StaffShare",
     "TokenPair",
     "UserCreate",
     "UserMeUpdate",

@@ -6,9 +6,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.category_total import CategoryTotal
     from ..models.lab_category_row import LabCategoryRow
+    from ..models.lab_per_fte import LabPerFte
 
 
 T = TypeVar("T", bound="InstitutionReport")
@@ -22,12 +25,15 @@ class InstitutionReport:
         total_kg_co2e (str):
         by_category (list[CategoryTotal]):
         by_lab_and_category (list[LabCategoryRow]):
+        per_fte (list[LabPerFte] | Unset): Every lab with emissions or a headcount in the year, most t CO2e per FTE
+            first; labs without a headcount (or with 0 FTE) last, by code
     """
 
     year: int
     total_kg_co2e: str
     by_category: list[CategoryTotal]
     by_lab_and_category: list[LabCategoryRow]
+    per_fte: list[LabPerFte] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +51,13 @@ class InstitutionReport:
             by_lab_and_category_item = by_lab_and_category_item_data.to_dict()
             by_lab_and_category.append(by_lab_and_category_item)
 
+        per_fte: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.per_fte, Unset):
+            per_fte = []
+            for per_fte_item_data in self.per_fte:
+                per_fte_item = per_fte_item_data.to_dict()
+                per_fte.append(per_fte_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -55,6 +68,8 @@ class InstitutionReport:
                 "by_lab_and_category": by_lab_and_category,
             }
         )
+        if per_fte is not UNSET:
+            field_dict["per_fte"] = per_fte
 
         return field_dict
 
@@ -62,6 +77,7 @@ class InstitutionReport:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.category_total import CategoryTotal  # noqa: PLC0415
         from ..models.lab_category_row import LabCategoryRow  # noqa: PLC0415
+        from ..models.lab_per_fte import LabPerFte  # noqa: PLC0415
 
         d = dict(src_dict)
         year = d.pop("year")
@@ -82,11 +98,21 @@ class InstitutionReport:
 
             by_lab_and_category.append(by_lab_and_category_item)
 
+        _per_fte = d.pop("per_fte", UNSET)
+        per_fte: list[LabPerFte] | Unset = UNSET
+        if _per_fte is not UNSET:
+            per_fte = []
+            for per_fte_item_data in _per_fte:
+                per_fte_item = LabPerFte.from_dict(per_fte_item_data)
+
+                per_fte.append(per_fte_item)
+
         institution_report = cls(
             year=year,
             total_kg_co2e=total_kg_co2e,
             by_category=by_category,
             by_lab_and_category=by_lab_and_category,
+            per_fte=per_fte,
         )
 
         institution_report.additional_properties = d

@@ -7,9 +7,12 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.category_total import CategoryTotal
     from ..models.factor_share import FactorShare
+    from ..models.headcount_figures import HeadcountFigures
     from ..models.month_total import MonthTotal
     from ..models.scope_total import ScopeTotal
 
@@ -32,6 +35,7 @@ class LabReport:
         previous_year_total_kg_co2e (str):
         change_kg_co2e (str):
         change_percent (None | str): Change against the previous year, in percent (None when it had no emissions)
+        headcount (HeadcountFigures | None | Unset): None when no headcount is recorded for the year
     """
 
     lab_id: UUID
@@ -45,9 +49,12 @@ class LabReport:
     previous_year_total_kg_co2e: str
     change_kg_co2e: str
     change_percent: None | str
+    headcount: HeadcountFigures | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.headcount_figures import HeadcountFigures  # noqa: PLC0415
+
         lab_id = str(self.lab_id)
 
         year = self.year
@@ -83,6 +90,14 @@ class LabReport:
         change_percent: None | str
         change_percent = self.change_percent
 
+        headcount: dict[str, Any] | None | Unset
+        if isinstance(self.headcount, Unset):
+            headcount = UNSET
+        elif isinstance(self.headcount, HeadcountFigures):
+            headcount = self.headcount.to_dict()
+        else:
+            headcount = self.headcount
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -100,6 +115,8 @@ class LabReport:
                 "change_percent": change_percent,
             }
         )
+        if headcount is not UNSET:
+            field_dict["headcount"] = headcount
 
         return field_dict
 
@@ -107,6 +124,7 @@ class LabReport:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.category_total import CategoryTotal  # noqa: PLC0415
         from ..models.factor_share import FactorShare  # noqa: PLC0415
+        from ..models.headcount_figures import HeadcountFigures  # noqa: PLC0415
         from ..models.month_total import MonthTotal  # noqa: PLC0415
         from ..models.scope_total import ScopeTotal  # noqa: PLC0415
 
@@ -158,6 +176,23 @@ class LabReport:
 
         change_percent = _parse_change_percent(d.pop("change_percent"))
 
+        def _parse_headcount(data: object) -> HeadcountFigures | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                headcount_type_0 = HeadcountFigures.from_dict(data)
+
+                return headcount_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(HeadcountFigures | None | Unset, data)
+
+        headcount = _parse_headcount(d.pop("headcount", UNSET))
+
         lab_report = cls(
             lab_id=lab_id,
             year=year,
@@ -170,6 +205,7 @@ class LabReport:
             previous_year_total_kg_co2e=previous_year_total_kg_co2e,
             change_kg_co2e=change_kg_co2e,
             change_percent=change_percent,
+            headcount=headcount,
         )
 
         lab_report.additional_properties = d

@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteHeadcountData, DeleteHeadcountErrors, DeleteHeadcountResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHeadcountData, GetHeadcountErrors, GetHeadcountResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListHeadcountData, ListHeadcountErrors, ListHeadcountResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceHeadcountData, ReplaceHeadcountErrors, ReplaceHeadcountResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -469,6 +469,54 @@ export const getEntry = <ThrowOnError extends boolean = false>(options: Options<
 export const updateEntry = <ThrowOnError extends boolean = false>(options: Options<UpdateEntryData, ThrowOnError>) => (options.client ?? client).patch<UpdateEntryResponses, UpdateEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
     url: '/api/v1/entries/{entry_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * A lab's FTE by staff category, of one year or of every year recorded
+ *
+ * A lab's FTE by staff category, of one year or of every year recorded.
+ */
+export const listHeadcount = <ThrowOnError extends boolean = false>(options: Options<ListHeadcountData, ThrowOnError>) => (options.client ?? client).get<ListHeadcountResponses, ListHeadcountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/headcount',
+    ...options
+});
+
+/**
+ * Remove a year's headcount (managers)
+ *
+ * Remove a year's headcount (managers).
+ */
+export const deleteHeadcount = <ThrowOnError extends boolean = false>(options: Options<DeleteHeadcountData, ThrowOnError>) => (options.client ?? client).delete<DeleteHeadcountResponses, DeleteHeadcountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/headcount/{year}',
+    ...options
+});
+
+/**
+ * A lab-year's FTE by staff category (404 when none is recorded)
+ *
+ * A lab-year's FTE by staff category (404 when none is recorded).
+ */
+export const getHeadcount = <ThrowOnError extends boolean = false>(options: Options<GetHeadcountData, ThrowOnError>) => (options.client ?? client).get<GetHeadcountResponses, GetHeadcountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/headcount/{year}',
+    ...options
+});
+
+/**
+ * Replace a year's FTE by staff category, all at once (managers)
+ *
+ * Replace a year's FTE by staff category, all at once (managers).
+ */
+export const replaceHeadcount = <ThrowOnError extends boolean = false>(options: Options<ReplaceHeadcountData, ThrowOnError>) => (options.client ?? client).put<ReplaceHeadcountResponses, ReplaceHeadcountErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/headcount/{year}',
     ...options,
     headers: {
         'Content-Type': 'application/json',

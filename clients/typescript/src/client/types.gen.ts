@@ -97,6 +97,19 @@ export type BodyUploadFactors = {
 };
 
 /**
+ * CategoryPerFte
+ */
+export type CategoryPerFte = {
+    category: FactorCategory;
+    /**
+     * T Co2E Per Fte
+     *
+     * The category's emissions in t CO2e per FTE of the whole lab (to 0.001 t); None when the total FTE is 0
+     */
+    t_co2e_per_fte: string | null;
+};
+
+/**
  * CategoryTotal
  */
 export type CategoryTotal = {
@@ -563,6 +576,105 @@ export type FieldError = {
 };
 
 /**
+ * HeadcountCreate
+ *
+ * One category of a lab-year, as `PUT /labs/{lab_id}/headcount/{year}` takes it.
+ */
+export type HeadcountCreate = {
+    category: StaffCategory;
+    /**
+     * Fte
+     *
+     * Full-time equivalents, 0 to 10000, at most 2 decimals
+     */
+    fte: number | string;
+};
+
+/**
+ * HeadcountFigures
+ *
+ * The year's headcount and the emissions per FTE. Emissions are not recorded by staff
+ * category, so there is no t CO2e per FTE of a staff category: each category's FTE and share
+ * are given instead.
+ */
+export type HeadcountFigures = {
+    /**
+     * Total Fte
+     */
+    total_fte: string;
+    /**
+     * T Co2E Per Fte
+     *
+     * The year's total in t CO2e per FTE (half-even to 0.001 t); None when the total FTE is 0
+     */
+    t_co2e_per_fte: string | null;
+    /**
+     * By Staff Category
+     */
+    by_staff_category: Array<StaffShare>;
+    /**
+     * By Category
+     *
+     * Per FTE by emission category, in the order of `by_category`
+     */
+    by_category: Array<CategoryPerFte>;
+};
+
+/**
+ * HeadcountPublic
+ */
+export type HeadcountPublic = {
+    category: StaffCategory;
+    /**
+     * Fte
+     *
+     * Full-time equivalents, 0 to 10000, at most 2 decimals
+     */
+    fte: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * HeadcountReplace
+ *
+ * Every category of a lab-year: replaces what was stored for that year (a category left out
+ * is removed). Each category at most once.
+ */
+export type HeadcountReplace = {
+    /**
+     * Categories
+     */
+    categories: Array<HeadcountCreate>;
+};
+
+/**
+ * HeadcountYearPublic
+ *
+ * A lab-year's headcount: its categories (in the order of `StaffCategory`) and their sum.
+ */
+export type HeadcountYearPublic = {
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+    /**
+     * Year
+     */
+    year: number;
+    /**
+     * Total Fte
+     */
+    total_fte: string;
+    /**
+     * Categories
+     */
+    categories: Array<HeadcountPublic>;
+};
+
+/**
  * HealthStatus
  */
 export type HealthStatus = {
@@ -592,6 +704,12 @@ export type InstitutionReport = {
      * By Lab And Category
      */
     by_lab_and_category: Array<LabCategoryRow>;
+    /**
+     * Per Fte
+     *
+     * Every lab with emissions or a headcount in the year, most t CO2e per FTE first; labs without a headcount (or with 0 FTE) last, by code
+     */
+    per_fte?: Array<LabPerFte>;
 };
 
 /**
@@ -931,6 +1049,46 @@ export type LabPage = {
 };
 
 /**
+ * LabPerFte
+ */
+export type LabPerFte = {
+    /**
+     * Rank
+     *
+     * 1 for the most t CO2e per FTE; None for labs without a headcount
+     */
+    rank: number | null;
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+    /**
+     * Lab Code
+     */
+    lab_code: string;
+    /**
+     * Lab Name
+     */
+    lab_name: string;
+    /**
+     * Total Kg Co2E
+     */
+    total_kg_co2e: string;
+    /**
+     * Total Fte
+     *
+     * None when no headcount is recorded
+     */
+    total_fte: string | null;
+    /**
+     * T Co2E Per Fte
+     *
+     * Half-even to 0.001 t; None without a headcount or with 0 FTE
+     */
+    t_co2e_per_fte: string | null;
+};
+
+/**
  * LabPublic
  */
 export type LabPublic = {
@@ -1068,6 +1226,10 @@ export type LabReport = {
      * Change against the previous year, in percent (None when it had no emissions)
      */
     change_percent: string | null;
+    /**
+     * None when no headcount is recorded for the year
+     */
+    headcount?: HeadcountFigures | null;
 };
 
 /**
@@ -1339,6 +1501,30 @@ export type ScopeTotal = {
      * Kg Co2E
      */
     kg_co2e: string;
+};
+
+/**
+ * StaffCategory
+ *
+ * Who the FTE are. Every person counts once, in the category of their main contract.
+ */
+export type StaffCategory = 'professors' | 'researchers' | 'phd_students' | 'technical_administrative' | 'students';
+
+/**
+ * StaffShare
+ */
+export type StaffShare = {
+    category: StaffCategory;
+    /**
+     * Fte
+     */
+    fte: string;
+    /**
+     * Share
+     *
+     * Fraction of the year's FTE (0 to 1, to 0.0001); None when the total is 0
+     */
+    share: string | null;
 };
 
 /**
@@ -3378,6 +3564,235 @@ export type UpdateEntryResponses = {
 };
 
 export type UpdateEntryResponse = UpdateEntryResponses[keyof UpdateEntryResponses];
+
+export type ListHeadcountData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: {
+        /**
+         * Year
+         *
+         * Default: every year
+         */
+        year?: number | null;
+    };
+    url: '/api/v1/labs/{lab_id}/headcount';
+};
+
+export type ListHeadcountErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ListHeadcountError = ListHeadcountErrors[keyof ListHeadcountErrors];
+
+export type ListHeadcountResponses = {
+    /**
+     * Response Listheadcount
+     *
+     * Successful Response
+     */
+    200: Array<HeadcountYearPublic>;
+};
+
+export type ListHeadcountResponse = ListHeadcountResponses[keyof ListHeadcountResponses];
+
+export type DeleteHeadcountData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/headcount/{year}';
+};
+
+export type DeleteHeadcountErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type DeleteHeadcountError = DeleteHeadcountErrors[keyof DeleteHeadcountErrors];
+
+export type DeleteHeadcountResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteHeadcountResponse = DeleteHeadcountResponses[keyof DeleteHeadcountResponses];
+
+export type GetHeadcountData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/headcount/{year}';
+};
+
+export type GetHeadcountErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetHeadcountError = GetHeadcountErrors[keyof GetHeadcountErrors];
+
+export type GetHeadcountResponses = {
+    /**
+     * Successful Response
+     */
+    200: HeadcountYearPublic;
+};
+
+export type GetHeadcountResponse = GetHeadcountResponses[keyof GetHeadcountResponses];
+
+export type ReplaceHeadcountData = {
+    body: HeadcountReplace;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/headcount/{year}';
+};
+
+export type ReplaceHeadcountErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ReplaceHeadcountError = ReplaceHeadcountErrors[keyof ReplaceHeadcountErrors];
+
+export type ReplaceHeadcountResponses = {
+    /**
+     * Successful Response
+     */
+    200: HeadcountYearPublic;
+};
+
+export type ReplaceHeadcountResponse = ReplaceHeadcountResponses[keyof ReplaceHeadcountResponses];
 
 export type ListFactorsData = {
     body?: never;

@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteImport, deleteLab, getEntry, getFactor, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceLab, revokeLabInvitation, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
+import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteLab, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceHeadcount, replaceLab, revokeLabInvitation, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -861,6 +861,84 @@ export const updateEntryMutation = (options?: Partial<Options<UpdateEntryData>>)
     const mutationOptions: UseMutationOptions<UpdateEntryResponse, UpdateEntryError, Options<UpdateEntryData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await updateEntry({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const listHeadcountQueryKey = (options: Options<ListHeadcountData>) => createQueryKey('listHeadcount', options);
+
+/**
+ * A lab's FTE by staff category, of one year or of every year recorded
+ *
+ * A lab's FTE by staff category, of one year or of every year recorded.
+ */
+export const listHeadcountOptions = (options: Options<ListHeadcountData>) => queryOptions<ListHeadcountResponse, ListHeadcountError, ListHeadcountResponse, ReturnType<typeof listHeadcountQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listHeadcount({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listHeadcountQueryKey(options)
+});
+
+/**
+ * Remove a year's headcount (managers)
+ *
+ * Remove a year's headcount (managers).
+ */
+export const deleteHeadcountMutation = (options?: Partial<Options<DeleteHeadcountData>>): UseMutationOptions<DeleteHeadcountResponse, DeleteHeadcountError, Options<DeleteHeadcountData>> => {
+    const mutationOptions: UseMutationOptions<DeleteHeadcountResponse, DeleteHeadcountError, Options<DeleteHeadcountData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteHeadcount({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getHeadcountQueryKey = (options: Options<GetHeadcountData>) => createQueryKey('getHeadcount', options);
+
+/**
+ * A lab-year's FTE by staff category (404 when none is recorded)
+ *
+ * A lab-year's FTE by staff category (404 when none is recorded).
+ */
+export const getHeadcountOptions = (options: Options<GetHeadcountData>) => queryOptions<GetHeadcountResponse, GetHeadcountError, GetHeadcountResponse, ReturnType<typeof getHeadcountQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getHeadcount({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getHeadcountQueryKey(options)
+});
+
+/**
+ * Replace a year's FTE by staff category, all at once (managers)
+ *
+ * Replace a year's FTE by staff category, all at once (managers).
+ */
+export const replaceHeadcountMutation = (options?: Partial<Options<ReplaceHeadcountData>>): UseMutationOptions<ReplaceHeadcountResponse, ReplaceHeadcountError, Options<ReplaceHeadcountData>> => {
+    const mutationOptions: UseMutationOptions<ReplaceHeadcountResponse, ReplaceHeadcountError, Options<ReplaceHeadcountData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await replaceHeadcount({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

@@ -1,0 +1,123 @@
+"""A lab's headcount: FTE per year and staff category; and the per-FTE rules the reports use."""
+
+from collections import defaultdict
+from decimal import ROUND_HALF_EVEN, Decimal
+from uuid import UUID
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.core.errors import FieldError, InvalidInput, NotFound
+from app.models.headcount import (
+    Headcount,
+    HeadcountPublic,
+    HeadcountReplace,
+    HeadcountYearPublic,
+    StaffCategory,
+)
+from app.repositories import headcount as headcount_repository
+from app.repositories import lab as lab_repository
+from app.services.auth import Principal
+from app.services.authz import LabAction
+from app.services.labs import load_lab
+
+# Per-FTE figures: t CO2e (kg / 1000) per FTE, rounded half-even to the kilogram (0.001 t);
+# shares of the total FTE, half-even to 0.0001 (as the reports' other shares).
+T_PER_FTE_STEP = Decimal("0.001")
+SHARE_STEP = Decimal("0.0001")
+_ORDER = {category: index for index, category in enumerate(StaffCategory)}
+
+
+def t_co2e_per_fte(kg_co2e: Decimal, fte: Decimal) -> Decimal | None:
+    """t CO2e per FTE; None when there is no FTE to divide by."""
+    if fte <= 0:
+        return None
+    return (kg_co2e / 1000 / fte).quantize(T_PER_FTE_STEP, rounding=ROUND_HALF_EVEN)
+
+
+def fte_share(fte: Decimal, total_fte: Decimal) -> Decimal | None:
+    """A category's fraction of the lab-year's FTE (0 to 1); None when the total is 0."""
+    if total_fte <= 0:
+        return None
+    return (fte / total_fte).quantize(SHARE_STEP, rounding=ROUND_HALF_EVEN)
+
+
+def _year(lab_id: UUID, year: int, rows: list[Headcount]) -> HeadcountYearPublic:
+    ordered = sorted(rows, key=lambda row: _ORDER[StaffCategory(row.category)])
+    return HeadcountYearPublic(
+        lab_id=lab_id,
+        year=year,
+        total_fte=sum((row.fte for row in ordered), Decimal(0)),
+        categories=[HeadcountPublic.model_validate(row) for row in ordered],
+    )
+
+
+async def list_headcount(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, year: int | None
+) -> list[HeadcountYearPublic]:
+    """The lab's headcount of `year` (an empty list when none was recorded), or of every year."""
+    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    by_year: dict[int, list[Headcount]] = defaultdict(list)
+    for row in await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year):
+        by_year[row.year].append(row)
+    return [_year(lab_id, y, rows) for y, rows in sorted(by_year.items())]
+
+
+async def get_headcount(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, year: int
+) -> HeadcountYearPublic:
+    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    rows = await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year)
+    if not rows:
+        raise NotFound(f"No headcount is recorded for {year}.")
+    return _year(lab_id, year, rows)
+
+
+def _refuse_duplicates(data: HeadcountReplace) -> None:
+    seen: set[StaffCategory] = set()
+    errors: list[FieldError] = []
+    for index, row in enumerate(data.categories):
+        if row.category in seen:
+            errors.append(
+                FieldError(
+                    loc=["body", "categories", index, "category"],
+                    msg=f"{row.category.value} is given more than once",
+                    type="duplicate_category",
+                )
+            )
+        seen.add(row.category)
+    if errors:
+        raise InvalidInput("Each staff category may be given once per year.", errors=errors)
+
+
+async def _writable_year(
+    session: AsyncSession, principal: Principal, lab_id: UUID, year: int
+) -> None:
+    await load_lab(session, principal, lab_id, LabAction.WRITE_HEADCOUNT)
+    # Held against a concurrent delete of the lab (which would fail our inserts' foreign key).
+    if not await lab_repository.hold(session, lab_id=lab_id):
+        raise NotFound("No such lab.")
+    await headcount_repository.lock_year(session, lab_id=lab_id, year=year)
+
+
+async def replace_headcount(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    lab_id: UUID,
+    year: int,
+    data: HeadcountReplace,
+) -> HeadcountYearPublic:
+    """Make the lab-year's headcount exactly `data`: all of it or, on any error, nothing."""
+    await _writable_year(session, principal, lab_id, year)
+    _refuse_duplicates(data)
+    await headcount_repository.replace_year(session, lab_id=lab_id, year=year, rows=data.categories)
+    rows = await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year)
+    return _year(lab_id, year, rows)
+
+
+async def delete_headcount(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, year: int
+) -> None:
+    """Remove the lab-year's headcount (nothing to remove is not an error)."""
+    await _writable_year(session, principal, lab_id, year)
+    await headcount_repository.delete_year(session, lab_id=lab_id, year=year)
