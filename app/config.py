@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     FACTOR_SYNC_URL: str | None = None
     FACTOR_SYNC_TIMEOUT_SECONDS: Annotated[float, Field(gt=0)] = 30.0
     FACTOR_LIBRARY_AUTOLOAD: bool = True
+    # An entry dated in a year without a factor of its key uses the latest factor of at most this
+    # many years before (0: only the entry's own year); docs/factor-library.md#year-rollover.
+    FACTOR_ROLLOVER_YEARS: NonNegativeInt = 5
     OAUTH_ISSUER_URL: str | None = None
     OAUTH_AUDIENCE: str | None = None
 

@@ -154,6 +154,11 @@ class EntryPublic(EntryBase):
     version: int
     created_at: datetime
     updated_at: datetime
+    factor_year: int = Field(
+        description="The year of the factor applied: earlier than the entry's own year when "
+        "that year had no factor of its key yet (year rollover); the entry moves to its own "
+        "year's factor when one is added"
+    )
 
 
 class EntryPage(Page[EntryPublic]):

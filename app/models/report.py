@@ -65,6 +65,13 @@ class HeadcountFigures(SQLModel):
     )
 
 
+class Rollover(SQLModel):
+    """What of a year rests on an earlier year's factor (no factor of its key for the year yet)."""
+
+    entries: int
+    kg_co2e: DecimalOut
+
+
 class LabReport(SQLModel):
     lab_id: UUID
     year: int
@@ -81,6 +88,10 @@ class LabReport(SQLModel):
     )
     headcount: HeadcountFigures | None = Field(
         default=None, description="None when no headcount is recorded for the year"
+    )
+    rollover: Rollover = Field(
+        description="Entries of the year whose factor is of an earlier year (year rollover), "
+        "and their kg CO2e; they move to the year's own factor when it is added"
     )
 
 

@@ -1,8 +1,9 @@
 """Staged activity rows, validated and turned into entries in set-based SQL.
 
 One CTE chain (`_checked`) parses every staged row and resolves its factor: the lab's regional one
-when it exists, else the region-less one, for the date's year. The error report and the insert
-both read it, so they cannot disagree about which rows are valid.
+when it exists, else the region-less one, for the date's year, or, when that year has none of the
+row's key, for the latest earlier year within the rollover window (as `factor.find_applicable`).
+The error report and the insert both read it, so they cannot disagree about which rows are valid.
 
 Built for a million rows per job:
 - A date is looked up in a small table of the valid `YYYY-MM-DD` and `YYYY-MM` texts of the
@@ -134,11 +135,18 @@ def _checked(source: str) -> str:
     """CTEs `chosen`, `days`, `staged`, `checked` over the staged rows named by `source` (a
     constant)."""
     return f"""
-    chosen AS MATERIALIZED (
+    per_year AS MATERIALIZED (
         SELECT DISTINCT ON (f.key, f.year) f.key, f.year, f.id, f.unit, f.kg_co2e_per_unit
         FROM emission_factor AS f
         WHERE f.region = :region OR f.region IS NULL
         ORDER BY f.key, f.year, f.region NULLS LAST
+    ),
+    chosen AS MATERIALIZED (  -- year rollover: each year takes the latest of up to :window before
+        SELECT DISTINCT ON (p.key, covered.year) p.key, covered.year, p.id, p.unit,
+               p.kg_co2e_per_unit
+        FROM per_year AS p,
+             generate_series(p.year, p.year + CAST(:window AS int)) AS covered (year)
+        ORDER BY p.key, covered.year, p.year DESC
     ),
     years AS (SELECT min(year) AS first, max(year) AS last FROM chosen),
     days AS MATERIALIZED (
@@ -337,13 +345,14 @@ async def lock_factors(session: AsyncSession, factor_ids: frozenset[UUID]) -> bo
 
 
 async def find_problems(
-    session: AsyncSession, *, job_id: UUID, region: str | None, cap: int
+    session: AsyncSession, *, job_id: UUID, region: str | None, window: int, cap: int
 ) -> RowProblems:
+    """`window`: the rollover window in years (as for `insert_batch`)."""
     return await find_row_problems(
         session,
         summary=_SUMMARY,
         first_problems=_FIRST_PROBLEMS,
-        params={"job": job_id, "region": region},
+        params={"job": job_id, "region": region, "window": window},
         cap=cap,
     )
 
@@ -361,11 +370,14 @@ async def insert_batch(
     job_id: UUID,
     lab_id: UUID,
     region: str | None,
+    window: int,
     created_by: UUID | None,
     id_prefix: str,
     seqs: tuple[int, int],
 ) -> Batch:
     """Insert the valid staged rows whose seq lies in `seqs` (inclusive); count all of them.
+    A row dated in a year without a factor of its key takes the latest one of at most `window`
+    years before (year rollover).
 
     Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
     interleaved) only make a batch smaller."""
@@ -374,6 +386,7 @@ async def insert_batch(
         "job": job_id,
         "lab": lab_id,
         "region": region,
+        "window": window,
         "user": created_by,
         "id_prefix": id_prefix,
         "first": seqs[0],

@@ -127,7 +127,7 @@ def _add_computed_statement() -> Select[Any]:
 
 _ADD_COMPUTED_VALUES = frozenset(
     {column.key for column in _ENTRIES.columns} - {"factor_id", "kg_co2e"}
-    | {"key", "year", "region", "unit"}
+    | {"key", "year", "earliest", "region", "unit"}
 )
 _FIELDS = tuple(EntryBase.model_fields)  # the entry's columns a client writes
 _ADD_COMPUTED = compile_once(_add_computed_statement(), values=_ADD_COMPUTED_VALUES)
@@ -141,21 +141,22 @@ async def add_computed(
     created_by: UUID | None,
     key: str,
     year: int,
+    earliest: int,
     region: str | None,
     unit: str | None,
 ) -> tuple[EmissionFactor, ActivityEntry | None] | None:
     """Add an entry of the lab (`entry`'s EntryBase fields; the table's defaults fill the
-    others) whose factor is the one applicable to `key`, `year` and `region`
-    (`factor.find_applicable`), and whose kg CO2e is computed from that factor's value, under
-    the factor-values lock held shared until commit (`factor.lock_values_shared`); all in one
-    round trip. Nothing is inserted when the factor is not in `unit` (None: any) or the kg CO2e
-    could not be stored.
+    others) whose factor is the one applicable to `key`, `year` and `region`, looking back to
+    `earliest` (`factor.find_applicable`), and whose kg CO2e is computed from that factor's
+    value, under the factor-values lock held shared until commit
+    (`factor.lock_values_shared`); all in one round trip. Nothing is inserted when the factor
+    is not in `unit` (None: any) or the kg CO2e could not be stored.
 
     Returns None when there is no such factor, else the factor and the new entry (None when
     nothing was inserted). Both are read-only instances (no session)."""
     values = _ENTRIES.defaults() | {name: getattr(entry, name) for name in _FIELDS}
     values |= {"lab_id": lab_id, "created_by": created_by}
-    values |= {"key": key, "year": year, "region": region, "unit": unit}
+    values |= {"key": key, "year": year, "earliest": earliest, "region": region, "unit": unit}
     rows = await transaction.fetch_after(
         factor_repository.LOCK_VALUES_SHARED, {}, _ADD_COMPUTED, values
     )

@@ -41,41 +41,52 @@ async def find_exact(
 
 
 # Every new entry runs one of these; built once (building a statement costs more CPU than
-# running it).
-_KEY_AND_YEAR = (
+# running it). Year rollover: the factor of the latest year from `earliest` to `year`, and within
+# that year the region's own before the region-less one; the key's index
+# (uq_emission_factor_key_year_region) reads them newest first.
+_KEY_AND_YEARS = (
     col(EmissionFactor.key) == bindparam("key"),
-    col(EmissionFactor.year) == bindparam("year"),
+    col(EmissionFactor.year) <= bindparam("year"),
+    col(EmissionFactor.year) >= bindparam("earliest"),
 )
 _IN_REGION = (col(EmissionFactor.region) == bindparam("region")) | col(EmissionFactor.region).is_(
     None
 )
 _REGION_FIRST = col(EmissionFactor.region).is_(None)  # false (the region's own) sorts first
-_APPLICABLE = select(EmissionFactor).where(*_KEY_AND_YEAR)
-_APPLICABLE_WITHOUT_REGION = _APPLICABLE.where(col(EmissionFactor.region).is_(None)).limit(1)
-_APPLICABLE_IN_REGION = _APPLICABLE.where(_IN_REGION).order_by(_REGION_FIRST).limit(1)
+_LATEST_FIRST = col(EmissionFactor.year).desc()
+_APPLICABLE = select(EmissionFactor).where(*_KEY_AND_YEARS)
+_APPLICABLE_WITHOUT_REGION = (
+    _APPLICABLE.where(col(EmissionFactor.region).is_(None)).order_by(_LATEST_FIRST).limit(1)
+)
+_APPLICABLE_IN_REGION = (
+    _APPLICABLE.where(_IN_REGION).order_by(_LATEST_FIRST, _REGION_FIRST).limit(1)
+)
 FACTORS = Reader(EmissionFactor)
 
 
 def applicable_factor() -> Select[Any]:
     """`find_applicable` as a Core statement of `FACTORS.columns`, for other statements to build
-    on (parameters `key`, `year`, `region`; a NULL region finds only the region-less factor)."""
+    on (parameters `key`, `year`, `earliest`, `region`; a NULL region finds only region-less
+    factors)."""
     return (
         core_select(*FACTORS.columns)
-        .where(*_KEY_AND_YEAR, _IN_REGION)
-        .order_by(_REGION_FIRST)
+        .where(*_KEY_AND_YEARS, _IN_REGION)
+        .order_by(_LATEST_FIRST, _REGION_FIRST)
         .limit(1)
     )
 
 
 async def find_applicable(
-    session: AsyncSession, *, key: str, year: int, region: str | None
+    session: AsyncSession, *, key: str, year: int, earliest: int, region: str | None
 ) -> EmissionFactor | None:
-    """The factor for `key` valid in `year`: the region's own when it exists, else the
+    """The factor for `key` applicable in `year`: that of the latest year from `earliest` to
+    `year` (year rollover), and of that year the region's own when it exists, else the
     region-less one."""
+    params: dict[str, Any] = {"key": key, "year": year, "earliest": earliest}
     if region is None:
-        query, params = _APPLICABLE_WITHOUT_REGION, {"key": key, "year": year}
+        query = _APPLICABLE_WITHOUT_REGION
     else:
-        query, params = _APPLICABLE_IN_REGION, {"key": key, "year": year, "region": region}
+        query, params = _APPLICABLE_IN_REGION, params | {"region": region}
     return (await session.exec(query, params=params)).first()
 
 

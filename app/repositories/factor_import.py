@@ -234,7 +234,8 @@ _UPSERT = text(
     )
     SELECT (SELECT count(*) FROM valid), (SELECT count(*) FROM inserted),
            (SELECT count(*) FROM updated),
-           ARRAY(SELECT factor_id FROM matched WHERE value_changed ORDER BY factor_id)
+           ARRAY(SELECT factor_id FROM matched WHERE value_changed ORDER BY factor_id),
+           ARRAY(SELECT id FROM inserted ORDER BY id)
     """
 )
 
@@ -245,6 +246,7 @@ class Upserted:
     inserted: int
     updated: int
     value_changed: list[UUID]  # existing factors whose kg CO2e per unit changed
+    added: list[UUID]  # the new factors
 
 
 async def find_problems(session: AsyncSession, *, job_id: UUID, cap: int) -> RowProblems:
@@ -274,5 +276,5 @@ async def upsert_valid(
     `skipped` lines are left out (valid but refused, as by `find_too_heavy`)."""
     connection = await session.connection()
     params = {"job": job_id, "skipped": skipped or []}
-    valid, inserted, updated, changed = (await connection.execute(_UPSERT, params)).one()
-    return Upserted(int(valid), int(inserted), int(updated), list(changed))
+    valid, inserted, updated, changed, added = (await connection.execute(_UPSERT, params)).one()
+    return Upserted(int(valid), int(inserted), int(updated), list(changed), list(added))

@@ -5,6 +5,10 @@ is a range of that number: no sort, no rescan of what is done. A batch rewrites 
 whose stored value differs, from the factor's value as it is now: running it again changes
 nothing, and a later change of the same factor is caught by its own recalculation.
 
+Year rollover: an entry dated in a year without a factor of its key rests on an earlier year's
+factor (app/repositories/factor.py). When a factor arrives that such an entry would now take,
+`repoint` moves it (factor and kg CO2e, set-based), before the values are recomputed.
+
 A factor's value is refused where it is changed when an entry would then weigh too much for
 kg_co2e (app/models/kg.py); a batch that overflows it anyway (data from before that rule) raises
 `TooHeavy`, not a bare database error.
@@ -18,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.kg import kg_sql
+from app.models.kg import fits_sql, kg_sql
 from app.repositories.entry import weigh_sql
 
 # pg_advisory_xact_lock(int, int) key (namespace "co2"): recalculations run one at a time, so an
@@ -58,6 +62,73 @@ _TOO_HEAVY = text(
 )
 
 
+# The entries resting on a factor older than one of `:factors` (new factors) dated in that
+# factor's year or later, of its key and of a lab it applies to (its region or none).
+_RESTING_ON_OLDER = """
+    FROM emission_factor AS older
+    JOIN activity_entry AS e
+      ON e.factor_id = older.id AND e.date >= make_date(arrived.year, 1, 1)
+    JOIN lab AS l ON l.id = e.lab_id
+    WHERE older.key = arrived.key AND older.year < arrived.year
+      AND (arrived.region IS NULL OR arrived.region = l.region)"""
+_ROLLOVER_TARGETS = text(
+    f"""
+    SELECT arrived.id FROM emission_factor AS arrived
+    WHERE arrived.id = ANY(:factors) AND EXISTS (SELECT 1 {_RESTING_ON_OLDER})
+    ORDER BY arrived.id
+    """  # noqa: S608 - constant SQL; the ids are bound
+)
+# Each such entry takes the factor the rule of `factor.find_applicable` now gives it, looking
+# back no further than its current factor (which was within the window when it was chosen).
+# The UPDATE rechecks the factor and reads the quantity of the row as it is when it locks it, so
+# an entry changed meanwhile is left as its writer left it. One whose kg CO2e would not fit the
+# column stays where it is (counted).
+_KG_MOVED = kg_sql("e.quantity", "m.value")
+_REPOINT = text(
+    f"""
+    WITH candidate AS MATERIALIZED (
+        SELECT DISTINCT resting.id
+        FROM emission_factor AS arrived
+        CROSS JOIN LATERAL (SELECT e.id {_RESTING_ON_OLDER}) AS resting
+        WHERE arrived.id = ANY(:factors)
+    ),
+    moved AS MATERIALIZED (
+        SELECT e.id, e.factor_id AS old_factor_id, best.id AS factor_id,
+               best.kg_co2e_per_unit AS value
+        FROM candidate AS c
+        JOIN activity_entry AS e ON e.id = c.id
+        JOIN emission_factor AS cur ON cur.id = e.factor_id
+        JOIN lab AS l ON l.id = e.lab_id
+        CROSS JOIN LATERAL (
+            SELECT f.id, f.kg_co2e_per_unit
+            FROM emission_factor AS f
+            WHERE f.key = cur.key
+              AND f.year BETWEEN cur.year AND extract(year FROM e.date)::int
+              AND (f.region = l.region OR f.region IS NULL)
+            ORDER BY f.year DESC, f.region IS NULL
+            LIMIT 1
+        ) AS best
+        WHERE best.id <> e.factor_id
+    ),
+    updated AS (
+        UPDATE activity_entry AS e
+        SET factor_id = m.factor_id, kg_co2e = {_KG_MOVED}, version = e.version + 1,
+            updated_at = now()
+        FROM moved AS m
+        WHERE e.id = m.id AND e.factor_id = m.old_factor_id AND {fits_sql(_KG_MOVED)}
+        RETURNING e.id
+    )
+    SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM moved)
+    """  # noqa: S608 - kg_sql and fits_sql of constant column names; the ids are bound
+)
+
+
+@dataclass(frozen=True)
+class Repointed:
+    moved: int  # entries now on a later year's factor
+    stayed: int  # entries that would have moved but for a kg CO2e too large to store
+
+
 class TooHeavy(Exception):
     """A recomputed kg CO2e did not fit the kg_co2e column (the transaction is aborted)."""
 
@@ -74,6 +145,26 @@ async def lock(session: AsyncSession) -> None:
     """Wait for any other recalculation to commit; hold the lock until this transaction ends."""
     connection = await session.connection()
     await connection.execute(_LOCK, {"ns": _LOCK_NAMESPACE, "key": _RECALCULATION_LOCK})
+
+
+async def rollover_targets(session: AsyncSession, *, factor_ids: list[UUID]) -> list[UUID]:
+    """The factors among these (just added) that an entry resting on an earlier year's factor
+    would now take (`repoint` would move it)."""
+    if not factor_ids:
+        return []
+    connection = await session.connection()
+    rows = await connection.execute(_ROLLOVER_TARGETS, {"factors": factor_ids})
+    return [UUID(str(factor_id)) for (factor_id,) in rows]
+
+
+async def repoint(session: AsyncSession, *, factor_ids: list[UUID]) -> Repointed:
+    """Move the entries resting on an earlier year's factor that these factors (added since)
+    now give a later year's factor, recomputing their kg CO2e; one set-based statement."""
+    if not factor_ids:
+        return Repointed(0, 0)
+    connection = await session.connection()
+    moved, candidates = (await connection.execute(_REPOINT, {"factors": factor_ids})).one()
+    return Repointed(int(moved), int(candidates) - int(moved))
 
 
 async def collect_targets(session: AsyncSession, *, factor_ids: list[UUID]) -> int:

@@ -50,6 +50,9 @@ class YearAggregates:
     by_scope: dict[int, Decimal] = field(default_factory=dict)
     by_month: dict[int, Decimal] = field(default_factory=dict)
     by_factor: list[FactorTotal] = field(default_factory=list)
+    # What rests on an earlier year's factor (year rollover): entries and their kg CO2e.
+    rollover_entries: int = 0
+    rollover_kg: Decimal = Decimal(0)
 
 
 def _in_year(query: AnySelect, lab_id: UUID | None, year: int) -> AnySelect:
@@ -93,6 +96,7 @@ async def year_aggregates(
             col(EmissionFactor.scope),
             col(EmissionFactor.key),
             col(EmissionFactor.unit),
+            col(EmissionFactor.year).label("factor_year"),
             col(ActivityEntry.date),
             func.sum(_KG).label("kg"),
             func.sum(ActivityEntry.quantity).label("quantity"),
@@ -110,6 +114,7 @@ async def year_aggregates(
         per_day.c.unit,
     )
     month = extract("month", per_day.c.date)
+    rolled_over = per_day.c.factor_year < year
     query = (
         select(
             func.grouping(category, scope, month, key, unit),
@@ -121,6 +126,8 @@ async def year_aggregates(
             func.sum(per_day.c.kg),
             func.sum(per_day.c.quantity),
             func.sum(per_day.c.entries),
+            func.sum(per_day.c.kg).filter(rolled_over),
+            func.sum(per_day.c.entries).filter(rolled_over),
         )
         .select_from(per_day)
         .group_by(
@@ -135,7 +142,7 @@ async def year_aggregates(
     )
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
     result = YearAggregates()
-    for grouping, cat, scp, mon, fkey, funit, kg, quantity, count in (
+    for grouping, cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled in (
         await _run(session, query)
     ).all():
         if grouping == _BY_CATEGORY:
@@ -148,6 +155,7 @@ async def year_aggregates(
             result.by_factor.append(FactorTotal(str(fkey), str(cat), str(funit), quantity, kg))
         elif grouping == _TOTAL:
             result.total_kg, result.entries = kg or Decimal(0), int(count or 0)
+            result.rollover_kg, result.rollover_entries = rolled_kg or Decimal(0), int(rolled or 0)
     return result
 
 

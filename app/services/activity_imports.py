@@ -11,6 +11,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.config import settings
 from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
@@ -35,6 +36,7 @@ class _ActivityJob:
     created_by: UUID | None  # None when the uploader's account is gone
     rows_total: int
     fail_on_error: bool
+    window: int  # years of rollover (FACTOR_ROLLOVER_YEARS when the job started)
 
 
 @dataclass
@@ -74,7 +76,13 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     if parents.lab is None:
         return  # the lab was deleted meanwhile; its jobs went with it
     work = _ActivityJob(
-        job_id, lab_id, parents.lab.region, parents.created_by, rows_total, fail_on_error
+        job_id,
+        lab_id,
+        parents.lab.region,
+        parents.created_by,
+        rows_total,
+        fail_on_error,
+        settings.FACTOR_ROLLOVER_YEARS,
     )
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
@@ -98,6 +106,7 @@ async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJ
                 job_id=work.id,
                 lab_id=work.lab_id,
                 region=work.region,
+                window=work.window,
                 created_by=work.created_by,
                 id_prefix=id_prefix,
                 seqs=seqs,
@@ -141,14 +150,22 @@ async def _end(
         await session.rollback()  # which also ended the transaction's planner settings
         await bulk_load_repository.plan_for_bulk(await session.connection())
         problems = await activity_import_repository.find_problems(
-            session, job_id=work.id, region=work.region, cap=MAX_ROW_ERRORS
+            session,
+            job_id=work.id,
+            region=work.region,
+            window=work.window,
+            cap=MAX_ROW_ERRORS,
         )
         job = await job_handle.held_job(session)
         job_lifecycle.fail_for_invalid_rows(job, problems, rows_total=work.rows_total)
     else:
         problems = (
             await activity_import_repository.find_problems(
-                session, job_id=work.id, region=work.region, cap=MAX_ROW_ERRORS
+                session,
+                job_id=work.id,
+                region=work.region,
+                window=work.window,
+                cap=MAX_ROW_ERRORS,
             )
             if counts.rejected
             else staging_repository.NO_PROBLEMS

@@ -1,5 +1,7 @@
 """Activity entries: kg CO2e is computed here, from the factor valid for the entry's year
-(the lab's regional factor when one exists)."""
+(the lab's regional factor when one exists), or, when that year has none of the entry's key, the
+latest earlier year's within `FACTOR_ROLLOVER_YEARS` (year rollover; the entry's `factor_year`
+says which year, and the recalculation job moves it when its own year's factor arrives)."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -8,6 +10,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.config import settings
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.db.transaction import DriverTransaction
@@ -35,6 +38,11 @@ def kg_of(quantity: Decimal, factor: EmissionFactor) -> Decimal:
     return kg
 
 
+def earliest_factor_year(year: int) -> int:
+    """The earliest year whose factor an entry of `year` may use (year rollover)."""
+    return year - settings.FACTOR_ROLLOVER_YEARS
+
+
 def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     """kg CO2e from the factor's current value, like reports: the stored value may wait for a
     pending recalculation. Not validated again: every value comes from the database."""
@@ -45,6 +53,7 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
         category=factor.category,
         scope=factor.scope,
         unit=factor.unit,
+        factor_year=factor.year,
     )
 
 
@@ -63,7 +72,7 @@ async def _factor_for(
     # app/repositories/factor.py), so its recalculation sees it.
     await factor_repository.lock_values_shared(session)
     factor = await factor_repository.find_applicable(
-        session, key=key, year=on.year, region=lab.region
+        session, key=key, year=on.year, earliest=earliest_factor_year(on.year), region=lab.region
     )
     return _check_factor(factor, lab, key=key, on=on, unit=unit)
 
@@ -73,8 +82,11 @@ def _check_factor(
 ) -> EmissionFactor:
     """The applicable factor, refused when there is none or it is not in `unit` (when given)."""
     if factor is None:
+        window = settings.FACTOR_ROLLOVER_YEARS
         raise InvalidInput(
             f"There is no emission factor '{key}' for {on.year}"
+            + (f" or the {window} years before" if window > 1 else "")
+            + (" or the year before" if window == 1 else "")
             + (f" (region {lab.region} or none)" if lab.region else "")
             + ".",
             errors=[
@@ -103,6 +115,7 @@ async def create_entry(
         created_by=principal.user.id,
         key=data.factor_key,
         year=data.date.year,
+        earliest=earliest_factor_year(data.date.year),
         region=lab.region,
         unit=data.unit,
     )

@@ -4,6 +4,8 @@ then imported by the same code, the `factors` and `factor_sync` jobs' work (`imp
 
 A staged row for an existing (key, year, region) updates that factor; when its value changed, a
 `recalculate` job is queued in the same transaction (it becomes visible when this one commits).
+So it is when a new factor is one that entries resting on an earlier year's factor (year
+rollover) now take: that job moves them to it.
 A new value with which an entry of its factor would weigh too much to store is a bad row (column
 `kg_co2e_per_unit`), found while the values lock is held, so that recalculation cannot overflow.
 """
@@ -188,11 +190,17 @@ async def _write(
     )
     if problems.bad_rows:
         message += f"; skipped {problems.bad_rows} invalid rows"
+    # Under the values lock (exclusively), as every write here: see `queue_recalculation`.
+    queued = await factor_service.queue_recalculation(
+        session,
+        factor_ids=written.value_changed,
+        arrived_ids=written.added,
+        created_by=job.created_by,
+    )
     if written.value_changed:
-        await factor_service.queue_recalculation(
-            session, factor_ids=written.value_changed, created_by=job.created_by
-        )
         message += f"; {len(written.value_changed)} new values are being recalculated"
+    if queued is not None and queued.params.get("arrived_factor_ids"):
+        message += "; entries resting on an earlier year's factor are moving to the new ones"
     held = await job_handle.held_job(session)
     job_lifecycle.succeed_import(
         held,

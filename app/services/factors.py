@@ -1,9 +1,10 @@
 """Emission factors: everyone reads them; admins manage them.
 
 Changing a factor's value queues a `recalculate` job that recomputes the stored kg CO2e of every
-entry using it; a value with which one of them would weigh too much to store is refused, so that
-job cannot fail on it. Reports and entry reads compute kg CO2e from the current value, so they
-agree with the factors at once, whether that job has run yet or not.
+entry using it; adding one that entries resting on an earlier year's factor (year rollover) now
+take queues that job too, to move them to it. A value with which an entry would weigh too much
+to store is refused, so that job cannot fail on it. Reports and entry reads compute kg CO2e from
+the current value, so they agree with the factors at once, whether that job has run yet or not.
 """
 
 import asyncio
@@ -31,6 +32,7 @@ from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
 from app.models.kg import KG_CO2E_LIMIT
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
+from app.repositories import recalculation as recalculation_repository
 from app.repositories.entry import Weight
 from app.services import imports as import_service
 from app.services.auth import Principal
@@ -74,6 +76,9 @@ async def create_factor(
     session: AsyncSession, *, principal: Principal, data: FactorCreate
 ) -> EmissionFactor:
     authorize(principal.user, Action.MANAGE_FACTORS)
+    # Exclusively: every entry that chose an earlier year's factor without seeing this one has
+    # committed, so `queue_rollover` finds it; every later one sees this factor.
+    await _lock_values_for_change(session)
     if await factor_repository.find_exact(
         session, key=data.key, year=data.year, region=data.region
     ):
@@ -81,20 +86,38 @@ async def create_factor(
     factor = EmissionFactor.model_validate(data)
     try:
         async with session.begin_nested():
-            return await factor_repository.add(session, factor=factor)
+            await factor_repository.add(session, factor=factor)
     except IntegrityError as error:
         raise Conflict("A factor with this key, year and region already exists.") from error
+    await queue_recalculation(
+        session, factor_ids=[], arrived_ids=[factor.id], created_by=principal.user.id
+    )
+    return factor
 
 
 async def queue_recalculation(
-    session: AsyncSession, *, factor_ids: list[UUID], created_by: UUID | None
-) -> DataIngestionJob:
-    """Queue the recomputation of every entry using these factors (committed with the caller)."""
+    session: AsyncSession,
+    *,
+    factor_ids: list[UUID],
+    arrived_ids: list[UUID] | None = None,
+    created_by: UUID | None,
+) -> DataIngestionJob | None:
+    """Queue the recomputation of every entry using `factor_ids` (their values changed) and the
+    move of the entries resting on an earlier year's factor to those of `arrived_ids` (new
+    factors) that they now take; committed with the caller. The caller holds the values lock
+    exclusively, so no entry that should move is still being written. None when there is
+    nothing to do."""
+    arrived = await recalculation_repository.rollover_targets(session, factor_ids=arrived_ids or [])
+    if not (factor_ids or arrived):
+        return None
+    params: dict[str, list[str]] = {"factor_ids": [str(factor_id) for factor_id in factor_ids]}
+    if arrived:
+        params["arrived_factor_ids"] = [str(factor_id) for factor_id in arrived]
     job = DataIngestionJob(
         target_type=JobKind.RECALCULATE,
         created_by=created_by,
         on_error=ErrorPolicy.FAIL,
-        params={"factor_ids": [str(factor_id) for factor_id in factor_ids]},
+        params=params,
     )
     return await import_service.queue(session, job)
 

@@ -1,5 +1,7 @@
 """Recalculation, the `recalculate` job's work: the stored kg CO2e of every entry using the job's
 factors is recomputed from their current values, in batches, in one transaction (all or nothing).
+First, the entries resting on an earlier year's factor (year rollover) that the job's new factors
+(`arrived_factor_ids`) now give a later year's factor move to it, with their kg CO2e.
 
 Reads never wait for it: reports and entries compute kg CO2e from the current factor value (see
 app/repositories/report.py), so this job only brings the stored column back in line. A value with
@@ -20,11 +22,26 @@ from app.services.job_lifecycle import JobHandle
 BATCH_ROWS = 50_000
 
 
+def _moved(repointed: recalculation_repository.Repointed) -> str:
+    """What the job says of the entries it moved to a later year's factor."""
+    if not (repointed.moved or repointed.stayed):
+        return ""
+    text = f"Moved {repointed.moved} entries to a later year's factor"
+    if repointed.stayed:
+        text += (
+            f"; {repointed.stayed} stay on an earlier year's factor, with which they weigh "
+            f"less than {KG_CO2E_LIMIT} kg CO2e (the most that can be stored)"
+        )
+    return text + ". "
+
+
 async def _recompute(
-    job_handle: JobHandle, session: AsyncSession, factor_ids: list[UUID]
+    job_handle: JobHandle, session: AsyncSession, factor_ids: list[UUID], arrived: list[UUID]
 ) -> DataIngestionJob:
-    """Recompute every target; return the job, ended."""
+    """Move the entries the arrived factors take, recompute every target; return the job,
+    ended."""
     await recalculation_repository.lock(session)
+    repointed = await recalculation_repository.repoint(session, factor_ids=arrived)
     total = await recalculation_repository.collect_targets(session, factor_ids=factor_ids)
     await job_handle.report_progress(rows_total=total)
     changed = 0
@@ -36,8 +53,8 @@ async def _recompute(
     job_lifecycle.finish(
         job,
         JobState.SUCCEEDED,
-        message=f"Recomputed the {total} entries of {len(factor_ids)} factor(s); "
-        f"{changed} stored values changed.",
+        message=_moved(repointed) + f"Recomputed the {total} entries of {len(factor_ids)} "
+        f"factor(s); {changed} stored values changed.",
         rows_total=total,
         rows_processed=total,
         rows_ok=total,
@@ -71,9 +88,10 @@ async def recalculate(job_handle: JobHandle, session: AsyncSession) -> None:
     that would overflow; the job's end and its event commit with the work."""
     job = await job_handle.held_job(session)
     factor_ids = [UUID(str(value)) for value in job.params.get("factor_ids", [])]
+    arrived = [UUID(str(value)) for value in job.params.get("arrived_factor_ids", [])]
     await session.commit()  # release the row lock: progress updates need it
     try:
-        job = await _recompute(job_handle, session, factor_ids)
+        job = await _recompute(job_handle, session, factor_ids, arrived)
     except recalculation_repository.TooHeavy:
         await session.rollback()
         job = await _too_heavy(job_handle, session, factor_ids)

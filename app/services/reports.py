@@ -17,6 +17,7 @@ from app.models.report import (
     LabPerFte,
     LabReport,
     MonthTotal,
+    Rollover,
     ScopeTotal,
     StaffShare,
 )
@@ -69,6 +70,7 @@ async def lab_report(
         change_kg_co2e=change,
         change_percent=(change * 100 / previous).quantize(_PERCENT) if previous else None,
         headcount=await _headcount_figures(session, lab_id, year, current),
+        rollover=Rollover(entries=current.rollover_entries, kg_co2e=current.rollover_kg),
     )
 
 

@@ -71,6 +71,7 @@ async def _add_eight_kwh(
         created_by=None,
         key="electricity.grid.CH",
         year=2025,
+        earliest=2025,
         region=None,
         unit=None,
     )
@@ -131,6 +132,7 @@ async def test_a_refused_entry_inserts_nothing_and_says_why(database_url: str) -
             created_by=None,
             key=key,
             year=year,
+            earliest=year,
             region=None,
             unit=unit,
         )

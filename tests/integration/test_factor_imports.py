@@ -651,6 +651,7 @@ async def test_a_recalculation_that_would_overflow_fails_clearly_without_retryin
     job = await factor_service.queue_recalculation(
         session, factor_ids=[factor.id], created_by=admin.user.id
     )
+    assert job is not None
     await session.commit()
     ended = await wait_for_end(client, admin, str(job.id))
     assert ended["state"] == "failed", ended

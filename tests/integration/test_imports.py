@@ -167,7 +167,7 @@ async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_im
         "2025-01-01,electricity.grid.CH,-4,,\n"  # negative
         "2025-01-01,electricity.grid.CH,1.5e3,,\n"  # not a plain decimal
         "2025-01-01,no.such.factor,1,,\n"  # unknown factor
-        "2030-01-01,electricity.grid.CH,1,,\n"  # no factor for that year
+        "2031-01-01,electricity.grid.CH,1,,\n"  # no factor for that year or the 5 before
         "2025-01-01,electricity.grid.CH,1,km,\n"  # wrong unit
         "2025-01-01,electricity.grid.CH,,," + "x" * 1001 + "\n"  # no quantity, long note
         "2024-06-01,rail.km,1,,\n"  # a year between the factors' years, none for this key
@@ -192,7 +192,7 @@ async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_im
             "after",
         ),
         (6, "factor_key", "no emission factor 'no.such.factor' for 2025"),
-        (7, "factor_key", "no emission factor 'electricity.grid.CH' for 2030"),
+        (7, "factor_key", "no emission factor 'electricity.grid.CH' for 2031"),
         (8, "unit", "expected kWh, the unit of the factor"),
         (9, "quantity", "required"),
         (9, "note", "at most 1000 characters"),

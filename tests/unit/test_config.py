@@ -45,7 +45,12 @@ def test_cors_origins_list_splits_and_trims() -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("DB_POOL_SIZE", -1), ("JWT_ACCESS_EXPIRE_MINUTES", 0), ("LOG_LEVEL", "LOUD")],
+    [
+        ("DB_POOL_SIZE", -1),
+        ("JWT_ACCESS_EXPIRE_MINUTES", 0),
+        ("LOG_LEVEL", "LOUD"),
+        ("FACTOR_ROLLOVER_YEARS", -1),
+    ],
 )
 def test_broken_settings_are_refused(name: str, value: object) -> None:
     with pytest.raises(ValidationError) as error:

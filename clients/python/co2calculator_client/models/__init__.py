@@ -57,6 +57,7 @@ from .my_invitation import MyInvitation
 from .password_change import PasswordChange
 from .problem_details import ProblemDetails
 from .refresh_request import RefreshRequest
+from .rollover import Rollover
 from .row_error import RowError
 from .scope_2_basis import Scope2Basis
 from .scope_total import ScopeTotal
@@ -128,6 +129,7 @@ __all__ = (
     "PasswordChange",
     "ProblemDetails",
     "RefreshRequest",
+    "Rollover",
     "RowError",
     "Scope2Basis",
     "ScopeTotal",

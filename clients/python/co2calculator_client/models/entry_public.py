@@ -32,6 +32,8 @@ class EntryPublic:
         version (int):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
+        factor_year (int): The year of the factor applied: earlier than the entry's own year when that year had no
+            factor of its key yet (year rollover); the entry moves to its own year's factor when one is added
     """
 
     id: UUID
@@ -49,6 +51,7 @@ class EntryPublic:
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    factor_year: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +89,8 @@ class EntryPublic:
 
         updated_at = self.updated_at.isoformat()
 
+        factor_year = self.factor_year
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -105,6 +110,7 @@ class EntryPublic:
                 "version": version,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "factor_year": factor_year,
             }
         )
 
@@ -156,6 +162,8 @@ class EntryPublic:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        factor_year = d.pop("factor_year")
+
         entry_public = cls(
             id=id,
             lab_id=lab_id,
@@ -172,6 +180,7 @@ class EntryPublic:
             version=version,
             created_at=created_at,
             updated_at=updated_at,
+            factor_year=factor_year,
         )
 
         entry_public.additional_properties = d

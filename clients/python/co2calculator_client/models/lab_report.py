@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ..models.factor_share import FactorShare
     from ..models.headcount_figures import HeadcountFigures
     from ..models.month_total import MonthTotal
+    from ..models.rollover import Rollover
     from ..models.scope_total import ScopeTotal
 
 
@@ -35,6 +36,7 @@ class LabReport:
         previous_year_total_kg_co2e (str):
         change_kg_co2e (str):
         change_percent (None | str): Change against the previous year, in percent (None when it had no emissions)
+        rollover (Rollover): What of a year rests on an earlier year's factor (no factor of its key for the year yet).
         headcount (HeadcountFigures | None | Unset): None when no headcount is recorded for the year
     """
 
@@ -49,6 +51,7 @@ class LabReport:
     previous_year_total_kg_co2e: str
     change_kg_co2e: str
     change_percent: None | str
+    rollover: Rollover
     headcount: HeadcountFigures | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -90,6 +93,8 @@ class LabReport:
         change_percent: None | str
         change_percent = self.change_percent
 
+        rollover = self.rollover.to_dict()
+
         headcount: dict[str, Any] | None | Unset
         if isinstance(self.headcount, Unset):
             headcount = UNSET
@@ -113,6 +118,7 @@ class LabReport:
                 "previous_year_total_kg_co2e": previous_year_total_kg_co2e,
                 "change_kg_co2e": change_kg_co2e,
                 "change_percent": change_percent,
+                "rollover": rollover,
             }
         )
         if headcount is not UNSET:
@@ -126,6 +132,7 @@ class LabReport:
         from ..models.factor_share import FactorShare  # noqa: PLC0415
         from ..models.headcount_figures import HeadcountFigures  # noqa: PLC0415
         from ..models.month_total import MonthTotal  # noqa: PLC0415
+        from ..models.rollover import Rollover  # noqa: PLC0415
         from ..models.scope_total import ScopeTotal  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -176,6 +183,8 @@ class LabReport:
 
         change_percent = _parse_change_percent(d.pop("change_percent"))
 
+        rollover = Rollover.from_dict(d.pop("rollover"))
+
         def _parse_headcount(data: object) -> HeadcountFigures | None | Unset:
             if data is None:
                 return data
@@ -205,6 +214,7 @@ class LabReport:
             previous_year_total_kg_co2e=previous_year_total_kg_co2e,
             change_kg_co2e=change_kg_co2e,
             change_percent=change_percent,
+            rollover=rollover,
             headcount=headcount,
         )
 

@@ -227,6 +227,12 @@ export type EntryPublic = {
      * Updated At
      */
     updated_at: string;
+    /**
+     * Factor Year
+     *
+     * The year of the factor applied: earlier than the entry's own year when that year had no factor of its key yet (year rollover); the entry moves to its own year's factor when one is added
+     */
+    factor_year: number;
 };
 
 /**
@@ -1230,6 +1236,10 @@ export type LabReport = {
      * None when no headcount is recorded for the year
      */
     headcount?: HeadcountFigures | null;
+    /**
+     * Entries of the year whose factor is of an earlier year (year rollover), and their kg CO2e; they move to the year's own factor when it is added
+     */
+    rollover: Rollover;
 };
 
 /**
@@ -1455,6 +1465,22 @@ export type RefreshRequest = {
      * Refresh Token
      */
     refresh_token: string;
+};
+
+/**
+ * Rollover
+ *
+ * What of a year rests on an earlier year's factor (no factor of its key for the year yet).
+ */
+export type Rollover = {
+    /**
+     * Entries
+     */
+    entries: number;
+    /**
+     * Kg Co2E
+     */
+    kg_co2e: string;
 };
 
 /**
