@@ -3,6 +3,7 @@ latest earlier year's within FACTOR_ROLLOVER_YEARS, says so (`factor_year`), the
 what rests on an earlier year's factor, and the recalculation job moves those entries when their
 own year's factor arrives (POST /factors, a factors CSV import)."""
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +13,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
-from app.models.entry import ActivityEntry
+from app.db.transaction import DriverTransaction
+from app.models.entry import ActivityEntry, EntryCreate
 from app.models.job import DataIngestionJob, JobKind
 from app.models.lab import Lab
-from tests.factories import Caller, make_factor, make_lab
+from app.services import entries as entry_service
+from tests.factories import Caller, make_factor, make_lab, principal_of
 from tests.integration.test_factor_imports import jobs_of
 from tests.integration.test_factor_imports import upload as upload_factors
 from tests.integration.test_imports import upload as upload_activities
@@ -285,3 +288,37 @@ async def test_an_entry_too_heavy_for_the_new_factor_stays_and_the_job_says_so(
         "Moved 0 entries to a later year's factor; 1 stay on an earlier year's factor"
     )
     assert await stored(session, lab) == [("2026-01-01", Decimal("999999.999999"), 1)]
+
+
+async def test_a_new_factor_waits_for_an_entry_being_written_on_the_older_one_then_moves_it(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+) -> None:
+    """An entry that chose 2025's factor before 2026's was added, and commits after: the POST
+    waits for it (the values lock), so its recalculation finds and moves it."""
+    writer = DriverTransaction()
+    try:
+        written = await entry_service.create_entry(
+            writer,
+            principal=principal_of(member.user),
+            lab_id=lab.id,
+            data=EntryCreate.model_validate(
+                {"date": "2026-01-01", "factor_key": KEY, "quantity": "8"}
+            ),
+        )  # holds the values lock shared until it commits
+        assert written.factor_year == 2025
+        posting = asyncio.create_task(
+            client.post("/api/v1/factors", json=FACTOR_BODY, headers=admin.headers)
+        )
+        await asyncio.sleep(0.5)  # the POST tries the lock every 0.1 s
+        assert not posting.done()
+    finally:
+        await writer.end(commit=True)
+    response = await posting
+    assert response.status_code == 201, response.text
+    await _only_recalculation(client, admin, session)
+    assert await stored(session, lab) == [("2026-01-01", Decimal("0.800000"), 2)]
