@@ -18,6 +18,11 @@ and the integration tests assert each refusal.
 - `file` of uploadActivities: must be a UTF-8 CSV with our header; a valid small CSV is sent.
 - `file` of uploadFactors: likewise, a valid one-row factors CSV (a factor of its own, so the
   run's factor is never changed by it).
+- `basis` of createFactor/updateFactor: a scope 2 basis (location or market) is for scope 2
+  factors only, and what a PATCH makes of a factor depends on its stored scope. It is dropped
+  unless the body says scope 2, and cleared (null) when a PATCH moves a factor to another scope.
+- `categories` of replaceHeadcount: each staff category once per year (JSON Schema's
+  `uniqueItems` compares whole items, not one key of them); later repeats are dropped.
 - `current_password` of changeMyPassword: must be the caller's; both it and `new_password` are set
   to the admin's password (a real, successful change that leaves the password as it was).
 
@@ -91,6 +96,30 @@ def _operation_id(case: Case[Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _keep_the_basis_rule(body: dict[str, Any], *, patch: bool) -> None:
+    scope = body.get("scope")
+    if scope == 2:
+        return
+    if patch and scope is not None:
+        body["basis"] = None  # the stored factor may have one
+    else:
+        body.pop("basis", None)
+
+
+def _each_category_once(body: dict[str, Any]) -> None:
+    rows = body.get("categories")
+    if not isinstance(rows, list):
+        return
+    seen: set[Any] = set()
+    kept = []
+    for row in rows:
+        category = row.get("category") if isinstance(row, dict) else None
+        if category is None or category not in seen:
+            kept.append(row)
+            seen.add(category)
+    body["categories"] = kept
+
+
 @schemathesis.hook
 def filter_case(context: HookContext, case: Case[Any]) -> bool:
     protected = _PROTECTED.get(_operation_id(case) or "")
@@ -124,6 +153,10 @@ def map_case(context: HookContext, case: Case[Any]) -> Case[Any]:
             year = os.environ["CO2CALC_FUZZ_FACTOR_YEAR"]
             key = os.environ["CO2CALC_FUZZ_FACTOR_KEY"]
             body["file"] = CSV.format(year=year, key=key).encode()
+        if operation_id in {"createFactor", "updateFactor"}:
+            _keep_the_basis_rule(body, patch=operation_id == "updateFactor")
+        if operation_id == "replaceHeadcount":
+            _each_category_once(body)
         if operation_id == "uploadFactors" and "file" in body:
             body["file"] = FACTORS_CSV
     return case

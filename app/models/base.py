@@ -73,7 +73,13 @@ class DecimalInput:
 
     integer_digits: int
     decimal_places: int
-    maximum: int | None = None  # inclusive; None: anything below 10**integer_digits
+    maximum: int | None = None  # inclusive, a power of ten; None: anything below 10**integer_digits
+
+    def __post_init__(self) -> None:
+        if self.maximum is not None:
+            text = str(self.maximum)
+            if text.rstrip("0") != "1" or len(text) > self.integer_digits:
+                raise ValueError("maximum: a power of ten with at most integer_digits digits")
 
     def column_type(self) -> Numeric[Decimal]:
         """The column that holds every value this input accepts."""
@@ -81,7 +87,16 @@ class DecimalInput:
 
     @property
     def pattern(self) -> str:
-        return rf"^[0-9]{{1,{self.integer_digits}}}(\.[0-9]{{1,{self.decimal_places}}})?$"
+        """Exactly the strings `parse` accepts, the maximum included: with a maximum of 10^k,
+        up to k digits, or the maximum itself with only zeros after the point."""
+        places = self.decimal_places
+        if self.maximum is None:
+            return rf"^[0-9]{{1,{self.integer_digits}}}(\.[0-9]{{1,{places}}})?$"
+        below = len(str(self.maximum)) - 1
+        return (
+            rf"^([0-9]{{1,{below}}}(\.[0-9]{{1,{places}}})?"
+            rf"|{self.maximum}(\.0{{1,{places}}})?)$"
+        )
 
     def parse(self, value: Any) -> Decimal:
         limit = Decimal(10) ** self.integer_digits

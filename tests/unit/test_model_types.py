@@ -49,6 +49,43 @@ def test_decimal_input_refuses_what_its_schema_refuses(value: Any) -> None:
     assert not _schema_accepts(Quantity, value)
 
 
+Percent = TypeAdapter(
+    Annotated[Decimal, DecimalInput(integer_digits=4, decimal_places=2, maximum=1000)]
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [
+        ("0", True),
+        ("999.99", True),
+        ("1000", True),
+        ("1000.00", True),
+        (1000, True),
+        ("1000.01", False),
+        ("1001", False),
+        ("9999", False),
+        (1000.5, False),
+        ("0.125", False),
+    ],
+)
+def test_a_bounded_decimal_input_and_its_schema_agree_on_the_maximum(
+    value: Any, accepted: bool
+) -> None:
+    assert _schema_accepts(Percent, value) is accepted
+    if accepted:
+        assert Percent.validate_python(value) == Decimal(str(value))
+    else:
+        with pytest.raises(ValidationError):
+            Percent.validate_python(value)
+
+
+def test_a_maximum_must_be_a_power_of_ten_within_the_digits() -> None:
+    for maximum in (999, 100_000):
+        with pytest.raises(ValueError, match="power of ten"):
+            DecimalInput(integer_digits=4, decimal_places=2, maximum=maximum)
+
+
 def test_decimal_input_refuses_non_finite_numbers() -> None:
     for value in (float("inf"), float("nan"), 10**40):
         with pytest.raises(ValidationError):
