@@ -1,5 +1,6 @@
 """Settings: the only reader of environment variables (and of `.env`)."""
 
+from decimal import Decimal
 from enum import StrEnum
 from ipaddress import ip_network
 from pathlib import Path
@@ -84,6 +85,12 @@ class Settings(BaseSettings):
     # An entry dated in a year without a factor of its key uses the latest factor of at most this
     # many years before (0: only the entry's own year); docs/factor-library.md#year-rollover.
     FACTOR_ROLLOVER_YEARS: NonNegativeInt = 5
+    # A flight's distance is the great circle between its airports plus this much (km): EPFL's
+    # co2-calculator's allowance for routing, holding and approach; docs/activities.md.
+    FLIGHT_UPLIFT_KM: Annotated[Decimal, Field(ge=0, le=1000, decimal_places=3)] = Decimal(95)
+    # Radiative forcing of aviation's non-CO2 effects, as a multiplier of a flight's passenger-km
+    # (1: none, as the factors give it; some publishers suggest about 1.7 to 3).
+    FLIGHT_RF_MULTIPLIER: Annotated[Decimal, Field(ge=1, le=5, decimal_places=3)] = Decimal(1)
     OAUTH_ISSUER_URL: str | None = None
     OAUTH_AUDIENCE: str | None = None
 

@@ -9,7 +9,7 @@ import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.security import hash_password
-from app.models.factor import EmissionFactor, FactorCategory, FactorCreate
+from app.models.factor import CabinClass, EmissionFactor, FactorCategory, FactorCreate
 from app.models.lab import Lab, LabCreate, LabMembership, LabRole
 from app.models.user import User, UserRole
 from app.repositories import factor as factor_repository
@@ -123,6 +123,9 @@ async def make_factor(
     category: FactorCategory = FactorCategory.ELECTRICITY,
     scope: int = 2,
     region: str | None = None,
+    cabin_class: CabinClass | None = None,
+    distance_min_km: int | None = None,
+    distance_max_km: int | None = None,
 ) -> EmissionFactor:
     factor = EmissionFactor.model_validate(
         FactorCreate(
@@ -134,6 +137,9 @@ async def make_factor(
             scope=scope,
             region=region,
             source="test",
+            cabin_class=cabin_class,
+            distance_min_km=distance_min_km,
+            distance_max_km=distance_max_km,
         )
     )
     await factor_repository.add(session, factor=factor)

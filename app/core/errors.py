@@ -3,8 +3,10 @@
 import logging
 import re
 from collections.abc import Mapping
+from functools import cache
 from http import HTTPStatus
-from typing import Any, ClassVar
+from types import UnionType
+from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
 
 import psycopg
 import sqlalchemy.exc
@@ -12,7 +14,7 @@ from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, Tag
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -163,15 +165,39 @@ def problem_response(
     )
 
 
-def _field_errors(raw_errors: Any) -> list[FieldError]:
-    return [
-        FieldError(
-            loc=[part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
-            msg=str(error.get("msg", "")),
-            type=str(error.get("type", "")),
+def _field_errors(raw_errors: Any, union_tags: frozenset[str] = frozenset()) -> list[FieldError]:
+    errors = []
+    for error in raw_errors:
+        loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+        if len(loc) > 2 and loc[0] == "body" and loc[1] in union_tags:
+            del loc[1]  # the variant's tag: `["body", "quantity"]`, as without a union
+        errors.append(
+            FieldError(loc=loc, msg=str(error.get("msg", "")), type=str(error.get("type", "")))
         )
-        for error in raw_errors
-    ]
+    return errors
+
+
+@cache
+def _tags_of(annotation: Any) -> frozenset[str]:
+    """The tags of a tagged union (`Annotated[A | B, Discriminator(...)]` of `Annotated[A,
+    Tag("a")]`…), which pydantic puts in an error's location after `body`; empty for any other
+    body."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    if get_origin(annotation) not in (Union, UnionType):
+        return frozenset()
+    return frozenset(
+        item.tag
+        for variant in get_args(annotation)
+        if get_origin(variant) is Annotated
+        for item in get_args(variant)[1:]
+        if isinstance(item, Tag)
+    )
+
+
+def _body_union_tags(request: Request) -> frozenset[str]:
+    body = getattr(request.scope.get("route"), "body_field", None)
+    return _tags_of(body.field_info.annotation) if body is not None else frozenset()
 
 
 async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -189,7 +215,7 @@ async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = _field_errors(exc.errors())
+    errors = _field_errors(exc.errors(), _body_union_tags(request))
     return problem_response(
         HTTPStatus.UNPROCESSABLE_ENTITY,
         title="Invalid input",

@@ -230,7 +230,12 @@ def text_field(
 
 
 def enum_field(
-    enum: type[StrEnum], *, name: str, default: Any = ..., description: str | None = None
+    enum: type[StrEnum],
+    *,
+    name: str,
+    default: Any = ...,
+    description: str | None = None,
+    server_default: StrEnum | None = None,
 ) -> Any:
     """A StrEnum stored as its value in a VARCHAR with a CHECK constraint (not a native PG enum,
     so adding a value is a constraint change rather than an `ALTER TYPE`)."""
@@ -246,4 +251,5 @@ def enum_field(
             values_callable=lambda members: [member.value for member in members],
             validate_strings=True,
         ),
+        sa_column_kwargs={} if server_default is None else {"server_default": server_default.value},
     )

@@ -3,19 +3,28 @@
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, Discriminator, Tag, WithJsonSchema
 from sqlalchemy import CheckConstraint, Index
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
 
 from app.core.pagination import Page
+from app.models.activity import (
+    Activity,
+    EntryKind,
+    FlightInput,
+    PurchaseInput,
+    RefrigerantInput,
+)
 from app.models.base import (
     DecimalInput,
     DecimalOut,
     created_at_field,
+    enum_field,
     parse_iso_date,
     text_field,
     updated_at_field,
@@ -55,14 +64,21 @@ Quantity = Annotated[Decimal, QUANTITY]
 MAX_NOTE = 1000
 
 
-class EntryBase(SQLModel):
-    """What a client writes and reads of an entry; the table, `EntryCreate`, `EntryPublic` and
-    (every field optional) `EntryUpdate` take these fields from here, and the CSV import's
-    columns are those of `EntryCreate` (app/models/staging.py)."""
+class EntryCommon(SQLModel):
+    """What every kind of entry has: the typed activities (app/models/activity.py) take these
+    fields from here, and the plain quantity adds its own (`EntryBase`)."""
 
     date: ActivityDate
-    quantity: Quantity = Field(sa_type=QUANTITY.column_type())
     note: str = text_field(max_length=MAX_NOTE, default="")
+
+
+class EntryBase(EntryCommon):
+    """What a client writes and reads of an entry; the table, `EntryCreate`, `EntryPublic` and
+    (every field optional) `EntryUpdate` take these fields from here, and the CSV import's
+    columns are those of `EntryCreate` (app/models/staging.py). For a typed activity the server
+    computes `quantity` from the activity's inputs."""
+
+    quantity: Quantity = Field(sa_type=QUANTITY.column_type())
 
 
 class ActivityEntry(EntryBase, table=True):
@@ -82,6 +98,7 @@ class ActivityEntry(EntryBase, table=True):
         # range index finds them for an undo at a fraction of a B-tree's cost per inserted row.
         Index("ix_activity_entry_import_id_brin", "import_id", postgresql_using="brin"),
         CheckConstraint("quantity >= 0", name="non_negative_quantity"),
+        CheckConstraint("(kind = 'quantity') = (activity IS NULL)", name="activity_of_kind"),
     )
 
     id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -92,19 +109,70 @@ class ActivityEntry(EntryBase, table=True):
         default=None, foreign_key="data_ingestion_jobs.id", ondelete="SET NULL"
     )
     created_by: UUID | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    kind: EntryKind = enum_field(
+        EntryKind,
+        name="entry_kind",
+        default=EntryKind.QUANTITY,
+        server_default=EntryKind.QUANTITY,  # the rows of before the typed activities
+    )
+    # A typed activity's inputs and computed figures, as `Activity` serialises them to JSON.
+    activity: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
     version: int = Field(default=1)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 
 
 class EntryCreate(EntryBase):
+    """A plain quantity of a factor's unit (`kind` may be left out)."""
+
     model_config = SQLModelConfig(
         extra="forbid",
-        json_schema_extra=property_order("date", "factor_key", "quantity", "unit", "note"),
+        json_schema_extra=property_order("date", "factor_key", "quantity", "unit", "note", "kind"),
     )
 
     factor_key: FactorKey = Field(max_length=100)
     unit: Unit | None = Field(default=None, description="When given, must equal the factor's unit")
+    kind: Literal["quantity"] = "quantity"
+
+
+class FlightEntryCreate(EntryCommon, FlightInput):
+    """A flight; the server computes the passenger-km and picks the factor."""
+
+    model_config = SQLModelConfig(extra="forbid")
+    kind: Literal["flight"]
+
+
+class PurchaseEntryCreate(EntryCommon, PurchaseInput):
+    """A purchase; the server converts the amount to the factor's currency."""
+
+    model_config = SQLModelConfig(extra="forbid")
+    kind: Literal["purchase"]
+
+
+class RefrigerantEntryCreate(EntryCommon, RefrigerantInput):
+    """A refrigerant leak or recharge; the factor is the gas's GWP100."""
+
+    model_config = SQLModelConfig(extra="forbid")
+    kind: Literal["refrigerant"]
+
+
+def _kind_of(body: Any) -> str:
+    """The variant of a new entry: its `kind`, `quantity` when left out (plain entries predate
+    the typed activities)."""
+    if isinstance(body, dict):
+        kind = body.get("kind", EntryKind.QUANTITY.value)
+        return kind if isinstance(kind, str) else ""
+    return str(getattr(body, "kind", EntryKind.QUANTITY.value))
+
+
+NewEntry = Annotated[
+    Annotated[EntryCreate, Tag(EntryKind.QUANTITY.value)]
+    | Annotated[FlightEntryCreate, Tag(EntryKind.FLIGHT.value)]
+    | Annotated[PurchaseEntryCreate, Tag(EntryKind.PURCHASE.value)]
+    | Annotated[RefrigerantEntryCreate, Tag(EntryKind.REFRIGERANT.value)],
+    Discriminator(_kind_of),
+]
+TypedEntryCreate = FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate
 
 
 class EntryUpdate(Patch):
@@ -134,6 +202,8 @@ class EntryPublic(EntryBase):
             "quantity",
             "kg_co2e",
             "note",
+            "kind",
+            "activity",
             "import_id",
             "version",
             "created_at",
@@ -154,6 +224,11 @@ class EntryPublic(EntryBase):
     version: int
     created_at: datetime
     updated_at: datetime
+    kind: EntryKind
+    activity: Activity | None = Field(
+        description="A typed activity's inputs and the figures computed from them (distance, "
+        "exchange rate, GWP); null for a plain quantity"
+    )
     factor_year: int = Field(
         description="The year of the factor applied: earlier than the entry's own year when "
         "that year had no factor of its key yet (year rollover); the entry moves to its own "

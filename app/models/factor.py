@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import StringConstraints, ValidationInfo, field_validator
+from pydantic import StringConstraints, ValidationInfo, field_validator, model_validator
 from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -57,6 +57,16 @@ class Scope2Basis(StrEnum):
     MARKET = "market"
 
 
+class CabinClass(StrEnum):
+    ECONOMY = "economy"
+    PREMIUM_ECONOMY = "premium_economy"
+    BUSINESS = "business"
+    FIRST = "first"
+
+
+MAX_DISTANCE_KM = 100_000
+
+
 class EmissionFactorBase(SQLModel):
     key: FactorKey = Field(max_length=100, description="Stable key, e.g. `electricity.grid.CH`")
     category: FactorCategory = enum_field(FactorCategory, name="factor_category")
@@ -100,6 +110,27 @@ class EmissionFactorBase(SQLModel):
         default=None,
         description="Scope 2 only: location-based or market-based; null for other scopes",
     )
+    # A flight factor: the cabin class and distance band of a flight entry that it applies to
+    # (app/services/flights.py); the bands are data, so a publisher's own bands can be loaded.
+    cabin_class: CabinClass | None = enum_field(
+        CabinClass,
+        name="cabin_class",
+        default=None,
+        description="Flight factors only: the cabin class they apply to",
+    )
+    distance_min_km: JsonInt | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_DISTANCE_KM,
+        description="Flight factors only: the band's lower bound, inclusive (one leg, uplift "
+        "included)",
+    )
+    distance_max_km: JsonInt | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_DISTANCE_KM,
+        description="Flight factors only: the band's upper bound, exclusive; null: no bound",
+    )
 
 
 class EmissionFactor(EmissionFactorBase, table=True):
@@ -117,6 +148,11 @@ class EmissionFactor(EmissionFactorBase, table=True):
         CheckConstraint("kg_co2e_per_unit >= 0", name="non_negative_factor"),
         CheckConstraint("uncertainty_pct BETWEEN 0 AND 1000", name="uncertainty_range"),
         CheckConstraint("basis IS NULL OR scope = 2", name="basis_only_scope_2"),
+        CheckConstraint(
+            "(cabin_class IS NULL) = (distance_min_km IS NULL) AND (distance_max_km IS NULL "
+            "OR (distance_min_km IS NOT NULL AND distance_max_km > distance_min_km))",
+            name="flight_band",
+        ),
     )
 
     id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -126,6 +162,21 @@ class EmissionFactor(EmissionFactorBase, table=True):
 
 
 BASIS_NEEDS_SCOPE_2 = "a basis (location or market) is for scope 2 factors only"
+FLIGHT_BAND_NEEDS_CABIN = "a flight factor has both a cabin class and a distance_min_km"
+FLIGHT_BAND_ORDER = "distance_max_km must be above distance_min_km"
+
+
+def flight_band_problem(
+    cabin_class: CabinClass | None, distance_min_km: int | None, distance_max_km: int | None
+) -> str | None:
+    """What is wrong with a factor's flight band (the `flight_band` CHECK), or None."""
+    if (cabin_class is None) != (distance_min_km is None):
+        return FLIGHT_BAND_NEEDS_CABIN
+    if distance_max_km is not None and (
+        distance_min_km is None or distance_max_km <= distance_min_km
+    ):
+        return FLIGHT_BAND_ORDER
+    return None
 
 
 class FactorCreate(EmissionFactorBase):
@@ -140,6 +191,13 @@ class FactorCreate(EmissionFactorBase):
         if basis is not None and info.data.get("scope", 2) != 2:
             raise ValueError(BASIS_NEEDS_SCOPE_2)
         return basis
+
+    @model_validator(mode="after")
+    def _flight_band(self) -> "FactorCreate":
+        problem = flight_band_problem(self.cabin_class, self.distance_min_km, self.distance_max_km)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
 
 
 class FactorUpdate(Patch):

@@ -30,12 +30,19 @@ from sqlalchemy import inspect, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.main import FieldInfoMetadata
 
+from app.models.activity import EntryKind
 from app.models.base import NO_NUL
 from app.models.entry import QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
 from app.repositories.staging import RowProblems, find_row_problems
 
+_PLAIN = f"'{EntryKind.QUANTITY.value}'"
+# Typed activities (app/models/activity.py) are added through the API; the CSV import takes
+# plain quantities, with or without a `kind` column.
+_KIND_MESSAGE = (
+    f"expected blank or {EntryKind.QUANTITY.value}: typed activities are added through the API"
+)
 SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq
 _QUANTITY = "btrim(s.quantity)"
 # Like the API's Quantity: 1-12 digits, then optionally `.` and 1-6 digits.
@@ -161,6 +168,7 @@ def _checked(source: str) -> str:
     ),
     staged AS (
         SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
+               coalesce(lower(btrim(s.kind)), '') IN ('', {_PLAIN}) AS plain,
                nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, days.d, days.year,
                CASE WHEN {_QUANTITY_OK} THEN {_QUANTITY}::numeric END AS q
         FROM {source} AS s
@@ -169,7 +177,7 @@ def _checked(source: str) -> str:
     ),
     checked AS (
         SELECT st.*, c.id AS factor_id, c.unit AS factor_unit, c.kg_co2e_per_unit AS kg,
-               (st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
+               (st.plain AND st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
                 AND (st.unit IS NULL OR st.unit = c.unit)
                 AND {fits_sql(kg_sql("st.q", "c.kg_co2e_per_unit"))}{_TEXT_CHECKS}) AS ok
         FROM staged AS st
@@ -188,6 +196,8 @@ _PROBLEMS = f"""
                CASE WHEN coalesce(btrim(date), '') = '' THEN 'required'
                     ELSE 'expected a real date as YYYY-MM-DD or YYYY-MM' END AS message
         FROM reported WHERE real_date IS NULL
+        UNION ALL
+        SELECT seq, 'kind', {_sql_string(_KIND_MESSAGE)} FROM reported WHERE NOT plain
         UNION ALL
         SELECT seq, 'quantity',
                CASE WHEN coalesce(btrim(quantity), '') = '' THEN 'required'
@@ -248,6 +258,8 @@ _ENTRY_VALUES = {
     "updated_at": "now()",
     "date": "d",
     "quantity": "q",
+    "kind": _PLAIN,
+    "activity": "NULL",
 } | {field.name: f'"{field.name}"' for field in _TEXT_FIELDS}
 _ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
 if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import ColumnElement, Numeric, Select, String, bindparam, insert, text, true
 from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
@@ -14,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.pagination import CursorKey
 from app.db.statements import Reader, compile_once
 from app.db.transaction import DriverTransaction
+from app.models.activity import EntryKind
 from app.models.entry import ActivityEntry, EntryBase
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.kg import (
@@ -144,18 +146,22 @@ async def add_computed(
     earliest: int,
     region: str | None,
     unit: str | None,
+    kind: EntryKind = EntryKind.QUANTITY,
+    activity: dict[str, Any] | None = None,
 ) -> tuple[EmissionFactor, ActivityEntry | None] | None:
     """Add an entry of the lab (`entry`'s EntryBase fields; the table's defaults fill the
     others) whose factor is the one applicable to `key`, `year` and `region`, looking back to
     `earliest` (`factor.find_applicable`), and whose kg CO2e is computed from that factor's
     value, under the factor-values lock held shared until commit
     (`factor.lock_values_shared`); all in one round trip. Nothing is inserted when the factor
-    is not in `unit` (None: any) or the kg CO2e could not be stored.
+    is not in `unit` (None: any) or the kg CO2e could not be stored. A typed activity gives its
+    `kind` and `activity` (its inputs and computed figures, as JSON).
 
     Returns None when there is no such factor, else the factor and the new entry (None when
     nothing was inserted). Both are read-only instances (no session)."""
     values = _ENTRIES.defaults() | {name: getattr(entry, name) for name in _FIELDS}
-    values |= {"lab_id": lab_id, "created_by": created_by}
+    values |= {"lab_id": lab_id, "created_by": created_by, "kind": kind.value}
+    values["activity"] = None if activity is None else Jsonb(activity)
     values |= {"key": key, "year": year, "earliest": earliest, "region": region, "unit": unit}
     rows = await transaction.fetch_after(
         factor_repository.LOCK_VALUES_SHARED, {}, _ADD_COMPUTED, values

@@ -6,6 +6,7 @@ exclusively. So a change commits only after every writer that read the old value
 and the recalculation it queues then sees all their entries: stored kg CO2e always converges.
 """
 
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -15,8 +16,8 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, compile_once
-from app.models.factor import EmissionFactor, FactorCategory
+from app.db.statements import Reader, Reads, compile_once
+from app.models.factor import CabinClass, EmissionFactor, FactorCategory
 from app.repositories._filters import contains
 
 
@@ -74,6 +75,64 @@ def applicable_factor() -> Select[Any]:
         .order_by(_LATEST_FIRST, _REGION_FIRST)
         .limit(1)
     )
+
+
+_READ_APPLICABLE = compile_once(
+    applicable_factor(), values=frozenset({"key", "year", "earliest", "region"})
+)
+
+
+async def read_applicable(
+    reads: Reads, *, key: str, year: int, earliest: int, region: str | None
+) -> EmissionFactor | None:
+    """`find_applicable` past the ORM (a read-only instance)."""
+    rows = await reads.fetch(
+        _READ_APPLICABLE, {"key": key, "year": year, "earliest": earliest, "region": region}
+    )
+    return FACTORS(rows[0]) if rows else None
+
+
+# A flight factor: of the cabin class, whose band holds the distance, in the latest year from
+# `earliest` to `year`, the region's own before a region-less one, then by key.
+_FLIGHT_KEY = compile_once(
+    core_select(col(EmissionFactor.key))
+    .where(
+        col(EmissionFactor.cabin_class) == bindparam("cabin"),
+        col(EmissionFactor.distance_min_km) <= bindparam("distance"),
+        col(EmissionFactor.distance_max_km).is_(None)
+        | (col(EmissionFactor.distance_max_km) > bindparam("distance")),
+        col(EmissionFactor.year) <= bindparam("year"),
+        col(EmissionFactor.year) >= bindparam("earliest"),
+        _IN_REGION,
+    )
+    .order_by(_LATEST_FIRST, _REGION_FIRST, col(EmissionFactor.key))
+    .limit(1),
+    values=frozenset({"cabin", "distance", "year", "earliest", "region"}),
+)
+
+
+async def read_flight_key(
+    reads: Reads,
+    *,
+    cabin: CabinClass,
+    distance_km: Decimal,
+    year: int,
+    earliest: int,
+    region: str | None,
+) -> str | None:
+    """The key of the flight factor for a leg of `distance_km` in `cabin`, applicable in `year`
+    (looking back to `earliest`), or None."""
+    rows = await reads.fetch(
+        _FLIGHT_KEY,
+        {
+            "cabin": cabin.value,
+            "distance": distance_km,
+            "year": year,
+            "earliest": earliest,
+            "region": region,
+        },
+    )
+    return str(rows[0][0]) if rows else None
 
 
 async def find_applicable(

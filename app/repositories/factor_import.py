@@ -16,12 +16,16 @@ from app.models.factor import (
     BASIS_NEEDS_SCOPE_2,
     FACTOR_KEY_PATTERN,
     FIRST_YEAR,
+    FLIGHT_BAND_NEEDS_CABIN,
+    FLIGHT_BAND_ORDER,
     LAST_YEAR,
+    MAX_DISTANCE_KM,
     MAX_SOURCE,
     MAX_SOURCE_PART,
     SOURCE_URL_PATTERN,
     UNCERTAINTY,
     UNIT_PATTERN,
+    CabinClass,
     FactorCategory,
     Scope2Basis,
 )
@@ -34,6 +38,13 @@ _CATEGORIES = ", ".join(f"'{category.value}'" for category in FactorCategory)
 _CATEGORY_LIST = ", ".join(category.value for category in FactorCategory)
 _BASES = ", ".join(f"'{basis.value}'" for basis in Scope2Basis)
 _BASIS_LIST = " or ".join(basis.value for basis in Scope2Basis)
+_CABINS = ", ".join(f"'{cabin.value}'" for cabin in CabinClass)
+_CABIN_LIST = ", ".join(cabin.value for cabin in CabinClass)
+# The `flight_band` CHECK of emission_factor, on the parsed columns (unqualified: one table).
+_BAND_OK = (
+    "((cabin_class IS NULL) = (distance_min_km IS NULL) AND (distance_max_km IS NULL "
+    "OR (distance_min_km IS NOT NULL AND distance_max_km > distance_min_km)))"
+)
 # The free-text parts of a factor's source, each at most MAX_SOURCE_PART characters.
 SOURCE_PARTS = ("source_publisher", "source_dataset", "source_edition")
 
@@ -47,7 +58,10 @@ _CHECKED = f"""
                {", ".join(f"coalesce(s.{part}, '') AS {part}" for part in SOURCE_PARTS)},
                coalesce(btrim(s.source_url), '') AS source_url,
                nullif(btrim(s.uncertainty_pct), '') AS uncertainty_text,
-               nullif(lower(btrim(s.basis)), '') AS basis_text
+               nullif(lower(btrim(s.basis)), '') AS basis_text,
+               nullif(lower(btrim(s.cabin_class)), '') AS cabin_text,
+               nullif(btrim(s.distance_min_km), '') AS min_km_text,
+               nullif(btrim(s.distance_max_km), '') AS max_km_text
         FROM import_factor_row AS s
         WHERE s.job_id = :job
     ),
@@ -72,7 +86,14 @@ _CHECKED = f"""
                CASE WHEN st.uncertainty_text ~ '{UNCERTAINTY.pattern}'
                      AND st.uncertainty_text::numeric <= {UNCERTAINTY.maximum}
                     THEN st.uncertainty_text::numeric END AS uncertainty,
-               CASE WHEN st.basis_text IN ({_BASES}) THEN st.basis_text END AS basis
+               CASE WHEN st.basis_text IN ({_BASES}) THEN st.basis_text END AS basis,
+               CASE WHEN st.cabin_text IN ({_CABINS}) THEN st.cabin_text END AS cabin_class,
+               CASE WHEN st.min_km_text ~ '^[0-9]{{1,6}}$'
+                     AND st.min_km_text::int <= {MAX_DISTANCE_KM}
+                    THEN st.min_km_text::int END AS distance_min_km,
+               CASE WHEN st.max_km_text ~ '^[0-9]{{1,6}}$'
+                     AND st.max_km_text::int BETWEEN 1 AND {MAX_DISTANCE_KM}
+                    THEN st.max_km_text::int END AS distance_max_km
         FROM staged AS st
     ),
     checked AS (
@@ -84,7 +105,11 @@ _CHECKED = f"""
                 AND p.kg IS NOT NULL AND p.scope IS NOT NULL AND p.year IS NOT NULL
                 AND p.region_ok AND p.source_ok AND p.source_parts_ok AND p.source_url_ok
                 AND (p.uncertainty_text IS NULL OR p.uncertainty IS NOT NULL)
-                AND (p.basis_text IS NULL OR (p.basis IS NOT NULL AND p.scope = 2))) AS parsed_ok
+                AND (p.basis_text IS NULL OR (p.basis IS NOT NULL AND p.scope = 2))
+                AND (p.cabin_text IS NULL) = (p.cabin_class IS NULL)
+                AND (p.min_km_text IS NULL) = (p.distance_min_km IS NULL)
+                AND (p.max_km_text IS NULL) = (p.distance_max_km IS NULL)
+                AND {_BAND_OK}) AS parsed_ok
         FROM parsed AS p
         WINDOW same AS (PARTITION BY p.key, p.year, p.region ORDER BY p.line
                         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
@@ -155,6 +180,26 @@ _PROBLEMS = f"""
         SELECT line, 'basis', '{BASIS_NEEDS_SCOPE_2}'
         FROM checked WHERE basis IS NOT NULL AND scope IS NOT NULL AND scope <> 2
         UNION ALL
+        SELECT line, 'cabin_class', 'expected blank or one of {_CABIN_LIST}'
+        FROM checked WHERE cabin_text IS NOT NULL AND cabin_class IS NULL
+        UNION ALL
+        SELECT line, 'distance_min_km',
+               'expected blank or a whole number of km up to {MAX_DISTANCE_KM}'
+        FROM checked WHERE min_km_text IS NOT NULL AND distance_min_km IS NULL
+        UNION ALL
+        SELECT line, 'distance_max_km',
+               'expected blank or a whole number of km from 1 to {MAX_DISTANCE_KM}'
+        FROM checked WHERE max_km_text IS NOT NULL AND distance_max_km IS NULL
+        UNION ALL
+        SELECT line, 'distance_min_km',
+               CASE WHEN (cabin_class IS NULL) <> (distance_min_km IS NULL)
+                    THEN '{FLIGHT_BAND_NEEDS_CABIN}' ELSE '{FLIGHT_BAND_ORDER}' END
+        FROM checked
+        WHERE (cabin_text IS NULL OR cabin_class IS NOT NULL)
+          AND (min_km_text IS NULL OR distance_min_km IS NOT NULL)
+          AND (max_km_text IS NULL OR distance_max_km IS NOT NULL)
+          AND NOT {_BAND_OK}
+        UNION ALL
         SELECT line, 'key', 'the same key, year and region are on lines ' || same_lines
         FROM checked WHERE copies > 1
     )"""
@@ -200,10 +245,12 @@ _UPSERT = text(
     matched AS MATERIALIZED (
         SELECT v.seq, f.id AS factor_id, f.kg_co2e_per_unit <> v.kg AS value_changed,
                (f.category, f.unit, f.kg_co2e_per_unit, f.scope, f.source, f.source_publisher,
-                f.source_dataset, f.source_edition, f.source_url, f.uncertainty_pct, f.basis)
+                f.source_dataset, f.source_edition, f.source_url, f.uncertainty_pct, f.basis,
+                f.cabin_class, f.distance_min_km, f.distance_max_km)
                  IS DISTINCT FROM
                (v.category, v.unit, v.kg, v.scope, v.source, v.source_publisher,
-                v.source_dataset, v.source_edition, v.source_url, v.uncertainty, v.basis)
+                v.source_dataset, v.source_edition, v.source_url, v.uncertainty, v.basis,
+                v.cabin_class, v.distance_min_km, v.distance_max_km)
                  AS differs
         FROM valid AS v
         JOIN emission_factor AS f
@@ -215,7 +262,8 @@ _UPSERT = text(
             source = v.source, source_publisher = v.source_publisher,
             source_dataset = v.source_dataset, source_edition = v.source_edition,
             source_url = v.source_url, uncertainty_pct = v.uncertainty, basis = v.basis,
-            version = f.version + 1, updated_at = now()
+            cabin_class = v.cabin_class, distance_min_km = v.distance_min_km,
+            distance_max_km = v.distance_max_km, version = f.version + 1, updated_at = now()
         FROM matched AS m JOIN valid AS v ON v.seq = m.seq
         WHERE f.id = m.factor_id AND m.differs
         RETURNING f.id
@@ -224,10 +272,12 @@ _UPSERT = text(
         INSERT INTO emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, region,
                                      year, source, source_publisher, source_dataset,
                                      source_edition, source_url, uncertainty_pct, basis,
+                                     cabin_class, distance_min_km, distance_max_km,
                                      version, created_at, updated_at)
         SELECT gen_random_uuid(), v.key, v.category, v.unit, v.kg, v.scope, v.region, v.year,
                v.source, v.source_publisher, v.source_dataset, v.source_edition, v.source_url,
-               v.uncertainty, v.basis, 1, now(), now()
+               v.uncertainty, v.basis, v.cabin_class, v.distance_min_km, v.distance_max_km,
+               1, now(), now()
         FROM valid AS v
         WHERE NOT EXISTS (SELECT 1 FROM matched AS m WHERE m.seq = v.seq)
         RETURNING id

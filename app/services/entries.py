@@ -8,18 +8,29 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
+from pydantic import TypeAdapter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.db.transaction import DriverTransaction
-from app.models.entry import ActivityEntry, EntryCreate, EntryPublic, EntryUpdate
+from app.models.activity import Activity, EntryKind
+from app.models.entry import (
+    ActivityEntry,
+    EntryBase,
+    EntryCreate,
+    EntryPublic,
+    EntryUpdate,
+    NewEntry,
+    TypedEntryCreate,
+)
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.kg import KG_CO2E_LIMIT, compute_kg, fits
 from app.models.lab import Lab
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
+from app.services import activities
 from app.services.auth import Principal
 from app.services.authz import LabAction
 from app.services.labs import load_lab, read_lab
@@ -48,6 +59,7 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     pending recalculation. Not validated again: every value comes from the database."""
     return EntryPublic.model_construct(
         **{name: getattr(entry, name) for name in _FROM_TABLE},
+        activity=_activity_of(entry, factor),
         kg_co2e=kg_of(entry.quantity, factor),
         factor_key=factor.key,
         category=factor.category,
@@ -57,12 +69,24 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     )
 
 
-# What EntryPublic shows of the table: not created_by, and not the stored kg_co2e (recomputed).
+# What EntryPublic shows of the table: not created_by, and not the stored kg_co2e (recomputed)
+# nor the stored activity (read as its model).
 _FROM_TABLE = tuple(
     name
     for name in ActivityEntry.model_fields
-    if name in EntryPublic.model_fields and name != "kg_co2e"
+    if name in EntryPublic.model_fields and name not in {"kg_co2e", "activity"}
 )
+_ACTIVITY: TypeAdapter[Activity] = TypeAdapter(Activity)
+
+
+def _activity_of(entry: ActivityEntry, factor: EmissionFactor) -> Activity | None:
+    """A typed entry's activity as stored; a refrigerant's GWP is its factor's current value."""
+    if entry.activity is None:
+        return None
+    stored = entry.activity
+    if entry.kind == EntryKind.REFRIGERANT:
+        stored = stored | {"gwp": factor.kg_co2e_per_unit}
+    return _ACTIVITY.validate_python(stored)
 
 
 async def _factor_for(
@@ -102,10 +126,12 @@ def _check_factor(
 
 
 async def create_entry(
-    transaction: DriverTransaction, *, principal: Principal, lab_id: UUID, data: EntryCreate
+    transaction: DriverTransaction, *, principal: Principal, lab_id: UUID, data: NewEntry
 ) -> EntryPublic:
     """Past the ORM (app/db/transaction.py): the hot path of data entry."""
     lab, _ = await read_lab(transaction, principal, lab_id, LabAction.WRITE_ENTRIES)
+    if not isinstance(data, EntryCreate):
+        return await _create_activity(transaction, principal=principal, lab=lab, data=data)
     # One statement finds the factor, computes kg CO2e and inserts, under the values lock (as
     # `_factor_for`); it inserts nothing when the checks below refuse the entry.
     added = await entry_repository.add_computed(
@@ -127,6 +153,43 @@ async def create_entry(
     if entry is None:
         raise RuntimeError("the entry was refused by its INSERT but not by the checks")
     return to_public(entry, factor)
+
+
+async def _create_activity(
+    transaction: DriverTransaction, *, principal: Principal, lab: Lab, data: TypedEntryCreate
+) -> EntryPublic:
+    """A typed activity: its factor and quantity resolved first (app/services/activities.py),
+    then inserted as any entry, the factor found again under the values lock in the same
+    statement: its unit must not have changed meanwhile."""
+    resolved = await activities.resolve(transaction, lab, data)
+    kind = EntryKind(data.kind)
+    plain = EntryBase(date=data.date, quantity=resolved.quantity, note=data.note)
+    added = await entry_repository.add_computed(
+        transaction,
+        entry=plain,
+        lab_id=lab.id,
+        created_by=principal.user.id,
+        key=resolved.factor.key,
+        year=data.date.year,
+        earliest=earliest_factor_year(data.date.year),
+        region=lab.region,
+        unit=resolved.factor.unit,
+        kind=kind,
+        activity=resolved.activity,
+    )
+    if added is None or added[1] is None or added[0].id != resolved.factor.id:
+        if added is not None and added[1] is not None:
+            raise RuntimeError("a typed entry was inserted with another factor than resolved")
+        factor = _check_factor(
+            None if added is None else added[0],
+            lab,
+            key=resolved.factor.key,
+            on=data.date,
+            unit=resolved.factor.unit,
+        )
+        kg_of(resolved.quantity, factor)
+        raise RuntimeError("the entry was refused by its INSERT but not by the checks")
+    return to_public(added[1], added[0])
 
 
 async def list_entries(
@@ -193,6 +256,15 @@ async def update_entry(
             f"{entry.version}); read it again and retry."
         )
     patch = changes.changes()
+    if entry.kind != EntryKind.QUANTITY and set(patch) - {"note"}:
+        raise InvalidInput(
+            f"A {entry.kind.value} entry is computed from its activity: only its note changes "
+            "here; to change the activity, delete the entry and add it again.",
+            errors=[
+                FieldError(loc=["body", name], msg="computed from the activity", type="computed")
+                for name in sorted(set(patch) - {"note"})
+            ],
+        )
     factor_key: str | None = patch.pop("factor_key", None)
     new_date: date = patch.get("date", entry.date)
     if factor_key is not None or new_date.year != entry.date.year:

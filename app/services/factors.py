@@ -22,11 +22,13 @@ from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
 from app.models.factor import (
     BASIS_NEEDS_SCOPE_2,
+    CabinClass,
     EmissionFactor,
     FactorCategory,
     FactorCreate,
     FactorUpdate,
     Scope2Basis,
+    flight_band_problem,
 )
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind
 from app.models.kg import KG_CO2E_LIMIT
@@ -173,6 +175,18 @@ def _check_basis(scope: int, basis: Scope2Basis | None) -> None:
         )
 
 
+def _check_flight_band(
+    cabin_class: CabinClass | None, distance_min_km: int | None, distance_max_km: int | None
+) -> None:
+    """A flight band as the `flight_band` CHECK wants it (what a patch would make of it)."""
+    problem = flight_band_problem(cabin_class, distance_min_km, distance_max_km)
+    if problem is not None:
+        raise InvalidInput(
+            f"The factor's flight band would be invalid: {problem}.",
+            errors=[FieldError(loc=["body", "distance_min_km"], msg=problem, type="value_error")],
+        )
+
+
 async def update_factor(
     session: AsyncSession,
     *,
@@ -197,6 +211,11 @@ async def update_factor(
             f"{factor.version}); read it again and retry."
         )
     _check_basis(patch.get("scope", factor.scope), patch.get("basis", factor.basis))
+    _check_flight_band(
+        patch.get("cabin_class", factor.cabin_class),
+        patch.get("distance_min_km", factor.distance_min_km),
+        patch.get("distance_max_km", factor.distance_max_km),
+    )
     value_changed = False
     if new_value is not None and new_value != factor.kg_co2e_per_unit:
         await _refuse_too_heavy(session, factor_id=factor.id, value=new_value)

@@ -698,3 +698,41 @@ async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new
     assert job["row_errors"] == [HEAVY_ERROR]
     assert await stored_factors(session) == before
     assert await jobs_of(session, JobKind.RECALCULATE) == []
+
+
+async def test_flight_bands_import_whole_or_are_row_errors(
+    client: httpx.AsyncClient, admin: Caller, session: AsyncSession, jobs: None
+) -> None:
+    head = "key,category,unit,kg_co2e_per_unit,scope,year,cabin_class,distance_min_km,distance_max_km\n"
+    good = (
+        "flight.economy.short,air_travel,pkm,0.15,3,2024,economy,0,1500\n"
+        "flight.economy.long,air_travel,pkm,0.10,3,2024,Economy,1500,\n"
+    )
+    bad = (
+        "flight.a,air_travel,pkm,0.1,3,2024,economy,,\n"  # no lower bound
+        "flight.b,air_travel,pkm,0.1,3,2024,,0,100\n"  # no cabin class
+        "flight.c,air_travel,pkm,0.1,3,2024,economy,100,100\n"  # an empty band
+        "flight.d,air_travel,pkm,0.1,3,2024,sleeper,0,\n"
+        "flight.e,air_travel,pkm,0.1,3,2024,economy,-5,\n"
+    )
+    job = await wait_for_end(
+        client,
+        admin,
+        (await upload(client, admin, head + good + bad, on_error="skip")).json()["id"],
+    )
+    assert (job["state"], job["rows_ok"], job["rows_failed"]) == ("succeeded", 2, 5), job
+    assert {(error["row"], error["column"]) for error in job["row_errors"]} == {
+        (4, "distance_min_km"),
+        (5, "distance_min_km"),
+        (6, "distance_min_km"),
+        (7, "cabin_class"),
+        (8, "distance_min_km"),
+    }
+    listed = (await client.get(FACTORS, params={"search": "flight"}, headers=admin.headers)).json()
+    assert sorted(
+        (f["key"], f["cabin_class"], f["distance_min_km"], f["distance_max_km"])
+        for f in listed["items"]
+    ) == [
+        ("flight.economy.long", "economy", 1500, None),
+        ("flight.economy.short", "economy", 0, 1500),
+    ]

@@ -513,3 +513,25 @@ async def test_an_import_whose_factor_is_deleted_while_it_runs_writes_nothing(
         "Upload the file again."
     )
     assert await entry_count(session, lab) == 0
+
+
+async def test_a_kind_column_takes_plain_rows_and_refuses_typed_ones(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    text = (
+        "date,factor_key,quantity,kind\n"
+        "2025-01-01,electricity.grid.CH,1,\n"
+        "2025-01-02,electricity.grid.CH,2,quantity\n"
+        "2025-01-03,electricity.grid.CH,3,flight\n"
+    )
+    response = await upload(client, member, lab, text, on_error="skip")
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert (job["state"], job["rows_ok"], job["rows_failed"]) == ("succeeded", 2, 1)
+    assert job["row_errors"] == [
+        {
+            "row": 4,
+            "column": "kind",
+            "message": "expected blank or quantity: typed activities are added through the API",
+        }
+    ]
+    assert await entry_count(session, lab) == 2

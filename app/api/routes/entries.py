@@ -9,7 +9,7 @@ from app.api.deps import CurrentPrincipal, DriverTransactionDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.base import IsoDate
-from app.models.entry import EntryCreate, EntryPage, EntryPublic, EntryUpdate
+from app.models.entry import EntryPage, EntryPublic, EntryUpdate, NewEntry
 from app.models.factor import FACTOR_KEY_PATTERN, FactorCategory
 from app.services import entries as entry_service
 
@@ -47,9 +47,11 @@ async def list_lab_entries(
 
 @router.post("/labs/{lab_id}/entries", status_code=status.HTTP_201_CREATED)
 async def create_entry(
-    lab_id: UUID, data: EntryCreate, principal: CurrentPrincipal, transaction: DriverTransactionDep
+    lab_id: UUID, data: NewEntry, principal: CurrentPrincipal, transaction: DriverTransactionDep
 ) -> EntryPublic:
-    """Record an activity (contributors, managers); kg CO2e is computed by the server."""
+    """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
+    typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+    quantity and picks the factor; kg CO2e is computed by the server."""
     return await entry_service.create_entry(
         transaction, principal=principal, lab_id=lab_id, data=data
     )

@@ -5,9 +5,11 @@ from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
 from .body_upload_activities import BodyUploadActivities
 from .body_upload_factors import BodyUploadFactors
+from .cabin_class import CabinClass
 from .category_per_fte import CategoryPerFte
 from .category_total import CategoryTotal
 from .entry_create import EntryCreate
+from .entry_kind import EntryKind
 from .entry_page import EntryPage
 from .entry_public import EntryPublic
 from .entry_update import EntryUpdate
@@ -19,8 +21,11 @@ from .factor_public import FactorPublic
 from .factor_share import FactorShare
 from .factor_update import FactorUpdate
 from .field_error import FieldError
+from .flight_activity import FlightActivity
+from .flight_entry_create import FlightEntryCreate
 from .get_institution_report_format_type_0 import GetInstitutionReportFormatType0
 from .get_lab_report_format_type_0 import GetLabReportFormatType0
+from .gwp_assessment import GwpAssessment
 from .headcount_create import HeadcountCreate
 from .headcount_figures import HeadcountFigures
 from .headcount_public import HeadcountPublic
@@ -56,7 +61,11 @@ from .month_total import MonthTotal
 from .my_invitation import MyInvitation
 from .password_change import PasswordChange
 from .problem_details import ProblemDetails
+from .purchase_activity import PurchaseActivity
+from .purchase_entry_create import PurchaseEntryCreate
 from .refresh_request import RefreshRequest
+from .refrigerant_activity import RefrigerantActivity
+from .refrigerant_entry_create import RefrigerantEntryCreate
 from .rollover import Rollover
 from .row_error import RowError
 from .scope_2_basis import Scope2Basis
@@ -77,9 +86,11 @@ __all__ = (
     "ApiKeyPublic",
     "BodyUploadActivities",
     "BodyUploadFactors",
+    "CabinClass",
     "CategoryPerFte",
     "CategoryTotal",
     "EntryCreate",
+    "EntryKind",
     "EntryPage",
     "EntryPublic",
     "EntryUpdate",
@@ -91,8 +102,11 @@ __all__ = (
     "FactorShare",
     "FactorUpdate",
     "FieldError",
+    "FlightActivity",
+    "FlightEntryCreate",
     "GetInstitutionReportFormatType0",
     "GetLabReportFormatType0",
+    "GwpAssessment",
     "HeadcountCreate",
     "HeadcountFigures",
     "HeadcountPublic",
@@ -128,7 +142,11 @@ __all__ = (
     "MyInvitation",
     "PasswordChange",
     "ProblemDetails",
+    "PurchaseActivity",
+    "PurchaseEntryCreate",
     "RefreshRequest",
+    "RefrigerantActivity",
+    "RefrigerantEntryCreate",
     "Rollover",
     "RowError",
     "Scope2Basis",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 from attrs import define as _attrs_define
 
@@ -13,13 +13,15 @@ T = TypeVar("T", bound="EntryCreate")
 
 @_attrs_define
 class EntryCreate:
-    """
+    """A plain quantity of a factor's unit (`kind` may be left out).
+
     Attributes:
         date (datetime.date | str): `YYYY-MM-DD`, or `YYYY-MM` for a month
         factor_key (str):
         quantity (float | str):
         unit (None | str | Unset): When given, must equal the factor's unit
         note (str | Unset):  Default: ''.
+        kind (Literal['quantity'] | Unset):  Default: 'quantity'.
     """
 
     date: datetime.date | str
@@ -27,6 +29,7 @@ class EntryCreate:
     quantity: float | str
     unit: None | str | Unset = UNSET
     note: str | Unset = ""
+    kind: Literal["quantity"] | Unset = "quantity"
 
     def to_dict(self) -> dict[str, Any]:
         date: str
@@ -48,6 +51,8 @@ class EntryCreate:
 
         note = self.note
 
+        kind = self.kind
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -61,6 +66,8 @@ class EntryCreate:
             field_dict["unit"] = unit
         if note is not UNSET:
             field_dict["note"] = note
+        if kind is not UNSET:
+            field_dict["kind"] = kind
 
         return field_dict
 
@@ -99,12 +106,17 @@ class EntryCreate:
 
         note = d.pop("note", UNSET)
 
+        kind = cast(Literal["quantity"] | Unset, d.pop("kind", UNSET))
+        if kind != "quantity" and not isinstance(kind, Unset):
+            raise ValueError(f"kind must match const 'quantity', got '{kind}'")
+
         entry_create = cls(
             date=date,
             factor_key=factor_key,
             quantity=quantity,
             unit=unit,
             note=note,
+            kind=kind,
         )
 
         return entry_create

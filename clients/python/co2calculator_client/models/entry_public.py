@@ -2,13 +2,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.entry_kind import EntryKind
 from ..models.factor_category import FactorCategory
+
+if TYPE_CHECKING:
+    from ..models.flight_activity import FlightActivity
+    from ..models.purchase_activity import PurchaseActivity
+    from ..models.refrigerant_activity import RefrigerantActivity
+
 
 T = TypeVar("T", bound="EntryPublic")
 
@@ -28,6 +35,9 @@ class EntryPublic:
         quantity (str):
         kg_co2e (str):
         note (str):
+        kind (EntryKind): What an entry was made from: a plain quantity of a factor's unit, or a typed activity.
+        activity (FlightActivity | None | PurchaseActivity | RefrigerantActivity): A typed activity's inputs and the
+            figures computed from them (distance, exchange rate, GWP); null for a plain quantity
         import_id (None | UUID):
         version (int):
         created_at (datetime.datetime):
@@ -47,6 +57,8 @@ class EntryPublic:
     quantity: str
     kg_co2e: str
     note: str
+    kind: EntryKind
+    activity: FlightActivity | None | PurchaseActivity | RefrigerantActivity
     import_id: None | UUID
     version: int
     created_at: datetime.datetime
@@ -55,6 +67,10 @@ class EntryPublic:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.flight_activity import FlightActivity  # noqa: PLC0415
+        from ..models.purchase_activity import PurchaseActivity  # noqa: PLC0415
+        from ..models.refrigerant_activity import RefrigerantActivity  # noqa: PLC0415
+
         id = str(self.id)
 
         lab_id = str(self.lab_id)
@@ -76,6 +92,18 @@ class EntryPublic:
         kg_co2e = self.kg_co2e
 
         note = self.note
+
+        kind = self.kind.value
+
+        activity: dict[str, Any] | None
+        if isinstance(self.activity, FlightActivity):
+            activity = self.activity.to_dict()
+        elif isinstance(self.activity, PurchaseActivity):
+            activity = self.activity.to_dict()
+        elif isinstance(self.activity, RefrigerantActivity):
+            activity = self.activity.to_dict()
+        else:
+            activity = self.activity
 
         import_id: None | str
         if isinstance(self.import_id, UUID):
@@ -106,6 +134,8 @@ class EntryPublic:
                 "quantity": quantity,
                 "kg_co2e": kg_co2e,
                 "note": note,
+                "kind": kind,
+                "activity": activity,
                 "import_id": import_id,
                 "version": version,
                 "created_at": created_at,
@@ -118,6 +148,10 @@ class EntryPublic:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.flight_activity import FlightActivity  # noqa: PLC0415
+        from ..models.purchase_activity import PurchaseActivity  # noqa: PLC0415
+        from ..models.refrigerant_activity import RefrigerantActivity  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -140,6 +174,39 @@ class EntryPublic:
         kg_co2e = d.pop("kg_co2e")
 
         note = d.pop("note")
+
+        kind = EntryKind(d.pop("kind"))
+
+        def _parse_activity(data: object) -> FlightActivity | None | PurchaseActivity | RefrigerantActivity:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                activity_type_0_type_0 = FlightActivity.from_dict(data)
+
+                return activity_type_0_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                activity_type_0_type_1 = PurchaseActivity.from_dict(data)
+
+                return activity_type_0_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                activity_type_0_type_2 = RefrigerantActivity.from_dict(data)
+
+                return activity_type_0_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FlightActivity | None | PurchaseActivity | RefrigerantActivity, data)
+
+        activity = _parse_activity(d.pop("activity"))
 
         def _parse_import_id(data: object) -> None | UUID:
             if data is None:
@@ -176,6 +243,8 @@ class EntryPublic:
             quantity=quantity,
             kg_co2e=kg_co2e,
             note=note,
+            kind=kind,
+            activity=activity,
             import_id=import_id,
             version=version,
             created_at=created_at,

@@ -5,6 +5,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.cabin_class import CabinClass
 from ..models.factor_category import FactorCategory
 from ..models.scope_2_basis import Scope2Basis
 from ..types import UNSET, Unset
@@ -33,6 +34,10 @@ class FactorUpdate:
             uncertainty_pct (float | None | str | Unset): Relative uncertainty at 95 % confidence, in percent (0 to 1000),
                 as published; null when the source publishes none
             basis (None | Scope2Basis | Unset): Scope 2 only: location-based or market-based; null for other scopes
+            cabin_class (CabinClass | None | Unset): Flight factors only: the cabin class they apply to
+            distance_min_km (int | None | Unset): Flight factors only: the band's lower bound, inclusive (one leg, uplift
+                included)
+            distance_max_km (int | None | Unset): Flight factors only: the band's upper bound, exclusive; null: no bound
     """
 
     version: int
@@ -47,6 +52,9 @@ class FactorUpdate:
     source_url: None | str | Unset = UNSET
     uncertainty_pct: float | None | str | Unset = UNSET
     basis: None | Scope2Basis | Unset = UNSET
+    cabin_class: CabinClass | None | Unset = UNSET
+    distance_min_km: int | None | Unset = UNSET
+    distance_max_km: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         version = self.version
@@ -121,6 +129,26 @@ class FactorUpdate:
         else:
             basis = self.basis
 
+        cabin_class: None | str | Unset
+        if isinstance(self.cabin_class, Unset):
+            cabin_class = UNSET
+        elif isinstance(self.cabin_class, CabinClass):
+            cabin_class = self.cabin_class.value
+        else:
+            cabin_class = self.cabin_class
+
+        distance_min_km: int | None | Unset
+        if isinstance(self.distance_min_km, Unset):
+            distance_min_km = UNSET
+        else:
+            distance_min_km = self.distance_min_km
+
+        distance_max_km: int | None | Unset
+        if isinstance(self.distance_max_km, Unset):
+            distance_max_km = UNSET
+        else:
+            distance_max_km = self.distance_max_km
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -150,6 +178,12 @@ class FactorUpdate:
             field_dict["uncertainty_pct"] = uncertainty_pct
         if basis is not UNSET:
             field_dict["basis"] = basis
+        if cabin_class is not UNSET:
+            field_dict["cabin_class"] = cabin_class
+        if distance_min_km is not UNSET:
+            field_dict["distance_min_km"] = distance_min_km
+        if distance_max_km is not UNSET:
+            field_dict["distance_max_km"] = distance_max_km
 
         return field_dict
 
@@ -273,6 +307,41 @@ class FactorUpdate:
 
         basis = _parse_basis(d.pop("basis", UNSET))
 
+        def _parse_cabin_class(data: object) -> CabinClass | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cabin_class_type_0 = CabinClass(data)
+
+                return cabin_class_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CabinClass | None | Unset, data)
+
+        cabin_class = _parse_cabin_class(d.pop("cabin_class", UNSET))
+
+        def _parse_distance_min_km(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        distance_min_km = _parse_distance_min_km(d.pop("distance_min_km", UNSET))
+
+        def _parse_distance_max_km(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        distance_max_km = _parse_distance_max_km(d.pop("distance_max_km", UNSET))
+
         factor_update = cls(
             version=version,
             category=category,
@@ -286,6 +355,9 @@ class FactorUpdate:
             source_url=source_url,
             uncertainty_pct=uncertainty_pct,
             basis=basis,
+            cabin_class=cabin_class,
+            distance_min_km=distance_min_km,
+            distance_max_km=distance_max_km,
         )
 
         return factor_update

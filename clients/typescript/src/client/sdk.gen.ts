@@ -425,9 +425,10 @@ export const listLabEntries = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Record an activity (contributors, managers); kg CO2e is computed by the server
+ * Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
  *
- * Record an activity (contributors, managers); kg CO2e is computed by the server.
+ * typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+ * quantity and picks the factor; kg CO2e is computed by the server.
  */
 export const createEntry = <ThrowOnError extends boolean = false>(options: Options<CreateEntryData, ThrowOnError>) => (options.client ?? client).post<CreateEntryResponses, CreateEntryErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],

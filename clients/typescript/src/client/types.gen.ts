@@ -97,6 +97,11 @@ export type BodyUploadFactors = {
 };
 
 /**
+ * CabinClass
+ */
+export type CabinClass = 'economy' | 'premium_economy' | 'business' | 'first';
+
+/**
  * CategoryPerFte
  */
 export type CategoryPerFte = {
@@ -122,6 +127,8 @@ export type CategoryTotal = {
 
 /**
  * EntryCreate
+ *
+ * A plain quantity of a factor's unit (`kind` may be left out).
  */
 export type EntryCreate = {
     /**
@@ -148,7 +155,18 @@ export type EntryCreate = {
      * Note
      */
     note?: string;
+    /**
+     * Kind
+     */
+    kind?: 'quantity';
 };
+
+/**
+ * EntryKind
+ *
+ * What an entry was made from: a plain quantity of a factor's unit, or a typed activity.
+ */
+export type EntryKind = 'quantity' | 'flight' | 'purchase' | 'refrigerant';
 
 /**
  * EntryPage
@@ -211,6 +229,19 @@ export type EntryPublic = {
      * Note
      */
     note: string;
+    kind: EntryKind;
+    /**
+     * Activity
+     *
+     * A typed activity's inputs and the figures computed from them (distance, exchange rate, GWP); null for a plain quantity
+     */
+    activity: ({
+        kind: 'flight';
+    } & FlightActivity) | ({
+        kind: 'purchase';
+    } & PurchaseActivity) | ({
+        kind: 'refrigerant';
+    } & RefrigerantActivity) | null;
     /**
      * Import Id
      */
@@ -350,6 +381,22 @@ export type FactorCreate = {
      * Scope 2 only: location-based or market-based; null for other scopes
      */
     basis?: Scope2Basis | null;
+    /**
+     * Flight factors only: the cabin class they apply to
+     */
+    cabin_class?: CabinClass | null;
+    /**
+     * Distance Min Km
+     *
+     * Flight factors only: the band's lower bound, inclusive (one leg, uplift included)
+     */
+    distance_min_km?: number | null;
+    /**
+     * Distance Max Km
+     *
+     * Flight factors only: the band's upper bound, exclusive; null: no bound
+     */
+    distance_max_km?: number | null;
 };
 
 /**
@@ -443,6 +490,22 @@ export type FactorPublic = {
      * Scope 2 only: location-based or market-based; null for other scopes
      */
     basis?: Scope2Basis | null;
+    /**
+     * Flight factors only: the cabin class they apply to
+     */
+    cabin_class?: CabinClass | null;
+    /**
+     * Distance Min Km
+     *
+     * Flight factors only: the band's lower bound, inclusive (one leg, uplift included)
+     */
+    distance_min_km?: number | null;
+    /**
+     * Distance Max Km
+     *
+     * Flight factors only: the band's upper bound, exclusive; null: no bound
+     */
+    distance_max_km?: number | null;
     /**
      * Id
      */
@@ -559,6 +622,22 @@ export type FactorUpdate = {
      * Scope 2 only: location-based or market-based; null for other scopes
      */
     basis?: Scope2Basis | null;
+    /**
+     * Flight factors only: the cabin class they apply to
+     */
+    cabin_class?: CabinClass | null;
+    /**
+     * Distance Min Km
+     *
+     * Flight factors only: the band's lower bound, inclusive (one leg, uplift included)
+     */
+    distance_min_km?: number | null;
+    /**
+     * Distance Max Km
+     *
+     * Flight factors only: the band's upper bound, exclusive; null: no bound
+     */
+    distance_max_km?: number | null;
 };
 
 /**
@@ -580,6 +659,120 @@ export type FieldError = {
      */
     type: string;
 };
+
+/**
+ * FlightActivity
+ *
+ * A flight as computed: `distance_km` = `great_circle_km` + `uplift_km`; the entry's
+ * quantity (passenger-km) = `distance_km` x legs (2 for a round trip) x `travellers` x
+ * `rf_multiplier`.
+ */
+export type FlightActivity = {
+    /**
+     * Origin
+     *
+     * IATA code of the departure airport, e.g. `GVA`
+     */
+    origin: string;
+    /**
+     * Destination
+     *
+     * IATA code of the arrival airport, e.g. `JFK`
+     */
+    destination: string;
+    cabin_class?: CabinClass;
+    /**
+     * Round Trip
+     *
+     * Out and back: twice the distance
+     */
+    round_trip?: boolean;
+    /**
+     * Travellers
+     */
+    travellers?: number;
+    /**
+     * Kind
+     */
+    kind?: 'flight';
+    /**
+     * Great Circle Km
+     *
+     * Geodesic distance on the WGS84 ellipsoid, rounded to the metre
+     */
+    great_circle_km: string;
+    /**
+     * Uplift Km
+     *
+     * Added for routing, holding and approach
+     */
+    uplift_km: string;
+    /**
+     * Distance Km
+     *
+     * One leg; it chose the factor's distance band
+     */
+    distance_km: string;
+    /**
+     * Rf Multiplier
+     *
+     * Radiative forcing multiplier applied (1: none)
+     */
+    rf_multiplier: string;
+};
+
+/**
+ * FlightEntryCreate
+ *
+ * A flight; the server computes the passenger-km and picks the factor.
+ */
+export type FlightEntryCreate = {
+    /**
+     * Origin
+     *
+     * IATA code of the departure airport, e.g. `GVA`
+     */
+    origin: string;
+    /**
+     * Destination
+     *
+     * IATA code of the arrival airport, e.g. `JFK`
+     */
+    destination: string;
+    cabin_class?: CabinClass;
+    /**
+     * Round Trip
+     *
+     * Out and back: twice the distance
+     */
+    round_trip?: boolean;
+    /**
+     * Travellers
+     */
+    travellers?: number;
+    /**
+     * Date
+     *
+     * `YYYY-MM-DD`, or `YYYY-MM` for a month
+     */
+    date: string | string;
+    /**
+     * Note
+     */
+    note?: string;
+    /**
+     * Kind
+     */
+    kind: 'flight';
+};
+
+/**
+ * GwpAssessment
+ *
+ * The IPCC assessment report whose GWP100 values apply (the library's `gas.ar5.*` and
+ * `gas.ar6.*` factors).
+ */
+export type GwpAssessment = 'ar5' | 'ar6';
 
 /**
  * HeadcountCreate
@@ -1458,6 +1651,100 @@ export type ProblemDetails = {
 };
 
 /**
+ * PurchaseActivity
+ *
+ * A purchase as computed: the entry's quantity = round(`amount` x `rate`, 6).
+ */
+export type PurchaseActivity = {
+    /**
+     * Factor Key
+     *
+     * The spend category's factor, in kg CO2e per unit of a currency
+     */
+    factor_key: string;
+    /**
+     * Amount
+     */
+    amount: string;
+    /**
+     * Currency
+     *
+     * ISO 4217 code of the amount, e.g. `CHF`
+     */
+    currency: string;
+    /**
+     * Kind
+     */
+    kind?: 'purchase';
+    /**
+     * Factor Currency
+     */
+    factor_currency: string;
+    /**
+     * Rate
+     *
+     * Units of `factor_currency` per unit of `currency`: the quotient of the two ECB euro reference rates, rounded to 10 decimal places
+     */
+    rate: string;
+    /**
+     * Rate Date
+     *
+     * The ECB publication day of the rates (on or before the date)
+     */
+    rate_date: string;
+    /**
+     * Eur Rate Currency
+     *
+     * ECB: units of `currency` per euro
+     */
+    eur_rate_currency: string;
+    /**
+     * Eur Rate Factor Currency
+     *
+     * ECB: units of `factor_currency` per euro
+     */
+    eur_rate_factor_currency: string;
+};
+
+/**
+ * PurchaseEntryCreate
+ *
+ * A purchase; the server converts the amount to the factor's currency.
+ */
+export type PurchaseEntryCreate = {
+    /**
+     * Factor Key
+     *
+     * The spend category's factor, in kg CO2e per unit of a currency
+     */
+    factor_key: string;
+    /**
+     * Amount
+     */
+    amount: number | string;
+    /**
+     * Currency
+     *
+     * ISO 4217 code of the amount, e.g. `CHF`
+     */
+    currency: string;
+    /**
+     * Date
+     *
+     * `YYYY-MM-DD`, or `YYYY-MM` for a month
+     */
+    date: string | string;
+    /**
+     * Note
+     */
+    note?: string;
+    /**
+     * Kind
+     */
+    kind: 'purchase';
+};
+
+/**
  * RefreshRequest
  */
 export type RefreshRequest = {
@@ -1465,6 +1752,72 @@ export type RefreshRequest = {
      * Refresh Token
      */
     refresh_token: string;
+};
+
+/**
+ * RefrigerantActivity
+ *
+ * A refrigerant as computed: the entry's quantity is `kg`; its factor's value is `gwp`.
+ */
+export type RefrigerantActivity = {
+    /**
+     * Gas
+     *
+     * As the library names it, e.g. `HFC134a`, `HFC32`, `SF6`
+     */
+    gas: string;
+    /**
+     * Kg
+     *
+     * kg of the gas leaked or recharged
+     */
+    kg: string;
+    assessment?: GwpAssessment;
+    /**
+     * Kind
+     */
+    kind?: 'refrigerant';
+    /**
+     * Gwp
+     *
+     * GWP100 of the gas in the assessment (kg CO2e per kg)
+     */
+    gwp: string;
+};
+
+/**
+ * RefrigerantEntryCreate
+ *
+ * A refrigerant leak or recharge; the factor is the gas's GWP100.
+ */
+export type RefrigerantEntryCreate = {
+    /**
+     * Gas
+     *
+     * As the library names it, e.g. `HFC134a`, `HFC32`, `SF6`
+     */
+    gas: string;
+    /**
+     * Kg
+     *
+     * kg of the gas leaked or recharged
+     */
+    kg: number | string;
+    assessment?: GwpAssessment;
+    /**
+     * Date
+     *
+     * `YYYY-MM-DD`, or `YYYY-MM` for a month
+     */
+    date: string | string;
+    /**
+     * Note
+     */
+    note?: string;
+    /**
+     * Kind
+     */
+    kind: 'refrigerant';
 };
 
 /**
@@ -3372,7 +3725,10 @@ export type ListLabEntriesResponses = {
 export type ListLabEntriesResponse = ListLabEntriesResponses[keyof ListLabEntriesResponses];
 
 export type CreateEntryData = {
-    body: EntryCreate;
+    /**
+     * Data
+     */
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate;
     path: {
         /**
          * Lab Id

@@ -9,14 +9,17 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.entry_create import EntryCreate
 from ...models.entry_public import EntryPublic
+from ...models.flight_entry_create import FlightEntryCreate
 from ...models.problem_details import ProblemDetails
+from ...models.purchase_entry_create import PurchaseEntryCreate
+from ...models.refrigerant_entry_create import RefrigerantEntryCreate
 from ...types import Response
 
 
 def _get_kwargs(
     lab_id: UUID,
     *,
-    body: EntryCreate,
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -27,7 +30,14 @@ def _get_kwargs(
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, EntryCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, FlightEntryCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, PurchaseEntryCreate):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -104,15 +114,16 @@ def sync_detailed(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate,
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> Response[EntryPublic | ProblemDetails]:
-    """Record an activity (contributors, managers); kg CO2e is computed by the server
+    """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
-     Record an activity (contributors, managers); kg CO2e is computed by the server.
+     typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+    quantity and picks the factor; kg CO2e is computed by the server.
 
     Args:
         lab_id (UUID):
-        body (EntryCreate):
+        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,15 +149,16 @@ def sync(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate,
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> EntryPublic | ProblemDetails | None:
-    """Record an activity (contributors, managers); kg CO2e is computed by the server
+    """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
-     Record an activity (contributors, managers); kg CO2e is computed by the server.
+     typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+    quantity and picks the factor; kg CO2e is computed by the server.
 
     Args:
         lab_id (UUID):
-        body (EntryCreate):
+        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,15 +179,16 @@ async def asyncio_detailed(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate,
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> Response[EntryPublic | ProblemDetails]:
-    """Record an activity (contributors, managers); kg CO2e is computed by the server
+    """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
-     Record an activity (contributors, managers); kg CO2e is computed by the server.
+     typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+    quantity and picks the factor; kg CO2e is computed by the server.
 
     Args:
         lab_id (UUID):
-        body (EntryCreate):
+        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -199,15 +212,16 @@ async def asyncio(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate,
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> EntryPublic | ProblemDetails | None:
-    """Record an activity (contributors, managers); kg CO2e is computed by the server
+    """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
-     Record an activity (contributors, managers); kg CO2e is computed by the server.
+     typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+    quantity and picks the factor; kg CO2e is computed by the server.
 
     Args:
         lab_id (UUID):
-        body (EntryCreate):
+        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -795,9 +795,10 @@ export const listLabEntriesInfiniteOptions = (options: Options<ListLabEntriesDat
 });
 
 /**
- * Record an activity (contributors, managers); kg CO2e is computed by the server
+ * Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
  *
- * Record an activity (contributors, managers); kg CO2e is computed by the server.
+ * typed activity (`kind`: flight, purchase, refrigerant) from which the server computes the
+ * quantity and picks the factor; kg CO2e is computed by the server.
  */
 export const createEntryMutation = (options?: Partial<Options<CreateEntryData>>): UseMutationOptions<CreateEntryResponse, CreateEntryError, Options<CreateEntryData>> => {
     const mutationOptions: UseMutationOptions<CreateEntryResponse, CreateEntryError, Options<CreateEntryData>> = {

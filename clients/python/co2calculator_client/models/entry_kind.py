@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class EntryKind(StrEnum):
+    FLIGHT = "flight"
+    PURCHASE = "purchase"
+    QUANTITY = "quantity"
+    REFRIGERANT = "refrigerant"
+
+    def __str__(self) -> str:
+        return str(self.value)
