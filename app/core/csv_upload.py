@@ -8,7 +8,7 @@ refuse bad headers before anything is stored, and pass the rest on in chunks, ne
 import csv
 import functools
 from collections import Counter
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import anyio
@@ -40,8 +40,12 @@ def _split_header(line: str) -> tuple[str, list[str]]:
     return best, next(csv.reader([line], delimiter=best), [])
 
 
-def parse_header(line: bytes, *, known: Sequence[str], required: Collection[str]) -> CsvHeader:
-    """Validate the header line (without its newline); raise InvalidInput naming what is wrong."""
+Required = Collection[str] | Callable[[frozenset[str]], Collection[str]]
+
+
+def parse_header(line: bytes, *, known: Sequence[str], required: Required) -> CsvHeader:
+    """Validate the header line (without its newline); raise InvalidInput naming what is wrong.
+    `required` may depend on the columns present (a function of them)."""
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -62,6 +66,8 @@ def parse_header(line: bytes, *, known: Sequence[str], required: Collection[str]
     if duplicated:
         raise _file_error(f"Column(s) named twice: {', '.join(duplicated)}.", column=duplicated[0])
     present = frozenset(columns)
+    if callable(required):
+        required = required(present)
     missing = [name for name in known if name in required and name not in present]
     if missing:
         raise _file_error(f"Missing required column(s): {', '.join(missing)}.", column=missing[0])
@@ -91,7 +97,7 @@ class CsvUpload:
                 return chunk
         return None
 
-    async def read_header(self, *, known: Sequence[str], required: Collection[str]) -> CsvHeader:
+    async def read_header(self, *, known: Sequence[str], required: Required) -> CsvHeader:
         buffer = b""
         while b"\n" not in buffer and len(buffer) <= MAX_HEADER_BYTES:
             chunk = await self._next_chunk()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import configure_mappers
 from sqlalchemy.orm.instrumentation import ClassManager, manager_of_class
 from sqlalchemy.sql.expression import ClauseElement
 from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
 Row = tuple[Any, ...]
@@ -112,3 +113,16 @@ class Reader(Generic[M]):
         instance = self._manager.new_instance()
         instance.__dict__.update(values)
         return instance
+
+
+class SessionReads:
+    """`Reads` on an ORM session's connection, in its transaction: for a job (which works on a
+    session) that calls a repository function written for the driver path."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def fetch(self, statement: Statement, values: dict[str, Any]) -> list[Row]:
+        connection = await self._session.connection()
+        result = await connection.exec_driver_sql(statement.sql.decode(), statement.params(values))
+        return [tuple(row) for row in result.all()]

@@ -5,10 +5,12 @@ the job in set-based SQL. Plain tables (no API shape), in the same metadata as t
 file is its rank by `seq` within the job, plus one for the header.
 """
 
+from typing import get_args
+
 from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Table, Text, Uuid, text
 from sqlmodel import SQLModel
 
-from app.models.entry import EntryCreate
+from app.models.entry import EntryCreate, TypedEntryCreate
 from app.models.factor import FactorCreate
 
 
@@ -29,16 +31,34 @@ def _staging_table(name: str, *columns: str) -> Table:
     )
 
 
-# An activity CSV has the columns of a POST of an entry, in the order of its schema.
-ACTIVITY_COLUMNS: tuple[str, ...] = tuple(EntryCreate.model_json_schema()["properties"])
-ACTIVITY_REQUIRED = frozenset(
+# An activity CSV has the columns of a POST of an entry, of every kind: a plain quantity's in
+# the order of its schema, then those the typed activities add, in theirs.
+ACTIVITY_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        name
+        for model in (EntryCreate, *get_args(TypedEntryCreate))
+        for name in model.model_json_schema()["properties"]
+    )
+)
+_PLAIN_REQUIRED = frozenset(
     name for name, field in EntryCreate.model_fields.items() if field.is_required()
 )
+
+
+def activity_required(present: frozenset[str]) -> frozenset[str]:
+    """The columns a header must have: a plain quantity's without a `kind` column (as before the
+    typed activities); with one, only `date` (each kind's rows are checked for their inputs)."""
+    return _PLAIN_REQUIRED if "kind" not in present else frozenset({"date"})
+
+
+# What the import computes for a typed row before the set-based checks: its activity (JSON),
+# or the column and message of why it cannot be computed. The header cannot name them.
+ACTIVITY_COMPUTED = ("activity", "problem_column", "problem_message")
 # A factors CSV has the columns of a POST of a factor, in the order of its schema.
 FACTOR_COLUMNS: tuple[str, ...] = tuple(FactorCreate.model_json_schema()["properties"])
 FACTOR_REQUIRED = frozenset(
     name for name, field in FactorCreate.model_fields.items() if field.is_required()
 )
 
-activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS)
+activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS, *ACTIVITY_COMPUTED)
 factor_staging = _staging_table("import_factor_row", *FACTOR_COLUMNS)

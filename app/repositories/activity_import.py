@@ -35,14 +35,16 @@ from app.models.base import NO_NUL
 from app.models.entry import QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
+from app.models.staging import ACTIVITY_COLUMNS
 from app.repositories.staging import RowProblems, find_row_problems
 
 _PLAIN = f"'{EntryKind.QUANTITY.value}'"
-# Typed activities (app/models/activity.py) are added through the API; the CSV import takes
-# plain quantities, with or without a `kind` column.
-_KIND_MESSAGE = (
-    f"expected blank or {EntryKind.QUANTITY.value}: typed activities are added through the API"
-)
+_KIND = f"coalesce(nullif(lower(btrim(s.kind)), ''), {_PLAIN})"
+KINDS = ", ".join(kind.value for kind in EntryKind)
+# A typed row has its factor key, quantity, unit and activity computed before these checks
+# (`record_computed`), or the column and message of why it could not be.
+_KIND_MESSAGE = f"expected blank or one of {KINDS}"
+TYPED_INPUTS = ACTIVITY_COLUMNS  # what a typed row is computed from: its CSV columns
 SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq
 _QUANTITY = "btrim(s.quantity)"
 # Like the API's Quantity: 1-12 digits, then optionally `.` and 1-6 digits.
@@ -168,7 +170,8 @@ def _checked(source: str) -> str:
     ),
     staged AS (
         SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
-               coalesce(lower(btrim(s.kind)), '') IN ('', {_PLAIN}) AS plain,
+               {_KIND} AS kind_value, s.activity, s.problem_column, s.problem_message,
+               ({_KIND} = {_PLAIN} OR s.activity IS NOT NULL) AS kind_ok,
                nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, days.d, days.year,
                CASE WHEN {_QUANTITY_OK} THEN {_QUANTITY}::numeric END AS q
         FROM {source} AS s
@@ -177,7 +180,8 @@ def _checked(source: str) -> str:
     ),
     checked AS (
         SELECT st.*, c.id AS factor_id, c.unit AS factor_unit, c.kg_co2e_per_unit AS kg,
-               (st.plain AND st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
+               (st.kind_ok AND st.problem_message IS NULL
+                AND st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
                 AND (st.unit IS NULL OR st.unit = c.unit)
                 AND {fits_sql(kg_sql("st.q", "c.kg_co2e_per_unit"))}{_TEXT_CHECKS}) AS ok
         FROM staged AS st
@@ -189,7 +193,8 @@ def _checked(source: str) -> str:
 # A row without a `days` match has no real date, or one in a year without factors: asked per row.
 _PROBLEMS = f"""
     reported AS (
-        SELECT *, coalesce(d, co2_parse_date(date)) AS real_date FROM checked WHERE NOT ok
+        SELECT *, coalesce(d, co2_parse_date(date)) AS real_date FROM checked
+        WHERE NOT ok AND problem_message IS NULL
     ),
     problems AS (
         SELECT seq, 'date' AS column_name,
@@ -197,7 +202,9 @@ _PROBLEMS = f"""
                     ELSE 'expected a real date as YYYY-MM-DD or YYYY-MM' END AS message
         FROM reported WHERE real_date IS NULL
         UNION ALL
-        SELECT seq, 'kind', {_sql_string(_KIND_MESSAGE)} FROM reported WHERE NOT plain
+        SELECT seq, 'kind', {_sql_string(_KIND_MESSAGE)} FROM reported WHERE NOT kind_ok
+        UNION ALL
+        SELECT seq, problem_column, problem_message FROM checked WHERE problem_message IS NOT NULL
         UNION ALL
         SELECT seq, 'quantity',
                CASE WHEN coalesce(btrim(quantity), '') = '' THEN 'required'
@@ -258,8 +265,8 @@ _ENTRY_VALUES = {
     "updated_at": "now()",
     "date": "d",
     "quantity": "q",
-    "kind": _PLAIN,
-    "activity": "NULL",
+    "kind": "kind_value",
+    "activity": "activity::jsonb",
 } | {field.name: f'"{field.name}"' for field in _TEXT_FIELDS}
 _ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
 if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):
@@ -412,3 +419,77 @@ async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> in
     connection = await session.connection()
     result = await connection.execute(_DELETE_OF_IMPORT, {"job": job_id})
     return int(result.rowcount)
+
+
+@dataclass(frozen=True)
+class TypedRow:
+    """A staged row of a typed kind, as text (None for a blank or absent column)."""
+
+    seq: int
+    values: dict[str, str | None]
+
+
+_TYPED_ROWS = text(
+    f"""
+    SELECT s.seq, {", ".join(f's."{name}"' for name in TYPED_INPUTS)}
+    FROM import_activity_row AS s
+    WHERE s.job_id = :job AND s.seq > :after AND {_KIND} <> {_PLAIN}
+    ORDER BY s.seq
+    LIMIT :limit
+    """
+)
+
+
+async def typed_rows(
+    session: AsyncSession, *, job_id: UUID, after: int, limit: int
+) -> list[TypedRow]:
+    """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
+    connection = await session.connection()
+    rows = await connection.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
+    return [TypedRow(row[0], dict(zip(TYPED_INPUTS, row[1:], strict=True))) for row in rows]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What the import computed for a typed row: its factor key, quantity, unit and activity
+    (JSON text), or the column and message of its problem."""
+
+    seq: int
+    factor_key: str | None = None
+    quantity: str | None = None
+    unit: str | None = None
+    activity: str | None = None
+    problem_column: str | None = None
+    problem_message: str | None = None
+
+
+_RECORD_COMPUTED = text(
+    """
+    UPDATE import_activity_row AS s
+    SET factor_key = c.factor_key, quantity = c.quantity, unit = c.unit, activity = c.activity,
+        problem_column = c.problem_column, problem_message = c.problem_message
+    FROM unnest(CAST(:seqs AS bigint[]), CAST(:keys AS text[]), CAST(:quantities AS text[]),
+                CAST(:units AS text[]), CAST(:activities AS text[]), CAST(:columns AS text[]),
+                CAST(:messages AS text[]))
+         AS c (seq, factor_key, quantity, unit, activity, problem_column, problem_message)
+    WHERE s.job_id = :job AND s.seq = c.seq
+    """
+)
+
+
+async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Computed]) -> None:
+    """Store what was computed for the typed rows, in one statement."""
+    connection = await session.connection()
+    await connection.execute(
+        _RECORD_COMPUTED,
+        {
+            "job": job_id,
+            "seqs": [row.seq for row in rows],
+            "keys": [row.factor_key for row in rows],
+            "quantities": [row.quantity for row in rows],
+            "units": [row.unit for row in rows],
+            "activities": [row.activity for row in rows],
+            "columns": [row.problem_column for row in rows],
+            "messages": [row.problem_message for row in rows],
+        },
+    )

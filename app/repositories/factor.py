@@ -6,7 +6,6 @@ exclusively. So a change commits only after every writer that read the old value
 and the recalculation it queues then sees all their entries: stored kg CO2e always converges.
 """
 
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
 from app.db.statements import Reader, Reads, compile_once
-from app.models.factor import CabinClass, EmissionFactor, FactorCategory
+from app.models.factor import EmissionFactor, FactorCategory
 from app.repositories._filters import contains
 
 
@@ -92,47 +91,26 @@ async def read_applicable(
     return FACTORS(rows[0]) if rows else None
 
 
-# A flight factor: of the cabin class, whose band holds the distance, in the latest year from
-# `earliest` to `year`, the region's own before a region-less one, then by key.
-_FLIGHT_KEY = compile_once(
-    core_select(col(EmissionFactor.key))
-    .where(
-        col(EmissionFactor.cabin_class) == bindparam("cabin"),
-        col(EmissionFactor.distance_min_km) <= bindparam("distance"),
-        col(EmissionFactor.distance_max_km).is_(None)
-        | (col(EmissionFactor.distance_max_km) > bindparam("distance")),
-        col(EmissionFactor.year) <= bindparam("year"),
-        col(EmissionFactor.year) >= bindparam("earliest"),
+_FLIGHT_FACTORS = compile_once(
+    core_select(*FACTORS.columns).where(
+        col(EmissionFactor.cabin_class).is_not(None),
+        col(EmissionFactor.year) >= bindparam("first_year"),
+        col(EmissionFactor.year) <= bindparam("last_year"),
         _IN_REGION,
-    )
-    .order_by(_LATEST_FIRST, _REGION_FIRST, col(EmissionFactor.key))
-    .limit(1),
-    values=frozenset({"cabin", "distance", "year", "earliest", "region"}),
+    ),
+    values=frozenset({"first_year", "last_year", "region"}),
 )
 
 
-async def read_flight_key(
-    reads: Reads,
-    *,
-    cabin: CabinClass,
-    distance_km: Decimal,
-    year: int,
-    earliest: int,
-    region: str | None,
-) -> str | None:
-    """The key of the flight factor for a leg of `distance_km` in `cabin`, applicable in `year`
-    (looking back to `earliest`), or None."""
+async def read_flight_factors(
+    reads: Reads, *, first_year: int, last_year: int, region: str | None
+) -> list[EmissionFactor]:
+    """Every flight factor (one with a cabin class) of the years from `first_year` to
+    `last_year`, of the region or of none; `flights.choose_factor` picks among them."""
     rows = await reads.fetch(
-        _FLIGHT_KEY,
-        {
-            "cabin": cabin.value,
-            "distance": distance_km,
-            "year": year,
-            "earliest": earliest,
-            "region": region,
-        },
+        _FLIGHT_FACTORS, {"first_year": first_year, "last_year": last_year, "region": region}
     )
-    return str(rows[0][0]) if rows else None
+    return [FACTORS(row) for row in rows]
 
 
 async def find_applicable(

@@ -8,9 +8,15 @@ reports, recalculation and year rollover treat every kind alike.
 - purchase: the amount converted to the currency of the spend category's factor (its unit) at the
   ECB rate of the entry's date (app/services/exchange_rates.py), rounded to 6 places;
 - refrigerant: kg of the gas, with the factor `gas.<assessment>.<gas>` (its GWP100, kg CO2e/kg).
+
+In two steps, so that an entry of the API and a CSV import of a million rows follow the same
+rules: `gather` reads the factors the activities may need (async, a few queries), then `compute`
+resolves one activity from them (CPU only: run many off the event loop).
 """
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -26,7 +32,6 @@ from app.models.entry import (
     TypedEntryCreate,
 )
 from app.models.factor import EmissionFactor
-from app.models.lab import Lab
 from app.repositories import factor as factor_repository
 from app.services import exchange_rates, flights
 
@@ -44,12 +49,52 @@ class Resolved:
     activity: dict[str, Any]  # what the entry stores: the inputs and computed figures, as JSON
 
 
+@dataclass
+class Factors:
+    """What `compute` may need, read by `gather` for a lab (its region) and a rollover window:
+    the flight factors of the years concerned, and the factor applicable to each (key, year)."""
+
+    region: str | None
+    window: int
+    flight: list[EmissionFactor] = field(default_factory=list)
+    applicable: dict[tuple[str, int], EmissionFactor | None] = field(default_factory=dict)
+
+
+def factor_key_of(data: TypedEntryCreate) -> str | None:
+    """The factor key an activity names (a flight's follows from its band: None)."""
+    if isinstance(data, PurchaseEntryCreate):
+        return data.factor_key
+    if isinstance(data, RefrigerantEntryCreate):
+        return f"gas.{data.assessment.value}.{data.gas}"
+    return None
+
+
+async def gather(
+    reads: Reads, *, region: str | None, window: int, activities: Iterable[TypedEntryCreate]
+) -> Factors:
+    """The factors the activities may need, in one query for flights and one per (key, year)."""
+    factors = Factors(region, window)
+    years: set[int] = set()
+    for data in activities:
+        key = factor_key_of(data)
+        if key is None:
+            years.add(data.date.year)
+        elif (key, data.date.year) not in factors.applicable:
+            factors.applicable[key, data.date.year] = await factor_repository.read_applicable(
+                reads, key=key, year=data.date.year, earliest=data.date.year - window, region=region
+            )
+    if years:
+        factors.flight = await factor_repository.read_flight_factors(
+            reads, first_year=min(years) - window, last_year=max(years), region=region
+        )
+    return factors
+
+
 def _refused(field: str, detail: str, msg: str, kind: str) -> InvalidInput:
     return InvalidInput(detail, errors=[FieldError(loc=["body", field], msg=msg, type=kind)])
 
 
-def _years(year: int) -> str:
-    window = settings.FACTOR_ROLLOVER_YEARS
+def _years(year: int, window: int) -> str:
     return f"{year}" + (f" or the {window} years before" if window else "")
 
 
@@ -66,32 +111,25 @@ def _checked_quantity(quantity: Decimal, field: str) -> Decimal:
     return rounded
 
 
-async def _factor(reads: Reads, lab: Lab, *, key: str, year: int) -> EmissionFactor | None:
-    return await factor_repository.read_applicable(
-        reads, key=key, year=year, earliest=year - settings.FACTOR_ROLLOVER_YEARS, region=lab.region
-    )
-
-
-async def _flight(reads: Reads, lab: Lab, data: FlightEntryCreate) -> Resolved:
-    route = await flights.measure_off_loop(data.origin, data.destination)
+def _flight(data: FlightEntryCreate, factors: Factors) -> Resolved:
+    route = flights.measure(data.origin, data.destination)
     uplift, rf = settings.FLIGHT_UPLIFT_KM, settings.FLIGHT_RF_MULTIPLIER
     distance = route.great_circle_km + uplift
     year = data.date.year
-    key = await factor_repository.read_flight_key(
-        reads,
+    factor = flights.choose_factor(
+        factors.flight,
         cabin=data.cabin_class,
         distance_km=distance,
         year=year,
-        earliest=year - settings.FACTOR_ROLLOVER_YEARS,
-        region=lab.region,
+        earliest=year - factors.window,
+        region=factors.region,
     )
-    factor = None if key is None else await _factor(reads, lab, key=key, year=year)
     if factor is None:
         raise _refused(
             "cabin_class",
             f"There is no flight factor for {data.cabin_class.value} class over {distance} km "
-            f"for {_years(year)}"
-            + (f" (region {lab.region} or none)" if lab.region else "")
+            f"for {_years(year, factors.window)}"
+            + (f" (region {factors.region} or none)" if factors.region else "")
             + ": an administrator adds one with its cabin class and distance band.",
             "no flight factor for that cabin and distance",
             "factor",
@@ -112,13 +150,13 @@ async def _flight(reads: Reads, lab: Lab, data: FlightEntryCreate) -> Resolved:
     return Resolved(factor, quantity, activity.model_dump(mode="json"))
 
 
-async def _purchase(reads: Reads, lab: Lab, data: PurchaseEntryCreate) -> Resolved:
+def _purchase(data: PurchaseEntryCreate, factors: Factors) -> Resolved:
     year = data.date.year
-    factor = await _factor(reads, lab, key=data.factor_key, year=year)
+    factor = factors.applicable.get((data.factor_key, year))
     if factor is None:
         raise _refused(
             "factor_key",
-            f"There is no emission factor '{data.factor_key}' for {_years(year)}.",
+            f"There is no emission factor '{data.factor_key}' for {_years(year, factors.window)}.",
             "no factor for that year",
             "factor",
         )
@@ -130,7 +168,7 @@ async def _purchase(reads: Reads, lab: Lab, data: PurchaseEntryCreate) -> Resolv
             "not a spend-based factor",
             "unit",
         )
-    conversion = await exchange_rates.convert_rate_off_loop(data.currency, factor.unit, data.date)
+    conversion = exchange_rates.convert_rate(data.currency, factor.unit, data.date)
     quantity = _checked_quantity(data.amount * conversion.rate, "amount")
     activity = PurchaseActivity(
         factor_key=data.factor_key,
@@ -145,19 +183,15 @@ async def _purchase(reads: Reads, lab: Lab, data: PurchaseEntryCreate) -> Resolv
     return Resolved(factor, quantity, activity.model_dump(mode="json"))
 
 
-def gas_factor_key(data: RefrigerantEntryCreate) -> str:
-    return f"gas.{data.assessment.value}.{data.gas}"
-
-
-async def _refrigerant(reads: Reads, lab: Lab, data: RefrigerantEntryCreate) -> Resolved:
+def _refrigerant(data: RefrigerantEntryCreate, factors: Factors) -> Resolved:
     year = data.date.year
-    key = gas_factor_key(data)
-    factor = await _factor(reads, lab, key=key, year=year)
+    key = f"gas.{data.assessment.value}.{data.gas}"
+    factor = factors.applicable.get((key, year))
     if factor is None or factor.unit != GAS_UNIT:
         raise _refused(
             "gas",
             f"There is no GWP100 of '{data.gas}' in {data.assessment.value.upper()} (factor "
-            f"'{key}', per {GAS_UNIT}) for {_years(year)}.",
+            f"'{key}', per {GAS_UNIT}) for {_years(year, factors.window)}.",
             "unknown gas",
             "gas",
         )
@@ -168,10 +202,18 @@ async def _refrigerant(reads: Reads, lab: Lab, data: RefrigerantEntryCreate) -> 
     return Resolved(factor, data.kg, activity.model_dump(mode="json", exclude={"gwp"}))
 
 
-async def resolve(reads: Reads, lab: Lab, data: TypedEntryCreate) -> Resolved:
-    """The factor and quantity of a typed activity, refused (422) with the field at fault."""
+def compute(data: TypedEntryCreate, factors: Factors) -> Resolved:
+    """The factor and quantity of a typed activity, refused (InvalidInput, 422) with the field at
+    fault. CPU only (airports and rates are loaded on first use): many run off the event loop."""
     if isinstance(data, FlightEntryCreate):
-        return await _flight(reads, lab, data)
+        return _flight(data, factors)
     if isinstance(data, PurchaseEntryCreate):
-        return await _purchase(reads, lab, data)
-    return await _refrigerant(reads, lab, data)
+        return _purchase(data, factors)
+    return _refrigerant(data, factors)
+
+
+async def resolve(reads: Reads, *, region: str | None, data: TypedEntryCreate) -> Resolved:
+    """One activity, as the API adds it."""
+    window = settings.FACTOR_ROLLOVER_YEARS
+    factors = await gather(reads, region=region, window=window, activities=[data])
+    return await asyncio.to_thread(compute, data, factors)

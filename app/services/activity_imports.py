@@ -6,18 +6,26 @@ published between batches in side transactions), and records the job's end; a cr
 or a cancellation rolls all of it back.
 """
 
+import asyncio
+import json
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
+from app.core.errors import InvalidInput
+from app.db.statements import SessionReads
+from app.models.entry import EntryCreate, NewEntry, TypedEntryCreate
 from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
 from app.repositories import staging as staging_repository
-from app.services import job_lifecycle
+from app.repositories.activity_import import Computed, TypedRow
+from app.services import activities, job_lifecycle
 from app.services.job_lifecycle import JobHandle
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
@@ -84,11 +92,109 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
         fail_on_error,
         settings.FACTOR_ROLLOVER_YEARS,
     )
+    await _compute_typed_rows(session, work)
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
     await job_lifecycle.discard_staged(session, kind=JobKind.ACTIVITIES, job_id=job_id)
     await job_lifecycle.publish(session, job)
     await session.commit()
+
+
+TYPED_CHUNK_ROWS = 20_000  # typed rows computed at a time (bounded memory)
+_NEW_ENTRY: TypeAdapter[NewEntry] = TypeAdapter(NewEntry)
+_TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
+_LOWER, _UPPER = (
+    frozenset({"kind", "cabin_class", "assessment"}),
+    frozenset({"origin", "destination", "currency"}),
+)
+
+
+def _input_of(values: dict[str, str | None]) -> dict[str, Any]:
+    """A typed row's CSV text as the API's body would be: blank cells left out (their default
+    applies), codes in their case, `travellers` as an integer, `round_trip` as a boolean."""
+    data: dict[str, Any] = {}
+    for name, text in values.items():
+        value = (text or "").strip()
+        if not value:
+            continue
+        if name in _LOWER:
+            data[name] = value.lower()
+        elif name in _UPPER:
+            data[name] = value.upper()
+        elif name == "travellers" and value.isdigit():
+            data[name] = int(value)
+        elif name == "round_trip" and value.lower() in _TRUE | _FALSE:
+            data[name] = value.lower() in _TRUE
+        else:
+            data[name] = text if name == "note" else value
+    return data
+
+
+def _parse(row: TypedRow) -> TypedEntryCreate | Computed:
+    """A typed row validated as the API validates a body, or its first problem."""
+    try:
+        data = _NEW_ENTRY.validate_python(_input_of(row.values))
+    except ValidationError as error:
+        first = error.errors()[0]
+        fields = [part for part in first["loc"][1:] if isinstance(part, str)]
+        if first["type"] == "union_tag_invalid":
+            message = f"expected blank or one of {activity_import_repository.KINDS}"
+            return Computed(row.seq, problem_column="kind", problem_message=message)
+        return Computed(
+            row.seq, problem_column=fields[0] if fields else "kind", problem_message=first["msg"]
+        )
+    if isinstance(data, EntryCreate):  # not reached: the query selects typed kinds only
+        raise TypeError("a plain row among the typed ones")
+    return data
+
+
+def _compute(row_seq: int, data: TypedEntryCreate, factors: activities.Factors) -> Computed:
+    try:
+        resolved = activities.compute(data, factors)
+    except InvalidInput as error:
+        column = str(error.errors[0].loc[-1]) if error.errors else "kind"
+        return Computed(row_seq, problem_column=column, problem_message=error.detail)
+    return Computed(
+        row_seq,
+        factor_key=resolved.factor.key,
+        quantity=format(resolved.quantity, "f"),
+        unit=resolved.factor.unit,
+        activity=json.dumps(resolved.activity),
+    )
+
+
+def _parse_all(rows: list[TypedRow]) -> list[tuple[int, TypedEntryCreate | Computed]]:
+    return [(row.seq, _parse(row)) for row in rows]
+
+
+def _compute_all(
+    parsed: list[tuple[int, TypedEntryCreate | Computed]], factors: activities.Factors
+) -> list[Computed]:
+    return [
+        item if isinstance(item, Computed) else _compute(seq, item, factors) for seq, item in parsed
+    ]
+
+
+async def _compute_typed_rows(session: AsyncSession, work: _ActivityJob) -> None:
+    """Compute the typed rows (flights, purchases, refrigerants) as the API would, a chunk at a
+    time: parsed and computed off the event loop, the factors they need read in a few queries;
+    each row then carries its factor key, quantity and activity into the set-based checks and
+    insert like a plain row, or its problem into the row errors."""
+    after = 0
+    reads = SessionReads(session)
+    while rows := await activity_import_repository.typed_rows(
+        session, job_id=work.id, after=after, limit=TYPED_CHUNK_ROWS
+    ):
+        parsed = await asyncio.to_thread(_parse_all, rows)
+        factors = await activities.gather(
+            reads,
+            region=work.region,
+            window=work.window,
+            activities=[item for _, item in parsed if not isinstance(item, Computed)],
+        )
+        computed = await asyncio.to_thread(_compute_all, parsed, factors)
+        await activity_import_repository.record_computed(session, job_id=work.id, rows=computed)
+        after = rows[-1].seq
 
 
 async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJob) -> _Counts:

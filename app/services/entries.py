@@ -161,7 +161,7 @@ async def _create_activity(
     """A typed activity: its factor and quantity resolved first (app/services/activities.py),
     then inserted as any entry, the factor found again under the values lock in the same
     statement: its unit must not have changed meanwhile."""
-    resolved = await activities.resolve(transaction, lab, data)
+    resolved = await activities.resolve(transaction, region=lab.region, data=data)
     kind = EntryKind(data.kind)
     plain = EntryBase(date=data.date, quantity=resolved.quantity, note=data.note)
     added = await entry_repository.add_computed(

@@ -8,7 +8,6 @@ ECB publishes at most six significant digits). The rate between two currencies i
 their euro rates, rounded to `RATE_PLACES` decimal places, half away from zero.
 """
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,7 +58,7 @@ def _refused(field: str, detail: str, msg: str, kind: str) -> InvalidInput:
 def convert_rate(source: str, to: str, on: date) -> Conversion:
     """The rate from `source` to `to` on `on`; refused (422) for a currency the ECB does not
     publish, or a day outside the package's rates. CPU-bound and loads the rates on first use:
-    run it off the event loop (`convert_rate_off_loop`)."""
+    run it off the event loop."""
     known = currencies()
     if source not in known:
         raise _refused(
@@ -87,7 +86,3 @@ def convert_rate(source: str, to: str, on: date) -> Conversion:
         "no exchange rate for that date",
         "exchange_rate",
     )
-
-
-async def convert_rate_off_loop(source: str, to: str, on: date) -> Conversion:
-    return await asyncio.to_thread(convert_rate, source, to, on)

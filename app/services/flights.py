@@ -7,16 +7,17 @@ nanometres). Both return floats; a distance is converted to `Decimal` through it
 (`str`) and then rounded, so it is the same on every machine that computes the same float.
 """
 
-import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import airportsdata
 from geographiclib.geodesic import Geodesic
 
 from app.core.errors import FieldError, InvalidInput
+from app.models.factor import CabinClass, EmissionFactor
 
 KM_QUANTUM = Decimal("0.001")  # the metre
 
@@ -41,10 +42,11 @@ class Route:
     great_circle_km: Decimal
 
 
+@lru_cache(maxsize=1 << 16)  # an import's flights repeat their routes
 def measure(origin: str, destination: str) -> Route:
     """The great-circle distance between two airports, refused when either is unknown or they
     are the same airport. CPU-bound and loads the airports on first use: run it off the event
-    loop (`measure_off_loop`)."""
+    loop."""
     known = airports()
     start = known.get(origin)
     if start is None:
@@ -64,5 +66,31 @@ def measure(origin: str, destination: str) -> Route:
     return Route(origin, destination, kilometres)
 
 
-async def measure_off_loop(origin: str, destination: str) -> Route:
-    return await asyncio.to_thread(measure, origin, destination)
+def choose_factor(
+    candidates: Iterable[EmissionFactor],
+    *,
+    cabin: CabinClass,
+    distance_km: Decimal,
+    year: int,
+    earliest: int,
+    region: str | None,
+) -> EmissionFactor | None:
+    """The flight factor for a leg of `distance_km` in `cabin`: of the factors of that cabin
+    class whose band [distance_min_km, distance_max_km) holds the distance, the one of the latest
+    year from `earliest` to `year` (year rollover), the region's own before a region-less one,
+    then the first by key. The bands are the factors' data; none is written here."""
+    fitting = [
+        factor
+        for factor in candidates
+        if factor.cabin_class == cabin
+        and factor.distance_min_km is not None
+        and factor.distance_min_km <= distance_km
+        and (factor.distance_max_km is None or distance_km < factor.distance_max_km)
+        and earliest <= factor.year <= year
+        and (factor.region is None or factor.region == region)
+    ]
+    return min(
+        fitting,
+        key=lambda factor: (-factor.year, factor.region is None, factor.key),
+        default=None,
+    )

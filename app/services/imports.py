@@ -2,7 +2,7 @@
 job validates the rows and writes them (activity_imports.py, factor_imports.py). Jobs of a lab
 follow the lab's rights; jobs of no lab (factor imports, sync, recalculation) are the admins'."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from uuid import UUID
@@ -11,7 +11,7 @@ from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
-from app.core.csv_upload import CsvUpload
+from app.core.csv_upload import CsvUpload, Required
 from app.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from app.core.multipart_stream import StreamedFile
 from app.core.pagination import Page, decode_cursor, page_of
@@ -24,7 +24,7 @@ from app.models.job import (
     JobKind,
     JobState,
 )
-from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, activity_staging
+from app.models.staging import ACTIVITY_COLUMNS, activity_required, activity_staging
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
@@ -98,7 +98,7 @@ async def stage_and_queue(
     file: StreamedFile,
     table: Table,
     known: Sequence[str],
-    required: Collection[str],
+    required: Required,
 ) -> DataIngestionJob:
     """Read the uploaded file (the caller has authorized the upload and checked its limits):
     check the CSV's header, COPY its rows into the staging `table` under the job, and queue the
@@ -148,7 +148,7 @@ async def upload_activities(
         file=file,
         table=activity_staging,
         known=ACTIVITY_COLUMNS,
-        required=ACTIVITY_REQUIRED,
+        required=activity_required,
     )
 
 

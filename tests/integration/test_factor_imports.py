@@ -703,7 +703,10 @@ async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new
 async def test_flight_bands_import_whole_or_are_row_errors(
     client: httpx.AsyncClient, admin: Caller, session: AsyncSession, jobs: None
 ) -> None:
-    head = "key,category,unit,kg_co2e_per_unit,scope,year,cabin_class,distance_min_km,distance_max_km\n"
+    head = (
+        "key,category,unit,kg_co2e_per_unit,scope,year,cabin_class,distance_min_km,"
+        "distance_max_km\n"
+    )
     good = (
         "flight.economy.short,air_travel,pkm,0.15,3,2024,economy,0,1500\n"
         "flight.economy.long,air_travel,pkm,0.10,3,2024,Economy,1500,\n"

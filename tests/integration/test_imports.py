@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app import database
 from app.config import settings
 from app.models.entry import ActivityEntry
+from app.models.factor import CabinClass, FactorCategory
 from app.models.lab import Lab
 from app.models.staging import activity_staging
 from app.services import activity_imports
@@ -515,23 +516,74 @@ async def test_an_import_whose_factor_is_deleted_while_it_runs_writes_nothing(
     assert await entry_count(session, lab) == 0
 
 
-async def test_a_kind_column_takes_plain_rows_and_refuses_typed_ones(
+async def test_typed_rows_import_as_the_api_computes_them_and_bad_ones_are_row_errors(
     client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
 ) -> None:
+    for key, kg, unit, cabin, low in [
+        ("flight.economy", "0.1", "pkm", CabinClass.ECONOMY, 0),
+        ("spend.it", "0.3", "CHF", None, None),
+        ("gas.ar6.HFC32", "771", "kg", None, None),
+    ]:
+        await make_factor(
+            session,
+            key=key,
+            year=2025,
+            kg=kg,
+            unit=unit,
+            category=FactorCategory.OTHER,
+            scope=3,
+            cabin_class=cabin,
+            distance_min_km=low,
+        )
     text = (
-        "date,factor_key,quantity,kind\n"
-        "2025-01-01,electricity.grid.CH,1,\n"
-        "2025-01-02,electricity.grid.CH,2,quantity\n"
-        "2025-01-03,electricity.grid.CH,3,flight\n"
+        "kind,date,factor_key,quantity,origin,destination,cabin_class,round_trip,travellers,"
+        "amount,currency,gas,kg,note\n"
+        ",2025-01-01,electricity.grid.CH,1,,,,,,,,,,plain\n"
+        "flight,2025-02-03,,,gva,LHR,Economy,yes,2,,,,,a flight\n"
+        "purchase,2025-03-01,spend.it,,,,,,,250.40,usd,,,\n"
+        "refrigerant,2025-04-01,,,,,,,,,,HFC32,0.8,\n"
+        "flight,2025-02-03,,,GVA,GVA,,,,,,,,\n"
+        "flight,2025-02-03,,,GVA,QQQ,,,,,,,,\n"
+        "flight,2025-02-03,,,GVA,LHR,,maybe,,,,,,\n"
+        "purchase,2025-03-01,spend.it,,,,,,,10,XYZ,,,\n"
+        "refrigerant,2025-04-01,,,,,,,,,,R999,1,\n"
+        "boat,2025-04-01,,,,,,,,,,,,\n"
+        "flight,2025-02-03,,5,GVA,LHR,,,,,,,,\n"
     )
     response = await upload(client, member, lab, text, on_error="skip")
+    assert response.status_code == 202, response.text
     job = await wait_for_end(client, member, response.json()["id"])
-    assert (job["state"], job["rows_ok"], job["rows_failed"]) == ("succeeded", 2, 1)
-    assert job["row_errors"] == [
-        {
-            "row": 4,
-            "column": "kind",
-            "message": "expected blank or quantity: typed activities are added through the API",
-        }
+    assert (job["state"], job["rows_ok"], job["rows_failed"]) == ("succeeded", 4, 7), job
+    assert [(error["row"], error["column"]) for error in job["row_errors"]] == [
+        (6, "destination"),
+        (7, "destination"),
+        (8, "round_trip"),
+        (9, "currency"),
+        (10, "gas"),
+        (11, "kind"),
+        (12, "quantity"),
     ]
-    assert await entry_count(session, lab) == 2
+    imported = (
+        await client.get(f"/api/v1/labs/{lab.id}/entries?order=asc", headers=member.headers)
+    ).json()["items"]
+    by_kind = {entry["kind"]: entry for entry in imported}
+    assert sorted(by_kind) == ["flight", "purchase", "quantity", "refrigerant"]
+    # The same activities through the API: the same figures.
+    bodies: list[dict[str, Any]] = [
+        {"kind": "flight", "date": "2025-02-03", "origin": "GVA", "destination": "LHR",
+         "cabin_class": "economy", "round_trip": True, "travellers": 2, "note": "a flight"},
+        {"kind": "purchase", "date": "2025-03-01", "factor_key": "spend.it", "amount": "250.40",
+         "currency": "USD"},
+        {"kind": "refrigerant", "date": "2025-04-01", "gas": "HFC32", "kg": "0.8"},
+    ]  # fmt: skip
+    for body in bodies:
+        posted = await client.post(
+            f"/api/v1/labs/{lab.id}/entries", json=body, headers=member.headers
+        )
+        assert posted.status_code == 201, posted.text
+        same = by_kind[body["kind"]]
+        for name in ("factor_key", "quantity", "kg_co2e", "activity", "note", "unit"):
+            assert posted.json()[name] == same[name], name
+    undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
+    assert undone.status_code == 204, undone.text
+    assert await entry_count(session, lab) == 3  # the API's three stay

@@ -1,14 +1,16 @@
 """The SQLModel families (app/models/family.py): PATCH bodies are optional copies of their base,
 and what the CSV imports read follows the models."""
 
+from typing import get_args
+
 import pytest
 from pydantic import ValidationError
 from sqlmodel import SQLModel
 
-from app.models.entry import EntryBase, EntryCreate, EntryUpdate
+from app.models.entry import EntryBase, EntryCreate, EntryUpdate, NewEntry
 from app.models.factor import EmissionFactorBase, FactorCreate, FactorUpdate
 from app.models.lab import LabBase, LabUpdate
-from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_REQUIRED, FACTOR_COLUMNS
+from app.models.staging import ACTIVITY_COLUMNS, FACTOR_COLUMNS, activity_required
 from app.models.user import UserBase, UserMeUpdate, UserUpdate
 
 
@@ -45,9 +47,18 @@ def test_a_patch_checks_what_its_base_checks_and_lets_null_pass() -> None:
     assert LabUpdate.model_validate({"version": 3, "region": None}).changes() == {"region": None}
 
 
-def test_the_activity_csv_has_the_columns_of_a_new_entry() -> None:
-    assert set(ACTIVITY_COLUMNS) == set(EntryCreate.model_fields)
-    assert {"date", "factor_key", "quantity"} == ACTIVITY_REQUIRED
+def test_the_activity_csv_has_the_columns_of_a_new_entry_of_every_kind() -> None:
+    assert set(ACTIVITY_COLUMNS) == {
+        name
+        for model in get_args(get_args(NewEntry)[0])
+        for name in get_args(model)[0].model_fields
+    }
+    assert ACTIVITY_COLUMNS[: len(EntryCreate.model_fields)] == tuple(
+        EntryCreate.model_json_schema()["properties"]
+    )
+    # A plain file (no `kind` column) needs what a plain entry needs; with `kind`, only a date.
+    assert activity_required(frozenset({"date"})) == {"date", "factor_key", "quantity"}
+    assert activity_required(frozenset({"date", "kind"})) == {"date"}
 
 
 def test_the_factor_csv_has_the_columns_of_a_new_factor() -> None:
