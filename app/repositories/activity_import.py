@@ -24,6 +24,7 @@ from types import NoneType
 from typing import get_args
 from uuid import UUID
 
+import psycopg
 from annotated_types import MaxLen, MinLen
 from pydantic.fields import FieldInfo
 from sqlalchemy import inspect, text
@@ -463,33 +464,52 @@ class Computed:
     problem_message: str | None = None
 
 
-_RECORD_COMPUTED = text(
+_COMPUTED_COLUMNS = (
+    "seq",
+    "factor_key",
+    "quantity",
+    "unit",
+    "activity",
+    "problem_column",
+    "problem_message",
+)
+_CREATE_COMPUTED = text(
+    "CREATE TEMPORARY TABLE computed_activity_row "
+    "(seq bigint PRIMARY KEY, factor_key text, quantity text, unit text, activity text, "
+    "problem_column text, problem_message text) ON COMMIT DROP"
+)
+_APPLY_COMPUTED = text(
     """
     UPDATE import_activity_row AS s
     SET factor_key = c.factor_key, quantity = c.quantity, unit = c.unit, activity = c.activity,
         problem_column = c.problem_column, problem_message = c.problem_message
-    FROM unnest(CAST(:seqs AS bigint[]), CAST(:keys AS text[]), CAST(:quantities AS text[]),
-                CAST(:units AS text[]), CAST(:activities AS text[]), CAST(:columns AS text[]),
-                CAST(:messages AS text[]))
-         AS c (seq, factor_key, quantity, unit, activity, problem_column, problem_message)
+    FROM computed_activity_row AS c
     WHERE s.job_id = :job AND s.seq = c.seq
     """
 )
 
 
 async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Computed]) -> None:
-    """Store what was computed for the typed rows, in one statement."""
+    """Store what was computed for the typed rows: COPY into a temporary table (binary, no
+    parameter per value), then one UPDATE of the staged rows from it."""
     connection = await session.connection()
-    await connection.execute(
-        _RECORD_COMPUTED,
-        {
-            "job": job_id,
-            "seqs": [row.seq for row in rows],
-            "keys": [row.factor_key for row in rows],
-            "quantities": [row.quantity for row in rows],
-            "units": [row.unit for row in rows],
-            "activities": [row.activity for row in rows],
-            "columns": [row.problem_column for row in rows],
-            "messages": [row.problem_message for row in rows],
-        },
-    )
+    await connection.execute(_CREATE_COMPUTED)
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection)
+    columns = ", ".join(_COMPUTED_COLUMNS)
+    statement = f"COPY computed_activity_row ({columns}) FROM STDIN"
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            await copy.write_row(
+                (
+                    row.seq,
+                    row.factor_key,
+                    row.quantity,
+                    row.unit,
+                    row.activity,
+                    row.problem_column,
+                    row.problem_message,
+                )
+            )
+    await connection.execute(_APPLY_COMPUTED, {"job": job_id})

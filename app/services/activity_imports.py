@@ -23,6 +23,7 @@ from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobKin
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
+from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 from app.repositories.activity_import import Computed, TypedRow
 from app.services import activities, job_lifecycle
@@ -76,6 +77,7 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     await session.commit()  # release the row lock: progress updates need it
     if lab_id is None:
         return  # the lab was deleted meanwhile; its jobs went with it
+    await _compute_typed_rows(session, job_id=job_id, lab_id=lab_id)
     # Until commit, factor values cannot change under the rows this job computes.
     await factor_repository.lock_values_shared(session)
     parents = await activity_import_repository.lock_parents(
@@ -92,7 +94,6 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
         fail_on_error,
         settings.FACTOR_ROLLOVER_YEARS,
     )
-    await _compute_typed_rows(session, work)
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
     await job_lifecycle.discard_staged(session, kind=JobKind.ACTIVITIES, job_id=job_id)
@@ -175,25 +176,33 @@ def _compute_all(
     ]
 
 
-async def _compute_typed_rows(session: AsyncSession, work: _ActivityJob) -> None:
+async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UUID) -> None:
     """Compute the typed rows (flights, purchases, refrigerants) as the API would, a chunk at a
-    time: parsed and computed off the event loop, the factors they need read in a few queries;
-    each row then carries its factor key, quantity and activity into the set-based checks and
-    insert like a plain row, or its problem into the row errors."""
+    time, each chunk committed: parsed and computed off the event loop, the factors they need read
+    in a few queries. Each row then carries its factor key, quantity, unit and activity into the
+    set-based checks and insert like a plain row, or its problem into the row errors; committed,
+    they outlive the rollback of a failed import, whose report reads them. The insert finds each
+    key's factor again under the values lock, its unit checked, as the API does."""
+    lab = await lab_repository.get(session, lab_id)
+    if lab is None:
+        return  # deleted meanwhile: the import ends with it
+    region = lab.region
+    window = settings.FACTOR_ROLLOVER_YEARS
     after = 0
     reads = SessionReads(session)
     while rows := await activity_import_repository.typed_rows(
-        session, job_id=work.id, after=after, limit=TYPED_CHUNK_ROWS
+        session, job_id=job_id, after=after, limit=TYPED_CHUNK_ROWS
     ):
         parsed = await asyncio.to_thread(_parse_all, rows)
         factors = await activities.gather(
             reads,
-            region=work.region,
-            window=work.window,
+            region=region,
+            window=window,
             activities=[item for _, item in parsed if not isinstance(item, Computed)],
         )
         computed = await asyncio.to_thread(_compute_all, parsed, factors)
-        await activity_import_repository.record_computed(session, job_id=work.id, rows=computed)
+        await activity_import_repository.record_computed(session, job_id=job_id, rows=computed)
+        await session.commit()
         after = rows[-1].seq
 
 

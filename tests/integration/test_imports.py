@@ -587,3 +587,33 @@ async def test_typed_rows_import_as_the_api_computes_them_and_bad_ones_are_row_e
     undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
     assert undone.status_code == 204, undone.text
     assert await entry_count(session, lab) == 3  # the API's three stay
+
+
+async def test_a_failed_import_reports_its_typed_rows_problems_and_stores_nothing(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    await make_factor(
+        session,
+        key="flight.economy",
+        year=2025,
+        kg="0.1",
+        unit="pkm",
+        category=FactorCategory.AIR_TRAVEL,
+        scope=3,
+        cabin_class=CabinClass.ECONOMY,
+        distance_min_km=0,
+    )
+    text = (
+        "kind,date,origin,destination\n"
+        "flight,2025-02-03,GVA,LHR\n"
+        "flight,2025-02-03,GVA,QQQ\n"
+        "flight,2025-13-03,GVA,LHR\n"
+    )
+    job = await wait_for_end(client, member, (await upload(client, member, lab, text)).json()["id"])
+    assert job["state"] == "failed", job
+    assert [(error["row"], error["column"]) for error in job["row_errors"]] == [
+        (3, "destination"),
+        (4, "date"),
+    ]
+    assert await entry_count(session, lab) == 0
+    assert await staged_rows(session) == 0
