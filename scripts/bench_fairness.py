@@ -96,7 +96,8 @@ def seed(url: str, labs: int) -> Seeded:
             )
         connection.execute(
             "INSERT INTO emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, "
-            "year, source, version) VALUES (%s, %s, 'other', 'kWh', 0.125, 2, 2025, 'bench', 1)",
+            "year, source, source_publisher, source_dataset, source_edition, source_url, version) "
+            "VALUES (%s, %s, 'other', 'kWh', 0.125, 2, 2025, 'bench', '', '', '', '', 1)",
             (uuid.uuid4(), FACTOR_KEY),
         )
         connection.commit()
