@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import Field as PydanticField
 from pydantic import StringConstraints
@@ -23,6 +24,7 @@ class EntryKind(StrEnum):
     FLIGHT = "flight"
     PURCHASE = "purchase"
     REFRIGERANT = "refrigerant"
+    EQUIPMENT = "equipment"
 
 
 class GwpAssessment(StrEnum):
@@ -77,6 +79,24 @@ class RefrigerantInput(SQLModel):
     assessment: GwpAssessment = GwpAssessment.AR6
 
 
+MAX_LIFETIME_YEARS = 50
+
+
+class EquipmentInput(SQLModel):
+    """Equipment: its embodied emissions (items x a per-item factor) spread evenly over its
+    lifetime, each year's share an entry of that year."""
+
+    model_config = FORBID_UNKNOWN_FIELDS
+
+    factor_key: FactorKey = Field(
+        max_length=100, description="The item type's factor, e.g. kg CO2e per laptop"
+    )
+    quantity: Amount = Field(description="How many items (in the factor's unit)")
+    lifetime_years: JsonInt = Field(
+        ge=1, le=MAX_LIFETIME_YEARS, description="Years over which the emissions are spread"
+    )
+
+
 class FlightActivity(FlightInput):
     """A flight as computed: `distance_km` = `great_circle_km` + `uplift_km`; the entry's
     quantity (passenger-km) = `distance_km` x legs (2 for a round trip) x `travellers` x
@@ -119,7 +139,21 @@ class RefrigerantActivity(RefrigerantInput):
     gwp: DecimalOut = Field(description="GWP100 of the gas in the assessment (kg CO2e per kg)")
 
 
+class EquipmentActivity(EquipmentInput):
+    """One year of an equipment's lifetime: the entry's quantity is `share` items (their
+    embodied kg CO2e in this year's report), with the factor of the purchase year. The shares of
+    the lifetime add up to `quantity`: each year takes `quantity / lifetime_years` cut to 6
+    places, the last year the rest."""
+
+    model_config = FORBID_UNKNOWN_FIELDS
+    kind: Literal["equipment"] = "equipment"
+    purchase_date: date
+    year_of_lifetime: int = Field(description="1 for the purchase year, up to `lifetime_years`")
+    share: DecimalOut = Field(description="The items this year carries")
+    series_id: UUID = Field(description="The same for every year of one purchase")
+
+
 Activity = Annotated[
-    FlightActivity | PurchaseActivity | RefrigerantActivity,
+    FlightActivity | PurchaseActivity | RefrigerantActivity | EquipmentActivity,
     PydanticField(discriminator="kind"),
 ]

@@ -16,6 +16,7 @@ from app.core.pagination import Page
 from app.models.activity import (
     Activity,
     EntryKind,
+    EquipmentInput,
     FlightInput,
     PurchaseInput,
     RefrigerantInput,
@@ -156,6 +157,13 @@ class RefrigerantEntryCreate(EntryCommon, RefrigerantInput):
     kind: Literal["refrigerant"]
 
 
+class EquipmentEntryCreate(EntryCommon, EquipmentInput):
+    """Equipment bought on `date`; the server adds an entry per year of its lifetime."""
+
+    model_config = SQLModelConfig(extra="forbid")
+    kind: Literal["equipment"]
+
+
 def _kind_of(body: Any) -> str:
     """The variant of a new entry: its `kind`, `quantity` when left out (plain entries predate
     the typed activities)."""
@@ -169,10 +177,13 @@ NewEntry = Annotated[
     Annotated[EntryCreate, Tag(EntryKind.QUANTITY.value)]
     | Annotated[FlightEntryCreate, Tag(EntryKind.FLIGHT.value)]
     | Annotated[PurchaseEntryCreate, Tag(EntryKind.PURCHASE.value)]
-    | Annotated[RefrigerantEntryCreate, Tag(EntryKind.REFRIGERANT.value)],
+    | Annotated[RefrigerantEntryCreate, Tag(EntryKind.REFRIGERANT.value)]
+    | Annotated[EquipmentEntryCreate, Tag(EntryKind.EQUIPMENT.value)],
     Discriminator(_kind_of),
 ]
-TypedEntryCreate = FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate
+TypedEntryCreate = (
+    FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate | EquipmentEntryCreate
+)
 
 
 class EntryUpdate(Patch):

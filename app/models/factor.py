@@ -6,7 +6,14 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import StringConstraints, ValidationInfo, field_validator, model_validator
+from annotated_types import Ge, Le
+from pydantic import (
+    BeforeValidator,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import CheckConstraint, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -17,6 +24,7 @@ from app.models.base import (
     JsonInt,
     created_at_field,
     enum_field,
+    json_integer,
     text_field,
     updated_at_field,
 )
@@ -65,6 +73,9 @@ class CabinClass(StrEnum):
 
 
 MAX_DISTANCE_KM = 100_000
+# Bounds inside the type: on an optional field, `Field(ge=…)` would not reach the JSON Schema.
+DistanceMinKm = Annotated[int, Ge(0), Le(MAX_DISTANCE_KM), BeforeValidator(json_integer)]
+DistanceMaxKm = Annotated[int, Ge(1), Le(MAX_DISTANCE_KM), BeforeValidator(json_integer)]
 
 
 class EmissionFactorBase(SQLModel):
@@ -118,17 +129,13 @@ class EmissionFactorBase(SQLModel):
         default=None,
         description="Flight factors only: the cabin class they apply to",
     )
-    distance_min_km: JsonInt | None = Field(
+    distance_min_km: DistanceMinKm | None = Field(
         default=None,
-        ge=0,
-        le=MAX_DISTANCE_KM,
         description="Flight factors only: the band's lower bound, inclusive (one leg, uplift "
         "included)",
     )
-    distance_max_km: JsonInt | None = Field(
+    distance_max_km: DistanceMaxKm | None = Field(
         default=None,
-        ge=1,
-        le=MAX_DISTANCE_KM,
         description="Flight factors only: the band's upper bound, exclusive; null: no bound",
     )
 

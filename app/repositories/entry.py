@@ -91,6 +91,22 @@ async def delete(session: AsyncSession, *, entry: ActivityEntry) -> None:
     await session.flush()
 
 
+_DELETE_SERIES = text(
+    "DELETE FROM activity_entry WHERE lab_id = :lab AND kind = :kind "
+    "AND activity ->> 'series_id' = :series"
+)
+
+
+async def delete_series(session: AsyncSession, *, lab_id: UUID, series_id: UUID) -> int:
+    """Delete every entry of one equipment purchase (its years); how many."""
+    connection = await session.connection()
+    result = await connection.execute(
+        _DELETE_SERIES,
+        {"lab": lab_id, "kind": EntryKind.EQUIPMENT.value, "series": str(series_id)},
+    )
+    return int(result.rowcount)
+
+
 _ENTRIES = Reader(ActivityEntry)
 _FACTORS = factor_repository.FACTORS
 

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.models.activity import EntryKind
 from app.models.kg import fits_sql, kg_sql
 from app.repositories.entry import weigh_sql
 
@@ -63,11 +64,13 @@ _TOO_HEAVY = text(
 
 
 # The entries resting on a factor older than one of `:factors` (new factors) dated in that
-# factor's year or later, of its key and of a lab it applies to (its region or none).
-_RESTING_ON_OLDER = """
+# factor's year or later, of its key and of a lab it applies to (its region or none). Not an
+# equipment's later years: they keep the purchase year's factor on purpose.
+_RESTING_ON_OLDER = f"""
     FROM emission_factor AS older
     JOIN activity_entry AS e
       ON e.factor_id = older.id AND e.date >= make_date(arrived.year, 1, 1)
+         AND e.kind <> '{EntryKind.EQUIPMENT.value}'
     JOIN lab AS l ON l.id = e.lab_id
     WHERE older.key = arrived.key AND older.year < arrived.year
       AND (arrived.region IS NULL OR arrived.region = l.region)"""

@@ -7,7 +7,9 @@ reports, recalculation and year rollover treat every kind alike.
   holds one leg's distance (app/services/flights.py);
 - purchase: the amount converted to the currency of the spend category's factor (its unit) at the
   ECB rate of the entry's date (app/services/exchange_rates.py), rounded to 6 places;
-- refrigerant: kg of the gas, with the factor `gas.<assessment>.<gas>` (its GWP100, kg CO2e/kg).
+- refrigerant: kg of the gas, with the factor `gas.<assessment>.<gas>` (its GWP100, kg CO2e/kg);
+- equipment: items of the item type's factor, of the purchase year, spread over the lifetime's
+  years (`lifetime_shares`): the entries service adds an entry per year.
 
 In two steps, so that an entry of the API and a CSV import of a million rows follow the same
 rules: `gather` reads the factors the activities may need (async, a few queries), then `compute`
@@ -17,7 +19,7 @@ resolves one activity from them (CPU only: run many off the event loop).
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.config import settings
@@ -27,6 +29,7 @@ from app.models.activity import PurchaseActivity, RefrigerantActivity
 from app.models.base import plain_decimal
 from app.models.entry import (
     QUANTITY,
+    EquipmentEntryCreate,
     FlightEntryCreate,
     PurchaseEntryCreate,
     RefrigerantEntryCreate,
@@ -63,7 +66,7 @@ class Factors:
 
 def factor_key_of(data: TypedEntryCreate) -> str | None:
     """The factor key an activity names (a flight's follows from its band: None)."""
-    if isinstance(data, PurchaseEntryCreate):
+    if isinstance(data, PurchaseEntryCreate | EquipmentEntryCreate):
         return data.factor_key
     if isinstance(data, RefrigerantEntryCreate):
         return f"gas.{data.assessment.value}.{data.gas}"
@@ -209,6 +212,35 @@ def _refrigerant(data: RefrigerantEntryCreate, factors: Factors) -> Resolved:
     return Resolved(factor, data.kg, activity.model_dump(mode="json", exclude={"gwp"}))
 
 
+def lifetime_shares(quantity: Decimal, years: int) -> list[Decimal]:
+    """`quantity` spread over `years`: each year `quantity / years` cut (not rounded) to 6
+    places, the last year the rest, so the shares add up to `quantity` exactly and none is
+    negative."""
+    share = (quantity / years).quantize(QUANTITY_QUANTUM, rounding=ROUND_DOWN)
+    return [share] * (years - 1) + [quantity - share * (years - 1)]
+
+
+def _equipment(data: EquipmentEntryCreate, factors: Factors) -> Resolved:
+    year = data.date.year
+    factor = factors.applicable.get((data.factor_key, year))
+    if factor is None:
+        raise _refused(
+            "factor_key",
+            f"There is no emission factor '{data.factor_key}' for {_years(year, factors.window)}.",
+            "no factor for that year",
+            "factor",
+        )
+    # The whole purchase; the entries service writes one share per year of the lifetime.
+    activity = {
+        "kind": "equipment",
+        "factor_key": data.factor_key,
+        "quantity": plain_decimal(data.quantity),
+        "lifetime_years": data.lifetime_years,
+        "purchase_date": data.date.isoformat(),
+    }
+    return Resolved(factor, data.quantity, activity)
+
+
 def compute(data: TypedEntryCreate, factors: Factors) -> Resolved:
     """The factor and quantity of a typed activity, refused (InvalidInput, 422) with the field at
     fault. CPU only (airports and rates are loaded on first use): many run off the event loop."""
@@ -216,6 +248,8 @@ def compute(data: TypedEntryCreate, factors: Factors) -> Resolved:
         return _flight(data, factors)
     if isinstance(data, PurchaseEntryCreate):
         return _purchase(data, factors)
+    if isinstance(data, EquipmentEntryCreate):
+        return _equipment(data, factors)
     return _refrigerant(data, factors)
 
 

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.config import settings
 from app.core.errors import InvalidInput
 from app.db.statements import SessionReads
-from app.models.entry import EntryCreate, NewEntry, TypedEntryCreate
+from app.models.entry import EntryCreate, EquipmentEntryCreate, NewEntry, TypedEntryCreate
 from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
@@ -101,8 +101,11 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     await session.commit()
 
 
+# An equipment row would become an entry per year of its lifetime: not in a CSV yet.
+EQUIPMENT_BY_API = "equipment is added through the API (an entry per year of its lifetime)"
 TYPED_CHUNK_ROWS = 20_000  # typed rows computed at a time (bounded memory)
 _NEW_ENTRY: TypeAdapter[NewEntry] = TypeAdapter(NewEntry)
+_INTEGERS = frozenset({"travellers", "lifetime_years"})
 _TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
 _LOWER, _UPPER = (
     frozenset({"kind", "cabin_class", "assessment"}),
@@ -112,7 +115,7 @@ _LOWER, _UPPER = (
 
 def _input_of(values: dict[str, str | None]) -> dict[str, Any]:
     """A typed row's CSV text as the API's body would be: blank cells left out (their default
-    applies), codes in their case, `travellers` as an integer, `round_trip` as a boolean."""
+    applies), codes in their case, `travellers` and `lifetime_years` as integers, `round_trip` as a boolean."""
     data: dict[str, Any] = {}
     for name, text in values.items():
         value = (text or "").strip()
@@ -122,7 +125,7 @@ def _input_of(values: dict[str, str | None]) -> dict[str, Any]:
             data[name] = value.lower()
         elif name in _UPPER:
             data[name] = value.upper()
-        elif name == "travellers" and value.isdigit():
+        elif name in _INTEGERS and value.isdigit():
             data[name] = int(value)
         elif name == "round_trip" and value.lower() in _TRUE | _FALSE:
             data[name] = value.lower() in _TRUE
@@ -146,6 +149,8 @@ def _parse(row: TypedRow) -> TypedEntryCreate | Computed:
         )
     if isinstance(data, EntryCreate):  # not reached: the query selects typed kinds only
         raise TypeError("a plain row among the typed ones")
+    if isinstance(data, EquipmentEntryCreate):
+        return Computed(row.seq, problem_column="kind", problem_message=EQUIPMENT_BY_API)
     return data
 
 

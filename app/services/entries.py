@@ -6,7 +6,7 @@ says which year, and the recalculation job moves it when its own year's factor a
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,6 +22,7 @@ from app.models.entry import (
     EntryCreate,
     EntryPublic,
     EntryUpdate,
+    EquipmentEntryCreate,
     NewEntry,
     TypedEntryCreate,
 )
@@ -31,6 +32,7 @@ from app.models.lab import Lab
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.services import activities
+from app.services.activities import Resolved
 from app.services.auth import Principal
 from app.services.authz import LabAction
 from app.services.labs import load_lab, read_lab
@@ -160,34 +162,64 @@ async def _create_activity(
 ) -> EntryPublic:
     """A typed activity: its factor and quantity resolved first (app/services/activities.py),
     then inserted as any entry, the factor found again under the values lock in the same
-    statement: its unit must not have changed meanwhile."""
+    statement: its unit must not have changed meanwhile. Equipment becomes an entry per year of
+    its lifetime (each with the purchase year's factor); the first year's is returned."""
     resolved = await activities.resolve(transaction, region=lab.region, data=data)
-    kind = EntryKind(data.kind)
-    plain = EntryBase(date=data.date, quantity=resolved.quantity, note=data.note)
+    if not isinstance(data, EquipmentEntryCreate):
+        return await _add_resolved(
+            transaction, principal, lab, data, resolved, resolved.quantity, data.date
+        )
+    series = uuid4()
+    shares = activities.lifetime_shares(resolved.quantity, data.lifetime_years)
+    first: EntryPublic | None = None
+    for index, share in enumerate(shares):
+        on = data.date if index == 0 else date(data.date.year + index, 1, 1)
+        year = Resolved(
+            resolved.factor,
+            share,
+            resolved.activity
+            | {
+                "year_of_lifetime": index + 1,
+                "share": format(share, "f"),
+                "series_id": str(series),
+            },
+        )
+        added = await _add_resolved(transaction, principal, lab, data, year, share, on)
+        first = first or added
+    assert first is not None
+    return first
+
+
+async def _add_resolved(
+    transaction: DriverTransaction,
+    principal: Principal,
+    lab: Lab,
+    data: TypedEntryCreate,
+    resolved: Resolved,
+    quantity: Decimal,
+    on: date,
+) -> EntryPublic:
+    """Insert one entry of a resolved activity, dated `on`, with the factor of the activity's
+    own date (an equipment's later years keep the purchase year's)."""
+    key, unit = resolved.factor.key, resolved.factor.unit
     added = await entry_repository.add_computed(
         transaction,
-        entry=plain,
+        entry=EntryBase(date=on, quantity=quantity, note=data.note),
         lab_id=lab.id,
         created_by=principal.user.id,
-        key=resolved.factor.key,
+        key=key,
         year=data.date.year,
         earliest=earliest_factor_year(data.date.year),
         region=lab.region,
-        unit=resolved.factor.unit,
-        kind=kind,
+        unit=unit,
+        kind=EntryKind(data.kind),
         activity=resolved.activity,
     )
-    if added is None or added[1] is None or added[0].id != resolved.factor.id:
-        if added is not None and added[1] is not None:
-            raise RuntimeError("a typed entry was inserted with another factor than resolved")
+    if added is None or added[1] is None:
         factor = _check_factor(
-            None if added is None else added[0],
-            lab,
-            key=resolved.factor.key,
-            on=data.date,
-            unit=resolved.factor.unit,
+            None if added is None else added[0], lab, key=key, on=data.date, unit=unit
         )
-        kg_of(resolved.quantity, factor)
+        kg_of(quantity, factor)
         raise RuntimeError("the entry was refused by its INSERT but not by the checks")
     return to_public(added[1], added[0])
 
@@ -279,5 +311,11 @@ async def update_entry(
 
 
 async def delete_entry(session: AsyncSession, *, principal: Principal, entry_id: UUID) -> None:
+    """Delete an entry; an equipment's year goes with every other year of its lifetime (one
+    purchase)."""
     entry, _, _ = await _load_entry(session, principal, entry_id, LabAction.WRITE_ENTRIES)
+    if entry.kind == EntryKind.EQUIPMENT and entry.activity is not None:
+        series = UUID(str(entry.activity["series_id"]))
+        await entry_repository.delete_series(session, lab_id=entry.lab_id, series_id=series)
+        return
     await entry_repository.delete(session, entry=entry)

@@ -328,3 +328,86 @@ async def test_a_flight_factor_needs_a_whole_band(
     assert broken.status_code == 422, broken.text
     unchanged = await client.get(f"/api/v1/factors/{factor['id']}", headers=admin.headers)
     assert unchanged.json() == factor
+
+
+async def test_equipment_is_spread_over_its_lifetime_with_the_purchase_years_factor(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+) -> None:
+    await make_factor(
+        session,
+        key="equipment.laptop",
+        year=2024,
+        kg="300",
+        unit="item",
+        category=FactorCategory.EQUIPMENT,
+        scope=3,
+    )
+    lab = await make_lab(session, member.user)
+    body = {
+        "kind": "equipment",
+        "date": "2024-06-15",
+        "factor_key": "equipment.laptop",
+        "quantity": "1",
+        "lifetime_years": 3,
+    }
+    response = await client.post(_entries(lab.id), json=body, headers=member.headers)
+    assert response.status_code == 201, response.text
+    first = response.json()
+    assert (first["date"], first["quantity"], first["kg_co2e"]) == (
+        "2024-06-15",
+        "0.333333",
+        "99.9999",
+    )
+    listed = (
+        await client.get(_entries(lab.id), params={"order": "asc"}, headers=member.headers)
+    ).json()["items"]
+    assert [(e["date"], e["quantity"], e["factor_year"]) for e in listed] == [
+        ("2024-06-15", "0.333333", 2024),
+        ("2025-01-01", "0.333333", 2024),
+        ("2026-01-01", "0.333334", 2024),
+    ]
+    assert sum(Decimal(e["kg_co2e"]) for e in listed) == Decimal(300)  # 1 laptop x 300 kg
+    series = {e["activity"]["series_id"] for e in listed}
+    assert len(series) == 1
+    assert [e["activity"]["year_of_lifetime"] for e in listed] == [1, 2, 3]
+    report = await client.get(
+        f"/api/v1/reports/{lab.id}", params={"year": 2025}, headers=member.headers
+    )
+    assert Decimal(report.json()["total_kg_co2e"]) == Decimal("99.9999")
+    # One purchase: deleting any of its years deletes them all.
+    gone = await client.delete(f"/api/v1/entries/{listed[1]['id']}", headers=member.headers)
+    assert gone.status_code == 204
+    assert await _count(session) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "location"),
+    [
+        ({"lifetime_years": 0}, ["body", "lifetime_years"]),
+        ({"lifetime_years": 51}, ["body", "lifetime_years"]),
+        ({"lifetime_years": "3"}, ["body", "lifetime_years"]),
+        ({"factor_key": "equipment.unknown"}, ["body", "factor_key"]),
+        ({"date": "2019-06-15"}, ["body", "factor_key"]),  # no factor that early
+        ({"quantity": "-1"}, ["body", "quantity"]),
+    ],
+)
+async def test_bad_equipment_is_refused_and_nothing_is_stored(
+    client: httpx.AsyncClient,
+    member: Caller,
+    session: AsyncSession,
+    change: dict[str, object],
+    location: list[str],
+) -> None:
+    await make_factor(session, key="equipment.laptop", year=2024, kg="300", unit="item", scope=3)
+    lab = await make_lab(session, member.user)
+    body = {
+        "kind": "equipment",
+        "date": "2024-06-15",
+        "factor_key": "equipment.laptop",
+        "quantity": "1",
+        "lifetime_years": 3,
+    }
+    response = await client.post(_entries(lab.id), json=body | change, headers=member.headers)
+    assert response.status_code == 422, response.text
+    assert location in [error["loc"] for error in response.json()["errors"]]
+    assert await _count(session) == 0

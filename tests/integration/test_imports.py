@@ -617,3 +617,19 @@ async def test_a_failed_import_reports_its_typed_rows_problems_and_stores_nothin
     ]
     assert await entry_count(session, lab) == 0
     assert await staged_rows(session) == 0
+
+
+async def test_an_equipment_row_is_a_row_error_for_now(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+) -> None:
+    text = (
+        "kind,date,factor_key,quantity,lifetime_years\n"
+        "equipment,2025-02-03,rail.km,1,4\n"
+        ",2025-02-03,rail.km,1,\n"
+    )
+    response = await upload(client, member, lab, text, on_error="skip")
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert (job["rows_ok"], job["rows_failed"]) == (1, 1)
+    assert job["row_errors"] == [
+        {"row": 2, "column": "kind", "message": activity_imports.EQUIPMENT_BY_API}
+    ]

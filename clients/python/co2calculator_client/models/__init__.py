@@ -13,6 +13,8 @@ from .entry_kind import EntryKind
 from .entry_page import EntryPage
 from .entry_public import EntryPublic
 from .entry_update import EntryUpdate
+from .equipment_activity import EquipmentActivity
+from .equipment_entry_create import EquipmentEntryCreate
 from .error_policy import ErrorPolicy
 from .factor_category import FactorCategory
 from .factor_create import FactorCreate
@@ -94,6 +96,8 @@ __all__ = (
     "EntryPage",
     "EntryPublic",
     "EntryUpdate",
+    "EquipmentActivity",
+    "EquipmentEntryCreate",
     "ErrorPolicy",
     "FactorCategory",
     "FactorCreate",

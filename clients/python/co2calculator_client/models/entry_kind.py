@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class EntryKind(StrEnum):
+    EQUIPMENT = "equipment"
     FLIGHT = "flight"
     PURCHASE = "purchase"
     QUANTITY = "quantity"

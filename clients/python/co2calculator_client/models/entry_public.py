@@ -12,6 +12,7 @@ from ..models.entry_kind import EntryKind
 from ..models.factor_category import FactorCategory
 
 if TYPE_CHECKING:
+    from ..models.equipment_activity import EquipmentActivity
     from ..models.flight_activity import FlightActivity
     from ..models.purchase_activity import PurchaseActivity
     from ..models.refrigerant_activity import RefrigerantActivity
@@ -36,8 +37,8 @@ class EntryPublic:
         kg_co2e (str):
         note (str):
         kind (EntryKind): What an entry was made from: a plain quantity of a factor's unit, or a typed activity.
-        activity (FlightActivity | None | PurchaseActivity | RefrigerantActivity): A typed activity's inputs and the
-            figures computed from them (distance, exchange rate, GWP); null for a plain quantity
+        activity (EquipmentActivity | FlightActivity | None | PurchaseActivity | RefrigerantActivity): A typed
+            activity's inputs and the figures computed from them (distance, exchange rate, GWP); null for a plain quantity
         import_id (None | UUID):
         version (int):
         created_at (datetime.datetime):
@@ -58,7 +59,7 @@ class EntryPublic:
     kg_co2e: str
     note: str
     kind: EntryKind
-    activity: FlightActivity | None | PurchaseActivity | RefrigerantActivity
+    activity: EquipmentActivity | FlightActivity | None | PurchaseActivity | RefrigerantActivity
     import_id: None | UUID
     version: int
     created_at: datetime.datetime
@@ -67,6 +68,7 @@ class EntryPublic:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.equipment_activity import EquipmentActivity  # noqa: PLC0415
         from ..models.flight_activity import FlightActivity  # noqa: PLC0415
         from ..models.purchase_activity import PurchaseActivity  # noqa: PLC0415
         from ..models.refrigerant_activity import RefrigerantActivity  # noqa: PLC0415
@@ -101,6 +103,8 @@ class EntryPublic:
         elif isinstance(self.activity, PurchaseActivity):
             activity = self.activity.to_dict()
         elif isinstance(self.activity, RefrigerantActivity):
+            activity = self.activity.to_dict()
+        elif isinstance(self.activity, EquipmentActivity):
             activity = self.activity.to_dict()
         else:
             activity = self.activity
@@ -148,6 +152,7 @@ class EntryPublic:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.equipment_activity import EquipmentActivity  # noqa: PLC0415
         from ..models.flight_activity import FlightActivity  # noqa: PLC0415
         from ..models.purchase_activity import PurchaseActivity  # noqa: PLC0415
         from ..models.refrigerant_activity import RefrigerantActivity  # noqa: PLC0415
@@ -177,7 +182,9 @@ class EntryPublic:
 
         kind = EntryKind(d.pop("kind"))
 
-        def _parse_activity(data: object) -> FlightActivity | None | PurchaseActivity | RefrigerantActivity:
+        def _parse_activity(
+            data: object,
+        ) -> EquipmentActivity | FlightActivity | None | PurchaseActivity | RefrigerantActivity:
             if data is None:
                 return data
             try:
@@ -204,7 +211,15 @@ class EntryPublic:
                 return activity_type_0_type_2
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(FlightActivity | None | PurchaseActivity | RefrigerantActivity, data)
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                activity_type_0_type_3 = EquipmentActivity.from_dict(data)
+
+                return activity_type_0_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EquipmentActivity | FlightActivity | None | PurchaseActivity | RefrigerantActivity, data)
 
         activity = _parse_activity(d.pop("activity"))
 

@@ -166,7 +166,7 @@ export type EntryCreate = {
  *
  * What an entry was made from: a plain quantity of a factor's unit, or a typed activity.
  */
-export type EntryKind = 'quantity' | 'flight' | 'purchase' | 'refrigerant';
+export type EntryKind = 'quantity' | 'flight' | 'purchase' | 'refrigerant' | 'equipment';
 
 /**
  * EntryPage
@@ -241,7 +241,9 @@ export type EntryPublic = {
         kind: 'purchase';
     } & PurchaseActivity) | ({
         kind: 'refrigerant';
-    } & RefrigerantActivity) | null;
+    } & RefrigerantActivity) | ({
+        kind: 'equipment';
+    } & EquipmentActivity) | null;
     /**
      * Import Id
      */
@@ -294,6 +296,101 @@ export type EntryUpdate = {
      * Note
      */
     note?: string | null;
+};
+
+/**
+ * EquipmentActivity
+ *
+ * One year of an equipment's lifetime: the entry's quantity is `share` items (their
+ * embodied kg CO2e in this year's report), with the factor of the purchase year. The shares of
+ * the lifetime add up to `quantity`: each year takes `quantity / lifetime_years` cut to 6
+ * places, the last year the rest.
+ */
+export type EquipmentActivity = {
+    /**
+     * Factor Key
+     *
+     * The item type's factor, e.g. kg CO2e per laptop
+     */
+    factor_key: string;
+    /**
+     * Quantity
+     *
+     * How many items (in the factor's unit)
+     */
+    quantity: string;
+    /**
+     * Lifetime Years
+     *
+     * Years over which the emissions are spread
+     */
+    lifetime_years: number;
+    /**
+     * Kind
+     */
+    kind?: 'equipment';
+    /**
+     * Purchase Date
+     */
+    purchase_date: string;
+    /**
+     * Year Of Lifetime
+     *
+     * 1 for the purchase year, up to `lifetime_years`
+     */
+    year_of_lifetime: number;
+    /**
+     * Share
+     *
+     * The items this year carries
+     */
+    share: string;
+    /**
+     * Series Id
+     *
+     * The same for every year of one purchase
+     */
+    series_id: string;
+};
+
+/**
+ * EquipmentEntryCreate
+ *
+ * Equipment bought on `date`; the server adds an entry per year of its lifetime.
+ */
+export type EquipmentEntryCreate = {
+    /**
+     * Factor Key
+     *
+     * The item type's factor, e.g. kg CO2e per laptop
+     */
+    factor_key: string;
+    /**
+     * Quantity
+     *
+     * How many items (in the factor's unit)
+     */
+    quantity: number | string;
+    /**
+     * Lifetime Years
+     *
+     * Years over which the emissions are spread
+     */
+    lifetime_years: number;
+    /**
+     * Date
+     *
+     * `YYYY-MM-DD`, or `YYYY-MM` for a month
+     */
+    date: string | string;
+    /**
+     * Note
+     */
+    note?: string;
+    /**
+     * Kind
+     */
+    kind: 'equipment';
 };
 
 /**
@@ -3728,7 +3825,7 @@ export type CreateEntryData = {
     /**
      * Data
      */
-    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate;
+    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate | EquipmentEntryCreate;
     path: {
         /**
          * Lab Id

@@ -9,6 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.entry_create import EntryCreate
 from ...models.entry_public import EntryPublic
+from ...models.equipment_entry_create import EquipmentEntryCreate
 from ...models.flight_entry_create import FlightEntryCreate
 from ...models.problem_details import ProblemDetails
 from ...models.purchase_entry_create import PurchaseEntryCreate
@@ -19,7 +20,7 @@ from ...types import Response
 def _get_kwargs(
     lab_id: UUID,
     *,
-    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
+    body: EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -35,6 +36,8 @@ def _get_kwargs(
     elif isinstance(body, FlightEntryCreate):
         _kwargs["json"] = body.to_dict()
     elif isinstance(body, PurchaseEntryCreate):
+        _kwargs["json"] = body.to_dict()
+    elif isinstance(body, RefrigerantEntryCreate):
         _kwargs["json"] = body.to_dict()
     else:
         _kwargs["json"] = body.to_dict()
@@ -114,7 +117,7 @@ def sync_detailed(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
+    body: EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> Response[EntryPublic | ProblemDetails]:
     """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
@@ -123,7 +126,8 @@ def sync_detailed(
 
     Args:
         lab_id (UUID):
-        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
+        body (EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate |
+            RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,7 +153,7 @@ def sync(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
+    body: EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> EntryPublic | ProblemDetails | None:
     """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
@@ -158,7 +162,8 @@ def sync(
 
     Args:
         lab_id (UUID):
-        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
+        body (EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate |
+            RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,7 +184,7 @@ async def asyncio_detailed(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
+    body: EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> Response[EntryPublic | ProblemDetails]:
     """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
@@ -188,7 +193,8 @@ async def asyncio_detailed(
 
     Args:
         lab_id (UUID):
-        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
+        body (EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate |
+            RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,7 +218,7 @@ async def asyncio(
     lab_id: UUID,
     *,
     client: AuthenticatedClient,
-    body: EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
+    body: EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate,
 ) -> EntryPublic | ProblemDetails | None:
     """Record an activity (contributors, managers): a plain quantity of a factor's unit, or a
 
@@ -221,7 +227,8 @@ async def asyncio(
 
     Args:
         lab_id (UUID):
-        body (EntryCreate | FlightEntryCreate | PurchaseEntryCreate | RefrigerantEntryCreate):
+        body (EntryCreate | EquipmentEntryCreate | FlightEntryCreate | PurchaseEntryCreate |
+            RefrigerantEntryCreate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
