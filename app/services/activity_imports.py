@@ -115,7 +115,8 @@ _LOWER, _UPPER = (
 
 def _input_of(values: dict[str, str | None]) -> dict[str, Any]:
     """A typed row's CSV text as the API's body would be: blank cells left out (their default
-    applies), codes in their case, `travellers` and `lifetime_years` as integers, `round_trip` as a boolean."""
+    applies), codes in their case, `travellers` and `lifetime_years` as integers, `round_trip`
+    as a boolean."""
     data: dict[str, Any] = {}
     for name, text in values.items():
         value = (text or "").strip()
