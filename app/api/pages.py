@@ -50,6 +50,23 @@ class _SwaggerUIAssets(StaticFiles):
         return await super().get_response(path, scope)
 
 
+class DashboardFiles(StaticFiles):
+    """The built web app. A path that names no file and has no extension is one of the app's
+    own URLs (`/app/labs/…/2026/entries`, a deep link or a reload): it gets `index.html`, and the
+    app's router shows that view. A missing asset (`…/x.js`) stays a 404."""
+
+    def __init__(self, *, directory: Path) -> None:
+        super().__init__(directory=directory, html=True)
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
+                raise
+            return await super().get_response("index.html", scope)
+
+
 def _with_its_scripts_allowed(page: HTMLResponse) -> HTMLResponse:
     """FastAPI's pages start Swagger UI with an inline script: the page's policy allows exactly
     that script, by its hash, rather than any inline script."""

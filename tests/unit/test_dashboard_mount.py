@@ -36,6 +36,27 @@ async def test_a_built_dashboard_is_served_at_app(tmp_path: Path) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_deep_link_of_the_app_gets_its_page_and_a_missing_asset_does_not(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "index.html").write_text("<!doctype html><title>co2calculator</title>")
+    (tmp_path / "assets").mkdir()
+    async with _client(tmp_path) as client:
+        deep = await client.get("/app/labs/0b8c/2026/entries")
+        profile = await client.get("/app/profile")
+        asset = await client.get("/app/assets/index-abc123.js")
+        image = await client.get("/app/labs/logo.png")
+
+    for page in (deep, profile):
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert "<title>co2calculator</title>" in page.text
+        assert page.headers["x-content-type-options"] == "nosniff"
+    assert asset.status_code == 404
+    assert image.status_code == 404
+
+
+@pytest.mark.anyio
 async def test_without_a_build_there_is_no_page(tmp_path: Path) -> None:
     async with _client(tmp_path / "dist") as client:
         page = await client.get("/app/")

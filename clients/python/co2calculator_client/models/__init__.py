@@ -5,6 +5,7 @@ from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
 from .body_upload_activities import BodyUploadActivities
 from .body_upload_factors import BodyUploadFactors
+from .browser_session import BrowserSession
 from .category_per_fte import CategoryPerFte
 from .category_total import CategoryTotal
 from .entry_create import EntryCreate
@@ -77,6 +78,7 @@ __all__ = (
     "ApiKeyPublic",
     "BodyUploadActivities",
     "BodyUploadFactors",
+    "BrowserSession",
     "CategoryPerFte",
     "CategoryTotal",
     "EntryCreate",
