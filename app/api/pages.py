@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
@@ -57,6 +58,14 @@ class DashboardFiles(StaticFiles):
 
     def __init__(self, *, directory: Path) -> None:
         super().__init__(directory=directory, html=True)
+
+    def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
+        """The page itself is always sent whole: a 304 has no content type, so it would get the
+        policy of a non-page (`default-src 'none'`), which the browser then applies to its cached
+        page, and a reload would show nothing. (Its hashed assets are still revalidated.)"""
+        if response_headers.get("content-type", "").startswith("text/html"):
+            return False
+        return super().is_not_modified(response_headers, request_headers)
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         try:
