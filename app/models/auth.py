@@ -81,7 +81,7 @@ class TokenPair(SQLModel):
 
 class BrowserSession(SQLModel):
     """A browser's sign-in: the access token only. Its refresh token is in an HttpOnly cookie,
-    which the page's scripts cannot read (docs/web-app.md, "Sessions")."""
+    which the page's scripts cannot read (docs/dashboard.md, "Sessions")."""
 
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type

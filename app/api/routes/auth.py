@@ -1,5 +1,5 @@
 """Sign-in, token refresh and sign-out; and the browser's variant, whose refresh token lives in an
-HttpOnly cookie (docs/web-app.md, "Sessions")."""
+HttpOnly cookie (docs/dashboard.md, "Sessions")."""
 
 from typing import Annotated
 

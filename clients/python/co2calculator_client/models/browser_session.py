@@ -14,7 +14,7 @@ T = TypeVar("T", bound="BrowserSession")
 @_attrs_define
 class BrowserSession:
     """A browser's sign-in: the access token only. Its refresh token is in an HttpOnly cookie,
-    which the page's scripts cannot read (docs/web-app.md, "Sessions").
+    which the page's scripts cannot read (docs/dashboard.md, "Sessions").
 
         Attributes:
             access_token (str):

@@ -1,6 +1,6 @@
 // The app's URLs, under /app/ (the server answers index.html for any of them: a deep link or a
 // reload opens the same view). A few fixed shapes, so a small history-API router rather than a
-// dependency (docs/web-app.md, "Routing"):
+// dependency (docs/dashboard.md, "Routing"):
 //
 //   /app/                               labs (or what to do when there are none)
 //   /app/labs/new                       create a lab

@@ -1,4 +1,4 @@
-// The signed-in session (docs/web-app.md, "Sessions"). The access token is in memory only; the
+// The signed-in session (docs/dashboard.md, "Sessions"). The access token is in memory only; the
 // refresh token is in an HttpOnly, SameSite=Strict cookie the server sets on
 // `POST /auth/session` and rotates on `POST /auth/session/refresh` (scripts cannot read it; it is
 // sent only to those two paths). So a reload, or a link opened in a new tab, restores the session

@@ -100,7 +100,7 @@ export type BodyUploadFactors = {
  * BrowserSession
  *
  * A browser's sign-in: the access token only. Its refresh token is in an HttpOnly cookie,
- * which the page's scripts cannot read (docs/web-app.md, "Sessions").
+ * which the page's scripts cannot read (docs/dashboard.md, "Sessions").
  */
 export type BrowserSession = {
     /**
