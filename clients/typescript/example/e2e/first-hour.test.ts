@@ -132,6 +132,17 @@ describe('the first hour in the app', () => {
     expect(response.status).toBe(401);
   });
 
+  it('refuses a wrong current password next to that field', async () => {
+    const form = page.getByRole('form', { name: 'Change my password' });
+    await form.getByLabel('Current password').fill('not-my-password');
+    await form.getByLabel('New password').fill('a-new-password-123');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    const fieldError = form.locator('[data-field="current_password"] .field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).toBe('incorrect');
+    expect(await form.locator('.problem').count()).toBe(0); // nothing else to say
+  });
+
   it('filters the factors through the URL', async () => {
     await page.goto(`${baseUrl}/app/factors?category=rail_travel`);
     const rows = page.getByTestId('factors').locator('tbody tr');

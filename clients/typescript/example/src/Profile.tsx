@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 
 import type { UserPublic } from '@co2calculator/client';
 import {
+  changeMyPasswordMutation,
   createMyApiKeyMutation,
   getMeOptions,
   getMeQueryKey,
@@ -24,6 +25,7 @@ export function Profile() {
       <h2>My profile</h2>
       {me.isError ? <ProblemView error={me.error} context="Profile" /> : null}
       {me.data ? <ProfileForm key={me.data.version} me={me.data} /> : null}
+      <ChangePassword />
       <ApiKeys />
     </div>
   );
@@ -54,6 +56,46 @@ function ProfileForm({ me }: { me: UserPublic }) {
         </button>
       </div>
       <FormProblem error={update.error} context="Not saved" fields={['full_name']} />
+    </form>
+  );
+}
+
+/** The current password is required; the server ends my other sessions (this one goes on). */
+function ChangePassword() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const change = useMutation({
+    ...changeMyPasswordMutation(),
+    onSuccess: () => {
+      setCurrent('');
+      setNext('');
+    },
+  });
+  const wrongCurrent = { status: [401, 403], field: 'current_password' };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    change.mutate({ body: { current_password: current, new_password: next } });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-label="Change my password">
+      <h3>Password</h3>
+      <div className="form-row">
+        <Field label="Current password" name="current_password" error={change.error} fallback={wrongCurrent} className="grow">
+          <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        </Field>
+        <Field label="New password" name="new_password" error={change.error} className="grow">
+          <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
+        </Field>
+        <button type="submit" disabled={change.isPending}>
+          Change password
+        </button>
+      </div>
+      <FormProblem error={change.error} context="Not changed" fields={['current_password', 'new_password']} fallback={wrongCurrent} />
+      {change.isSuccess ? (
+        <p className="success" role="status">
+          Changed. Your other sessions (other browsers, other devices) are signed out.
+        </p>
+      ) : null}
     </form>
   );
 }
