@@ -191,6 +191,23 @@ describe('the dashboard', () => {
     expect(await problem.count()).toBe(0);
   });
 
+  it('deletes an entry: the total drops by exactly its emissions', async () => {
+    const before = await reportTotal();
+    const { data } = await listLabEntries({
+      auth: world.auth,
+      path: { lab_id: world.lab.id },
+      query: { limit: 1 },
+      throwOnError: true,
+    });
+    const entry = data.items[0];
+    const row = page.locator(`tr[data-entry="${entry.id}"]`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(before - (await reportTotal())).toBeCloseTo(Number(entry.kg_co2e), 6);
+    await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
+  });
+
   it('uploads a CSV and follows the job over the socket until it succeeds', async () => {
     const before = await reportTotal();
     const rows = Array.from({ length: 240 }, (_, i) => {

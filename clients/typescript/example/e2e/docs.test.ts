@@ -55,6 +55,8 @@ describe('the API docs', () => {
   it('are not where / leads once the dashboard is built: the dashboard is', async () => {
     await page.goto(`${baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/app/');
+    // Signed out: the app's session probe is answered (401) and it asks to sign in.
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
   it('render the spec from assets of this server only', async () => {

@@ -29,9 +29,9 @@ let member: string;
 let auth: Token;
 let labId: string;
 const consoleErrors: string[] = [];
-// Chromium logs every non-2xx answer: the page's first refresh without a cookie (401) and the
-// refused member (422) are provoked on purpose.
-const EXPECTED_STATUSES = [401, 422];
+// Chromium logs every non-2xx answer: the page's first refresh without a cookie (401), the
+// refused member and password (422) and the taken lab code (409) are provoked on purpose.
+const EXPECTED_STATUSES = [401, 409, 422];
 
 const shot = (target: Page, name: string) => target.screenshot({ path: `${ARTIFACTS}${name}.png` });
 const path = (target: Page) => new URL(target.url()).pathname;
@@ -100,6 +100,30 @@ describe('the first hour in the app', () => {
     expect(await page.locator('.members').innerText()).toContain('Only you so far');
   });
 
+  it('refuses a second lab with the same code next to the code field', async () => {
+    const code = `GLAC-${email.slice(4, 10).toUpperCase()}`;
+    await page.getByRole('link', { name: 'New lab' }).click();
+    await page.getByLabel('Name').fill('Glaciology again');
+    await page.getByLabel(/^Code/).fill(code);
+    await page.getByRole('button', { name: 'Create the lab' }).click();
+    const fieldError = page.locator('[data-field="code"] .field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).toContain(`A lab with code ${code} already exists`);
+    expect(path(page)).toBe('/app/labs/new');
+    await page.goBack(); // the history API: back to the members of the first lab
+    await page.getByTestId('members').waitFor();
+    expect(path(page)).toBe(`/app/labs/${labId}/members`);
+  });
+
+  it('its manager edits the lab in its settings', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    expect(path(page)).toBe(`/app/labs/${labId}/settings`);
+    await page.getByLabel('Description').fill('Ice cores and glacier mass balance');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('link', { name: 'Members' }).click();
+  });
+
   it('its manager invites a colleague, who finds the invitation', async () => {
     const form = page.getByRole('form', { name: 'Invite a member' });
     await form.getByLabel('Email').fill(colleague);
@@ -123,7 +147,7 @@ describe('the first hour in the app', () => {
     expect(me.email).toBe(email);
     await shot(page, '14-api-key-once');
     await shown.getByRole('button', { name: 'I have copied it' }).click();
-    expect(await page.getByText(key).count()).toBe(0); // not shown again
+    await expect.poll(() => page.getByText(key).count()).toBe(0); // not shown again
 
     page.once('dialog', (dialog) => void dialog.accept());
     await page.locator('tr[data-key="meter upload"]').getByRole('button', { name: 'Revoke' }).click();
