@@ -253,6 +253,16 @@ describe('the first hour in the app', () => {
     await second.close();
   });
 
+  it('removes a member', async () => {
+    await page.getByRole('link', { name: 'Members' }).click();
+    const row = page.locator(`tr[data-member="${member}"]`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    const { data } = await listLabMembers({ auth, path: { lab_id: labId }, throwOnError: true });
+    expect(data.map((m) => m.email)).toEqual([email]);
+  });
+
   it('logged no unexpected errors in the pages', () => {
     expect(consoleErrors).toEqual([]);
   });
