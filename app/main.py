@@ -8,7 +8,6 @@ from pathlib import Path
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, GCCollector, PlatformCollector, ProcessCollector
 
 from app.api.deps import refuse_two_transactions
@@ -20,7 +19,7 @@ from app.api.openapi import (
     operation_id,
     use_docstring_summaries,
 )
-from app.api.pages import add_pages
+from app.api.pages import DashboardFiles, add_pages
 from app.api.query_guard import refuse_unknown_query_parameters
 from app.api.routes import (
     auth,
@@ -202,7 +201,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
     dashboard_built = (dashboard_dir / "index.html").is_file()
     if dashboard_built:
         # Static files, same origin as the API (no CORS); a mount is not part of the spec.
-        app.mount("/app", StaticFiles(directory=dashboard_dir, html=True), name="dashboard")
+        app.mount("/app", DashboardFiles(directory=dashboard_dir), name="dashboard")
     add_pages(app, dashboard_url="/app/" if dashboard_built else None)
     refuse_two_transactions(app.routes)
     app.openapi = lambda: build_openapi(  # type: ignore[method-assign]

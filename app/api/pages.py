@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
@@ -48,6 +49,31 @@ class _SwaggerUIAssets(StaticFiles):
         if path not in SWAGGER_UI_ASSETS:
             raise HTTPException(status_code=404)
         return await super().get_response(path, scope)
+
+
+class DashboardFiles(StaticFiles):
+    """The built web app. A path that names no file and has no extension is one of the app's
+    own URLs (`/app/labs/…/2026/entries`, a deep link or a reload): it gets `index.html`, and the
+    app's router shows that view. A missing asset (`…/x.js`) stays a 404."""
+
+    def __init__(self, *, directory: Path) -> None:
+        super().__init__(directory=directory, html=True)
+
+    def is_not_modified(self, response_headers: Headers, request_headers: Headers) -> bool:
+        """The page itself is always sent whole: a 304 has no content type, so it would get the
+        policy of a non-page (`default-src 'none'`), which the browser then applies to its cached
+        page, and a reload would show nothing. (Its hashed assets are still revalidated.)"""
+        if response_headers.get("content-type", "").startswith("text/html"):
+            return False
+        return super().is_not_modified(response_headers, request_headers)
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as error:
+            if error.status_code != 404 or "." in path.rsplit("/", 1)[-1]:
+                raise
+            return await super().get_response("index.html", scope)
 
 
 def _with_its_scripts_allowed(page: HTMLResponse) -> HTMLResponse:

@@ -79,6 +79,15 @@ class TokenPair(SQLModel):
     expires_in: int = Field(description="Seconds until the access token expires")
 
 
+class BrowserSession(SQLModel):
+    """A browser's sign-in: the access token only. Its refresh token is in an HttpOnly cookie,
+    which the page's scripts cannot read (docs/dashboard.md, "Sessions")."""
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
 class RefreshRequest(SQLModel):
     model_config = FORBID_UNKNOWN_FIELDS
 

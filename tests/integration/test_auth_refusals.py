@@ -25,6 +25,8 @@ PUBLIC_ROUTES = {
     ("GET", "/health"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/session"),
+    ("POST", "/api/v1/auth/session/refresh"),  # its credential is the session cookie
 }
 
 

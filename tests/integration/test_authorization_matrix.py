@@ -325,6 +325,15 @@ async def _refresh(world: World, actor: str) -> Call:
     return Call(json={"refresh_token": caller.refresh_token})
 
 
+async def _session_cookie(world: World, actor: str) -> Call:
+    """The browser session's refresh: the refresh token comes as its cookie, never as a
+    credential header (an API key or a bearer token alone is no session)."""
+    if actor in {"anonymous", "viewer_api_key"}:
+        return Call(headers={"Cookie": "co2calc_refresh=not-a-token"})
+    caller = await session_for(world.session, world.user(actor))
+    return Call(headers={"Cookie": f"co2calc_refresh={caller.refresh_token}"})
+
+
 def everyone(ok: int) -> dict[str, int]:
     return dict.fromkeys(ACTORS, ok) | {"anonymous": 401}
 
@@ -356,6 +365,11 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("POST", "/api/v1/auth/login"): (_login, public(200) | {"anonymous": 401}),
     ("POST", "/api/v1/auth/refresh"): (
         _refresh,
+        public(200) | {"anonymous": 401, "viewer_api_key": 401},
+    ),
+    ("POST", "/api/v1/auth/session"): (_login, public(200) | {"anonymous": 401}),
+    ("POST", "/api/v1/auth/session/refresh"): (
+        _session_cookie,
         public(200) | {"anonymous": 401, "viewer_api_key": 401},
     ),
     ("POST", "/api/v1/auth/logout"): (_fresh_login, everyone(204)),

@@ -14,7 +14,14 @@ from app.main import create_app
 from app.models.user import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, check_password_strength
 
 METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
-PUBLIC = {"getHealth", "getReadiness", "login", "refreshTokens"}
+PUBLIC = {
+    "getHealth",
+    "getReadiness",
+    "login",
+    "refreshTokens",
+    "startBrowserSession",
+    "refreshBrowserSession",  # its credential is the session cookie (a cookie parameter)
+}
 
 
 @pytest.fixture(scope="module")

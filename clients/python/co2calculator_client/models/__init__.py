@@ -5,6 +5,7 @@ from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
 from .body_upload_activities import BodyUploadActivities
 from .body_upload_factors import BodyUploadFactors
+from .browser_session import BrowserSession
 from .cabin_class import CabinClass
 from .category_per_fte import CategoryPerFte
 from .category_total import CategoryTotal
@@ -88,6 +89,7 @@ __all__ = (
     "ApiKeyPublic",
     "BodyUploadActivities",
     "BodyUploadFactors",
+    "BrowserSession",
     "CabinClass",
     "CategoryPerFte",
     "CategoryTotal",

@@ -13,8 +13,8 @@ import {
   listLabEntries,
   refreshTokens,
   updateEntry,
+  type BrowserSession,
   type JobStreamMessage,
-  type TokenPair,
 } from '@co2calculator/client';
 
 import { LABS_PAGE_SIZE } from '../src/pages';
@@ -36,7 +36,8 @@ const CHROMIUM_ARGS = [
 let browser: Browser;
 let page: Page;
 let world: World;
-let firstTokens: TokenPair;
+let firstTokens: BrowserSession;
+let firstCookie: string; // the session's first refresh token (HttpOnly: read through the browser context)
 const frames: JobStreamMessage[] = [];
 const consoleErrors: string[] = [];
 // Chromium logs every non-2xx answer; these are the ones the steps provoke on purpose.
@@ -109,18 +110,22 @@ describe('the dashboard', () => {
     await shot('01-sign-in-refused');
 
     await page.getByLabel('Password').fill(world.password);
-    const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.ok());
+    const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/session') && r.ok());
     await page.getByRole('button', { name: 'Sign in' }).click();
-    firstTokens = (await (await signedIn).json()) as TokenPair;
+    firstTokens = (await (await signedIn).json()) as BrowserSession;
+    expect(Object.keys(firstTokens)).not.toContain('refresh_token');
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await expect.poll(() => page.locator('.me').innerText()).toBe('Ada Keller');
-    // Tokens live in memory only.
+    // The access token lives in memory only; the refresh token in a cookie scripts cannot read.
     const stored = await page.evaluate(() => [localStorage.length, sessionStorage.length, document.cookie]);
     expect(stored).toEqual([0, 0, '']);
+    const [cookie] = await page.context().cookies();
+    expect(cookie).toMatchObject({ name: 'co2calc_refresh', httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth/session' });
+    firstCookie = cookie.value;
   });
 
   it('lists the labs a page at a time and loads the next page on scroll', async () => {
-    const labs = page.getByTestId('lab-list').locator('button.lab');
+    const labs = page.getByTestId('lab-list').locator('a.lab');
     await expect.poll(() => labs.count()).toBe(LABS_PAGE_SIZE);
     await page.waitForTimeout(300); // nothing more loads while the end of the list is out of sight
     expect(await labs.count()).toBe(LABS_PAGE_SIZE);
@@ -131,8 +136,9 @@ describe('the dashboard', () => {
   });
 
   it("opens a lab's yearly report: chart by month, breakdown by category and scope", async () => {
-    await page.getByRole('button', { name: new RegExp(REPORT_LAB) }).click();
+    await page.getByRole('link', { name: new RegExp(REPORT_LAB) }).click();
     await page.getByTestId('report-total').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/labs/${world.lab.id}/${YEAR}`);
     expect(await total()).toBe(`${co2e(await reportTotal())} CO2e`);
     expect(await page.getByTestId('year').innerText()).toBe(String(YEAR));
     await expect.poll(() => page.locator('[data-testid=month-chart] .recharts-bar-rectangle').count()).toBe(11);
@@ -183,6 +189,23 @@ describe('the dashboard', () => {
     await page.getByRole('button', { name: 'Reload the entry' }).click();
     await expect.poll(() => row.innerText()).toContain('corrected by the lab manager');
     expect(await problem.count()).toBe(0);
+  });
+
+  it('deletes an entry: the total drops by exactly its emissions', async () => {
+    const before = await reportTotal();
+    const { data } = await listLabEntries({
+      auth: world.auth,
+      path: { lab_id: world.lab.id },
+      query: { limit: 1 },
+      throwOnError: true,
+    });
+    const entry = data.items[0];
+    const row = page.locator(`tr[data-entry="${entry.id}"]`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(before - (await reportTotal())).toBeCloseTo(Number(entry.kg_co2e), 6);
+    await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
   });
 
   it('uploads a CSV and follows the job over the socket until it succeeds', async () => {
@@ -236,6 +259,23 @@ describe('the dashboard', () => {
     await shot('06-import-row-errors');
   });
 
+  it('lists the imports and undoes one: its entries go, the total is back', async () => {
+    const before = await reportTotal();
+    await page.getByRole('link', { name: 'Imports' }).click();
+    expect(new URL(page.url()).pathname).toBe(`/app/labs/${world.lab.id}/imports`);
+    const rows = page.getByTestId('imports').locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    const succeeded = rows.filter({ hasText: 'succeeded' });
+    expect(await succeeded.innerText()).toContain('240/240');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await succeeded.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(reportTotal).toBeLessThan(before);
+    await expect.poll(() => rows.count()).toBe(1);
+    await shot('08-imports-undone');
+    await page.getByRole('link', { name: 'Report & entries' }).click();
+    await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
+  });
+
   it('refreshes the access token before it expires and carries on with the new one', async () => {
     const authorization = async (pattern: RegExp) =>
       (await page.waitForRequest((r) => pattern.test(r.url()))).headerValue('authorization');
@@ -243,7 +283,7 @@ describe('the dashboard', () => {
     page.on('websocket', (socket) => sockets.push(socket.url()));
     const first = frames.length;
 
-    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/refresh'));
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/session/refresh'));
     // To 30 s before the access token expires (JWT_ACCESS_EXPIRE_MINUTES; 30 by default).
     await page.clock.fastForward(firstTokens.expires_in * 1000 - 30_000);
     expect((await refreshed).status()).toBe(200);
@@ -257,12 +297,14 @@ describe('the dashboard', () => {
     expect(sockets.at(-1)).toContain(`token=${encodeURIComponent(token!.slice('Bearer '.length))}`);
     await expect.poll(() => frames.slice(first).some((m) => m.type === 'ready')).toBe(true);
     expect(await page.getByTestId('year').innerText()).toBe(String(YEAR - 1));
+    expect(new URL(page.url()).pathname).toBe(`/app/labs/${world.lab.id}/${YEAR - 1}`);
     await page.getByTestId('report-total').waitFor();
   });
 
   it('signs out with the reason when the session is revoked', async () => {
-    // Replaying the spent first refresh token makes the server revoke the whole token family.
-    const { response } = await refreshTokens({ body: { refresh_token: firstTokens.refresh_token } });
+    // Replaying the spent first refresh token (the first cookie's) makes the server revoke the
+    // whole token family.
+    const { response } = await refreshTokens({ body: { refresh_token: firstCookie } });
     expect(response.status).toBe(401);
     await page.clock.fastForward(firstTokens.expires_in * 1000); // the page's next refresh is refused
     await page.getByText(/^Signed out: .*sign in again/).waitFor();

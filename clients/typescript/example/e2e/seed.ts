@@ -64,7 +64,7 @@ export interface World {
 }
 
 /** Factors for this year and the last (a 409 means a previous run made them: fine). */
-async function seedFactors(admin: Token): Promise<void> {
+export async function seedFactors(admin: Token): Promise<void> {
   for (const year of [YEAR - 1, YEAR]) {
     for (const f of FACTORS) {
       const { error, response } = await createFactor({

@@ -6,6 +6,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import type { EntryPublic, FactorPublic } from '@co2calculator/client';
 import {
   createEntryMutation,
+  deleteEntryMutation,
   getLabReportQueryKey,
   listFactorsOptions,
   listLabEntriesInfiniteOptions,
@@ -130,7 +131,12 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
           ))}
         </tbody>
       </table>
-      {entries.isSuccess && !items.length ? <p className="muted">No entries for {year}.</p> : null}
+      {entries.isSuccess && !items.length ? (
+        <p className="muted" data-testid="no-entries">
+          No entries for {year}.{' '}
+          {canEdit ? 'Add one above, or import a CSV of activities.' : 'The lab\'s contributors add them.'}
+        </p>
+      ) : null}
       {entries.hasNextPage ? (
         <button className="secondary" onClick={() => void entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
           {entries.isFetchingNextPage ? 'Loading…' : 'More entries'}
@@ -150,6 +156,10 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
       setEditing(null);
       await invalidateLab(queryClient, labId);
     },
+  });
+  const remove = useMutation({
+    ...deleteEntryMutation(),
+    onSuccess: () => invalidateLab(queryClient, labId),
   });
   const reread = async () => {
     update.reset();
@@ -194,12 +204,30 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
               Cancel
             </button>
           ) : (
-            <button className="link" onClick={() => setEditing({ version: entry.version, quantity: entry.quantity })}>
-              Edit
-            </button>
+            <>
+              <button className="link" onClick={() => setEditing({ version: entry.version, quantity: entry.quantity })}>
+                Edit
+              </button>
+              <button
+                className="link danger"
+                disabled={remove.isPending}
+                onClick={() => {
+                  if (window.confirm(`Delete the entry of ${entry.date} (${entry.factor_key})?`)) remove.mutate({ path: { entry_id: entry.id } });
+                }}
+              >
+                Delete
+              </button>
+            </>
           )}
         </td>
       </tr>
+      {remove.isError ? (
+        <tr className="error-row">
+          <td colSpan={6}>
+            <ProblemView error={remove.error} context="Not deleted" />
+          </td>
+        </tr>
+      ) : null}
       {update.isError ? (
         <tr className="error-row">
           <td colSpan={6}>

@@ -97,6 +97,29 @@ export type BodyUploadFactors = {
 };
 
 /**
+ * BrowserSession
+ *
+ * A browser's sign-in: the access token only. Its refresh token is in an HttpOnly cookie,
+ * which the page's scripts cannot read (docs/dashboard.md, "Sessions").
+ */
+export type BrowserSession = {
+    /**
+     * Access Token
+     */
+    access_token: string;
+    /**
+     * Token Type
+     */
+    token_type?: 'bearer';
+    /**
+     * Expires In
+     *
+     * Seconds until the access token expires
+     */
+    expires_in: number;
+};
+
+/**
  * CabinClass
  */
 export type CabinClass = 'economy' | 'premium_economy' | 'business' | 'first';
@@ -2298,6 +2321,92 @@ export type RefreshTokensResponses = {
 };
 
 export type RefreshTokensResponse = RefreshTokensResponses[keyof RefreshTokensResponses];
+
+export type StartBrowserSessionData = {
+    body: LoginForm;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/session';
+};
+
+export type StartBrowserSessionErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Too Many Requests: a rate limit, or the lab's cap on active imports; retry after `Retry-After` seconds.
+     */
+    429: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type StartBrowserSessionError = StartBrowserSessionErrors[keyof StartBrowserSessionErrors];
+
+export type StartBrowserSessionResponses = {
+    /**
+     * Successful Response
+     */
+    200: BrowserSession;
+};
+
+export type StartBrowserSessionResponse = StartBrowserSessionResponses[keyof StartBrowserSessionResponses];
+
+export type RefreshBrowserSessionData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/auth/session/refresh';
+};
+
+export type RefreshBrowserSessionErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type RefreshBrowserSessionError = RefreshBrowserSessionErrors[keyof RefreshBrowserSessionErrors];
+
+export type RefreshBrowserSessionResponses = {
+    /**
+     * Successful Response
+     */
+    200: BrowserSession;
+};
+
+export type RefreshBrowserSessionResponse = RefreshBrowserSessionResponses[keyof RefreshBrowserSessionResponses];
 
 export type LogoutData = {
     body?: never;

@@ -60,9 +60,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | ProblemDetails]:
-    """End the current login session: its access and refresh tokens stop working
+    """End the current login session: its access and refresh tokens stop working (and a
 
-     End the current login session: its access and refresh tokens stop working.
+     browser's session cookie is removed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -85,9 +85,9 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Any | ProblemDetails | None:
-    """End the current login session: its access and refresh tokens stop working
+    """End the current login session: its access and refresh tokens stop working (and a
 
-     End the current login session: its access and refresh tokens stop working.
+     browser's session cookie is removed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -106,9 +106,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | ProblemDetails]:
-    """End the current login session: its access and refresh tokens stop working
+    """End the current login session: its access and refresh tokens stop working (and a
 
-     End the current login session: its access and refresh tokens stop working.
+     browser's session cookie is removed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,9 +129,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Any | ProblemDetails | None:
-    """End the current login session: its access and refresh tokens stop working
+    """End the current login session: its access and refresh tokens stop working (and a
 
-     End the current login session: its access and refresh tokens stop working.
+     browser's session cookie is removed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

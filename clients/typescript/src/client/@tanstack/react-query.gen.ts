@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteLab, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshTokens, removeLabMember, replaceHeadcount, replaceLab, revokeLabInvitation, revokeMyApiKey, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
+import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteLab, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, replaceHeadcount, replaceLab, revokeLabInvitation, revokeMyApiKey, startBrowserSession, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -118,9 +118,47 @@ export const refreshTokensMutation = (options?: Partial<Options<RefreshTokensDat
 };
 
 /**
- * End the current login session: its access and refresh tokens stop working
+ * Sign in as a browser: the access token in the body, the refresh token in an HttpOnly,
  *
- * End the current login session: its access and refresh tokens stop working.
+ * SameSite=Strict cookie scoped to `/auth/session` (the web app; scripts use `/auth/login`).
+ */
+export const startBrowserSessionMutation = (options?: Partial<Options<StartBrowserSessionData>>): UseMutationOptions<StartBrowserSessionResponse, StartBrowserSessionError, Options<StartBrowserSessionData>> => {
+    const mutationOptions: UseMutationOptions<StartBrowserSessionResponse, StartBrowserSessionError, Options<StartBrowserSessionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await startBrowserSession({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Rotate the session cookie's refresh token and return a new access token (how the web app
+ *
+ * stays signed in across reloads and tabs). No cookie, or a spent one, is a 401.
+ */
+export const refreshBrowserSessionMutation = (options?: Partial<Options<RefreshBrowserSessionData>>): UseMutationOptions<RefreshBrowserSessionResponse, RefreshBrowserSessionError, Options<RefreshBrowserSessionData>> => {
+    const mutationOptions: UseMutationOptions<RefreshBrowserSessionResponse, RefreshBrowserSessionError, Options<RefreshBrowserSessionData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await refreshBrowserSession({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * End the current login session: its access and refresh tokens stop working (and a
+ *
+ * browser's session cookie is removed).
  */
 export const logoutMutation = (options?: Partial<Options<LogoutData>>): UseMutationOptions<LogoutResponse, LogoutError, Options<LogoutData>> => {
     const mutationOptions: UseMutationOptions<LogoutResponse, LogoutError, Options<LogoutData>> = {
