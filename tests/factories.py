@@ -9,7 +9,7 @@ import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.security import hash_password
-from app.models.factor import EmissionFactor, FactorCategory, FactorCreate
+from app.models.factor import EmissionFactor, FactorCategory, FactorCreate, Scope2Basis
 from app.models.lab import Lab, LabCreate, LabMembership, LabRole
 from app.models.user import User, UserRole
 from app.repositories import factor as factor_repository
@@ -123,6 +123,8 @@ async def make_factor(
     category: FactorCategory = FactorCategory.ELECTRICITY,
     scope: int = 2,
     region: str | None = None,
+    uncertainty_pct: str | None = None,
+    basis: Scope2Basis | None = None,
 ) -> EmissionFactor:
     factor = EmissionFactor.model_validate(
         FactorCreate(
@@ -134,6 +136,8 @@ async def make_factor(
             scope=scope,
             region=region,
             source="test",
+            uncertainty_pct=None if uncertainty_pct is None else Decimal(uncertainty_pct),
+            basis=basis,
         )
     )
     await factor_repository.add(session, factor=factor)

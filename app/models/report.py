@@ -9,14 +9,37 @@ from app.models.factor import FactorCategory
 from app.models.headcount import StaffCategory
 
 
+class Uncertainty(SQLModel):
+    """The 95 % interval of a central value, propagated from the factors' uncertainty
+    (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+    own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+    nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+    rest."""
+
+    low_kg_co2e: DecimalOut = Field(
+        description="Lower bound at 95 %, rounded down to 0.001 kg, never below 0"
+    )
+    high_kg_co2e: DecimalOut = Field(description="Upper bound at 95 %, rounded up to 0.001 kg")
+    relative_pct: DecimalOut | None = Field(
+        description="The half-width relative to the central value, in percent (half-even to "
+        "0.1); None when the central value is 0"
+    )
+    without_uncertainty_entries: int = Field(
+        description="Entries whose factor publishes no uncertainty"
+    )
+    without_uncertainty_kg_co2e: DecimalOut = Field(description="Their kg CO2e (exact)")
+
+
 class CategoryTotal(SQLModel):
     category: FactorCategory
     kg_co2e: DecimalOut
+    uncertainty: Uncertainty
 
 
 class ScopeTotal(SQLModel):
     scope: int = Field(ge=1, le=3)
     kg_co2e: DecimalOut
+    uncertainty: Uncertainty
 
 
 class MonthTotal(SQLModel):
@@ -76,6 +99,7 @@ class LabReport(SQLModel):
     lab_id: UUID
     year: int
     total_kg_co2e: DecimalOut
+    uncertainty: Uncertainty = Field(description="The 95 % interval of `total_kg_co2e`")
     entry_count: int
     by_category: list[CategoryTotal]
     by_scope: list[ScopeTotal]
@@ -120,6 +144,10 @@ class LabPerFte(SQLModel):
 class InstitutionReport(SQLModel):
     year: int
     total_kg_co2e: DecimalOut
+    uncertainty: Uncertainty = Field(
+        description="The 95 % interval of `total_kg_co2e`; a factor used by several labs is "
+        "correlated across them"
+    )
     by_category: list[CategoryTotal]
     by_lab_and_category: list[LabCategoryRow]
     per_fte: list[LabPerFte] = Field(

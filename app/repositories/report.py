@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Result, Select, extract, func, literal, select, text, tuple_
+from sqlalchemy import Result, Select, Subquery, extract, func, literal, select, text, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +20,7 @@ from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
 from app.models.kg import kg_expression
 from app.models.lab import Lab
+from app.models.uncertainty import half_width_expression, variance_expression
 
 AnySelect = Select[*tuple[Any, ...]]
 AnyResult = Result[*tuple[Any, ...]]
@@ -29,8 +30,18 @@ AnyResult = Result[*tuple[Any, ...]]
 # as the stored value (app/models/kg.py), so both agree once it has run.
 _KG = kg_expression(col(ActivityEntry.quantity), col(EmissionFactor.kg_co2e_per_unit))
 
-# GROUPING(category, scope, month, key, unit): a bit is 1 where the column is rolled up.
-_BY_CATEGORY, _BY_SCOPE, _BY_MONTH, _BY_FACTOR, _TOTAL = 0b01111, 0b10111, 0b11011, 0b01100, 0b11111
+# The columns of the rolled-up query's GROUPING(…), in order: a bit is 1 where a column is rolled
+# up, so each grouping set has its mask.
+_GROUPED = ("category", "scope", "month", "key", "unit")
+
+
+def _mask(*kept: str) -> int:
+    width = len(_GROUPED)
+    return sum(1 << (width - 1 - i) for i, name in enumerate(_GROUPED) if name not in kept)
+
+
+_BY_CATEGORY, _BY_SCOPE, _BY_MONTH = _mask("category"), _mask("scope"), _mask("month")
+_BY_FACTOR, _TOTAL = _mask("key", "category", "unit"), _mask()
 
 
 @dataclass
@@ -43,11 +54,24 @@ class FactorTotal:
 
 
 @dataclass
+class Spread:
+    """What a group's 95 % interval needs (app/models/uncertainty.py): the half-width U over the
+    entries whose factor has an uncertainty, and the entries (and kg) whose factor has none."""
+
+    half_width: Decimal = Decimal(0)
+    without_entries: int = 0
+    without_kg: Decimal = Decimal(0)
+
+
+@dataclass
 class YearAggregates:
     total_kg: Decimal = Decimal(0)
     entries: int = 0
+    spread: Spread = field(default_factory=Spread)
     by_category: dict[str, Decimal] = field(default_factory=dict)
+    spread_by_category: dict[str, Spread] = field(default_factory=dict)
     by_scope: dict[int, Decimal] = field(default_factory=dict)
+    spread_by_scope: dict[int, Spread] = field(default_factory=dict)
     by_month: dict[int, Decimal] = field(default_factory=dict)
     by_factor: list[FactorTotal] = field(default_factory=list)
     # What rests on an earlier year's factor (year rollover): entries and their kg CO2e.
@@ -83,13 +107,11 @@ def _joined() -> AnySelect:
 _AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
 
 
-async def year_aggregates(
-    session: AsyncSession, *, lab_id: UUID | None, year: int
-) -> YearAggregates:
-    """In two steps: the entries summed per factor and day (one pass over the index), then those
-    few thousand sums rolled up by every grouping, rather than every entry through every grouping
-    (docs/performance.md)."""
-    per_day = _in_year(
+def _per_factor_and_day(lab_id: UUID | None, year: int) -> Subquery:
+    """The entries summed per factor and day (one pass over the index), with the factor's columns
+    and its kg over the whole year (a window over those sums: the uncertainty's correlation)."""
+    kg = func.sum(_KG)
+    return _in_year(
         _joined()
         .add_columns(
             col(EmissionFactor.category),
@@ -97,8 +119,10 @@ async def year_aggregates(
             col(EmissionFactor.key),
             col(EmissionFactor.unit),
             col(EmissionFactor.year).label("factor_year"),
+            col(EmissionFactor.uncertainty_pct),
             col(ActivityEntry.date),
-            func.sum(_KG).label("kg"),
+            kg.label("kg"),
+            func.sum(kg).over(partition_by=col(EmissionFactor.id)).label("factor_kg"),
             func.sum(ActivityEntry.quantity).label("quantity"),
             func.count().label("entries"),
         )
@@ -107,6 +131,21 @@ async def year_aggregates(
         lab_id,
         year,
     ).subquery("per_factor_and_day")
+
+
+def _spread(
+    half_width: Decimal | None, without_entries: int | None, without_kg: Decimal | None
+) -> Spread:
+    return Spread(half_width or Decimal(0), int(without_entries or 0), without_kg or Decimal(0))
+
+
+async def year_aggregates(
+    session: AsyncSession, *, lab_id: UUID | None, year: int
+) -> YearAggregates:
+    """In two steps: the entries summed per factor and day (one pass over the index), then those
+    few thousand sums rolled up by every grouping, rather than every entry through every grouping
+    (docs/performance.md)."""
+    per_day = _per_factor_and_day(lab_id, year)
     category, scope, key, unit = (
         per_day.c.category,
         per_day.c.scope,
@@ -115,6 +154,8 @@ async def year_aggregates(
     )
     month = extract("month", per_day.c.date)
     rolled_over = per_day.c.factor_year < year
+    unquantified = per_day.c.uncertainty_pct.is_(None)
+    variance = variance_expression(per_day.c.kg, per_day.c.factor_kg, per_day.c.uncertainty_pct)
     query = (
         select(
             func.grouping(category, scope, month, key, unit),
@@ -128,6 +169,9 @@ async def year_aggregates(
             func.sum(per_day.c.entries),
             func.sum(per_day.c.kg).filter(rolled_over),
             func.sum(per_day.c.entries).filter(rolled_over),
+            half_width_expression(func.sum(variance)),
+            func.sum(per_day.c.entries).filter(unquantified),
+            func.sum(per_day.c.kg).filter(unquantified),
         )
         .select_from(per_day)
         .group_by(
@@ -142,13 +186,15 @@ async def year_aggregates(
     )
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
     result = YearAggregates()
-    for grouping, cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled in (
-        await _run(session, query)
-    ).all():
+    for row in (await _run(session, query)).all():
+        grouping, cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled = row[:11]
+        spread = _spread(*row[11:])
         if grouping == _BY_CATEGORY:
             result.by_category[str(cat)] = kg
+            result.spread_by_category[str(cat)] = spread
         elif grouping == _BY_SCOPE:
             result.by_scope[int(scp)] = kg
+            result.spread_by_scope[int(scp)] = spread
         elif grouping == _BY_MONTH:
             result.by_month[int(mon)] = kg
         elif grouping == _BY_FACTOR:
@@ -156,6 +202,7 @@ async def year_aggregates(
         elif grouping == _TOTAL:
             result.total_kg, result.entries = kg or Decimal(0), int(count or 0)
             result.rollover_kg, result.rollover_entries = rolled_kg or Decimal(0), int(rolled or 0)
+            result.spread = spread
     return result
 
 
@@ -173,16 +220,59 @@ class LabCategoryTotal:
     kg: Decimal
 
 
-async def by_lab_and_category(session: AsyncSession, *, year: int) -> list[LabCategoryTotal]:
-    """Every lab's emissions per category in `year` (labs without entries are absent)."""
-    category = col(EmissionFactor.category)
-    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
-    query = (
+@dataclass
+class InstitutionAggregates:
+    rows: list[LabCategoryTotal] = field(default_factory=list)
+    total_kg: Decimal = Decimal(0)
+    spread: Spread = field(default_factory=Spread)
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+    spread_by_category: dict[str, Spread] = field(default_factory=dict)
+
+
+async def by_lab_and_category(session: AsyncSession, *, year: int) -> InstitutionAggregates:
+    """Every lab's emissions per category in `year` (labs without entries are absent), by code;
+    and the institution's total and categories with their spread. A factor used by many labs is
+    one factor: its uncertainty applies to its kg summed over the labs."""
+    kg = func.sum(_KG)
+    per_lab = (
         _in_year(_joined(), None, year)
-        .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
-        .add_columns(*lab_columns, category, func.sum(_KG))
-        .group_by(*lab_columns, category)
+        .add_columns(
+            col(ActivityEntry.lab_id),
+            col(EmissionFactor.category),
+            col(EmissionFactor.uncertainty_pct),
+            kg.label("kg"),
+            func.sum(kg).over(partition_by=col(EmissionFactor.id)).label("factor_kg"),
+            func.count().label("entries"),
+        )
+        .group_by(col(ActivityEntry.lab_id), col(EmissionFactor.id))
+        .subquery("per_lab_and_factor")
+    )
+    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
+    category = per_lab.c.category
+    unquantified = per_lab.c.uncertainty_pct.is_(None)
+    variance = variance_expression(per_lab.c.kg, per_lab.c.factor_kg, per_lab.c.uncertainty_pct)
+    query = (
+        select(
+            func.grouping(*lab_columns, category),
+            *lab_columns,
+            category,
+            func.sum(per_lab.c.kg),
+            half_width_expression(func.sum(variance)),
+            func.sum(per_lab.c.entries).filter(unquantified),
+            func.sum(per_lab.c.kg).filter(unquantified),
+        )
+        .select_from(per_lab)
+        .join(Lab, col(Lab.id) == per_lab.c.lab_id)
+        .group_by(func.grouping_sets(tuple_(*lab_columns, category), tuple_(category), tuple_()))
         .order_by(col(Lab.code), category)
     )
-    rows = (await _run(session, query)).all()
-    return [LabCategoryTotal(r[0], str(r[1]), str(r[2]), str(r[3]), Decimal(r[4])) for r in rows]
+    result = InstitutionAggregates()
+    for grouping, lab_id, code, name, cat, total, *spread in (await _run(session, query)).all():
+        if grouping == 0:
+            result.rows.append(LabCategoryTotal(lab_id, str(code), str(name), str(cat), total))
+        elif grouping == 0b1110:
+            result.by_category[str(cat)] = total
+            result.spread_by_category[str(cat)] = _spread(*spread)
+        elif grouping == 0b1111:
+            result.total_kg, result.spread = total or Decimal(0), _spread(*spread)
+    return result

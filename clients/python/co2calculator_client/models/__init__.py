@@ -64,6 +64,7 @@ from .scope_total import ScopeTotal
 from .staff_category import StaffCategory
 from .staff_share import StaffShare
 from .token_pair import TokenPair
+from .uncertainty import Uncertainty
 from .user_create import UserCreate
 from .user_me_update import UserMeUpdate
 from .user_page import UserPage
@@ -136,6 +137,7 @@ __all__ = (
     "StaffCategory",
     "StaffShare",
     "TokenPair",
+    "Uncertainty",
     "UserCreate",
     "UserMeUpdate",
     "UserPage",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.month_total import MonthTotal
     from ..models.rollover import Rollover
     from ..models.scope_total import ScopeTotal
+    from ..models.uncertainty import Uncertainty
 
 
 T = TypeVar("T", bound="LabReport")
@@ -28,6 +29,11 @@ class LabReport:
         lab_id (UUID):
         year (int):
         total_kg_co2e (str):
+        uncertainty (Uncertainty): The 95 % interval of a central value, propagated from the factors' uncertainty
+            (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+            own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+            nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+            rest.
         entry_count (int):
         by_category (list[CategoryTotal]):
         by_scope (list[ScopeTotal]):
@@ -43,6 +49,7 @@ class LabReport:
     lab_id: UUID
     year: int
     total_kg_co2e: str
+    uncertainty: Uncertainty
     entry_count: int
     by_category: list[CategoryTotal]
     by_scope: list[ScopeTotal]
@@ -63,6 +70,8 @@ class LabReport:
         year = self.year
 
         total_kg_co2e = self.total_kg_co2e
+
+        uncertainty = self.uncertainty.to_dict()
 
         entry_count = self.entry_count
 
@@ -110,6 +119,7 @@ class LabReport:
                 "lab_id": lab_id,
                 "year": year,
                 "total_kg_co2e": total_kg_co2e,
+                "uncertainty": uncertainty,
                 "entry_count": entry_count,
                 "by_category": by_category,
                 "by_scope": by_scope,
@@ -134,6 +144,7 @@ class LabReport:
         from ..models.month_total import MonthTotal  # noqa: PLC0415
         from ..models.rollover import Rollover  # noqa: PLC0415
         from ..models.scope_total import ScopeTotal  # noqa: PLC0415
+        from ..models.uncertainty import Uncertainty  # noqa: PLC0415
 
         d = dict(src_dict)
         lab_id = UUID(d.pop("lab_id"))
@@ -141,6 +152,8 @@ class LabReport:
         year = d.pop("year")
 
         total_kg_co2e = d.pop("total_kg_co2e")
+
+        uncertainty = Uncertainty.from_dict(d.pop("uncertainty"))
 
         entry_count = d.pop("entry_count")
 
@@ -206,6 +219,7 @@ class LabReport:
             lab_id=lab_id,
             year=year,
             total_kg_co2e=total_kg_co2e,
+            uncertainty=uncertainty,
             entry_count=entry_count,
             by_category=by_category,
             by_scope=by_scope,

@@ -118,6 +118,7 @@ export type CategoryTotal = {
      * Kg Co2E
      */
     kg_co2e: string;
+    uncertainty: Uncertainty;
 };
 
 /**
@@ -703,6 +704,10 @@ export type InstitutionReport = {
      */
     total_kg_co2e: string;
     /**
+     * The 95 % interval of `total_kg_co2e`; a factor used by several labs is correlated across them
+     */
+    uncertainty: Uncertainty;
+    /**
      * By Category
      */
     by_category: Array<CategoryTotal>;
@@ -1197,6 +1202,10 @@ export type LabReport = {
      */
     total_kg_co2e: string;
     /**
+     * The 95 % interval of `total_kg_co2e`
+     */
+    uncertainty: Uncertainty;
+    /**
      * Entry Count
      */
     entry_count: number;
@@ -1527,6 +1536,7 @@ export type ScopeTotal = {
      * Kg Co2E
      */
     kg_co2e: string;
+    uncertainty: Uncertainty;
 };
 
 /**
@@ -1575,6 +1585,48 @@ export type TokenPair = {
      * Seconds until the access token expires
      */
     expires_in: number;
+};
+
+/**
+ * Uncertainty
+ *
+ * The 95 % interval of a central value, propagated from the factors' uncertainty
+ * (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+ * own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+ * nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+ * rest.
+ */
+export type Uncertainty = {
+    /**
+     * Low Kg Co2E
+     *
+     * Lower bound at 95 %, rounded down to 0.001 kg, never below 0
+     */
+    low_kg_co2e: string;
+    /**
+     * High Kg Co2E
+     *
+     * Upper bound at 95 %, rounded up to 0.001 kg
+     */
+    high_kg_co2e: string;
+    /**
+     * Relative Pct
+     *
+     * The half-width relative to the central value, in percent (half-even to 0.1); None when the central value is 0
+     */
+    relative_pct: string | null;
+    /**
+     * Without Uncertainty Entries
+     *
+     * Entries whose factor publishes no uncertainty
+     */
+    without_uncertainty_entries: number;
+    /**
+     * Without Uncertainty Kg Co2E
+     *
+     * Their kg CO2e (exact)
+     */
+    without_uncertainty_kg_co2e: string;
 };
 
 /**
