@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from app.models.base import plain_decimal
+from app.models.factor import Scope2Basis
 from app.models.report import CategoryTotal, InstitutionReport, LabReport, Uncertainty
 
 CSV_MEDIA_TYPE = "text/csv"
@@ -38,9 +39,28 @@ def lab_report_csv(report: LabReport) -> str:
             ("total", report.uncertainty),
             *_category_uncertainties(report.by_category),
             *[(f"scope/{s.scope}", s.uncertainty) for s in report.by_scope],
+            *[(f"scope2/{_basis(b.basis)}", b.uncertainty) for b in report.scope2_by_basis],
         ]
     )
+    rows += _scope2_rows(report)
     return _render(rows)
+
+
+def _basis(basis: Scope2Basis | None) -> str:
+    return "none" if basis is None else basis.value
+
+
+def _scope2_rows(report: LabReport) -> list[tuple[object, ...]]:
+    """A `scope2_headline_basis` row (`key`: the basis the total uses) and a `scope2_basis` row
+    per basis (`key`: location, market or none; `kg_co2e`; `quantity`: its entries)."""
+    rows: list[tuple[object, ...]] = [
+        ("scope2_headline_basis", report.scope2_headline_basis.value, "", "", "", "")
+    ]
+    rows += [
+        ("scope2_basis", _basis(b.basis), b.kg_co2e, b.entry_count, "entries", "")
+        for b in report.scope2_by_basis
+    ]
+    return rows
 
 
 def _category_uncertainties(totals: list[CategoryTotal]) -> list[tuple[str, Uncertainty]]:

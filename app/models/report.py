@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlmodel import Field, SQLModel
 
 from app.models.base import DecimalOut
-from app.models.factor import FactorCategory
+from app.models.factor import FactorCategory, Scope2Basis
 from app.models.headcount import StaffCategory
 
 
@@ -38,6 +38,17 @@ class CategoryTotal(SQLModel):
 
 class ScopeTotal(SQLModel):
     scope: int = Field(ge=1, le=3)
+    kg_co2e: DecimalOut
+    uncertainty: Uncertainty
+
+
+class Scope2BasisTotal(SQLModel):
+    """Scope 2 of one basis: every entry on its factors, whether the headline counts them or
+    not (docs/scope2.md)."""
+
+    basis: Scope2Basis | None = Field(description="None: scope 2 factors that state no basis")
+    in_headline: bool = Field(description="Whether `total_kg_co2e` (and its breakdowns) count it")
+    entry_count: int
     kg_co2e: DecimalOut
     uncertainty: Uncertainty
 
@@ -103,6 +114,14 @@ class LabReport(SQLModel):
     entry_count: int
     by_category: list[CategoryTotal]
     by_scope: list[ScopeTotal]
+    scope2_headline_basis: Scope2Basis = Field(
+        description="The scope 2 basis the headline total uses: location-based, unless the year "
+        "has market-based entries and no location-based one (docs/scope2.md)"
+    )
+    scope2_by_basis: list[Scope2BasisTotal] = Field(
+        description="Scope 2 location-based, market-based and without a basis, in that order, "
+        "each only when the year has entries of it"
+    )
     by_month: list[MonthTotal] = Field(description="Twelve months, zero where nothing was recorded")
     top_factors: list[FactorShare]
     previous_year_total_kg_co2e: DecimalOut

@@ -17,9 +17,10 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.entry import ActivityEntry
-from app.models.factor import EmissionFactor
+from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
 from app.models.lab import Lab
+from app.models.scope2 import in_headline_expression
 from app.models.uncertainty import half_width_expression, variance_expression
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -32,7 +33,7 @@ _KG = kg_expression(col(ActivityEntry.quantity), col(EmissionFactor.kg_co2e_per_
 
 # The columns of the rolled-up query's GROUPING(…), in order: a bit is 1 where a column is rolled
 # up, so each grouping set has its mask.
-_GROUPED = ("category", "scope", "month", "key", "unit")
+_GROUPED = ("category", "scope", "month", "key", "unit", "in_headline", "basis")
 
 
 def _mask(*kept: str) -> int:
@@ -40,8 +41,12 @@ def _mask(*kept: str) -> int:
     return sum(1 << (width - 1 - i) for i, name in enumerate(_GROUPED) if name not in kept)
 
 
-_BY_CATEGORY, _BY_SCOPE, _BY_MONTH = _mask("category"), _mask("scope"), _mask("month")
-_BY_FACTOR, _TOTAL = _mask("key", "category", "unit"), _mask()
+# The headline's groupings carry `in_headline` (the other basis's rows are a group of their own,
+# which is read only by basis); scope 2 by basis counts every row.
+_BY_CATEGORY, _BY_SCOPE = _mask("category", "in_headline"), _mask("scope", "in_headline")
+_BY_MONTH, _TOTAL = _mask("month", "in_headline"), _mask("in_headline")
+_BY_FACTOR = _mask("key", "category", "unit", "in_headline")
+_BY_BASIS = _mask("scope", "basis")
 
 
 @dataclass
@@ -64,6 +69,13 @@ class Spread:
 
 
 @dataclass
+class BasisTotal:
+    entries: int
+    kg: Decimal
+    spread: Spread
+
+
+@dataclass
 class YearAggregates:
     total_kg: Decimal = Decimal(0)
     entries: int = 0
@@ -77,6 +89,8 @@ class YearAggregates:
     # What rests on an earlier year's factor (year rollover): entries and their kg CO2e.
     rollover_entries: int = 0
     rollover_kg: Decimal = Decimal(0)
+    # Scope 2 by basis (None: factors that state none), every entry whether in the headline or not.
+    scope2_by_basis: dict[Scope2Basis | None, BasisTotal] = field(default_factory=dict)
 
 
 def _in_year(query: AnySelect, lab_id: UUID | None, year: int) -> AnySelect:
@@ -120,6 +134,8 @@ def _per_factor_and_day(lab_id: UUID | None, year: int) -> Subquery:
             col(EmissionFactor.unit),
             col(EmissionFactor.year).label("factor_year"),
             col(EmissionFactor.uncertainty_pct),
+            col(EmissionFactor.basis),
+            in_headline_expression(col(EmissionFactor.basis)).label("in_headline"),
             col(ActivityEntry.date),
             kg.label("kg"),
             func.sum(kg).over(partition_by=col(EmissionFactor.id)).label("factor_kg"),
@@ -146,11 +162,13 @@ async def year_aggregates(
     few thousand sums rolled up by every grouping, rather than every entry through every grouping
     (docs/performance.md)."""
     per_day = _per_factor_and_day(lab_id, year)
-    category, scope, key, unit = (
+    category, scope, key, unit, in_headline, basis = (
         per_day.c.category,
         per_day.c.scope,
         per_day.c.key,
         per_day.c.unit,
+        per_day.c.in_headline,
+        per_day.c.basis,
     )
     month = extract("month", per_day.c.date)
     rolled_over = per_day.c.factor_year < year
@@ -158,7 +176,9 @@ async def year_aggregates(
     variance = variance_expression(per_day.c.kg, per_day.c.factor_kg, per_day.c.uncertainty_pct)
     query = (
         select(
-            func.grouping(category, scope, month, key, unit),
+            func.grouping(category, scope, month, key, unit, in_headline, basis),
+            in_headline,
+            basis,
             category,
             scope,
             month,
@@ -176,20 +196,28 @@ async def year_aggregates(
         .select_from(per_day)
         .group_by(
             func.grouping_sets(
-                tuple_(category),
-                tuple_(scope),
-                tuple_(month),
-                tuple_(key, category, unit),
-                tuple_(),
+                tuple_(category, in_headline),
+                tuple_(scope, in_headline),
+                tuple_(month, in_headline),
+                tuple_(key, category, unit, in_headline),
+                tuple_(in_headline),
+                tuple_(scope, basis),
             )
         )
     )
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
     result = YearAggregates()
     for row in (await _run(session, query)).all():
-        grouping, cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled = row[:11]
-        spread = _spread(*row[11:])
-        if grouping == _BY_CATEGORY:
+        grouping, headline, scope2_basis = row[:3]
+        cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled = row[3:13]
+        spread = _spread(*row[13:])
+        if grouping == _BY_BASIS:
+            if scp == 2:
+                chosen = None if scope2_basis is None else Scope2Basis(scope2_basis)
+                result.scope2_by_basis[chosen] = BasisTotal(int(count), kg, spread)
+        elif not headline:
+            continue  # the other basis: shown by basis only
+        elif grouping == _BY_CATEGORY:
             result.by_category[str(cat)] = kg
             result.spread_by_category[str(cat)] = spread
         elif grouping == _BY_SCOPE:
@@ -207,7 +235,11 @@ async def year_aggregates(
 
 
 async def year_total(session: AsyncSession, *, lab_id: UUID | None, year: int) -> Decimal:
-    query = _in_year(_joined(), lab_id, year).add_columns(func.coalesce(func.sum(_KG), literal(0)))
+    """The year's headline total (scope 2 on the basis `app/models/scope2.py` chooses)."""
+    per_day = _per_factor_and_day(lab_id, year)
+    query = select(
+        func.coalesce(func.sum(per_day.c.kg).filter(per_day.c.in_headline), literal(0))
+    ).select_from(per_day)
     return Decimal((await _run(session, query)).scalar_one())
 
 
@@ -233,19 +265,36 @@ async def by_lab_and_category(session: AsyncSession, *, year: int) -> Institutio
     """Every lab's emissions per category in `year` (labs without entries are absent), by code;
     and the institution's total and categories with their spread. A factor used by many labs is
     one factor: its uncertainty applies to its kg summed over the labs."""
-    kg = func.sum(_KG)
-    per_lab = (
+    # Each lab-year's headline rows first (the basis rule is per lab), then each factor's kg over
+    # those rows of every lab.
+    per_lab_and_factor = (
         _in_year(_joined(), None, year)
         .add_columns(
             col(ActivityEntry.lab_id),
+            col(EmissionFactor.id).label("factor_id"),
             col(EmissionFactor.category),
             col(EmissionFactor.uncertainty_pct),
-            kg.label("kg"),
-            func.sum(kg).over(partition_by=col(EmissionFactor.id)).label("factor_kg"),
+            in_headline_expression(
+                col(EmissionFactor.basis), partition_by=col(ActivityEntry.lab_id)
+            ).label("in_headline"),
+            func.sum(_KG).label("kg"),
             func.count().label("entries"),
         )
         .group_by(col(ActivityEntry.lab_id), col(EmissionFactor.id))
         .subquery("per_lab_and_factor")
+    )
+    columns = per_lab_and_factor.c
+    per_lab = (
+        select(
+            columns.lab_id,
+            columns.category,
+            columns.uncertainty_pct,
+            columns.kg,
+            columns.entries,
+            func.sum(columns.kg).over(partition_by=columns.factor_id).label("factor_kg"),
+        )
+        .where(columns.in_headline)
+        .subquery("headline_per_lab_and_factor")
     )
     lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
     category = per_lab.c.category

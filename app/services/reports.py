@@ -5,7 +5,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.factor import FactorCategory
+from app.models.factor import FactorCategory, Scope2Basis
 from app.models.headcount import StaffCategory
 from app.models.report import (
     CategoryPerFte,
@@ -18,10 +18,12 @@ from app.models.report import (
     LabReport,
     MonthTotal,
     Rollover,
+    Scope2BasisTotal,
     ScopeTotal,
     StaffShare,
     Uncertainty,
 )
+from app.models.scope2 import headline_basis
 from app.models.uncertainty import interval
 from app.repositories import headcount as headcount_repository
 from app.repositories import report as report_repository
@@ -57,6 +59,8 @@ async def lab_report(
             )
             for s, kg in sorted(current.by_scope.items())
         ],
+        scope2_headline_basis=headline_basis(current.scope2_by_basis),
+        scope2_by_basis=_scope2_by_basis(current.scope2_by_basis),
         by_month=[
             MonthTotal(month=m, kg_co2e=current.by_month.get(m, Decimal(0))) for m in range(1, 13)
         ],
@@ -88,6 +92,26 @@ def _uncertainty(central: Decimal, spread: report_repository.Spread) -> Uncertai
         without_uncertainty_entries=spread.without_entries,
         without_uncertainty_kg_co2e=spread.without_kg,
     )
+
+
+_BASIS_ORDER: tuple[Scope2Basis | None, ...] = (Scope2Basis.LOCATION, Scope2Basis.MARKET, None)
+
+
+def _scope2_by_basis(
+    by_basis: dict[Scope2Basis | None, report_repository.BasisTotal],
+) -> list[Scope2BasisTotal]:
+    chosen = headline_basis(by_basis)
+    return [
+        Scope2BasisTotal(
+            basis=basis,
+            in_headline=basis is None or basis == chosen,
+            entry_count=by_basis[basis].entries,
+            kg_co2e=by_basis[basis].kg,
+            uncertainty=_uncertainty(by_basis[basis].kg, by_basis[basis].spread),
+        )
+        for basis in _BASIS_ORDER
+        if basis in by_basis
+    ]
 
 
 def _categories(

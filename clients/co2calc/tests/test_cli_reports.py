@@ -91,6 +91,8 @@ def test_report_exports_the_95_percent_intervals(
         "entries",
     )
     assert Decimal(rows[("high_95", "scope/3")]["kg_co2e"]) == 18
+    assert ("scope2_headline_basis", "location") in rows  # no scope 2 entries: no basis rows
+    assert not [key for key in rows if key[0] == "scope2_basis"]
     typed = get_lab_report.sync(lab.id, client=admin_client, year=2025)
     assert isinstance(typed, LabReport)
     assert Decimal(typed.uncertainty.low_kg_co2e) == 16

@@ -60,6 +60,7 @@ from .refresh_request import RefreshRequest
 from .rollover import Rollover
 from .row_error import RowError
 from .scope_2_basis import Scope2Basis
+from .scope_2_basis_total import Scope2BasisTotal
 from .scope_total import ScopeTotal
 from .staff_category import StaffCategory
 from .staff_share import StaffShare
@@ -133,6 +134,7 @@ __all__ = (
     "Rollover",
     "RowError",
     "Scope2Basis",
+    "Scope2BasisTotal",
     "ScopeTotal",
     "StaffCategory",
     "StaffShare",

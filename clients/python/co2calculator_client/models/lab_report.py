@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.scope_2_basis import Scope2Basis
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from ..models.headcount_figures import HeadcountFigures
     from ..models.month_total import MonthTotal
     from ..models.rollover import Rollover
+    from ..models.scope_2_basis_total import Scope2BasisTotal
     from ..models.scope_total import ScopeTotal
     from ..models.uncertainty import Uncertainty
 
@@ -37,6 +39,11 @@ class LabReport:
         entry_count (int):
         by_category (list[CategoryTotal]):
         by_scope (list[ScopeTotal]):
+        scope2_headline_basis (Scope2Basis): GHG Protocol scope 2 guidance: the grid average where the energy is used,
+            or what the
+            organisation's contracts (certificates, supplier mix) say.
+        scope2_by_basis (list[Scope2BasisTotal]): Scope 2 location-based, market-based and without a basis, in that
+            order, each only when the year has entries of it
         by_month (list[MonthTotal]): Twelve months, zero where nothing was recorded
         top_factors (list[FactorShare]):
         previous_year_total_kg_co2e (str):
@@ -53,6 +60,8 @@ class LabReport:
     entry_count: int
     by_category: list[CategoryTotal]
     by_scope: list[ScopeTotal]
+    scope2_headline_basis: Scope2Basis
+    scope2_by_basis: list[Scope2BasisTotal]
     by_month: list[MonthTotal]
     top_factors: list[FactorShare]
     previous_year_total_kg_co2e: str
@@ -84,6 +93,13 @@ class LabReport:
         for by_scope_item_data in self.by_scope:
             by_scope_item = by_scope_item_data.to_dict()
             by_scope.append(by_scope_item)
+
+        scope2_headline_basis = self.scope2_headline_basis.value
+
+        scope2_by_basis = []
+        for scope2_by_basis_item_data in self.scope2_by_basis:
+            scope2_by_basis_item = scope2_by_basis_item_data.to_dict()
+            scope2_by_basis.append(scope2_by_basis_item)
 
         by_month = []
         for by_month_item_data in self.by_month:
@@ -123,6 +139,8 @@ class LabReport:
                 "entry_count": entry_count,
                 "by_category": by_category,
                 "by_scope": by_scope,
+                "scope2_headline_basis": scope2_headline_basis,
+                "scope2_by_basis": scope2_by_basis,
                 "by_month": by_month,
                 "top_factors": top_factors,
                 "previous_year_total_kg_co2e": previous_year_total_kg_co2e,
@@ -143,6 +161,7 @@ class LabReport:
         from ..models.headcount_figures import HeadcountFigures  # noqa: PLC0415
         from ..models.month_total import MonthTotal  # noqa: PLC0415
         from ..models.rollover import Rollover  # noqa: PLC0415
+        from ..models.scope_2_basis_total import Scope2BasisTotal  # noqa: PLC0415
         from ..models.scope_total import ScopeTotal  # noqa: PLC0415
         from ..models.uncertainty import Uncertainty  # noqa: PLC0415
 
@@ -170,6 +189,15 @@ class LabReport:
             by_scope_item = ScopeTotal.from_dict(by_scope_item_data)
 
             by_scope.append(by_scope_item)
+
+        scope2_headline_basis = Scope2Basis(d.pop("scope2_headline_basis"))
+
+        scope2_by_basis = []
+        _scope2_by_basis = d.pop("scope2_by_basis")
+        for scope2_by_basis_item_data in _scope2_by_basis:
+            scope2_by_basis_item = Scope2BasisTotal.from_dict(scope2_by_basis_item_data)
+
+            scope2_by_basis.append(scope2_by_basis_item)
 
         by_month = []
         _by_month = d.pop("by_month")
@@ -223,6 +251,8 @@ class LabReport:
             entry_count=entry_count,
             by_category=by_category,
             by_scope=by_scope,
+            scope2_headline_basis=scope2_headline_basis,
+            scope2_by_basis=scope2_by_basis,
             by_month=by_month,
             top_factors=top_factors,
             previous_year_total_kg_co2e=previous_year_total_kg_co2e,

@@ -1218,6 +1218,16 @@ export type LabReport = {
      */
     by_scope: Array<ScopeTotal>;
     /**
+     * The scope 2 basis the headline total uses: location-based, unless the year has market-based entries and no location-based one (docs/scope2.md)
+     */
+    scope2_headline_basis: Scope2Basis;
+    /**
+     * Scope2 By Basis
+     *
+     * Scope 2 location-based, market-based and without a basis, in that order, each only when the year has entries of it
+     */
+    scope2_by_basis: Array<Scope2BasisTotal>;
+    /**
      * By Month
      *
      * Twelve months, zero where nothing was recorded
@@ -1523,6 +1533,34 @@ export type RowError = {
  * organisation's contracts (certificates, supplier mix) say.
  */
 export type Scope2Basis = 'location' | 'market';
+
+/**
+ * Scope2BasisTotal
+ *
+ * Scope 2 of one basis: every entry on its factors, whether the headline counts them or
+ * not (docs/scope2.md).
+ */
+export type Scope2BasisTotal = {
+    /**
+     * None: scope 2 factors that state no basis
+     */
+    basis: Scope2Basis | null;
+    /**
+     * In Headline
+     *
+     * Whether `total_kg_co2e` (and its breakdowns) count it
+     */
+    in_headline: boolean;
+    /**
+     * Entry Count
+     */
+    entry_count: number;
+    /**
+     * Kg Co2E
+     */
+    kg_co2e: string;
+    uncertainty: Uncertainty;
+};
 
 /**
  * ScopeTotal
