@@ -33,6 +33,7 @@ from app.api.routes import (
     live,
     metrics,
     reports,
+    targets,
     users,
 )
 from app.config import settings
@@ -171,6 +172,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         labs.router,
         entries.router,
         headcount.router,
+        targets.router,
         factors.router,
         reports.router,
     )

@@ -325,3 +325,47 @@ async def by_lab_and_category(session: AsyncSession, *, year: int) -> Institutio
         elif grouping == 0b1111:
             result.total_kg, result.spread = total or Decimal(0), _spread(*spread)
     return result
+
+
+@dataclass
+class YearTotal:
+    kg: Decimal
+    entries: int
+
+
+async def totals_by_year(
+    session: AsyncSession, *, lab_id: UUID, first: int, last: int
+) -> dict[int, YearTotal]:
+    """The lab's headline total of each year from `first` to `last` that has entries (scope 2 by
+    the basis rule, each year on its own, as `year_total`)."""
+    year = extract("year", col(ActivityEntry.date))
+    per_factor = (
+        _joined()
+        .add_columns(
+            year.label("year"),
+            in_headline_expression(col(EmissionFactor.basis), partition_by=year).label(
+                "in_headline"
+            ),
+            func.sum(_KG).label("kg"),
+            func.count().label("entries"),
+        )
+        .where(
+            col(ActivityEntry.lab_id) == lab_id,
+            col(ActivityEntry.date) >= date(first, 1, 1),
+            col(ActivityEntry.date) < date(last + 1, 1, 1),
+        )
+        .group_by(year, col(EmissionFactor.id))
+        .subquery("per_year_and_factor")
+    )
+    headline = per_factor.c.in_headline
+    query = (
+        select(
+            per_factor.c.year,
+            func.sum(per_factor.c.kg).filter(headline),
+            func.sum(per_factor.c.entries).filter(headline),
+        )
+        .select_from(per_factor)
+        .group_by(per_factor.c.year)
+    )
+    rows = (await _run(session, query)).all()
+    return {int(y): YearTotal(kg or Decimal(0), int(n or 0)) for y, kg, n in rows}

@@ -27,6 +27,7 @@ class LabAction(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     WRITE_ENTRIES = "write_entries"  # add, edit, delete entries; upload imports
     WRITE_HEADCOUNT = "write_headcount"  # replace or delete a year's FTE by staff category
+    WRITE_TARGETS = "write_targets"  # set or remove the lab's reduction target
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
@@ -45,6 +46,8 @@ LAB_RULES: dict[LabAction, frozenset[LabRole]] = {
     LabAction.WRITE_ENTRIES: frozenset({LabRole.MANAGER, LabRole.CONTRIBUTOR}),
     # Staff figures come from HR, not from whoever records activities.
     LabAction.WRITE_HEADCOUNT: frozenset({LabRole.MANAGER}),
+    # A commitment of the lab, as its staff figures: its managers'.
+    LabAction.WRITE_TARGETS: frozenset({LabRole.MANAGER}),
 }
 
 

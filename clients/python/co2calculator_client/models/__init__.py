@@ -64,6 +64,10 @@ from .scope_2_basis_total import Scope2BasisTotal
 from .scope_total import ScopeTotal
 from .staff_category import StaffCategory
 from .staff_share import StaffShare
+from .target_progress import TargetProgress
+from .target_public import TargetPublic
+from .target_put import TargetPut
+from .target_year import TargetYear
 from .token_pair import TokenPair
 from .uncertainty import Uncertainty
 from .user_create import UserCreate
@@ -138,6 +142,10 @@ __all__ = (
     "ScopeTotal",
     "StaffCategory",
     "StaffShare",
+    "TargetProgress",
+    "TargetPublic",
+    "TargetPut",
+    "TargetYear",
     "TokenPair",
     "Uncertainty",
     "UserCreate",

@@ -1602,6 +1602,138 @@ export type StaffShare = {
 };
 
 /**
+ * TargetProgress
+ *
+ * The target's path and the actual emissions, every year from the baseline to the target
+ * year (years without entries included, with `actual_kg_co2e` None).
+ */
+export type TargetProgress = {
+    target: TargetPublic;
+    /**
+     * Path
+     *
+     * The path is a straight line from the baseline year's total to (1 - reduction) x that total in the target year
+     */
+    path: 'linear';
+    /**
+     * Baseline Kg Co2E
+     *
+     * The baseline year's headline total; None when it has no entries
+     */
+    baseline_kg_co2e: string | null;
+    /**
+     * Target Kg Co2E
+     *
+     * What the target year must not exceed (half-even to 0.001 kg)
+     */
+    target_kg_co2e: string | null;
+    /**
+     * Years
+     */
+    years: Array<TargetYear>;
+};
+
+/**
+ * TargetPublic
+ */
+export type TargetPublic = {
+    /**
+     * Baseline Year
+     *
+     * The year whose emissions the reduction is of
+     */
+    baseline_year: number;
+    /**
+     * Target Year
+     *
+     * The year the reduction is to be reached; after the baseline year
+     */
+    target_year: number;
+    /**
+     * Reduction Pct
+     *
+     * The reduction to reach by the target year, in percent of the baseline year's emissions (0 to 100, at most 2 decimals)
+     */
+    reduction_pct: string;
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
+ * TargetPut
+ *
+ * The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces any other).
+ */
+export type TargetPut = {
+    /**
+     * Baseline Year
+     *
+     * The year whose emissions the reduction is of
+     */
+    baseline_year: number;
+    /**
+     * Target Year
+     *
+     * The year the reduction is to be reached; after the baseline year
+     */
+    target_year: number;
+    /**
+     * Reduction Pct
+     *
+     * The reduction to reach by the target year, in percent of the baseline year's emissions (0 to 100, at most 2 decimals)
+     */
+    reduction_pct: number | string;
+};
+
+/**
+ * TargetYear
+ */
+export type TargetYear = {
+    /**
+     * Year
+     */
+    year: number;
+    /**
+     * Path Kg Co2E
+     *
+     * Where the path is this year (half-even to 0.001 kg); None when the baseline year has no entries (no path to draw)
+     */
+    path_kg_co2e: string | null;
+    /**
+     * Actual Kg Co2E
+     *
+     * The year's headline total, as the report gives it; None when the year has no entries
+     */
+    actual_kg_co2e: string | null;
+    /**
+     * Entry Count
+     */
+    entry_count: number;
+    /**
+     * Gap Kg Co2E
+     *
+     * actual - path: above 0 the lab is above its path; None without both
+     */
+    gap_kg_co2e: string | null;
+    /**
+     * On Track
+     *
+     * actual ≤ path; None without both
+     */
+    on_track: boolean | null;
+};
+
+/**
  * TokenPair
  */
 export type TokenPair = {
@@ -3909,6 +4041,214 @@ export type ReplaceHeadcountResponses = {
 };
 
 export type ReplaceHeadcountResponse = ReplaceHeadcountResponses[keyof ReplaceHeadcountResponses];
+
+export type DeleteTargetData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target';
+};
+
+export type DeleteTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type DeleteTargetError = DeleteTargetErrors[keyof DeleteTargetErrors];
+
+export type DeleteTargetResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteTargetResponse = DeleteTargetResponses[keyof DeleteTargetResponses];
+
+export type GetTargetData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target';
+};
+
+export type GetTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetTargetError = GetTargetErrors[keyof GetTargetErrors];
+
+export type GetTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: TargetPublic;
+};
+
+export type GetTargetResponse = GetTargetResponses[keyof GetTargetResponses];
+
+export type ReplaceTargetData = {
+    body: TargetPut;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target';
+};
+
+export type ReplaceTargetErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ReplaceTargetError = ReplaceTargetErrors[keyof ReplaceTargetErrors];
+
+export type ReplaceTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: TargetPublic;
+};
+
+export type ReplaceTargetResponse = ReplaceTargetResponses[keyof ReplaceTargetResponses];
+
+export type GetTargetProgressData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target/progress';
+};
+
+export type GetTargetProgressErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetTargetProgressError = GetTargetProgressErrors[keyof GetTargetProgressErrors];
+
+export type GetTargetProgressResponses = {
+    /**
+     * Successful Response
+     */
+    200: TargetProgress;
+};
+
+export type GetTargetProgressResponse = GetTargetProgressResponses[keyof GetTargetProgressResponses];
 
 export type ListFactorsData = {
     body?: never;
