@@ -74,10 +74,12 @@ def seed(url: str, entries: int) -> dict[str, Any]:
         )
         with connection.cursor().copy(
             "COPY emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, year, source, "
-            "version) FROM STDIN"
+            "source_publisher, source_dataset, source_edition, source_url, version) FROM STDIN"
         ) as copy:
             for (key, year), (factor_id, kg) in factors.items():
-                copy.write_row((factor_id, key, "other", "kWh", kg, 2, year, "bench", 1))
+                copy.write_row(
+                    (factor_id, key, "other", "kWh", kg, 2, year, "bench", "", "", "", "", 1)
+                )
         with connection.cursor().copy(
             "COPY lab (id, name, code, institution, description, version) FROM STDIN"
         ) as copy:
