@@ -10,17 +10,13 @@ reporting). The rule, per lab-year:
 - unless the lab-year has market-based entries and no location-based one at all: then those are
   its only record of that electricity, and the headline uses the **market** basis rather than
   leave the electricity out;
-- scope 2 entries whose factor states no basis always count.
+- entries whose factor states no basis (every scope 1 and 3 factor, and scope 2 factors that do
+  not say) always count.
 
-`headline_basis` is the rule in Python (from the bases a lab-year has), `in_headline_expression`
-in SQL (a window over the lab-year's rows), built from the same constants.
+The report's query groups by basis; `headline_basis` and `counts` pick the headline's rows.
 """
 
 from collections.abc import Collection
-from typing import Any
-
-from sqlalchemy import ColumnElement, case, false, func
-from sqlalchemy.orm import Mapped
 
 from app.models.factor import Scope2Basis
 
@@ -35,19 +31,6 @@ def headline_basis(present: Collection[Scope2Basis | None]) -> Scope2Basis:
     return HEADLINE_BASIS
 
 
-def in_headline_expression(
-    basis: ColumnElement[Any] | Mapped[Any],
-    partition_by: ColumnElement[Any] | Mapped[Any] | None = None,
-) -> ColumnElement[bool]:
-    """Whether a row (of a query grouped finer than the lab-year) counts in the headline: a
-    window over the rows of `partition_by` (every row when None), so all of one lab-year."""
-
-    def present(value: Scope2Basis) -> ColumnElement[bool]:
-        any_row = func.bool_or(basis == value.value).over(partition_by=partition_by)
-        return func.coalesce(any_row, false())
-
-    left_out = case(
-        (present(FALLBACK_BASIS) & ~present(HEADLINE_BASIS), HEADLINE_BASIS.value),
-        else_=FALLBACK_BASIS.value,
-    )
-    return basis.is_distinct_from(left_out)
+def counts(basis: Scope2Basis | None, headline: Scope2Basis) -> bool:
+    """Whether entries of `basis` count in a headline that uses `headline`."""
+    return basis is None or basis == headline

@@ -2,17 +2,21 @@
 
 One lab-year is a single scan of an index range (the index carries the entry columns the report
 reads): the entries are first summed per factor and day, then `GROUP BY GROUPING SETS` over those
-sums yields the totals by category, by scope, by month and by factor, and the grand total, in one
-query.
+sums yields the totals by category, by scope, by month and by factor key, the grand total, and
+each factor's sum (for the uncertainty), in one query. Every grouping also splits by scope 2
+basis, so the headline's basis (app/models/scope2.py) is chosen over a handful of rows here,
+without a second pass over the entries.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Result, Select, Subquery, extract, func, literal, select, text, tuple_
+from sqlalchemy import Result, Select, extract, func, select, text, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,8 +24,8 @@ from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
 from app.models.lab import Lab
-from app.models.scope2 import in_headline_expression
-from app.models.uncertainty import half_width_expression, variance_expression
+from app.models.scope2 import counts, headline_basis
+from app.models.uncertainty import FactorSum, Spread, spread
 
 AnySelect = Select[*tuple[Any, ...]]
 AnyResult = Result[*tuple[Any, ...]]
@@ -31,22 +35,14 @@ AnyResult = Result[*tuple[Any, ...]]
 # as the stored value (app/models/kg.py), so both agree once it has run.
 _KG = kg_expression(col(ActivityEntry.quantity), col(EmissionFactor.kg_co2e_per_unit))
 
-# The columns of the rolled-up query's GROUPING(…), in order: a bit is 1 where a column is rolled
-# up, so each grouping set has its mask.
-_GROUPED = ("category", "scope", "month", "key", "unit", "in_headline", "basis")
+# The rolled-up query has two grouping sets: by month (and basis), and by factor (with its
+# columns). Every other figure is a sum of factors, added up here in exact decimals over those
+# few rows rather than by more grouping sets over every day. GROUPING(month) is 0 on month rows.
+_MONTH_ROW = 0
 
 
-def _mask(*kept: str) -> int:
-    width = len(_GROUPED)
-    return sum(1 << (width - 1 - i) for i, name in enumerate(_GROUPED) if name not in kept)
-
-
-# The headline's groupings carry `in_headline` (the other basis's rows are a group of their own,
-# which is read only by basis); scope 2 by basis counts every row.
-_BY_CATEGORY, _BY_SCOPE = _mask("category", "in_headline"), _mask("scope", "in_headline")
-_BY_MONTH, _TOTAL = _mask("month", "in_headline"), _mask("in_headline")
-_BY_FACTOR = _mask("key", "category", "unit", "in_headline")
-_BY_BASIS = _mask("scope", "basis")
+def _basis(value: str | None) -> Scope2Basis | None:
+    return None if value is None else Scope2Basis(value)
 
 
 @dataclass
@@ -58,14 +54,13 @@ class FactorTotal:
     kg: Decimal
 
 
-@dataclass
-class Spread:
-    """What a group's 95 % interval needs (app/models/uncertainty.py): the half-width U over the
-    entries whose factor has an uncertainty, and the entries (and kg) whose factor has none."""
+class _FactorRow(NamedTuple):
+    """One factor's sum over the group (a lab-year, or a lab's year in the institution)."""
 
-    half_width: Decimal = Decimal(0)
-    without_entries: int = 0
-    without_kg: Decimal = Decimal(0)
+    category: str
+    scope: int
+    basis: Scope2Basis | None
+    part: FactorSum
 
 
 @dataclass
@@ -89,7 +84,9 @@ class YearAggregates:
     # What rests on an earlier year's factor (year rollover): entries and their kg CO2e.
     rollover_entries: int = 0
     rollover_kg: Decimal = Decimal(0)
-    # Scope 2 by basis (None: factors that state none), every entry whether in the headline or not.
+    # The basis the headline counts, and scope 2 by basis (None: factors that state none), every
+    # entry whether the headline counts it or not.
+    headline_basis: Scope2Basis = field(default_factory=lambda: headline_basis(()))
     scope2_by_basis: dict[Scope2Basis | None, BasisTotal] = field(default_factory=dict)
 
 
@@ -121,126 +118,182 @@ def _joined() -> AnySelect:
 _AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
 
 
-def _per_factor_and_day(lab_id: UUID | None, year: int) -> Subquery:
-    """The entries summed per factor and day (one pass over the index), with the factor's columns
-    and its kg over the whole year (a window over those sums: the uncertainty's correlation)."""
-    kg = func.sum(_KG)
-    return _in_year(
-        _joined()
-        .add_columns(
-            col(EmissionFactor.category),
-            col(EmissionFactor.scope),
-            col(EmissionFactor.key),
-            col(EmissionFactor.unit),
-            col(EmissionFactor.year).label("factor_year"),
-            col(EmissionFactor.uncertainty_pct),
-            col(EmissionFactor.basis),
-            in_headline_expression(col(EmissionFactor.basis)).label("in_headline"),
-            col(ActivityEntry.date),
-            kg.label("kg"),
-            func.sum(kg).over(partition_by=col(EmissionFactor.id)).label("factor_kg"),
-            func.sum(ActivityEntry.quantity).label("quantity"),
-            func.count().label("entries"),
-        )
-        # The factor's other columns depend on its primary key: PostgreSQL lets us select them.
-        .group_by(col(EmissionFactor.id), col(ActivityEntry.date)),
-        lab_id,
-        year,
-    ).subquery("per_factor_and_day")
+K = TypeVar("K")
 
 
-def _spread(
-    half_width: Decimal | None, without_entries: int | None, without_kg: Decimal | None
-) -> Spread:
-    return Spread(half_width or Decimal(0), int(without_entries or 0), without_kg or Decimal(0))
+def _spreads(rows: Iterable[tuple[K, FactorSum]]) -> dict[K, Spread]:
+    grouped: dict[K, list[FactorSum]] = defaultdict(list)
+    for group, part in rows:
+        grouped[group].append(part)
+    return {group: spread(parts) for group, parts in grouped.items()}
+
+
+def _add(sums: dict[K, Decimal], key: K, kg: Decimal) -> None:
+    sums[key] = sums.get(key, Decimal(0)) + kg
+
+
+class _Factor(NamedTuple):
+    """A factor's sums over the lab-year."""
+
+    key: str
+    category: str
+    unit: str
+    scope: int
+    basis: Scope2Basis | None
+    rolled_over: bool
+    quantity: Decimal
+    part: FactorSum
 
 
 async def year_aggregates(
     session: AsyncSession, *, lab_id: UUID | None, year: int
 ) -> YearAggregates:
     """In two steps: the entries summed per factor and day (one pass over the index), then those
-    few thousand sums rolled up by every grouping, rather than every entry through every grouping
+    few thousand sums rolled up by month and by factor; the rest is summed from the factors
     (docs/performance.md)."""
-    per_day = _per_factor_and_day(lab_id, year)
-    category, scope, key, unit, in_headline, basis = (
-        per_day.c.category,
-        per_day.c.scope,
-        per_day.c.key,
-        per_day.c.unit,
-        per_day.c.in_headline,
-        per_day.c.basis,
-    )
-    month = extract("month", per_day.c.date)
-    rolled_over = per_day.c.factor_year < year
-    unquantified = per_day.c.uncertainty_pct.is_(None)
-    variance = variance_expression(per_day.c.kg, per_day.c.factor_kg, per_day.c.uncertainty_pct)
-    query = (
+    per_day = _in_year(
+        _joined()
+        .add_columns(
+            col(EmissionFactor.id).label("factor_id"),
+            col(EmissionFactor.basis),
+            col(ActivityEntry.date),
+            func.sum(_KG).label("kg"),
+            func.sum(ActivityEntry.quantity).label("quantity"),
+            func.count().label("entries"),
+        )
+        .group_by(col(EmissionFactor.id), col(ActivityEntry.date)),
+        lab_id,
+        year,
+    ).subquery("per_factor_and_day")
+    c = per_day.c
+    month = extract("month", c.date)
+    rolled_up = (
         select(
-            func.grouping(category, scope, month, key, unit, in_headline, basis),
-            in_headline,
-            basis,
-            category,
-            scope,
-            month,
-            key,
-            unit,
-            func.sum(per_day.c.kg),
-            func.sum(per_day.c.quantity),
-            func.sum(per_day.c.entries),
-            func.sum(per_day.c.kg).filter(rolled_over),
-            func.sum(per_day.c.entries).filter(rolled_over),
-            half_width_expression(func.sum(variance)),
-            func.sum(per_day.c.entries).filter(unquantified),
-            func.sum(per_day.c.kg).filter(unquantified),
+            func.grouping(month).label("grouping"),
+            month.label("month"),
+            c.basis,
+            c.factor_id,
+            func.sum(c.kg).label("kg"),
+            func.sum(c.quantity).label("quantity"),
+            func.sum(c.entries).label("entries"),
         )
         .select_from(per_day)
-        .group_by(
-            func.grouping_sets(
-                tuple_(category, in_headline),
-                tuple_(scope, in_headline),
-                tuple_(month, in_headline),
-                tuple_(key, category, unit, in_headline),
-                tuple_(in_headline),
-                tuple_(scope, basis),
-            )
-        )
+        .group_by(func.grouping_sets(tuple_(month, c.basis), tuple_(c.factor_id, c.basis)))
+        .subquery("rolled_up")
     )
+    r = rolled_up.c
+    # The factor's columns, joined to its row (none on month rows: a left join).
+    query = select(
+        r.grouping,
+        r.month,
+        r.basis,
+        r.kg,
+        r.quantity,
+        r.entries,
+        col(EmissionFactor.key),
+        col(EmissionFactor.category),
+        col(EmissionFactor.unit),
+        col(EmissionFactor.scope),
+        col(EmissionFactor.year),
+        col(EmissionFactor.uncertainty_pct),
+    ).select_from(rolled_up.outerjoin(EmissionFactor, col(EmissionFactor.id) == r.factor_id))
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
-    result = YearAggregates()
-    for row in (await _run(session, query)).all():
-        grouping, headline, scope2_basis = row[:3]
-        cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled = row[3:13]
-        spread = _spread(*row[13:])
-        if grouping == _BY_BASIS:
-            if scp == 2:
-                chosen = None if scope2_basis is None else Scope2Basis(scope2_basis)
-                result.scope2_by_basis[chosen] = BasisTotal(int(count), kg, spread)
-        elif not headline:
-            continue  # the other basis: shown by basis only
-        elif grouping == _BY_CATEGORY:
-            result.by_category[str(cat)] = kg
-            result.spread_by_category[str(cat)] = spread
-        elif grouping == _BY_SCOPE:
-            result.by_scope[int(scp)] = kg
-            result.spread_by_scope[int(scp)] = spread
-        elif grouping == _BY_MONTH:
-            result.by_month[int(mon)] = kg
-        elif grouping == _BY_FACTOR:
-            result.by_factor.append(FactorTotal(str(fkey), str(cat), str(funit), quantity, kg))
-        elif grouping == _TOTAL:
-            result.total_kg, result.entries = kg or Decimal(0), int(count or 0)
-            result.rollover_kg, result.rollover_entries = rolled_kg or Decimal(0), int(rolled or 0)
-            result.spread = spread
+    months: list[tuple[int, Scope2Basis | None, Decimal]] = []
+    factors: list[_Factor] = []
+    for grouping, mon, basis, kg, qty, n, key, cat, unit, scope, f_year, u in (
+        await _run(session, query)
+    ).all():
+        if grouping == _MONTH_ROW:
+            months.append((int(mon), _basis(basis), kg))
+        else:
+            part = FactorSum(kg, int(n), u)
+            where = (int(scope), _basis(basis), f_year < year)
+            factors.append(_Factor(str(key), str(cat), str(unit), *where, qty, part))
+    return _year_from_factors(factors, months)
+
+
+def _year_from_factors(
+    factors: list[_Factor], months: list[tuple[int, Scope2Basis | None, Decimal]]
+) -> YearAggregates:
+    result = YearAggregates(headline_basis=headline_basis({f.basis for f in factors}))
+    counted = [f for f in factors if counts(f.basis, result.headline_basis)]
+    by_key: dict[str, FactorTotal] = {}
+    for f in counted:
+        result.total_kg += f.part.kg
+        result.entries += f.part.entries
+        if f.rolled_over:
+            result.rollover_kg += f.part.kg
+            result.rollover_entries += f.part.entries
+        _add(result.by_category, f.category, f.part.kg)
+        _add(result.by_scope, f.scope, f.part.kg)
+        total = by_key.setdefault(
+            f.key, FactorTotal(f.key, f.category, f.unit, Decimal(0), Decimal(0))
+        )
+        total.quantity += f.quantity
+        total.kg += f.part.kg
+    for month, basis, kg in months:
+        if counts(basis, result.headline_basis):
+            _add(result.by_month, month, kg)
+    result.by_factor = list(by_key.values())
+    result.spread = spread(f.part for f in counted)
+    result.spread_by_category = _spreads((f.category, f.part) for f in counted)
+    result.spread_by_scope = _spreads((f.scope, f.part) for f in counted)
+    scope2 = [f for f in factors if f.scope == 2]
+    for basis, basis_spread in _spreads((f.basis, f.part) for f in scope2).items():
+        mine = [f.part for f in scope2 if f.basis == basis]
+        result.scope2_by_basis[basis] = BasisTotal(
+            sum(p.entries for p in mine), sum((p.kg for p in mine), Decimal(0)), basis_spread
+        )
     return result
 
 
-async def year_total(session: AsyncSession, *, lab_id: UUID | None, year: int) -> Decimal:
+async def _totals_by_year_and_basis(
+    session: AsyncSession, *, lab_id: UUID, first: int, last: int
+) -> dict[int, dict[Scope2Basis | None, tuple[Decimal, int]]]:
+    year = extract("year", col(ActivityEntry.date))
+    basis = col(EmissionFactor.basis)
+    query = (
+        _joined()
+        .add_columns(year, basis, func.sum(_KG), func.count())
+        .where(
+            col(ActivityEntry.lab_id) == lab_id,
+            col(ActivityEntry.date) >= date(first, 1, 1),
+            col(ActivityEntry.date) < date(last + 1, 1, 1),
+        )
+        .group_by(year, basis)
+    )
+    result: dict[int, dict[Scope2Basis | None, tuple[Decimal, int]]] = defaultdict(dict)
+    for y, b, kg, n in (await _run(session, query)).all():
+        result[int(y)][_basis(b)] = (kg, int(n))
+    return result
+
+
+@dataclass
+class YearTotal:
+    kg: Decimal
+    entries: int
+
+
+async def totals_by_year(
+    session: AsyncSession, *, lab_id: UUID, first: int, last: int
+) -> dict[int, YearTotal]:
+    """The lab's headline total of each year from `first` to `last` that has entries (scope 2 by
+    the basis rule, each year on its own, as in its report)."""
+    totals: dict[int, YearTotal] = {}
+    by_year = await _totals_by_year_and_basis(session, lab_id=lab_id, first=first, last=last)
+    for year, by_basis in by_year.items():
+        chosen = headline_basis(by_basis)
+        counted = [value for basis, value in by_basis.items() if counts(basis, chosen)]
+        totals[year] = YearTotal(
+            sum((kg for kg, _ in counted), Decimal(0)), sum(n for _, n in counted)
+        )
+    return totals
+
+
+async def year_total(session: AsyncSession, *, lab_id: UUID, year: int) -> Decimal:
     """The year's headline total (scope 2 on the basis `app/models/scope2.py` chooses)."""
-    per_day = _per_factor_and_day(lab_id, year)
-    query = select(
-        func.coalesce(func.sum(per_day.c.kg).filter(per_day.c.in_headline), literal(0))
-    ).select_from(per_day)
-    return Decimal((await _run(session, query)).scalar_one())
+    totals = await totals_by_year(session, lab_id=lab_id, first=year, last=year)
+    return totals[year].kg if year in totals else Decimal(0)
 
 
 @dataclass
@@ -261,111 +314,61 @@ class InstitutionAggregates:
     spread_by_category: dict[str, Spread] = field(default_factory=dict)
 
 
-async def by_lab_and_category(session: AsyncSession, *, year: int) -> InstitutionAggregates:
-    """Every lab's emissions per category in `year` (labs without entries are absent), by code;
-    and the institution's total and categories with their spread. A factor used by many labs is
-    one factor: its uncertainty applies to its kg summed over the labs."""
-    # Each lab-year's headline rows first (the basis rule is per lab), then each factor's kg over
-    # those rows of every lab.
-    per_lab_and_factor = (
-        _in_year(_joined(), None, year)
-        .add_columns(
-            col(ActivityEntry.lab_id),
-            col(EmissionFactor.id).label("factor_id"),
-            col(EmissionFactor.category),
-            col(EmissionFactor.uncertainty_pct),
-            in_headline_expression(
-                col(EmissionFactor.basis), partition_by=col(ActivityEntry.lab_id)
-            ).label("in_headline"),
-            func.sum(_KG).label("kg"),
-            func.count().label("entries"),
-        )
-        .group_by(col(ActivityEntry.lab_id), col(EmissionFactor.id))
-        .subquery("per_lab_and_factor")
-    )
-    columns = per_lab_and_factor.c
-    per_lab = (
-        select(
-            columns.lab_id,
-            columns.category,
-            columns.uncertainty_pct,
-            columns.kg,
-            columns.entries,
-            func.sum(columns.kg).over(partition_by=columns.factor_id).label("factor_kg"),
-        )
-        .where(columns.in_headline)
-        .subquery("headline_per_lab_and_factor")
-    )
-    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
-    category = per_lab.c.category
-    unquantified = per_lab.c.uncertainty_pct.is_(None)
-    variance = variance_expression(per_lab.c.kg, per_lab.c.factor_kg, per_lab.c.uncertainty_pct)
-    query = (
-        select(
-            func.grouping(*lab_columns, category),
-            *lab_columns,
-            category,
-            func.sum(per_lab.c.kg),
-            half_width_expression(func.sum(variance)),
-            func.sum(per_lab.c.entries).filter(unquantified),
-            func.sum(per_lab.c.kg).filter(unquantified),
-        )
-        .select_from(per_lab)
-        .join(Lab, col(Lab.id) == per_lab.c.lab_id)
-        .group_by(func.grouping_sets(tuple_(*lab_columns, category), tuple_(category), tuple_()))
-        .order_by(col(Lab.code), category)
-    )
-    result = InstitutionAggregates()
-    for grouping, lab_id, code, name, cat, total, *spread in (await _run(session, query)).all():
-        if grouping == 0:
-            result.rows.append(LabCategoryTotal(lab_id, str(code), str(name), str(cat), total))
-        elif grouping == 0b1110:
-            result.by_category[str(cat)] = total
-            result.spread_by_category[str(cat)] = _spread(*spread)
-        elif grouping == 0b1111:
-            result.total_kg, result.spread = total or Decimal(0), _spread(*spread)
-    return result
-
-
-@dataclass
-class YearTotal:
+class _LabFactor(NamedTuple):
+    lab: tuple[UUID, str, str]
+    factor_id: UUID
+    category: str
+    basis: Scope2Basis | None
+    uncertainty_pct: Decimal | None
     kg: Decimal
     entries: int
 
 
-async def totals_by_year(
-    session: AsyncSession, *, lab_id: UUID, first: int, last: int
-) -> dict[int, YearTotal]:
-    """The lab's headline total of each year from `first` to `last` that has entries (scope 2 by
-    the basis rule, each year on its own, as `year_total`)."""
-    year = extract("year", col(ActivityEntry.date))
-    per_factor = (
-        _joined()
-        .add_columns(
-            year.label("year"),
-            in_headline_expression(col(EmissionFactor.basis), partition_by=year).label(
-                "in_headline"
-            ),
-            func.sum(_KG).label("kg"),
-            func.count().label("entries"),
-        )
-        .where(
-            col(ActivityEntry.lab_id) == lab_id,
-            col(ActivityEntry.date) >= date(first, 1, 1),
-            col(ActivityEntry.date) < date(last + 1, 1, 1),
-        )
-        .group_by(year, col(EmissionFactor.id))
-        .subquery("per_year_and_factor")
+async def by_lab_and_category(session: AsyncSession, *, year: int) -> InstitutionAggregates:
+    """Every lab's headline emissions per category in `year` (labs without entries are absent),
+    by code; and the institution's total and categories with their spread. Each lab's scope 2
+    basis is chosen on its own; a factor used by many labs is one factor: its uncertainty
+    applies to its kg summed over the labs' headlines."""
+    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
+    factor_columns = (
+        col(EmissionFactor.id),
+        col(EmissionFactor.category),
+        col(EmissionFactor.basis),
+        col(EmissionFactor.uncertainty_pct),
     )
-    headline = per_factor.c.in_headline
     query = (
-        select(
-            per_factor.c.year,
-            func.sum(per_factor.c.kg).filter(headline),
-            func.sum(per_factor.c.entries).filter(headline),
-        )
-        .select_from(per_factor)
-        .group_by(per_factor.c.year)
+        _in_year(_joined(), None, year)
+        .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
+        .add_columns(*lab_columns, *factor_columns, func.sum(_KG), func.count())
+        .group_by(col(Lab.id), col(EmissionFactor.id))
     )
-    rows = (await _run(session, query)).all()
-    return {int(y): YearTotal(kg or Decimal(0), int(n or 0)) for y, kg, n in rows}
+    by_lab: dict[tuple[UUID, str, str], list[_LabFactor]] = defaultdict(list)
+    for lab_id, code, name, factor_id, cat, basis, u, kg, n in (await _run(session, query)).all():
+        lab = (lab_id, str(code), str(name))
+        by_lab[lab].append(_LabFactor(lab, factor_id, str(cat), _basis(basis), u, kg, int(n)))
+    counted = [
+        row
+        for rows in by_lab.values()
+        for chosen in [headline_basis({row.basis for row in rows})]
+        for row in rows
+        if counts(row.basis, chosen)
+    ]
+    result = InstitutionAggregates()
+    per_lab: dict[tuple[tuple[UUID, str, str], str], Decimal] = {}
+    per_factor: dict[UUID, tuple[str, FactorSum]] = {}
+    for row in counted:
+        _add(per_lab, (row.lab, row.category), row.kg)
+        _add(result.by_category, row.category, row.kg)
+        result.total_kg += row.kg
+        before = per_factor.get(row.factor_id, (row.category, FactorSum(Decimal(0), 0, None)))[1]
+        per_factor[row.factor_id] = (
+            row.category,
+            FactorSum(before.kg + row.kg, before.entries + row.entries, row.uncertainty_pct),
+        )
+    by_code = sorted(per_lab.items(), key=lambda item: (item[0][0][1], item[0][1]))
+    result.rows = [
+        LabCategoryTotal(lab[0], lab[1], lab[2], category, kg) for (lab, category), kg in by_code
+    ]
+    result.spread = spread(part for _, part in per_factor.values())
+    result.spread_by_category = _spreads(per_factor.values())
+    return result

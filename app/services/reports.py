@@ -23,8 +23,8 @@ from app.models.report import (
     StaffShare,
     Uncertainty,
 )
-from app.models.scope2 import headline_basis
-from app.models.uncertainty import interval
+from app.models.scope2 import counts
+from app.models.uncertainty import Spread, interval
 from app.repositories import headcount as headcount_repository
 from app.repositories import report as report_repository
 from app.services.auth import Principal
@@ -59,8 +59,8 @@ async def lab_report(
             )
             for s, kg in sorted(current.by_scope.items())
         ],
-        scope2_headline_basis=headline_basis(current.scope2_by_basis),
-        scope2_by_basis=_scope2_by_basis(current.scope2_by_basis),
+        scope2_headline_basis=current.headline_basis,
+        scope2_by_basis=_scope2_by_basis(current),
         by_month=[
             MonthTotal(month=m, kg_co2e=current.by_month.get(m, Decimal(0))) for m in range(1, 13)
         ],
@@ -83,7 +83,7 @@ async def lab_report(
     )
 
 
-def _uncertainty(central: Decimal, spread: report_repository.Spread) -> Uncertainty:
+def _uncertainty(central: Decimal, spread: Spread) -> Uncertainty:
     bounds = interval(central, spread.half_width)
     return Uncertainty(
         low_kg_co2e=bounds.low,
@@ -97,14 +97,12 @@ def _uncertainty(central: Decimal, spread: report_repository.Spread) -> Uncertai
 _BASIS_ORDER: tuple[Scope2Basis | None, ...] = (Scope2Basis.LOCATION, Scope2Basis.MARKET, None)
 
 
-def _scope2_by_basis(
-    by_basis: dict[Scope2Basis | None, report_repository.BasisTotal],
-) -> list[Scope2BasisTotal]:
-    chosen = headline_basis(by_basis)
+def _scope2_by_basis(current: report_repository.YearAggregates) -> list[Scope2BasisTotal]:
+    by_basis = current.scope2_by_basis
     return [
         Scope2BasisTotal(
             basis=basis,
-            in_headline=basis is None or basis == chosen,
+            in_headline=counts(basis, current.headline_basis),
             entry_count=by_basis[basis].entries,
             kg_co2e=by_basis[basis].kg,
             uncertainty=_uncertainty(by_basis[basis].kg, by_basis[basis].spread),
@@ -114,9 +112,7 @@ def _scope2_by_basis(
     ]
 
 
-def _categories(
-    by_category: dict[str, Decimal], spreads: dict[str, report_repository.Spread]
-) -> list[CategoryTotal]:
+def _categories(by_category: dict[str, Decimal], spreads: dict[str, Spread]) -> list[CategoryTotal]:
     return [
         CategoryTotal(
             category=FactorCategory(name),
