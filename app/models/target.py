@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
 from pydantic import ValidationInfo, field_validator
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
 
@@ -50,6 +50,8 @@ class TargetBase(SQLModel):
 class Target(TargetBase, table=True):
     __tablename__ = "reduction_target"
     __table_args__ = (
+        # One target per lab, and one for the institution (the row without a lab).
+        UniqueConstraint("lab_id", postgresql_nulls_not_distinct=True),
         CheckConstraint("target_year > baseline_year", name="target_after_baseline"),
         CheckConstraint("reduction_pct BETWEEN 0 AND 100", name="reduction_range"),
         CheckConstraint(
@@ -60,14 +62,14 @@ class Target(TargetBase, table=True):
     )
 
     id: UUID = Field(default_factory=uuid4, primary_key=True)
-    # One target per lab: a PUT replaces it.
-    lab_id: UUID = Field(foreign_key="lab.id", ondelete="CASCADE", unique=True)
+    lab_id: UUID | None = Field(default=None, foreign_key="lab.id", ondelete="CASCADE")
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
 
 
 class TargetPut(TargetBase):
-    """The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces any other)."""
+    """A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target` take it (it
+    replaces the one there was)."""
 
     model_config = FORBID_UNKNOWN_FIELDS
 
@@ -81,12 +83,19 @@ class TargetPut(TargetBase):
         return target_year
 
 
-class TargetPublic(TargetBase):
+class InstitutionTargetPublic(TargetBase):
+    """The institution's target (`/institution/target`): it has no lab."""
+
     model_config = SQLModelConfig(json_schema_serialization_defaults_required=True)
 
-    lab_id: UUID
     created_at: datetime
     updated_at: datetime
+
+
+class TargetPublic(InstitutionTargetPublic):
+    """A lab's target."""
+
+    lab_id: UUID
 
 
 class TargetYear(SQLModel):
@@ -106,11 +115,10 @@ class TargetYear(SQLModel):
     on_track: bool | None = Field(description="actual ≤ path; None without both")
 
 
-class TargetProgress(SQLModel):
+class ProgressFigures(SQLModel):
     """The target's path and the actual emissions, every year from the baseline to the target
     year (years without entries included, with `actual_kg_co2e` None)."""
 
-    target: TargetPublic
     path: Literal["linear"] = Field(
         description="The path is a straight line from the baseline year's total to "
         "(1 - reduction) x that total in the target year"
@@ -122,3 +130,15 @@ class TargetProgress(SQLModel):
         description="What the target year must not exceed (half-even to 0.001 kg)"
     )
     years: list[TargetYear]
+
+
+class TargetProgress(ProgressFigures):
+    """A lab's target, its path and the lab's actual emissions."""
+
+    target: TargetPublic
+
+
+class InstitutionTargetProgress(ProgressFigures):
+    """The institution's target, its path and the sum of every lab's actual emissions."""
+
+    target: InstitutionTargetPublic

@@ -247,27 +247,6 @@ def _year_from_factors(
     return result
 
 
-async def _totals_by_year_and_basis(
-    session: AsyncSession, *, lab_id: UUID, first: int, last: int
-) -> dict[int, dict[Scope2Basis | None, tuple[Decimal, int]]]:
-    year = extract("year", col(ActivityEntry.date))
-    basis = col(EmissionFactor.basis)
-    query = (
-        _joined()
-        .add_columns(year, basis, func.sum(_KG), func.count())
-        .where(
-            col(ActivityEntry.lab_id) == lab_id,
-            col(ActivityEntry.date) >= date(first, 1, 1),
-            col(ActivityEntry.date) < date(last + 1, 1, 1),
-        )
-        .group_by(year, basis)
-    )
-    result: dict[int, dict[Scope2Basis | None, tuple[Decimal, int]]] = defaultdict(dict)
-    for y, b, kg, n in (await _run(session, query)).all():
-        result[int(y)][_basis(b)] = (kg, int(n))
-    return result
-
-
 @dataclass
 class YearTotal:
     kg: Decimal
@@ -275,18 +254,37 @@ class YearTotal:
 
 
 async def totals_by_year(
-    session: AsyncSession, *, lab_id: UUID, first: int, last: int
+    session: AsyncSession, *, lab_id: UUID | None, first: int, last: int
 ) -> dict[int, YearTotal]:
-    """The lab's headline total of each year from `first` to `last` that has entries (scope 2 by
-    the basis rule, each year on its own, as in its report)."""
-    totals: dict[int, YearTotal] = {}
-    by_year = await _totals_by_year_and_basis(session, lab_id=lab_id, first=first, last=last)
-    for year, by_basis in by_year.items():
-        chosen = headline_basis(by_basis)
-        counted = [value for basis, value in by_basis.items() if counts(basis, chosen)]
-        totals[year] = YearTotal(
-            sum((kg for kg, _ in counted), Decimal(0)), sum(n for _, n in counted)
+    """The headline total of each year from `first` to `last` that has entries, of one lab or
+    (`lab_id` None) of every lab: scope 2 by the basis rule, for each lab-year on its own, as in
+    its report."""
+    year = extract("year", col(ActivityEntry.date))
+    lab, basis = col(ActivityEntry.lab_id), col(EmissionFactor.basis)
+    query = (
+        _joined()
+        .add_columns(year, lab, basis, func.sum(_KG), func.count())
+        .where(
+            col(ActivityEntry.date) >= date(first, 1, 1),
+            col(ActivityEntry.date) < date(last + 1, 1, 1),
         )
+        .group_by(year, lab, basis)
+    )
+    if lab_id is not None:
+        query = query.where(lab == lab_id)
+    by_lab_year: dict[tuple[int, UUID], dict[Scope2Basis | None, tuple[Decimal, int]]] = (
+        defaultdict(dict)
+    )
+    for y, lab_of_row, b, kg, n in (await _run(session, query)).all():
+        by_lab_year[(int(y), lab_of_row)][_basis(b)] = (kg, int(n))
+    totals: dict[int, YearTotal] = {}
+    for (y, _), by_basis in sorted(by_lab_year.items(), key=lambda item: item[0][0]):
+        chosen = headline_basis(by_basis)
+        total = totals.setdefault(y, YearTotal(Decimal(0), 0))
+        for b, (kg, n) in by_basis.items():
+            if counts(b, chosen):
+                total.kg += kg
+                total.entries += n
     return totals
 
 

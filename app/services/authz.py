@@ -18,6 +18,7 @@ class Action(StrEnum):
     READ_METRICS = "read_metrics"
     MANAGE_FACTORS = "manage_factors"
     VIEW_INSTITUTION_REPORT = "view_institution_report"
+    MANAGE_INSTITUTION_TARGET = "manage_institution_target"
 
 
 class LabAction(StrEnum):
@@ -35,6 +36,7 @@ GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
     Action.READ_METRICS: frozenset({UserRole.ADMIN}),
     Action.MANAGE_FACTORS: frozenset({UserRole.ADMIN}),
     Action.VIEW_INSTITUTION_REPORT: frozenset({UserRole.ADMIN}),
+    Action.MANAGE_INSTITUTION_TARGET: frozenset({UserRole.ADMIN}),
 }
 
 _ALL_ROLES = frozenset(LabRole)

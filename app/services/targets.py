@@ -1,5 +1,6 @@
-"""A lab's reduction target and its progress: a linear path from the baseline year's total to
-the target, and the actual total of every year beside it (docs/targets.md)."""
+"""Reduction targets of a lab or of the institution, and their progress: a linear path from the
+baseline year's total to the target, and the actual total of every year beside it
+(docs/targets.md)."""
 
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from uuid import UUID
@@ -7,22 +8,32 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import NotFound
-from app.models.target import Target, TargetProgress, TargetPublic, TargetPut, TargetYear
+from app.models.target import (
+    InstitutionTargetProgress,
+    InstitutionTargetPublic,
+    ProgressFigures,
+    Target,
+    TargetProgress,
+    TargetPublic,
+    TargetPut,
+    TargetYear,
+)
 from app.repositories import lab as lab_repository
 from app.repositories import report as report_repository
 from app.repositories import target as target_repository
 from app.services.auth import Principal
-from app.services.authz import LabAction
+from app.services.authz import Action, LabAction, authorize
 from app.services.labs import load_lab
 
 PATH_STEP = Decimal("0.001")  # kg CO2e: the path is given to the gram, half-even
 NO_TARGET = "This lab has no reduction target."
+NO_INSTITUTION_TARGET = "The institution has no reduction target."
 
 
-async def _stored(session: AsyncSession, lab_id: UUID) -> Target:
+async def _stored(session: AsyncSession, lab_id: UUID | None) -> Target:
     target = await target_repository.get(session, lab_id=lab_id)
     if target is None:
-        raise NotFound(NO_TARGET)
+        raise NotFound(NO_TARGET if lab_id is not None else NO_INSTITUTION_TARGET)
     return target
 
 
@@ -69,6 +80,12 @@ async def target_progress(
 ) -> TargetProgress:
     await load_lab(session, principal, lab_id, LabAction.VIEW)
     target = await _stored(session, lab_id)
+    figures = await _progress(session, target)
+    return TargetProgress(target=TargetPublic.model_validate(target), **dict(figures))
+
+
+async def _progress(session: AsyncSession, target: Target) -> ProgressFigures:
+    lab_id = target.lab_id
     first, last = target.baseline_year, target.target_year
     totals = await report_repository.totals_by_year(session, lab_id=lab_id, first=first, last=last)
     baseline = totals.get(first)
@@ -87,10 +104,42 @@ async def target_progress(
                 on_track=None if gap is None else gap <= 0,
             )
         )
-    return TargetProgress(
-        target=TargetPublic.model_validate(target),
+    return ProgressFigures(
         path="linear",
         baseline_kg_co2e=None if baseline is None else baseline.kg,
         target_kg_co2e=None if baseline is None else path_kg(baseline.kg, target, last),
         years=years,
+    )
+
+
+async def get_institution_target(
+    session: AsyncSession, *, principal: Principal
+) -> InstitutionTargetPublic:
+    authorize(principal.user, Action.VIEW_INSTITUTION_REPORT)
+    return InstitutionTargetPublic.model_validate(await _stored(session, None))
+
+
+async def replace_institution_target(
+    session: AsyncSession, *, principal: Principal, data: TargetPut
+) -> InstitutionTargetPublic:
+    authorize(principal.user, Action.MANAGE_INSTITUTION_TARGET)
+    await target_repository.replace(session, lab_id=None, target=data)
+    return InstitutionTargetPublic.model_validate(await _stored(session, None))
+
+
+async def delete_institution_target(session: AsyncSession, *, principal: Principal) -> None:
+    """Remove the institution's target (nothing to remove is not an error)."""
+    authorize(principal.user, Action.MANAGE_INSTITUTION_TARGET)
+    await target_repository.delete_for_lab(session, lab_id=None)
+
+
+async def institution_target_progress(
+    session: AsyncSession, *, principal: Principal
+) -> InstitutionTargetProgress:
+    """The institution's path against the sum of every lab's headline total."""
+    authorize(principal.user, Action.VIEW_INSTITUTION_REPORT)
+    target = await _stored(session, None)
+    figures = await _progress(session, target)
+    return InstitutionTargetProgress(
+        target=InstitutionTargetPublic.model_validate(target), **dict(figures)
     )

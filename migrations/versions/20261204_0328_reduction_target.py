@@ -1,4 +1,4 @@
-"""reduction target
+"""reduction target (per lab, and one for the institution)
 
 Revision ID: 71ec1426758e
 Revises: 569a19c780e8
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("target_year", sa.Integer(), nullable=False),
         sa.Column("reduction_pct", sa.Numeric(precision=5, scale=2), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column("lab_id", sa.Uuid(), nullable=False),
+        sa.Column("lab_id", sa.Uuid(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -53,7 +53,9 @@ def upgrade() -> None:
             ["lab_id"], ["lab.id"], name=op.f("fk_reduction_target_lab_id_lab"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reduction_target")),
-        sa.UniqueConstraint("lab_id", name=op.f("uq_reduction_target_lab_id")),
+        sa.UniqueConstraint(
+            "lab_id", name=op.f("uq_reduction_target_lab_id"), postgresql_nulls_not_distinct=True
+        ),
     )
 
 

@@ -200,6 +200,18 @@ async def _stored_target(world: World, actor: str) -> Call:
     return Call(path={"lab_id": world.lab.id})
 
 
+async def _institution_target(world: World, actor: str) -> Call:
+    return Call(json=_TARGET)
+
+
+async def _stored_institution_target(world: World, actor: str) -> Call:
+    await target_repository.replace(
+        world.session, lab_id=None, target=TargetPut.model_validate(_TARGET)
+    )
+    await world.session.commit()
+    return Call()
+
+
 async def _entry(world: World, actor: str) -> Call:
     return Call(path={"entry_id": world.entry_id})
 
@@ -436,6 +448,10 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("PUT", "/api/v1/labs/{lab_id}/target"): (_target, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_managers(204)),
     ("GET", "/api/v1/labs/{lab_id}/target/progress"): (_stored_target, lab_readers(200)),
+    ("GET", "/api/v1/institution/target"): (_stored_institution_target, admins(200)),
+    ("PUT", "/api/v1/institution/target"): (_institution_target, admins(200)),
+    ("DELETE", "/api/v1/institution/target"): (_stored_institution_target, admins(204)),
+    ("GET", "/api/v1/institution/target/progress"): (_stored_institution_target, admins(200)),
     ("GET", "/api/v1/factors"): (_nothing, everyone(200)),
     ("POST", "/api/v1/factors"): (_new_factor, admins(201)),
     ("GET", "/api/v1/factors/{factor_id}"): (_factor, everyone(200)),

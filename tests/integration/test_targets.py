@@ -206,3 +206,66 @@ async def test_the_actuals_are_the_reports_headline_totals(
             f"/api/v1/reports/{lab.id}", params={"year": year}, headers=member.headers
         )
         assert report.json()["total_kg_co2e"] == progress["years"][year - 2020]["actual_kg_co2e"]
+
+
+async def test_the_institution_has_one_target_of_its_own_for_admins(
+    client: httpx.AsyncClient, member: Caller, admin: Caller, lab: Lab
+) -> None:
+    url = "/api/v1/institution/target"
+    assert (await client.get(url, headers=admin.headers)).status_code == 404
+    assert (await client.put(url, json=TARGET, headers=member.headers)).status_code == 403
+    first = await client.put(url, json=TARGET, headers=admin.headers)
+    assert first.status_code == 200, first.text
+    assert "lab_id" not in first.json()
+    second = TARGET | {"reduction_pct": "45"}
+    replaced = (await client.put(url, json=second, headers=admin.headers)).json()
+    assert replaced["reduction_pct"] == "45"
+    assert (await client.get(url, headers=admin.headers)).json() == replaced
+    # A lab's target is another row; the institution's stays when a bad body is refused.
+    assert (await client.put(_url(lab), json=TARGET, headers=member.headers)).status_code == 200
+    bad = await client.put(url, json=TARGET | {"target_year": 2020}, headers=admin.headers)
+    assert bad.status_code == 422
+    assert (await client.get(url, headers=admin.headers)).json() == replaced
+    assert (await client.get(_url(lab), headers=member.headers)).json()["reduction_pct"] == "40"
+    assert (await client.delete(url, headers=admin.headers)).status_code == 204
+    assert (await client.get(url, headers=admin.headers)).status_code == 404
+    assert (await client.get(_url(lab), headers=member.headers)).status_code == 200
+
+
+async def test_the_institution_progress_sums_every_labs_headline(
+    client: httpx.AsyncClient, member: Caller, admin: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    """Two labs; the second records its electricity only on a contract in 2020 (counted), the
+    first on both bases (its location figure counts)."""
+    other = await make_lab(session, member.user, code="OTHER-LAB")
+    await make_factor(session, key="el.grid", kg="0.1", year=2020, basis=Scope2Basis.LOCATION)
+    await make_factor(session, key="el.green", kg="0.01", year=2020, basis=Scope2Basis.MARKET)
+    for target_lab, key, quantity in (
+        (lab, "el.grid", "1000"),
+        (lab, "el.green", "1000"),
+        (other, "el.green", "2000"),
+        (other, "heating.gas", "50"),
+    ):
+        response = await client.post(
+            f"/api/v1/labs/{target_lab.id}/entries",
+            json={"date": "2020-06-01", "factor_key": key, "quantity": quantity},
+            headers=member.headers,
+        )
+        assert response.status_code == 201, response.text
+    await _post(client, member, other, "2023-01-01", "90")
+    await client.put("/api/v1/institution/target", json=TARGET, headers=admin.headers)
+    response = await client.get("/api/v1/institution/target/progress", headers=admin.headers)
+    assert response.status_code == 200, response.text
+    progress = response.json()
+    # 100 (lab, location) + 20 (other, market) + 50 (other, heating)
+    assert progress["baseline_kg_co2e"] == "170"
+    assert [(y["year"], y["actual_kg_co2e"], y["path_kg_co2e"]) for y in progress["years"]] == [
+        (2020, "170", "170"),
+        (2021, None, "153"),
+        (2022, None, "136"),
+        (2023, "90", "119"),
+        (2024, None, "102"),
+    ]
+    assert progress["years"][0]["entry_count"] == 3
+    forbidden = await client.get("/api/v1/institution/target/progress", headers=member.headers)
+    assert forbidden.status_code == 403

@@ -28,6 +28,8 @@ from .headcount_replace import HeadcountReplace
 from .headcount_year_public import HeadcountYearPublic
 from .health_status import HealthStatus
 from .institution_report import InstitutionReport
+from .institution_target_progress import InstitutionTargetProgress
+from .institution_target_public import InstitutionTargetPublic
 from .invitation_create import InvitationCreate
 from .invitation_public import InvitationPublic
 from .job_event import JobEvent
@@ -106,6 +108,8 @@ __all__ = (
     "HeadcountYearPublic",
     "HealthStatus",
     "InstitutionReport",
+    "InstitutionTargetProgress",
+    "InstitutionTargetPublic",
     "InvitationCreate",
     "InvitationPublic",
     "JobEvent",

@@ -16,28 +16,25 @@ T = TypeVar("T", bound="TargetProgress")
 
 @_attrs_define
 class TargetProgress:
-    """The target's path and the actual emissions, every year from the baseline to the target
-    year (years without entries included, with `actual_kg_co2e` None).
+    """A lab's target, its path and the lab's actual emissions.
 
-        Attributes:
-            target (TargetPublic):
-            path (Literal['linear']): The path is a straight line from the baseline year's total to (1 - reduction) x that
-                total in the target year
-            baseline_kg_co2e (None | str): The baseline year's headline total; None when it has no entries
-            target_kg_co2e (None | str): What the target year must not exceed (half-even to 0.001 kg)
-            years (list[TargetYear]):
+    Attributes:
+        path (Literal['linear']): The path is a straight line from the baseline year's total to (1 - reduction) x that
+            total in the target year
+        baseline_kg_co2e (None | str): The baseline year's headline total; None when it has no entries
+        target_kg_co2e (None | str): What the target year must not exceed (half-even to 0.001 kg)
+        years (list[TargetYear]):
+        target (TargetPublic): A lab's target.
     """
 
-    target: TargetPublic
     path: Literal["linear"]
     baseline_kg_co2e: None | str
     target_kg_co2e: None | str
     years: list[TargetYear]
+    target: TargetPublic
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        target = self.target.to_dict()
-
         path = self.path
 
         baseline_kg_co2e: None | str
@@ -51,15 +48,17 @@ class TargetProgress:
             years_item = years_item_data.to_dict()
             years.append(years_item)
 
+        target = self.target.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "target": target,
                 "path": path,
                 "baseline_kg_co2e": baseline_kg_co2e,
                 "target_kg_co2e": target_kg_co2e,
                 "years": years,
+                "target": target,
             }
         )
 
@@ -71,8 +70,6 @@ class TargetProgress:
         from ..models.target_year import TargetYear  # noqa: PLC0415
 
         d = dict(src_dict)
-        target = TargetPublic.from_dict(d.pop("target"))
-
         path = cast(Literal["linear"], d.pop("path"))
         if path != "linear":
             raise ValueError(f"path must match const 'linear', got '{path}'")
@@ -98,12 +95,14 @@ class TargetProgress:
 
             years.append(years_item)
 
+        target = TargetPublic.from_dict(d.pop("target"))
+
         target_progress = cls(
-            target=target,
             path=path,
             baseline_kg_co2e=baseline_kg_co2e,
             target_kg_co2e=target_kg_co2e,
             years=years,
+            target=target,
         )
 
         target_progress.additional_properties = d

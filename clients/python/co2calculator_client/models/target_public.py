@@ -13,23 +13,24 @@ T = TypeVar("T", bound="TargetPublic")
 
 @_attrs_define
 class TargetPublic:
-    """
+    """A lab's target.
+
     Attributes:
         baseline_year (int): The year whose emissions the reduction is of
         target_year (int): The year the reduction is to be reached; after the baseline year
         reduction_pct (str): The reduction to reach by the target year, in percent of the baseline year's emissions (0
             to 100, at most 2 decimals)
-        lab_id (UUID):
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
+        lab_id (UUID):
     """
 
     baseline_year: int
     target_year: int
     reduction_pct: str
-    lab_id: UUID
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    lab_id: UUID
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -39,11 +40,11 @@ class TargetPublic:
 
         reduction_pct = self.reduction_pct
 
-        lab_id = str(self.lab_id)
-
         created_at = self.created_at.isoformat()
 
         updated_at = self.updated_at.isoformat()
+
+        lab_id = str(self.lab_id)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -52,9 +53,9 @@ class TargetPublic:
                 "baseline_year": baseline_year,
                 "target_year": target_year,
                 "reduction_pct": reduction_pct,
-                "lab_id": lab_id,
                 "created_at": created_at,
                 "updated_at": updated_at,
+                "lab_id": lab_id,
             }
         )
 
@@ -69,19 +70,19 @@ class TargetPublic:
 
         reduction_pct = d.pop("reduction_pct")
 
-        lab_id = UUID(d.pop("lab_id"))
-
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        lab_id = UUID(d.pop("lab_id"))
 
         target_public = cls(
             baseline_year=baseline_year,
             target_year=target_year,
             reduction_pct=reduction_pct,
-            lab_id=lab_id,
             created_at=created_at,
             updated_at=updated_at,
+            lab_id=lab_id,
         )
 
         target_public.additional_properties = d

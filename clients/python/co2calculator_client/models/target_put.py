@@ -10,13 +10,14 @@ T = TypeVar("T", bound="TargetPut")
 
 @_attrs_define
 class TargetPut:
-    """The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces any other).
+    """A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target` take it (it
+    replaces the one there was).
 
-    Attributes:
-        baseline_year (int): The year whose emissions the reduction is of
-        target_year (int): The year the reduction is to be reached; after the baseline year
-        reduction_pct (float | str): The reduction to reach by the target year, in percent of the baseline year's
-            emissions (0 to 100, at most 2 decimals)
+        Attributes:
+            baseline_year (int): The year whose emissions the reduction is of
+            target_year (int): The year the reduction is to be reached; after the baseline year
+            reduction_pct (float | str): The reduction to reach by the target year, in percent of the baseline year's
+                emissions (0 to 100, at most 2 decimals)
     """
 
     baseline_year: int

@@ -724,6 +724,71 @@ export type InstitutionReport = {
 };
 
 /**
+ * InstitutionTargetProgress
+ *
+ * The institution's target, its path and the sum of every lab's actual emissions.
+ */
+export type InstitutionTargetProgress = {
+    /**
+     * Path
+     *
+     * The path is a straight line from the baseline year's total to (1 - reduction) x that total in the target year
+     */
+    path: 'linear';
+    /**
+     * Baseline Kg Co2E
+     *
+     * The baseline year's headline total; None when it has no entries
+     */
+    baseline_kg_co2e: string | null;
+    /**
+     * Target Kg Co2E
+     *
+     * What the target year must not exceed (half-even to 0.001 kg)
+     */
+    target_kg_co2e: string | null;
+    /**
+     * Years
+     */
+    years: Array<TargetYear>;
+    target: InstitutionTargetPublic;
+};
+
+/**
+ * InstitutionTargetPublic
+ *
+ * The institution's target (`/institution/target`): it has no lab.
+ */
+export type InstitutionTargetPublic = {
+    /**
+     * Baseline Year
+     *
+     * The year whose emissions the reduction is of
+     */
+    baseline_year: number;
+    /**
+     * Target Year
+     *
+     * The year the reduction is to be reached; after the baseline year
+     */
+    target_year: number;
+    /**
+     * Reduction Pct
+     *
+     * The reduction to reach by the target year, in percent of the baseline year's emissions (0 to 100, at most 2 decimals)
+     */
+    reduction_pct: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+};
+
+/**
  * InvitationCreate
  */
 export type InvitationCreate = {
@@ -1604,11 +1669,9 @@ export type StaffShare = {
 /**
  * TargetProgress
  *
- * The target's path and the actual emissions, every year from the baseline to the target
- * year (years without entries included, with `actual_kg_co2e` None).
+ * A lab's target, its path and the lab's actual emissions.
  */
 export type TargetProgress = {
-    target: TargetPublic;
     /**
      * Path
      *
@@ -1631,10 +1694,13 @@ export type TargetProgress = {
      * Years
      */
     years: Array<TargetYear>;
+    target: TargetPublic;
 };
 
 /**
  * TargetPublic
+ *
+ * A lab's target.
  */
 export type TargetPublic = {
     /**
@@ -1656,10 +1722,6 @@ export type TargetPublic = {
      */
     reduction_pct: string;
     /**
-     * Lab Id
-     */
-    lab_id: string;
-    /**
      * Created At
      */
     created_at: string;
@@ -1667,12 +1729,17 @@ export type TargetPublic = {
      * Updated At
      */
     updated_at: string;
+    /**
+     * Lab Id
+     */
+    lab_id: string;
 };
 
 /**
  * TargetPut
  *
- * The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces any other).
+ * A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target` take it (it
+ * replaces the one there was).
  */
 export type TargetPut = {
     /**
@@ -4249,6 +4316,182 @@ export type GetTargetProgressResponses = {
 };
 
 export type GetTargetProgressResponse = GetTargetProgressResponses[keyof GetTargetProgressResponses];
+
+export type DeleteInstitutionTargetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target';
+};
+
+export type DeleteInstitutionTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type DeleteInstitutionTargetError = DeleteInstitutionTargetErrors[keyof DeleteInstitutionTargetErrors];
+
+export type DeleteInstitutionTargetResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteInstitutionTargetResponse = DeleteInstitutionTargetResponses[keyof DeleteInstitutionTargetResponses];
+
+export type GetInstitutionTargetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target';
+};
+
+export type GetInstitutionTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetInstitutionTargetError = GetInstitutionTargetErrors[keyof GetInstitutionTargetErrors];
+
+export type GetInstitutionTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: InstitutionTargetPublic;
+};
+
+export type GetInstitutionTargetResponse = GetInstitutionTargetResponses[keyof GetInstitutionTargetResponses];
+
+export type ReplaceInstitutionTargetData = {
+    body: TargetPut;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target';
+};
+
+export type ReplaceInstitutionTargetErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ReplaceInstitutionTargetError = ReplaceInstitutionTargetErrors[keyof ReplaceInstitutionTargetErrors];
+
+export type ReplaceInstitutionTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: InstitutionTargetPublic;
+};
+
+export type ReplaceInstitutionTargetResponse = ReplaceInstitutionTargetResponses[keyof ReplaceInstitutionTargetResponses];
+
+export type GetInstitutionTargetProgressData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target/progress';
+};
+
+export type GetInstitutionTargetProgressErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetInstitutionTargetProgressError = GetInstitutionTargetProgressErrors[keyof GetInstitutionTargetProgressErrors];
+
+export type GetInstitutionTargetProgressResponses = {
+    /**
+     * Successful Response
+     */
+    200: InstitutionTargetProgress;
+};
+
+export type GetInstitutionTargetProgressResponse = GetInstitutionTargetProgressResponses[keyof GetInstitutionTargetProgressResponses];
 
 export type ListFactorsData = {
     body?: never;

@@ -112,8 +112,9 @@ def sync_detailed(
 
     Args:
         lab_id (UUID):
-        body (TargetPut): The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces
-            any other).
+        body (TargetPut): A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target`
+            take it (it
+            replaces the one there was).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -147,8 +148,9 @@ def sync(
 
     Args:
         lab_id (UUID):
-        body (TargetPut): The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces
-            any other).
+        body (TargetPut): A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target`
+            take it (it
+            replaces the one there was).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -177,8 +179,9 @@ async def asyncio_detailed(
 
     Args:
         lab_id (UUID):
-        body (TargetPut): The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces
-            any other).
+        body (TargetPut): A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target`
+            take it (it
+            replaces the one there was).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -210,8 +213,9 @@ async def asyncio(
 
     Args:
         lab_id (UUID):
-        body (TargetPut): The lab's target, as `PUT /labs/{lab_id}/target` takes it (it replaces
-            any other).
+        body (TargetPut): A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target`
+            take it (it
+            replaces the one there was).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
