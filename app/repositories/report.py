@@ -217,7 +217,7 @@ def _year_from_factors(
 ) -> YearAggregates:
     result = YearAggregates(headline_basis=headline_basis({f.basis for f in factors}))
     counted = [f for f in factors if counts(f.basis, result.headline_basis)]
-    by_key: dict[str, FactorTotal] = {}
+    by_key: dict[tuple[str, str, str], FactorTotal] = {}
     for f in counted:
         result.total_kg += f.part.kg
         result.entries += f.part.entries
@@ -227,7 +227,8 @@ def _year_from_factors(
         _add(result.by_category, f.category, f.part.kg)
         _add(result.by_scope, f.scope, f.part.kg)
         total = by_key.setdefault(
-            f.key, FactorTotal(f.key, f.category, f.unit, Decimal(0), Decimal(0))
+            (f.key, f.category, f.unit),
+            FactorTotal(f.key, f.category, f.unit, Decimal(0), Decimal(0)),
         )
         total.quantity += f.quantity
         total.kg += f.part.kg
