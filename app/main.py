@@ -32,6 +32,7 @@ from app.api.routes import (
     live,
     metrics,
     reports,
+    targets,
     users,
 )
 from app.config import settings
@@ -170,6 +171,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         labs.router,
         entries.router,
         headcount.router,
+        targets.router,
         factors.router,
         reports.router,
     )

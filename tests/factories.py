@@ -9,7 +9,7 @@ import httpx
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.security import hash_password
-from app.models.factor import CabinClass, EmissionFactor, FactorCategory, FactorCreate
+from app.models.factor import CabinClass, EmissionFactor, FactorCategory, FactorCreate, Scope2Basis
 from app.models.lab import Lab, LabCreate, LabMembership, LabRole
 from app.models.user import User, UserRole
 from app.repositories import factor as factor_repository
@@ -126,6 +126,8 @@ async def make_factor(
     cabin_class: CabinClass | None = None,
     distance_min_km: int | None = None,
     distance_max_km: int | None = None,
+    uncertainty_pct: str | None = None,
+    basis: Scope2Basis | None = None,
 ) -> EmissionFactor:
     factor = EmissionFactor.model_validate(
         FactorCreate(
@@ -140,6 +142,8 @@ async def make_factor(
             cabin_class=cabin_class,
             distance_min_km=distance_min_km,
             distance_max_km=distance_max_km,
+            uncertainty_pct=None if uncertainty_pct is None else Decimal(uncertainty_pct),
+            basis=basis,
         )
     )
     await factor_repository.add(session, factor=factor)

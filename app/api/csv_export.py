@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from app.models.base import plain_decimal
-from app.models.report import InstitutionReport, LabReport
+from app.models.factor import Scope2Basis
+from app.models.report import CategoryTotal, InstitutionReport, LabReport, Uncertainty
 
 CSV_MEDIA_TYPE = "text/csv"
 _HEADER = ("section", "key", "kg_co2e", "quantity", "unit", "share")
@@ -33,7 +34,58 @@ def lab_report_csv(report: LabReport) -> str:
     ]
     rows.append(("previous_year", report.year - 1, report.previous_year_total_kg_co2e, "", "", ""))
     rows += _headcount_rows(report)
+    rows += _uncertainty_rows(
+        [
+            ("total", report.uncertainty),
+            *_category_uncertainties(report.by_category),
+            *[(f"scope/{s.scope}", s.uncertainty) for s in report.by_scope],
+            *[(f"scope2/{_basis(b.basis)}", b.uncertainty) for b in report.scope2_by_basis],
+        ]
+    )
+    rows += _scope2_rows(report)
     return _render(rows)
+
+
+def _basis(basis: Scope2Basis | None) -> str:
+    return "none" if basis is None else basis.value
+
+
+def _scope2_rows(report: LabReport) -> list[tuple[object, ...]]:
+    """A `scope2_headline_basis` row (`key`: the basis the total uses) and a `scope2_basis` row
+    per basis (`key`: location, market or none; `kg_co2e`; `quantity`: its entries)."""
+    rows: list[tuple[object, ...]] = [
+        ("scope2_headline_basis", report.scope2_headline_basis.value, "", "", "", "")
+    ]
+    rows += [
+        ("scope2_basis", _basis(b.basis), b.kg_co2e, b.entry_count, "entries", "")
+        for b in report.scope2_by_basis
+    ]
+    return rows
+
+
+def _category_uncertainties(totals: list[CategoryTotal]) -> list[tuple[str, Uncertainty]]:
+    return [(f"category/{c.category.value}", c.uncertainty) for c in totals]
+
+
+def _uncertainty_rows(named: list[tuple[str, Uncertainty]]) -> list[tuple[object, ...]]:
+    """`low_95` and `high_95` rows (the interval's bounds, kg CO2e) and `without_uncertainty`
+    rows (kg CO2e and, as the quantity, the entries whose factor has no uncertainty), keyed
+    `total`, `category/<category>` and `scope/<scope>`."""
+    rows: list[tuple[object, ...]] = []
+    for key, u in named:
+        rows.append(("low_95", key, u.low_kg_co2e, "", "", ""))
+        rows.append(("high_95", key, u.high_kg_co2e, "", "", ""))
+        rows.append(
+            (
+                "without_uncertainty",
+                key,
+                u.without_uncertainty_kg_co2e,
+                u.without_uncertainty_entries,
+                "entries",
+                "",
+            )
+        )
+    return rows
 
 
 def _blank(value: Decimal | None) -> Decimal | str:
@@ -74,4 +126,7 @@ def institution_report_csv(report: InstitutionReport) -> str:
         ("lab_per_fte", r.lab_code, _kg(r.t_co2e_per_fte), _blank(r.total_fte), "FTE", "")
         for r in report.per_fte
     ]
+    rows += _uncertainty_rows(
+        [("total", report.uncertainty), *_category_uncertainties(report.by_category)]
+    )
     return _render(rows)

@@ -86,6 +86,11 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
         "denominator of the reports' per-FTE figures (managers write them).",
     },
     {
+        "name": "targets",
+        "description": "A lab's reduction target (baseline year, target year, reduction) and "
+        "its progress: a linear path and the actual totals year by year (managers set it).",
+    },
+    {
         "name": "reports",
         "description": "Yearly emissions by category, scope and month, as JSON or CSV.",
     },

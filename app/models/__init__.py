@@ -8,6 +8,7 @@ from app.models.headcount import Headcount
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
 from app.models.staging import activity_staging, factor_staging
+from app.models.target import Target
 from app.models.user import User
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "LabInvitation",
     "LabMembership",
     "RefreshToken",
+    "Target",
     "User",
     "activity_staging",
     "factor_staging",

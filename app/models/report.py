@@ -5,18 +5,52 @@ from uuid import UUID
 from sqlmodel import Field, SQLModel
 
 from app.models.base import DecimalOut
-from app.models.factor import FactorCategory
+from app.models.factor import FactorCategory, Scope2Basis
 from app.models.headcount import StaffCategory
+
+
+class Uncertainty(SQLModel):
+    """The 95 % interval of a central value, propagated from the factors' uncertainty
+    (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+    own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+    nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+    rest."""
+
+    low_kg_co2e: DecimalOut = Field(
+        description="Lower bound at 95 %, rounded down to 0.001 kg, never below 0"
+    )
+    high_kg_co2e: DecimalOut = Field(description="Upper bound at 95 %, rounded up to 0.001 kg")
+    relative_pct: DecimalOut | None = Field(
+        description="The half-width relative to the central value, in percent (half-even to "
+        "0.1); None when the central value is 0"
+    )
+    without_uncertainty_entries: int = Field(
+        description="Entries whose factor publishes no uncertainty"
+    )
+    without_uncertainty_kg_co2e: DecimalOut = Field(description="Their kg CO2e (exact)")
 
 
 class CategoryTotal(SQLModel):
     category: FactorCategory
     kg_co2e: DecimalOut
+    uncertainty: Uncertainty
 
 
 class ScopeTotal(SQLModel):
     scope: int = Field(ge=1, le=3)
     kg_co2e: DecimalOut
+    uncertainty: Uncertainty
+
+
+class Scope2BasisTotal(SQLModel):
+    """Scope 2 of one basis: every entry on its factors, whether the headline counts them or
+    not (docs/scope2.md)."""
+
+    basis: Scope2Basis | None = Field(description="None: scope 2 factors that state no basis")
+    in_headline: bool = Field(description="Whether `total_kg_co2e` (and its breakdowns) count it")
+    entry_count: int
+    kg_co2e: DecimalOut
+    uncertainty: Uncertainty
 
 
 class MonthTotal(SQLModel):
@@ -76,9 +110,18 @@ class LabReport(SQLModel):
     lab_id: UUID
     year: int
     total_kg_co2e: DecimalOut
+    uncertainty: Uncertainty = Field(description="The 95 % interval of `total_kg_co2e`")
     entry_count: int
     by_category: list[CategoryTotal]
     by_scope: list[ScopeTotal]
+    scope2_headline_basis: Scope2Basis = Field(
+        description="The scope 2 basis the headline total uses: location-based, unless the year "
+        "has market-based entries and no location-based one (docs/scope2.md)"
+    )
+    scope2_by_basis: list[Scope2BasisTotal] = Field(
+        description="Scope 2 location-based, market-based and without a basis, in that order, "
+        "each only when the year has entries of it"
+    )
     by_month: list[MonthTotal] = Field(description="Twelve months, zero where nothing was recorded")
     top_factors: list[FactorShare]
     previous_year_total_kg_co2e: DecimalOut
@@ -120,6 +163,10 @@ class LabPerFte(SQLModel):
 class InstitutionReport(SQLModel):
     year: int
     total_kg_co2e: DecimalOut
+    uncertainty: Uncertainty = Field(
+        description="The 95 % interval of `total_kg_co2e`; a factor used by several labs is "
+        "correlated across them"
+    )
     by_category: list[CategoryTotal]
     by_lab_and_category: list[LabCategoryRow]
     per_fte: list[LabPerFte] = Field(

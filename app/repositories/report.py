@@ -2,24 +2,30 @@
 
 One lab-year is a single scan of an index range (the index carries the entry columns the report
 reads): the entries are first summed per factor and day, then `GROUP BY GROUPING SETS` over those
-sums yields the totals by category, by scope, by month and by factor, and the grand total, in one
-query.
+sums yields the totals by category, by scope, by month and by factor key, the grand total, and
+each factor's sum (for the uncertainty), in one query. Every grouping also splits by scope 2
+basis, so the headline's basis (app/models/scope2.py) is chosen over a handful of rows here,
+without a second pass over the entries.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Result, Select, extract, func, literal, select, text, tuple_
+from sqlalchemy import Result, Select, extract, func, select, text, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.entry import ActivityEntry
-from app.models.factor import EmissionFactor
+from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
 from app.models.lab import Lab
+from app.models.scope2 import counts, headline_basis
+from app.models.uncertainty import FactorSum, Spread, spread
 
 AnySelect = Select[*tuple[Any, ...]]
 AnyResult = Result[*tuple[Any, ...]]
@@ -29,8 +35,14 @@ AnyResult = Result[*tuple[Any, ...]]
 # as the stored value (app/models/kg.py), so both agree once it has run.
 _KG = kg_expression(col(ActivityEntry.quantity), col(EmissionFactor.kg_co2e_per_unit))
 
-# GROUPING(category, scope, month, key, unit): a bit is 1 where the column is rolled up.
-_BY_CATEGORY, _BY_SCOPE, _BY_MONTH, _BY_FACTOR, _TOTAL = 0b01111, 0b10111, 0b11011, 0b01100, 0b11111
+# The rolled-up query has two grouping sets: by month (and basis), and by factor (with its
+# columns). Every other figure is a sum of factors, added up here in exact decimals over those
+# few rows rather than by more grouping sets over every day. GROUPING(month) is 0 on month rows.
+_MONTH_ROW = 0
+
+
+def _basis(value: str | None) -> Scope2Basis | None:
+    return None if value is None else Scope2Basis(value)
 
 
 @dataclass
@@ -42,17 +54,40 @@ class FactorTotal:
     kg: Decimal
 
 
+class _FactorRow(NamedTuple):
+    """One factor's sum over the group (a lab-year, or a lab's year in the institution)."""
+
+    category: str
+    scope: int
+    basis: Scope2Basis | None
+    part: FactorSum
+
+
+@dataclass
+class BasisTotal:
+    entries: int
+    kg: Decimal
+    spread: Spread
+
+
 @dataclass
 class YearAggregates:
     total_kg: Decimal = Decimal(0)
     entries: int = 0
+    spread: Spread = field(default_factory=Spread)
     by_category: dict[str, Decimal] = field(default_factory=dict)
+    spread_by_category: dict[str, Spread] = field(default_factory=dict)
     by_scope: dict[int, Decimal] = field(default_factory=dict)
+    spread_by_scope: dict[int, Spread] = field(default_factory=dict)
     by_month: dict[int, Decimal] = field(default_factory=dict)
     by_factor: list[FactorTotal] = field(default_factory=list)
     # What rests on an earlier year's factor (year rollover): entries and their kg CO2e.
     rollover_entries: int = 0
     rollover_kg: Decimal = Decimal(0)
+    # The basis the headline counts, and scope 2 by basis (None: factors that state none), every
+    # entry whether the headline counts it or not.
+    headline_basis: Scope2Basis = field(default_factory=lambda: headline_basis(()))
+    scope2_by_basis: dict[Scope2Basis | None, BasisTotal] = field(default_factory=dict)
 
 
 def _in_year(query: AnySelect, lab_id: UUID | None, year: int) -> AnySelect:
@@ -83,85 +118,181 @@ def _joined() -> AnySelect:
 _AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
 
 
+K = TypeVar("K")
+
+
+def _spreads(rows: Iterable[tuple[K, FactorSum]]) -> dict[K, Spread]:
+    grouped: dict[K, list[FactorSum]] = defaultdict(list)
+    for group, part in rows:
+        grouped[group].append(part)
+    return {group: spread(parts) for group, parts in grouped.items()}
+
+
+def _add(sums: dict[K, Decimal], key: K, kg: Decimal) -> None:
+    sums[key] = sums.get(key, Decimal(0)) + kg
+
+
+class _Factor(NamedTuple):
+    """A factor's sums over the lab-year."""
+
+    key: str
+    category: str
+    unit: str
+    scope: int
+    basis: Scope2Basis | None
+    rolled_over: bool
+    quantity: Decimal
+    part: FactorSum
+
+
 async def year_aggregates(
     session: AsyncSession, *, lab_id: UUID | None, year: int
 ) -> YearAggregates:
     """In two steps: the entries summed per factor and day (one pass over the index), then those
-    few thousand sums rolled up by every grouping, rather than every entry through every grouping
+    few thousand sums rolled up by month and by factor; the rest is summed from the factors
     (docs/performance.md)."""
     per_day = _in_year(
         _joined()
         .add_columns(
-            col(EmissionFactor.category),
-            col(EmissionFactor.scope),
-            col(EmissionFactor.key),
-            col(EmissionFactor.unit),
-            col(EmissionFactor.year).label("factor_year"),
+            col(EmissionFactor.id).label("factor_id"),
+            col(EmissionFactor.basis),
             col(ActivityEntry.date),
             func.sum(_KG).label("kg"),
             func.sum(ActivityEntry.quantity).label("quantity"),
             func.count().label("entries"),
         )
-        # The factor's other columns depend on its primary key: PostgreSQL lets us select them.
         .group_by(col(EmissionFactor.id), col(ActivityEntry.date)),
         lab_id,
         year,
     ).subquery("per_factor_and_day")
-    category, scope, key, unit = (
-        per_day.c.category,
-        per_day.c.scope,
-        per_day.c.key,
-        per_day.c.unit,
-    )
-    month = extract("month", per_day.c.date)
-    rolled_over = per_day.c.factor_year < year
-    query = (
+    c = per_day.c
+    month = extract("month", c.date)
+    rolled_up = (
         select(
-            func.grouping(category, scope, month, key, unit),
-            category,
-            scope,
-            month,
-            key,
-            unit,
-            func.sum(per_day.c.kg),
-            func.sum(per_day.c.quantity),
-            func.sum(per_day.c.entries),
-            func.sum(per_day.c.kg).filter(rolled_over),
-            func.sum(per_day.c.entries).filter(rolled_over),
+            func.grouping(month).label("grouping"),
+            month.label("month"),
+            c.basis,
+            c.factor_id,
+            func.sum(c.kg).label("kg"),
+            func.sum(c.quantity).label("quantity"),
+            func.sum(c.entries).label("entries"),
         )
         .select_from(per_day)
-        .group_by(
-            func.grouping_sets(
-                tuple_(category),
-                tuple_(scope),
-                tuple_(month),
-                tuple_(key, category, unit),
-                tuple_(),
-            )
-        )
+        .group_by(func.grouping_sets(tuple_(month, c.basis), tuple_(c.factor_id, c.basis)))
+        .subquery("rolled_up")
     )
+    r = rolled_up.c
+    # The factor's columns, joined to its row (none on month rows: a left join).
+    query = select(
+        r.grouping,
+        r.month,
+        r.basis,
+        r.kg,
+        r.quantity,
+        r.entries,
+        col(EmissionFactor.key),
+        col(EmissionFactor.category),
+        col(EmissionFactor.unit),
+        col(EmissionFactor.scope),
+        col(EmissionFactor.year),
+        col(EmissionFactor.uncertainty_pct),
+    ).select_from(rolled_up.outerjoin(EmissionFactor, col(EmissionFactor.id) == r.factor_id))
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
-    result = YearAggregates()
-    for grouping, cat, scp, mon, fkey, funit, kg, quantity, count, rolled_kg, rolled in (
+    months: list[tuple[int, Scope2Basis | None, Decimal]] = []
+    factors: list[_Factor] = []
+    for grouping, mon, basis, kg, qty, n, key, cat, unit, scope, f_year, u in (
         await _run(session, query)
     ).all():
-        if grouping == _BY_CATEGORY:
-            result.by_category[str(cat)] = kg
-        elif grouping == _BY_SCOPE:
-            result.by_scope[int(scp)] = kg
-        elif grouping == _BY_MONTH:
-            result.by_month[int(mon)] = kg
-        elif grouping == _BY_FACTOR:
-            result.by_factor.append(FactorTotal(str(fkey), str(cat), str(funit), quantity, kg))
-        elif grouping == _TOTAL:
-            result.total_kg, result.entries = kg or Decimal(0), int(count or 0)
-            result.rollover_kg, result.rollover_entries = rolled_kg or Decimal(0), int(rolled or 0)
+        if grouping == _MONTH_ROW:
+            months.append((int(mon), _basis(basis), kg))
+        else:
+            part = FactorSum(kg, int(n), u)
+            where = (int(scope), _basis(basis), f_year < year)
+            factors.append(_Factor(str(key), str(cat), str(unit), *where, qty, part))
+    return _year_from_factors(factors, months)
+
+
+def _year_from_factors(
+    factors: list[_Factor], months: list[tuple[int, Scope2Basis | None, Decimal]]
+) -> YearAggregates:
+    result = YearAggregates(headline_basis=headline_basis({f.basis for f in factors}))
+    counted = [f for f in factors if counts(f.basis, result.headline_basis)]
+    by_key: dict[tuple[str, str, str], FactorTotal] = {}
+    for f in counted:
+        result.total_kg += f.part.kg
+        result.entries += f.part.entries
+        if f.rolled_over:
+            result.rollover_kg += f.part.kg
+            result.rollover_entries += f.part.entries
+        _add(result.by_category, f.category, f.part.kg)
+        _add(result.by_scope, f.scope, f.part.kg)
+        total = by_key.setdefault(
+            (f.key, f.category, f.unit),
+            FactorTotal(f.key, f.category, f.unit, Decimal(0), Decimal(0)),
+        )
+        total.quantity += f.quantity
+        total.kg += f.part.kg
+    for month, basis, kg in months:
+        if counts(basis, result.headline_basis):
+            _add(result.by_month, month, kg)
+    result.by_factor = list(by_key.values())
+    result.spread = spread(f.part for f in counted)
+    result.spread_by_category = _spreads((f.category, f.part) for f in counted)
+    result.spread_by_scope = _spreads((f.scope, f.part) for f in counted)
+    scope2 = [f for f in factors if f.scope == 2]
+    for basis, basis_spread in _spreads((f.basis, f.part) for f in scope2).items():
+        mine = [f.part for f in scope2 if f.basis == basis]
+        result.scope2_by_basis[basis] = BasisTotal(
+            sum(p.entries for p in mine), sum((p.kg for p in mine), Decimal(0)), basis_spread
+        )
     return result
 
 
-async def year_total(session: AsyncSession, *, lab_id: UUID | None, year: int) -> Decimal:
-    query = _in_year(_joined(), lab_id, year).add_columns(func.coalesce(func.sum(_KG), literal(0)))
-    return Decimal((await _run(session, query)).scalar_one())
+@dataclass
+class YearTotal:
+    kg: Decimal
+    entries: int
+
+
+async def totals_by_year(
+    session: AsyncSession, *, lab_id: UUID | None, first: int, last: int
+) -> dict[int, YearTotal]:
+    """The headline total of each year from `first` to `last` that has entries, of one lab or
+    (`lab_id` None) of every lab: scope 2 by the basis rule, for each lab-year on its own, as in
+    its report."""
+    year = extract("year", col(ActivityEntry.date))
+    lab, basis = col(ActivityEntry.lab_id), col(EmissionFactor.basis)
+    query = (
+        _joined()
+        .add_columns(year, lab, basis, func.sum(_KG), func.count())
+        .where(
+            col(ActivityEntry.date) >= date(first, 1, 1),
+            col(ActivityEntry.date) < date(last + 1, 1, 1),
+        )
+        .group_by(year, lab, basis)
+    )
+    if lab_id is not None:
+        query = query.where(lab == lab_id)
+    by_lab_year: dict[tuple[int, UUID], dict[Scope2Basis | None, tuple[Decimal, int]]] = (
+        defaultdict(dict)
+    )
+    for y, lab_of_row, b, kg, n in (await _run(session, query)).all():
+        by_lab_year[(int(y), lab_of_row)][_basis(b)] = (kg, int(n))
+    totals: dict[int, YearTotal] = {}
+    for (y, _), by_basis in sorted(by_lab_year.items(), key=lambda item: item[0][0]):
+        chosen = headline_basis(by_basis)
+        total = totals.setdefault(y, YearTotal(Decimal(0), 0))
+        for b, (kg, n) in by_basis.items():
+            if counts(b, chosen):
+                total.kg += kg
+                total.entries += n
+    return totals
+
+
+async def year_total(session: AsyncSession, *, lab_id: UUID, year: int) -> Decimal:
+    """The year's headline total (scope 2 on the basis `app/models/scope2.py` chooses)."""
+    totals = await totals_by_year(session, lab_id=lab_id, first=year, last=year)
+    return totals[year].kg if year in totals else Decimal(0)
 
 
 @dataclass
@@ -173,16 +304,70 @@ class LabCategoryTotal:
     kg: Decimal
 
 
-async def by_lab_and_category(session: AsyncSession, *, year: int) -> list[LabCategoryTotal]:
-    """Every lab's emissions per category in `year` (labs without entries are absent)."""
-    category = col(EmissionFactor.category)
+@dataclass
+class InstitutionAggregates:
+    rows: list[LabCategoryTotal] = field(default_factory=list)
+    total_kg: Decimal = Decimal(0)
+    spread: Spread = field(default_factory=Spread)
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+    spread_by_category: dict[str, Spread] = field(default_factory=dict)
+
+
+class _LabFactor(NamedTuple):
+    lab: tuple[UUID, str, str]
+    factor_id: UUID
+    category: str
+    basis: Scope2Basis | None
+    uncertainty_pct: Decimal | None
+    kg: Decimal
+    entries: int
+
+
+async def by_lab_and_category(session: AsyncSession, *, year: int) -> InstitutionAggregates:
+    """Every lab's headline emissions per category in `year` (labs without entries are absent),
+    by code; and the institution's total and categories with their spread. Each lab's scope 2
+    basis is chosen on its own; a factor used by many labs is one factor: its uncertainty
+    applies to its kg summed over the labs' headlines."""
     lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
+    factor_columns = (
+        col(EmissionFactor.id),
+        col(EmissionFactor.category),
+        col(EmissionFactor.basis),
+        col(EmissionFactor.uncertainty_pct),
+    )
     query = (
         _in_year(_joined(), None, year)
         .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
-        .add_columns(*lab_columns, category, func.sum(_KG))
-        .group_by(*lab_columns, category)
-        .order_by(col(Lab.code), category)
+        .add_columns(*lab_columns, *factor_columns, func.sum(_KG), func.count())
+        .group_by(col(Lab.id), col(EmissionFactor.id))
     )
-    rows = (await _run(session, query)).all()
-    return [LabCategoryTotal(r[0], str(r[1]), str(r[2]), str(r[3]), Decimal(r[4])) for r in rows]
+    by_lab: dict[tuple[UUID, str, str], list[_LabFactor]] = defaultdict(list)
+    for lab_id, code, name, factor_id, cat, basis, u, kg, n in (await _run(session, query)).all():
+        lab = (lab_id, str(code), str(name))
+        by_lab[lab].append(_LabFactor(lab, factor_id, str(cat), _basis(basis), u, kg, int(n)))
+    counted = [
+        row
+        for rows in by_lab.values()
+        for chosen in [headline_basis({row.basis for row in rows})]
+        for row in rows
+        if counts(row.basis, chosen)
+    ]
+    result = InstitutionAggregates()
+    per_lab: dict[tuple[tuple[UUID, str, str], str], Decimal] = {}
+    per_factor: dict[UUID, tuple[str, FactorSum]] = {}
+    for row in counted:
+        _add(per_lab, (row.lab, row.category), row.kg)
+        _add(result.by_category, row.category, row.kg)
+        result.total_kg += row.kg
+        before = per_factor.get(row.factor_id, (row.category, FactorSum(Decimal(0), 0, None)))[1]
+        per_factor[row.factor_id] = (
+            row.category,
+            FactorSum(before.kg + row.kg, before.entries + row.entries, row.uncertainty_pct),
+        )
+    by_code = sorted(per_lab.items(), key=lambda item: (item[0][0][1], item[0][1]))
+    result.rows = [
+        LabCategoryTotal(lab[0], lab[1], lab[2], category, kg) for (lab, category), kg in by_code
+    ]
+    result.spread = spread(part for _, part in per_factor.values())
+    result.spread_by_category = _spreads(per_factor.values())
+    return result

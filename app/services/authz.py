@@ -18,6 +18,7 @@ class Action(StrEnum):
     READ_METRICS = "read_metrics"
     MANAGE_FACTORS = "manage_factors"
     VIEW_INSTITUTION_REPORT = "view_institution_report"
+    MANAGE_INSTITUTION_TARGET = "manage_institution_target"
 
 
 class LabAction(StrEnum):
@@ -27,6 +28,7 @@ class LabAction(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     WRITE_ENTRIES = "write_entries"  # add, edit, delete entries; upload imports
     WRITE_HEADCOUNT = "write_headcount"  # replace or delete a year's FTE by staff category
+    WRITE_TARGETS = "write_targets"  # set or remove the lab's reduction target
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
@@ -34,6 +36,7 @@ GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
     Action.READ_METRICS: frozenset({UserRole.ADMIN}),
     Action.MANAGE_FACTORS: frozenset({UserRole.ADMIN}),
     Action.VIEW_INSTITUTION_REPORT: frozenset({UserRole.ADMIN}),
+    Action.MANAGE_INSTITUTION_TARGET: frozenset({UserRole.ADMIN}),
 }
 
 _ALL_ROLES = frozenset(LabRole)
@@ -45,6 +48,8 @@ LAB_RULES: dict[LabAction, frozenset[LabRole]] = {
     LabAction.WRITE_ENTRIES: frozenset({LabRole.MANAGER, LabRole.CONTRIBUTOR}),
     # Staff figures come from HR, not from whoever records activities.
     LabAction.WRITE_HEADCOUNT: frozenset({LabRole.MANAGER}),
+    # A commitment of the lab, as its staff figures: its managers'.
+    LabAction.WRITE_TARGETS: frozenset({LabRole.MANAGER}),
 }
 
 

@@ -29,6 +29,7 @@ def converter() -> CurrencyConverter:
     return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
 
 
+@cache
 def currencies() -> frozenset[str]:
     return frozenset(converter().currencies)
 

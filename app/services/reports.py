@@ -5,7 +5,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.factor import FactorCategory
+from app.models.factor import FactorCategory, Scope2Basis
 from app.models.headcount import StaffCategory
 from app.models.report import (
     CategoryPerFte,
@@ -18,9 +18,13 @@ from app.models.report import (
     LabReport,
     MonthTotal,
     Rollover,
+    Scope2BasisTotal,
     ScopeTotal,
     StaffShare,
+    Uncertainty,
 )
+from app.models.scope2 import counts
+from app.models.uncertainty import Spread, interval
 from app.repositories import headcount as headcount_repository
 from app.repositories import report as report_repository
 from app.services.auth import Principal
@@ -46,12 +50,17 @@ async def lab_report(
         lab_id=lab_id,
         year=year,
         total_kg_co2e=total,
+        uncertainty=_uncertainty(total, current.spread),
         entry_count=current.entries,
-        by_category=[
-            CategoryTotal(category=FactorCategory(name), kg_co2e=kg)
-            for name, kg in sorted(current.by_category.items())
+        by_category=_categories(current.by_category, current.spread_by_category),
+        by_scope=[
+            ScopeTotal(
+                scope=s, kg_co2e=kg, uncertainty=_uncertainty(kg, current.spread_by_scope[s])
+            )
+            for s, kg in sorted(current.by_scope.items())
         ],
-        by_scope=[ScopeTotal(scope=s, kg_co2e=kg) for s, kg in sorted(current.by_scope.items())],
+        scope2_headline_basis=current.headline_basis,
+        scope2_by_basis=_scope2_by_basis(current),
         by_month=[
             MonthTotal(month=m, kg_co2e=current.by_month.get(m, Decimal(0))) for m in range(1, 13)
         ],
@@ -72,6 +81,46 @@ async def lab_report(
         headcount=await _headcount_figures(session, lab_id, year, current),
         rollover=Rollover(entries=current.rollover_entries, kg_co2e=current.rollover_kg),
     )
+
+
+def _uncertainty(central: Decimal, spread: Spread) -> Uncertainty:
+    bounds = interval(central, spread.half_width)
+    return Uncertainty(
+        low_kg_co2e=bounds.low,
+        high_kg_co2e=bounds.high,
+        relative_pct=bounds.relative_pct,
+        without_uncertainty_entries=spread.without_entries,
+        without_uncertainty_kg_co2e=spread.without_kg,
+    )
+
+
+_BASIS_ORDER: tuple[Scope2Basis | None, ...] = (Scope2Basis.LOCATION, Scope2Basis.MARKET, None)
+
+
+def _scope2_by_basis(current: report_repository.YearAggregates) -> list[Scope2BasisTotal]:
+    by_basis = current.scope2_by_basis
+    return [
+        Scope2BasisTotal(
+            basis=basis,
+            in_headline=counts(basis, current.headline_basis),
+            entry_count=by_basis[basis].entries,
+            kg_co2e=by_basis[basis].kg,
+            uncertainty=_uncertainty(by_basis[basis].kg, by_basis[basis].spread),
+        )
+        for basis in _BASIS_ORDER
+        if basis in by_basis
+    ]
+
+
+def _categories(by_category: dict[str, Decimal], spreads: dict[str, Spread]) -> list[CategoryTotal]:
+    return [
+        CategoryTotal(
+            category=FactorCategory(name),
+            kg_co2e=kg,
+            uncertainty=_uncertainty(kg, spreads[name]),
+        )
+        for name, kg in sorted(by_category.items())
+    ]
 
 
 async def _headcount_figures(
@@ -104,17 +153,13 @@ async def institution_report(
     session: AsyncSession, *, principal: Principal, year: int
 ) -> InstitutionReport:
     authorize(principal.user, Action.VIEW_INSTITUTION_REPORT)
-    rows = await report_repository.by_lab_and_category(session, year=year)
-    by_category: dict[str, Decimal] = {}
-    for row in rows:
-        by_category[row.category] = by_category.get(row.category, Decimal(0)) + row.kg
+    aggregates = await report_repository.by_lab_and_category(session, year=year)
+    rows = aggregates.rows
     return InstitutionReport(
         year=year,
-        total_kg_co2e=sum(by_category.values(), Decimal(0)),
-        by_category=[
-            CategoryTotal(category=FactorCategory(name), kg_co2e=kg)
-            for name, kg in sorted(by_category.items())
-        ],
+        total_kg_co2e=aggregates.total_kg,
+        uncertainty=_uncertainty(aggregates.total_kg, aggregates.spread),
+        by_category=_categories(aggregates.by_category, aggregates.spread_by_category),
         by_lab_and_category=[
             LabCategoryRow(
                 lab_id=row.lab_id,

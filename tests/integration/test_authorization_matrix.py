@@ -28,12 +28,14 @@ from app.models.entry import ActivityEntry
 from app.models.headcount import HeadcountCreate, HeadcountReplace, StaffCategory
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.models.lab import Lab, LabInvitation, LabRole
+from app.models.target import TargetPut
 from app.models.user import User, UserRole
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.repositories import headcount as headcount_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
+from app.repositories import target as target_repository
 from app.repositories import user as user_repository
 from app.services import api_keys as api_key_service
 from tests.factories import (
@@ -181,6 +183,33 @@ async def _recorded_year(world: World, actor: str) -> Call:
     )
     await world.session.commit()
     return Call(path={"lab_id": world.lab.id, "year": 2024})
+
+
+_TARGET = {"baseline_year": 2019, "target_year": 2030, "reduction_pct": "50"}
+
+
+async def _target(world: World, actor: str) -> Call:
+    return Call(path={"lab_id": world.lab.id}, json=_TARGET)
+
+
+async def _stored_target(world: World, actor: str) -> Call:
+    await target_repository.replace(
+        world.session, lab_id=world.lab.id, target=TargetPut.model_validate(_TARGET)
+    )
+    await world.session.commit()
+    return Call(path={"lab_id": world.lab.id})
+
+
+async def _institution_target(world: World, actor: str) -> Call:
+    return Call(json=_TARGET)
+
+
+async def _stored_institution_target(world: World, actor: str) -> Call:
+    await target_repository.replace(
+        world.session, lab_id=None, target=TargetPut.model_validate(_TARGET)
+    )
+    await world.session.commit()
+    return Call()
 
 
 async def _entry(world: World, actor: str) -> Call:
@@ -429,6 +458,14 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/labs/{lab_id}/headcount/{year}"): (_recorded_year, lab_readers(200)),
     ("PUT", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(204)),
+    ("GET", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_readers(200)),
+    ("PUT", "/api/v1/labs/{lab_id}/target"): (_target, lab_managers(200)),
+    ("DELETE", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_managers(204)),
+    ("GET", "/api/v1/labs/{lab_id}/target/progress"): (_stored_target, lab_readers(200)),
+    ("GET", "/api/v1/institution/target"): (_stored_institution_target, admins(200)),
+    ("PUT", "/api/v1/institution/target"): (_institution_target, admins(200)),
+    ("DELETE", "/api/v1/institution/target"): (_stored_institution_target, admins(204)),
+    ("GET", "/api/v1/institution/target/progress"): (_stored_institution_target, admins(200)),
     ("GET", "/api/v1/factors"): (_nothing, everyone(200)),
     ("POST", "/api/v1/factors"): (_new_factor, admins(201)),
     ("GET", "/api/v1/factors/{factor_id}"): (_factor, everyone(200)),

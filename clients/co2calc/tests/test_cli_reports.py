@@ -7,8 +7,9 @@ from pathlib import Path
 
 from cli_support import MISSING, Lab, Live, co2calc, error_line, write_csv
 from co2calculator_client import AuthenticatedClient
+from co2calculator_client.api.factors import create_factor
 from co2calculator_client.api.reports import get_lab_report
-from co2calculator_client.models import LabReport
+from co2calculator_client.models import FactorCategory, FactorCreate, FactorPublic, LabReport
 
 
 def test_report_exports_the_csv_of_the_yearly_report(
@@ -51,3 +52,47 @@ def test_report_errors_are_one_line_and_write_no_file(
     assert "(422)" in error_line(bad_year)
     assert "year" in error_line(bad_year)
     assert not output.exists()
+
+
+def test_report_exports_the_95_percent_intervals(
+    live: Live, admin_key: str, admin_client: AuthenticatedClient, lab: Lab, tmp_path: Path
+) -> None:
+    """A factor at 10 % (20 x 0.5 = 10 kg ± 1 kg) beside the lab's own, which publishes none."""
+    uncertain = f"{lab.factor_key}.u10"
+    factor = FactorCreate(
+        key=uncertain,
+        category=FactorCategory.OTHER,
+        unit="kg",
+        kg_co2e_per_unit="0.5",
+        scope=3,
+        year=2025,
+        uncertainty_pct="10",
+    )
+    assert isinstance(create_factor.sync(client=admin_client, body=factor), FactorPublic)
+    k = lab.factor_key
+    body = (
+        f"date,factor_key,quantity\n2025-01-05,{k},4\n2025-03,{k},10\n2025-02-01,{uncertain},20\n"
+    )
+    assert (
+        co2calc(live, "upload", lab.code, str(write_csv(tmp_path, body)), key=admin_key).code == 0
+    )
+
+    exported = co2calc(live, "report", lab.code, "--year", "2025", key=admin_key)
+
+    assert exported.code == 0, exported.err
+    rows = {(r["section"], r["key"]): r for r in csv.DictReader(io.StringIO(exported.out))}
+    assert Decimal(rows[("total", "2025")]["kg_co2e"]) == 17
+    assert Decimal(rows[("low_95", "total")]["kg_co2e"]) == 16
+    assert Decimal(rows[("high_95", "total")]["kg_co2e"]) == 18
+    without = rows[("without_uncertainty", "total")]
+    assert (Decimal(without["kg_co2e"]), without["quantity"], without["unit"]) == (
+        Decimal(7),
+        "2",
+        "entries",
+    )
+    assert Decimal(rows[("high_95", "scope/3")]["kg_co2e"]) == 18
+    assert ("scope2_headline_basis", "location") in rows  # no scope 2 entries: no basis rows
+    assert not [key for key in rows if key[0] == "scope2_basis"]
+    typed = get_lab_report.sync(lab.id, client=admin_client, year=2025)
+    assert isinstance(typed, LabReport)
+    assert Decimal(typed.uncertainty.low_kg_co2e) == 16

@@ -36,6 +36,8 @@ from .headcount_replace import HeadcountReplace
 from .headcount_year_public import HeadcountYearPublic
 from .health_status import HealthStatus
 from .institution_report import InstitutionReport
+from .institution_target_progress import InstitutionTargetProgress
+from .institution_target_public import InstitutionTargetPublic
 from .invitation_create import InvitationCreate
 from .invitation_public import InvitationPublic
 from .job_event import JobEvent
@@ -72,10 +74,16 @@ from .refrigerant_entry_create import RefrigerantEntryCreate
 from .rollover import Rollover
 from .row_error import RowError
 from .scope_2_basis import Scope2Basis
+from .scope_2_basis_total import Scope2BasisTotal
 from .scope_total import ScopeTotal
 from .staff_category import StaffCategory
 from .staff_share import StaffShare
+from .target_progress import TargetProgress
+from .target_public import TargetPublic
+from .target_put import TargetPut
+from .target_year import TargetYear
 from .token_pair import TokenPair
+from .uncertainty import Uncertainty
 from .user_create import UserCreate
 from .user_me_update import UserMeUpdate
 from .user_page import UserPage
@@ -120,6 +128,8 @@ __all__ = (
     "HeadcountYearPublic",
     "HealthStatus",
     "InstitutionReport",
+    "InstitutionTargetProgress",
+    "InstitutionTargetPublic",
     "InvitationCreate",
     "InvitationPublic",
     "JobEvent",
@@ -156,10 +166,16 @@ __all__ = (
     "Rollover",
     "RowError",
     "Scope2Basis",
+    "Scope2BasisTotal",
     "ScopeTotal",
     "StaffCategory",
     "StaffShare",
+    "TargetProgress",
+    "TargetPublic",
+    "TargetPut",
+    "TargetYear",
     "TokenPair",
+    "Uncertainty",
     "UserCreate",
     "UserMeUpdate",
     "UserPage",

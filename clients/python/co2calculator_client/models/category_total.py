@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.factor_category import FactorCategory
+
+if TYPE_CHECKING:
+    from ..models.uncertainty import Uncertainty
+
 
 T = TypeVar("T", bound="CategoryTotal")
 
@@ -17,10 +21,16 @@ class CategoryTotal:
     Attributes:
         category (FactorCategory):
         kg_co2e (str):
+        uncertainty (Uncertainty): The 95 % interval of a central value, propagated from the factors' uncertainty
+            (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+            own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+            nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+            rest.
     """
 
     category: FactorCategory
     kg_co2e: str
+    uncertainty: Uncertainty
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,12 +38,15 @@ class CategoryTotal:
 
         kg_co2e = self.kg_co2e
 
+        uncertainty = self.uncertainty.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "category": category,
                 "kg_co2e": kg_co2e,
+                "uncertainty": uncertainty,
             }
         )
 
@@ -41,14 +54,19 @@ class CategoryTotal:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.uncertainty import Uncertainty  # noqa: PLC0415
+
         d = dict(src_dict)
         category = FactorCategory(d.pop("category"))
 
         kg_co2e = d.pop("kg_co2e")
 
+        uncertainty = Uncertainty.from_dict(d.pop("uncertainty"))
+
         category_total = cls(
             category=category,
             kg_co2e=kg_co2e,
+            uncertainty=uncertainty,
         )
 
         category_total.additional_properties = d

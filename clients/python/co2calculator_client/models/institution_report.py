@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.category_total import CategoryTotal
     from ..models.lab_category_row import LabCategoryRow
     from ..models.lab_per_fte import LabPerFte
+    from ..models.uncertainty import Uncertainty
 
 
 T = TypeVar("T", bound="InstitutionReport")
@@ -23,6 +24,11 @@ class InstitutionReport:
     Attributes:
         year (int):
         total_kg_co2e (str):
+        uncertainty (Uncertainty): The 95 % interval of a central value, propagated from the factors' uncertainty
+            (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+            own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+            nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+            rest.
         by_category (list[CategoryTotal]):
         by_lab_and_category (list[LabCategoryRow]):
         per_fte (list[LabPerFte] | Unset): Every lab with emissions or a headcount in the year, most t CO2e per FTE
@@ -31,6 +37,7 @@ class InstitutionReport:
 
     year: int
     total_kg_co2e: str
+    uncertainty: Uncertainty
     by_category: list[CategoryTotal]
     by_lab_and_category: list[LabCategoryRow]
     per_fte: list[LabPerFte] | Unset = UNSET
@@ -40,6 +47,8 @@ class InstitutionReport:
         year = self.year
 
         total_kg_co2e = self.total_kg_co2e
+
+        uncertainty = self.uncertainty.to_dict()
 
         by_category = []
         for by_category_item_data in self.by_category:
@@ -64,6 +73,7 @@ class InstitutionReport:
             {
                 "year": year,
                 "total_kg_co2e": total_kg_co2e,
+                "uncertainty": uncertainty,
                 "by_category": by_category,
                 "by_lab_and_category": by_lab_and_category,
             }
@@ -78,11 +88,14 @@ class InstitutionReport:
         from ..models.category_total import CategoryTotal  # noqa: PLC0415
         from ..models.lab_category_row import LabCategoryRow  # noqa: PLC0415
         from ..models.lab_per_fte import LabPerFte  # noqa: PLC0415
+        from ..models.uncertainty import Uncertainty  # noqa: PLC0415
 
         d = dict(src_dict)
         year = d.pop("year")
 
         total_kg_co2e = d.pop("total_kg_co2e")
+
+        uncertainty = Uncertainty.from_dict(d.pop("uncertainty"))
 
         by_category = []
         _by_category = d.pop("by_category")
@@ -110,6 +123,7 @@ class InstitutionReport:
         institution_report = cls(
             year=year,
             total_kg_co2e=total_kg_co2e,
+            uncertainty=uncertainty,
             by_category=by_category,
             by_lab_and_category=by_lab_and_category,
             per_fte=per_fte,

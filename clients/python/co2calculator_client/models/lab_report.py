@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.scope_2_basis import Scope2Basis
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
     from ..models.headcount_figures import HeadcountFigures
     from ..models.month_total import MonthTotal
     from ..models.rollover import Rollover
+    from ..models.scope_2_basis_total import Scope2BasisTotal
     from ..models.scope_total import ScopeTotal
+    from ..models.uncertainty import Uncertainty
 
 
 T = TypeVar("T", bound="LabReport")
@@ -28,9 +31,19 @@ class LabReport:
         lab_id (UUID):
         year (int):
         total_kg_co2e (str):
+        uncertainty (Uncertainty): The 95 % interval of a central value, propagated from the factors' uncertainty
+            (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+            own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+            nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+            rest.
         entry_count (int):
         by_category (list[CategoryTotal]):
         by_scope (list[ScopeTotal]):
+        scope2_headline_basis (Scope2Basis): GHG Protocol scope 2 guidance: the grid average where the energy is used,
+            or what the
+            organisation's contracts (certificates, supplier mix) say.
+        scope2_by_basis (list[Scope2BasisTotal]): Scope 2 location-based, market-based and without a basis, in that
+            order, each only when the year has entries of it
         by_month (list[MonthTotal]): Twelve months, zero where nothing was recorded
         top_factors (list[FactorShare]):
         previous_year_total_kg_co2e (str):
@@ -43,9 +56,12 @@ class LabReport:
     lab_id: UUID
     year: int
     total_kg_co2e: str
+    uncertainty: Uncertainty
     entry_count: int
     by_category: list[CategoryTotal]
     by_scope: list[ScopeTotal]
+    scope2_headline_basis: Scope2Basis
+    scope2_by_basis: list[Scope2BasisTotal]
     by_month: list[MonthTotal]
     top_factors: list[FactorShare]
     previous_year_total_kg_co2e: str
@@ -64,6 +80,8 @@ class LabReport:
 
         total_kg_co2e = self.total_kg_co2e
 
+        uncertainty = self.uncertainty.to_dict()
+
         entry_count = self.entry_count
 
         by_category = []
@@ -75,6 +93,13 @@ class LabReport:
         for by_scope_item_data in self.by_scope:
             by_scope_item = by_scope_item_data.to_dict()
             by_scope.append(by_scope_item)
+
+        scope2_headline_basis = self.scope2_headline_basis.value
+
+        scope2_by_basis = []
+        for scope2_by_basis_item_data in self.scope2_by_basis:
+            scope2_by_basis_item = scope2_by_basis_item_data.to_dict()
+            scope2_by_basis.append(scope2_by_basis_item)
 
         by_month = []
         for by_month_item_data in self.by_month:
@@ -110,9 +135,12 @@ class LabReport:
                 "lab_id": lab_id,
                 "year": year,
                 "total_kg_co2e": total_kg_co2e,
+                "uncertainty": uncertainty,
                 "entry_count": entry_count,
                 "by_category": by_category,
                 "by_scope": by_scope,
+                "scope2_headline_basis": scope2_headline_basis,
+                "scope2_by_basis": scope2_by_basis,
                 "by_month": by_month,
                 "top_factors": top_factors,
                 "previous_year_total_kg_co2e": previous_year_total_kg_co2e,
@@ -133,7 +161,9 @@ class LabReport:
         from ..models.headcount_figures import HeadcountFigures  # noqa: PLC0415
         from ..models.month_total import MonthTotal  # noqa: PLC0415
         from ..models.rollover import Rollover  # noqa: PLC0415
+        from ..models.scope_2_basis_total import Scope2BasisTotal  # noqa: PLC0415
         from ..models.scope_total import ScopeTotal  # noqa: PLC0415
+        from ..models.uncertainty import Uncertainty  # noqa: PLC0415
 
         d = dict(src_dict)
         lab_id = UUID(d.pop("lab_id"))
@@ -141,6 +171,8 @@ class LabReport:
         year = d.pop("year")
 
         total_kg_co2e = d.pop("total_kg_co2e")
+
+        uncertainty = Uncertainty.from_dict(d.pop("uncertainty"))
 
         entry_count = d.pop("entry_count")
 
@@ -157,6 +189,15 @@ class LabReport:
             by_scope_item = ScopeTotal.from_dict(by_scope_item_data)
 
             by_scope.append(by_scope_item)
+
+        scope2_headline_basis = Scope2Basis(d.pop("scope2_headline_basis"))
+
+        scope2_by_basis = []
+        _scope2_by_basis = d.pop("scope2_by_basis")
+        for scope2_by_basis_item_data in _scope2_by_basis:
+            scope2_by_basis_item = Scope2BasisTotal.from_dict(scope2_by_basis_item_data)
+
+            scope2_by_basis.append(scope2_by_basis_item)
 
         by_month = []
         _by_month = d.pop("by_month")
@@ -206,9 +247,12 @@ class LabReport:
             lab_id=lab_id,
             year=year,
             total_kg_co2e=total_kg_co2e,
+            uncertainty=uncertainty,
             entry_count=entry_count,
             by_category=by_category,
             by_scope=by_scope,
+            scope2_headline_basis=scope2_headline_basis,
+            scope2_by_basis=scope2_by_basis,
             by_month=by_month,
             top_factors=top_factors,
             previous_year_total_kg_co2e=previous_year_total_kg_co2e,

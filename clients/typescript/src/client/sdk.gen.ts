@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteHeadcountData, DeleteHeadcountErrors, DeleteHeadcountResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHeadcountData, GetHeadcountErrors, GetHeadcountResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListHeadcountData, ListHeadcountErrors, ListHeadcountResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshBrowserSessionData, RefreshBrowserSessionErrors, RefreshBrowserSessionResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceHeadcountData, ReplaceHeadcountErrors, ReplaceHeadcountResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, StartBrowserSessionData, StartBrowserSessionErrors, StartBrowserSessionResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteHeadcountData, DeleteHeadcountErrors, DeleteHeadcountResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteInstitutionTargetData, DeleteInstitutionTargetErrors, DeleteInstitutionTargetResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, DeleteTargetData, DeleteTargetErrors, DeleteTargetResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHeadcountData, GetHeadcountErrors, GetHeadcountResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetInstitutionTargetData, GetInstitutionTargetErrors, GetInstitutionTargetProgressData, GetInstitutionTargetProgressErrors, GetInstitutionTargetProgressResponses, GetInstitutionTargetResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTargetData, GetTargetErrors, GetTargetProgressData, GetTargetProgressErrors, GetTargetProgressResponses, GetTargetResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListHeadcountData, ListHeadcountErrors, ListHeadcountResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshBrowserSessionData, RefreshBrowserSessionErrors, RefreshBrowserSessionResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceHeadcountData, ReplaceHeadcountErrors, ReplaceHeadcountResponses, ReplaceInstitutionTargetData, ReplaceInstitutionTargetErrors, ReplaceInstitutionTargetResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, ReplaceTargetData, ReplaceTargetErrors, ReplaceTargetResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, StartBrowserSessionData, StartBrowserSessionErrors, StartBrowserSessionResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -545,6 +545,102 @@ export const replaceHeadcount = <ThrowOnError extends boolean = false>(options: 
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * Remove the lab's reduction target (managers)
+ *
+ * Remove the lab's reduction target (managers).
+ */
+export const deleteTarget = <ThrowOnError extends boolean = false>(options: Options<DeleteTargetData, ThrowOnError>) => (options.client ?? client).delete<DeleteTargetResponses, DeleteTargetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/target',
+    ...options
+});
+
+/**
+ * The lab's reduction target (404 when it has none)
+ *
+ * The lab's reduction target (404 when it has none).
+ */
+export const getTarget = <ThrowOnError extends boolean = false>(options: Options<GetTargetData, ThrowOnError>) => (options.client ?? client).get<GetTargetResponses, GetTargetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/target',
+    ...options
+});
+
+/**
+ * Set the lab's reduction target, replacing any other (managers)
+ *
+ * Set the lab's reduction target, replacing any other (managers).
+ */
+export const replaceTarget = <ThrowOnError extends boolean = false>(options: Options<ReplaceTargetData, ThrowOnError>) => (options.client ?? client).put<ReplaceTargetResponses, ReplaceTargetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/target',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The target's linear path and the actual totals, every year from the baseline to the
+ *
+ * target year (404 without a target).
+ */
+export const getTargetProgress = <ThrowOnError extends boolean = false>(options: Options<GetTargetProgressData, ThrowOnError>) => (options.client ?? client).get<GetTargetProgressResponses, GetTargetProgressErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/target/progress',
+    ...options
+});
+
+/**
+ * Remove the institution's reduction target (admins)
+ *
+ * Remove the institution's reduction target (admins).
+ */
+export const deleteInstitutionTarget = <ThrowOnError extends boolean = false>(options?: Options<DeleteInstitutionTargetData, ThrowOnError>) => (options?.client ?? client).delete<DeleteInstitutionTargetResponses, DeleteInstitutionTargetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/institution/target',
+    ...options
+});
+
+/**
+ * The institution's reduction target (admins; 404 when there is none)
+ *
+ * The institution's reduction target (admins; 404 when there is none).
+ */
+export const getInstitutionTarget = <ThrowOnError extends boolean = false>(options?: Options<GetInstitutionTargetData, ThrowOnError>) => (options?.client ?? client).get<GetInstitutionTargetResponses, GetInstitutionTargetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/institution/target',
+    ...options
+});
+
+/**
+ * Set the institution's reduction target, replacing any other (admins)
+ *
+ * Set the institution's reduction target, replacing any other (admins).
+ */
+export const replaceInstitutionTarget = <ThrowOnError extends boolean = false>(options: Options<ReplaceInstitutionTargetData, ThrowOnError>) => (options.client ?? client).put<ReplaceInstitutionTargetResponses, ReplaceInstitutionTargetErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/institution/target',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The institution's linear path and the sum of every lab's total, every year from the
+ *
+ * baseline to the target year (admins; 404 without a target).
+ */
+export const getInstitutionTargetProgress = <ThrowOnError extends boolean = false>(options?: Options<GetInstitutionTargetProgressData, ThrowOnError>) => (options?.client ?? client).get<GetInstitutionTargetProgressResponses, GetInstitutionTargetProgressErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/institution/target/progress',
+    ...options
 });
 
 /**

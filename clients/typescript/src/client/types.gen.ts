@@ -146,6 +146,7 @@ export type CategoryTotal = {
      * Kg Co2E
      */
     kg_co2e: string;
+    uncertainty: Uncertainty;
 };
 
 /**
@@ -1016,6 +1017,10 @@ export type InstitutionReport = {
      */
     total_kg_co2e: string;
     /**
+     * The 95 % interval of `total_kg_co2e`; a factor used by several labs is correlated across them
+     */
+    uncertainty: Uncertainty;
+    /**
      * By Category
      */
     by_category: Array<CategoryTotal>;
@@ -1029,6 +1034,71 @@ export type InstitutionReport = {
      * Every lab with emissions or a headcount in the year, most t CO2e per FTE first; labs without a headcount (or with 0 FTE) last, by code
      */
     per_fte?: Array<LabPerFte>;
+};
+
+/**
+ * InstitutionTargetProgress
+ *
+ * The institution's target, its path and the sum of every lab's actual emissions.
+ */
+export type InstitutionTargetProgress = {
+    /**
+     * Path
+     *
+     * The path is a straight line from the baseline year's total to (1 - reduction) x that total in the target year
+     */
+    path: 'linear';
+    /**
+     * Baseline Kg Co2E
+     *
+     * The baseline year's headline total; None when it has no entries
+     */
+    baseline_kg_co2e: string | null;
+    /**
+     * Target Kg Co2E
+     *
+     * What the target year must not exceed (half-even to 0.001 kg)
+     */
+    target_kg_co2e: string | null;
+    /**
+     * Years
+     */
+    years: Array<TargetYear>;
+    target: InstitutionTargetPublic;
+};
+
+/**
+ * InstitutionTargetPublic
+ *
+ * The institution's target (`/institution/target`): it has no lab.
+ */
+export type InstitutionTargetPublic = {
+    /**
+     * Baseline Year
+     *
+     * The year whose emissions the reduction is of
+     */
+    baseline_year: number;
+    /**
+     * Target Year
+     *
+     * The year the reduction is to be reached; after the baseline year
+     */
+    target_year: number;
+    /**
+     * Reduction Pct
+     *
+     * The reduction to reach by the target year, in percent of the baseline year's emissions (0 to 100, at most 2 decimals)
+     */
+    reduction_pct: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
 };
 
 /**
@@ -1510,6 +1580,10 @@ export type LabReport = {
      */
     total_kg_co2e: string;
     /**
+     * The 95 % interval of `total_kg_co2e`
+     */
+    uncertainty: Uncertainty;
+    /**
      * Entry Count
      */
     entry_count: number;
@@ -1521,6 +1595,16 @@ export type LabReport = {
      * By Scope
      */
     by_scope: Array<ScopeTotal>;
+    /**
+     * The scope 2 basis the headline total uses: location-based, unless the year has market-based entries and no location-based one (docs/scope2.md)
+     */
+    scope2_headline_basis: Scope2Basis;
+    /**
+     * Scope2 By Basis
+     *
+     * Scope 2 location-based, market-based and without a basis, in that order, each only when the year has entries of it
+     */
+    scope2_by_basis: Array<Scope2BasisTotal>;
     /**
      * By Month
      *
@@ -1989,6 +2073,34 @@ export type RowError = {
 export type Scope2Basis = 'location' | 'market';
 
 /**
+ * Scope2BasisTotal
+ *
+ * Scope 2 of one basis: every entry on its factors, whether the headline counts them or
+ * not (docs/scope2.md).
+ */
+export type Scope2BasisTotal = {
+    /**
+     * None: scope 2 factors that state no basis
+     */
+    basis: Scope2Basis | null;
+    /**
+     * In Headline
+     *
+     * Whether `total_kg_co2e` (and its breakdowns) count it
+     */
+    in_headline: boolean;
+    /**
+     * Entry Count
+     */
+    entry_count: number;
+    /**
+     * Kg Co2E
+     */
+    kg_co2e: string;
+    uncertainty: Uncertainty;
+};
+
+/**
  * ScopeTotal
  */
 export type ScopeTotal = {
@@ -2000,6 +2112,7 @@ export type ScopeTotal = {
      * Kg Co2E
      */
     kg_co2e: string;
+    uncertainty: Uncertainty;
 };
 
 /**
@@ -2027,6 +2140,140 @@ export type StaffShare = {
 };
 
 /**
+ * TargetProgress
+ *
+ * A lab's target, its path and the lab's actual emissions.
+ */
+export type TargetProgress = {
+    /**
+     * Path
+     *
+     * The path is a straight line from the baseline year's total to (1 - reduction) x that total in the target year
+     */
+    path: 'linear';
+    /**
+     * Baseline Kg Co2E
+     *
+     * The baseline year's headline total; None when it has no entries
+     */
+    baseline_kg_co2e: string | null;
+    /**
+     * Target Kg Co2E
+     *
+     * What the target year must not exceed (half-even to 0.001 kg)
+     */
+    target_kg_co2e: string | null;
+    /**
+     * Years
+     */
+    years: Array<TargetYear>;
+    target: TargetPublic;
+};
+
+/**
+ * TargetPublic
+ *
+ * A lab's target.
+ */
+export type TargetPublic = {
+    /**
+     * Baseline Year
+     *
+     * The year whose emissions the reduction is of
+     */
+    baseline_year: number;
+    /**
+     * Target Year
+     *
+     * The year the reduction is to be reached; after the baseline year
+     */
+    target_year: number;
+    /**
+     * Reduction Pct
+     *
+     * The reduction to reach by the target year, in percent of the baseline year's emissions (0 to 100, at most 2 decimals)
+     */
+    reduction_pct: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Updated At
+     */
+    updated_at: string;
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+};
+
+/**
+ * TargetPut
+ *
+ * A target, as `PUT /labs/{lab_id}/target` and `PUT /institution/target` take it (it
+ * replaces the one there was).
+ */
+export type TargetPut = {
+    /**
+     * Baseline Year
+     *
+     * The year whose emissions the reduction is of
+     */
+    baseline_year: number;
+    /**
+     * Target Year
+     *
+     * The year the reduction is to be reached; after the baseline year
+     */
+    target_year: number;
+    /**
+     * Reduction Pct
+     *
+     * The reduction to reach by the target year, in percent of the baseline year's emissions (0 to 100, at most 2 decimals)
+     */
+    reduction_pct: number | string;
+};
+
+/**
+ * TargetYear
+ */
+export type TargetYear = {
+    /**
+     * Year
+     */
+    year: number;
+    /**
+     * Path Kg Co2E
+     *
+     * Where the path is this year (half-even to 0.001 kg); None when the baseline year has no entries (no path to draw)
+     */
+    path_kg_co2e: string | null;
+    /**
+     * Actual Kg Co2E
+     *
+     * The year's headline total, as the report gives it; None when the year has no entries
+     */
+    actual_kg_co2e: string | null;
+    /**
+     * Entry Count
+     */
+    entry_count: number;
+    /**
+     * Gap Kg Co2E
+     *
+     * actual - path: above 0 the lab is above its path; None without both
+     */
+    gap_kg_co2e: string | null;
+    /**
+     * On Track
+     *
+     * actual ≤ path; None without both
+     */
+    on_track: boolean | null;
+};
+
+/**
  * TokenPair
  */
 export type TokenPair = {
@@ -2048,6 +2295,48 @@ export type TokenPair = {
      * Seconds until the access token expires
      */
     expires_in: number;
+};
+
+/**
+ * Uncertainty
+ *
+ * The 95 % interval of a central value, propagated from the factors' uncertainty
+ * (docs/uncertainty.md): factors independent of each other, each fully correlated over its
+ * own entries, combined in quadrature. Entries whose factor publishes no uncertainty widen
+ * nothing: they are counted in `without_uncertainty_*`, so read the interval as covering the
+ * rest.
+ */
+export type Uncertainty = {
+    /**
+     * Low Kg Co2E
+     *
+     * Lower bound at 95 %, rounded down to 0.001 kg, never below 0
+     */
+    low_kg_co2e: string;
+    /**
+     * High Kg Co2E
+     *
+     * Upper bound at 95 %, rounded up to 0.001 kg
+     */
+    high_kg_co2e: string;
+    /**
+     * Relative Pct
+     *
+     * The half-width relative to the central value, in percent (half-even to 0.1); None when the central value is 0
+     */
+    relative_pct: string | null;
+    /**
+     * Without Uncertainty Entries
+     *
+     * Entries whose factor publishes no uncertainty
+     */
+    without_uncertainty_entries: number;
+    /**
+     * Without Uncertainty Kg Co2E
+     *
+     * Their kg CO2e (exact)
+     */
+    without_uncertainty_kg_co2e: string;
 };
 
 /**
@@ -4381,6 +4670,390 @@ export type ReplaceHeadcountResponses = {
 };
 
 export type ReplaceHeadcountResponse = ReplaceHeadcountResponses[keyof ReplaceHeadcountResponses];
+
+export type DeleteTargetData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target';
+};
+
+export type DeleteTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type DeleteTargetError = DeleteTargetErrors[keyof DeleteTargetErrors];
+
+export type DeleteTargetResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteTargetResponse = DeleteTargetResponses[keyof DeleteTargetResponses];
+
+export type GetTargetData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target';
+};
+
+export type GetTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetTargetError = GetTargetErrors[keyof GetTargetErrors];
+
+export type GetTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: TargetPublic;
+};
+
+export type GetTargetResponse = GetTargetResponses[keyof GetTargetResponses];
+
+export type ReplaceTargetData = {
+    body: TargetPut;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target';
+};
+
+export type ReplaceTargetErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ReplaceTargetError = ReplaceTargetErrors[keyof ReplaceTargetErrors];
+
+export type ReplaceTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: TargetPublic;
+};
+
+export type ReplaceTargetResponse = ReplaceTargetResponses[keyof ReplaceTargetResponses];
+
+export type GetTargetProgressData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/target/progress';
+};
+
+export type GetTargetProgressErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetTargetProgressError = GetTargetProgressErrors[keyof GetTargetProgressErrors];
+
+export type GetTargetProgressResponses = {
+    /**
+     * Successful Response
+     */
+    200: TargetProgress;
+};
+
+export type GetTargetProgressResponse = GetTargetProgressResponses[keyof GetTargetProgressResponses];
+
+export type DeleteInstitutionTargetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target';
+};
+
+export type DeleteInstitutionTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type DeleteInstitutionTargetError = DeleteInstitutionTargetErrors[keyof DeleteInstitutionTargetErrors];
+
+export type DeleteInstitutionTargetResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type DeleteInstitutionTargetResponse = DeleteInstitutionTargetResponses[keyof DeleteInstitutionTargetResponses];
+
+export type GetInstitutionTargetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target';
+};
+
+export type GetInstitutionTargetErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetInstitutionTargetError = GetInstitutionTargetErrors[keyof GetInstitutionTargetErrors];
+
+export type GetInstitutionTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: InstitutionTargetPublic;
+};
+
+export type GetInstitutionTargetResponse = GetInstitutionTargetResponses[keyof GetInstitutionTargetResponses];
+
+export type ReplaceInstitutionTargetData = {
+    body: TargetPut;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target';
+};
+
+export type ReplaceInstitutionTargetErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ReplaceInstitutionTargetError = ReplaceInstitutionTargetErrors[keyof ReplaceInstitutionTargetErrors];
+
+export type ReplaceInstitutionTargetResponses = {
+    /**
+     * Successful Response
+     */
+    200: InstitutionTargetPublic;
+};
+
+export type ReplaceInstitutionTargetResponse = ReplaceInstitutionTargetResponses[keyof ReplaceInstitutionTargetResponses];
+
+export type GetInstitutionTargetProgressData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/institution/target/progress';
+};
+
+export type GetInstitutionTargetProgressErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetInstitutionTargetProgressError = GetInstitutionTargetProgressErrors[keyof GetInstitutionTargetProgressErrors];
+
+export type GetInstitutionTargetProgressResponses = {
+    /**
+     * Successful Response
+     */
+    200: InstitutionTargetProgress;
+};
+
+export type GetInstitutionTargetProgressResponse = GetInstitutionTargetProgressResponses[keyof GetInstitutionTargetProgressResponses];
 
 export type ListFactorsData = {
     body?: never;

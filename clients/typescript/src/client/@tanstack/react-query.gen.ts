@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteLab, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getLab, getLabReport, getMe, getMetrics, getReadiness, getUser, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, replaceHeadcount, replaceLab, revokeLabInvitation, revokeMyApiKey, startBrowserSession, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
+import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteInstitutionTarget, deleteLab, deleteTarget, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getInstitutionTarget, getInstitutionTargetProgress, getLab, getLabReport, getMe, getMetrics, getReadiness, getTarget, getTargetProgress, getUser, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, replaceHeadcount, replaceInstitutionTarget, replaceLab, replaceTarget, revokeLabInvitation, revokeMyApiKey, startBrowserSession, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteInstitutionTargetData, DeleteInstitutionTargetError, DeleteInstitutionTargetResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, DeleteTargetData, DeleteTargetError, DeleteTargetResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetInstitutionTargetData, GetInstitutionTargetError, GetInstitutionTargetProgressData, GetInstitutionTargetProgressError, GetInstitutionTargetProgressResponse, GetInstitutionTargetResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetTargetData, GetTargetError, GetTargetProgressData, GetTargetProgressError, GetTargetProgressResponse, GetTargetResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceInstitutionTargetData, ReplaceInstitutionTargetError, ReplaceInstitutionTargetResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, ReplaceTargetData, ReplaceTargetError, ReplaceTargetResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -987,6 +987,162 @@ export const replaceHeadcountMutation = (options?: Partial<Options<ReplaceHeadco
     };
     return mutationOptions;
 };
+
+/**
+ * Remove the lab's reduction target (managers)
+ *
+ * Remove the lab's reduction target (managers).
+ */
+export const deleteTargetMutation = (options?: Partial<Options<DeleteTargetData>>): UseMutationOptions<DeleteTargetResponse, DeleteTargetError, Options<DeleteTargetData>> => {
+    const mutationOptions: UseMutationOptions<DeleteTargetResponse, DeleteTargetError, Options<DeleteTargetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteTarget({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getTargetQueryKey = (options: Options<GetTargetData>) => createQueryKey('getTarget', options);
+
+/**
+ * The lab's reduction target (404 when it has none)
+ *
+ * The lab's reduction target (404 when it has none).
+ */
+export const getTargetOptions = (options: Options<GetTargetData>) => queryOptions<GetTargetResponse, GetTargetError, GetTargetResponse, ReturnType<typeof getTargetQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getTarget({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getTargetQueryKey(options)
+});
+
+/**
+ * Set the lab's reduction target, replacing any other (managers)
+ *
+ * Set the lab's reduction target, replacing any other (managers).
+ */
+export const replaceTargetMutation = (options?: Partial<Options<ReplaceTargetData>>): UseMutationOptions<ReplaceTargetResponse, ReplaceTargetError, Options<ReplaceTargetData>> => {
+    const mutationOptions: UseMutationOptions<ReplaceTargetResponse, ReplaceTargetError, Options<ReplaceTargetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await replaceTarget({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getTargetProgressQueryKey = (options: Options<GetTargetProgressData>) => createQueryKey('getTargetProgress', options);
+
+/**
+ * The target's linear path and the actual totals, every year from the baseline to the
+ *
+ * target year (404 without a target).
+ */
+export const getTargetProgressOptions = (options: Options<GetTargetProgressData>) => queryOptions<GetTargetProgressResponse, GetTargetProgressError, GetTargetProgressResponse, ReturnType<typeof getTargetProgressQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getTargetProgress({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getTargetProgressQueryKey(options)
+});
+
+/**
+ * Remove the institution's reduction target (admins)
+ *
+ * Remove the institution's reduction target (admins).
+ */
+export const deleteInstitutionTargetMutation = (options?: Partial<Options<DeleteInstitutionTargetData>>): UseMutationOptions<DeleteInstitutionTargetResponse, DeleteInstitutionTargetError, Options<DeleteInstitutionTargetData>> => {
+    const mutationOptions: UseMutationOptions<DeleteInstitutionTargetResponse, DeleteInstitutionTargetError, Options<DeleteInstitutionTargetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await deleteInstitutionTarget({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getInstitutionTargetQueryKey = (options?: Options<GetInstitutionTargetData>) => createQueryKey('getInstitutionTarget', options);
+
+/**
+ * The institution's reduction target (admins; 404 when there is none)
+ *
+ * The institution's reduction target (admins; 404 when there is none).
+ */
+export const getInstitutionTargetOptions = (options?: Options<GetInstitutionTargetData>) => queryOptions<GetInstitutionTargetResponse, GetInstitutionTargetError, GetInstitutionTargetResponse, ReturnType<typeof getInstitutionTargetQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getInstitutionTarget({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getInstitutionTargetQueryKey(options)
+});
+
+/**
+ * Set the institution's reduction target, replacing any other (admins)
+ *
+ * Set the institution's reduction target, replacing any other (admins).
+ */
+export const replaceInstitutionTargetMutation = (options?: Partial<Options<ReplaceInstitutionTargetData>>): UseMutationOptions<ReplaceInstitutionTargetResponse, ReplaceInstitutionTargetError, Options<ReplaceInstitutionTargetData>> => {
+    const mutationOptions: UseMutationOptions<ReplaceInstitutionTargetResponse, ReplaceInstitutionTargetError, Options<ReplaceInstitutionTargetData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await replaceInstitutionTarget({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const getInstitutionTargetProgressQueryKey = (options?: Options<GetInstitutionTargetProgressData>) => createQueryKey('getInstitutionTargetProgress', options);
+
+/**
+ * The institution's linear path and the sum of every lab's total, every year from the
+ *
+ * baseline to the target year (admins; 404 without a target).
+ */
+export const getInstitutionTargetProgressOptions = (options?: Options<GetInstitutionTargetProgressData>) => queryOptions<GetInstitutionTargetProgressResponse, GetInstitutionTargetProgressError, GetInstitutionTargetProgressResponse, ReturnType<typeof getInstitutionTargetProgressQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getInstitutionTargetProgress({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getInstitutionTargetProgressQueryKey(options)
+});
 
 export const listFactorsQueryKey = (options?: Options<ListFactorsData>) => createQueryKey('listFactors', options);
 
