@@ -86,13 +86,13 @@ class ActivityEntry(EntryBase, table=True):
     __tablename__ = "activity_entry"
     __table_args__ = (
         # Keyset pages by (date, id); the included columns let a report aggregate a lab-year
-        # from the index alone.
+        # from the index alone (`kind`: an equipment's yearly shares are not year rollover).
         Index(
             "ix_activity_entry_lab_id_date_id_covering",
             "lab_id",
             "date",
             "id",
-            postgresql_include=["factor_id", "quantity"],
+            postgresql_include=["factor_id", "quantity", "kind"],
         ),
         Index("ix_activity_entry_factor_id", "factor_id"),
         # An import's entries are written together, so they sit in neighbouring pages: a block

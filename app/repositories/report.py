@@ -20,6 +20,7 @@ from sqlalchemy import Result, Select, extract, func, select, text, tuple_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.models.activity import EntryKind
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
@@ -112,6 +113,10 @@ def _joined() -> AnySelect:
     )
 
 
+# Equipment's yearly shares (app/services/activities.py): on the purchase year's factor on purpose.
+# `kind` is in the covering index, so the report still reads the index alone.
+_AMORTISED = col(ActivityEntry.kind) == EntryKind.EQUIPMENT.value
+
 # The first aggregation keeps one group per factor and day; the planner expects far more (it
 # cannot know one lab-year's share of the table) and, at PostgreSQL's default 4 MB, sorts them
 # instead of hashing. For this transaction only.
@@ -140,7 +145,8 @@ class _Factor(NamedTuple):
     unit: str
     scope: int
     basis: Scope2Basis | None
-    rolled_over: bool
+    rollover_kg: Decimal  # of its kg, what rests on it from a later year (year rollover)
+    rollover_entries: int
     quantity: Decimal
     part: FactorSum
 
@@ -160,6 +166,8 @@ async def year_aggregates(
             func.sum(_KG).label("kg"),
             func.sum(ActivityEntry.quantity).label("quantity"),
             func.count().label("entries"),
+            func.sum(_KG).filter(_AMORTISED).label("amortised_kg"),
+            func.count().filter(_AMORTISED).label("amortised"),
         )
         .group_by(col(EmissionFactor.id), col(ActivityEntry.date)),
         lab_id,
@@ -176,6 +184,8 @@ async def year_aggregates(
             func.sum(c.kg).label("kg"),
             func.sum(c.quantity).label("quantity"),
             func.sum(c.entries).label("entries"),
+            func.sum(c.amortised_kg).label("amortised_kg"),
+            func.sum(c.amortised).label("amortised"),
         )
         .select_from(per_day)
         .group_by(func.grouping_sets(tuple_(month, c.basis), tuple_(c.factor_id, c.basis)))
@@ -190,6 +200,8 @@ async def year_aggregates(
         r.kg,
         r.quantity,
         r.entries,
+        r.amortised_kg,
+        r.amortised,
         col(EmissionFactor.key),
         col(EmissionFactor.category),
         col(EmissionFactor.unit),
@@ -200,15 +212,28 @@ async def year_aggregates(
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
     months: list[tuple[int, Scope2Basis | None, Decimal]] = []
     factors: list[_Factor] = []
-    for grouping, mon, basis, kg, qty, n, key, cat, unit, scope, f_year, u in (
+    for grouping, mon, basis, kg, qty, n, a_kg, a_n, key, cat, unit, scope, f_year, u in (
         await _run(session, query)
     ).all():
         if grouping == _MONTH_ROW:
             months.append((int(mon), _basis(basis), kg))
         else:
             part = FactorSum(kg, int(n), u)
-            where = (int(scope), _basis(basis), f_year < year)
-            factors.append(_Factor(str(key), str(cat), str(unit), *where, qty, part))
+            # An equipment's later years keep its purchase year's factor: not a rollover.
+            earlier = f_year < year
+            factors.append(
+                _Factor(
+                    key=str(key),
+                    category=str(cat),
+                    unit=str(unit),
+                    scope=int(scope),
+                    basis=_basis(basis),
+                    rollover_kg=kg - (a_kg or 0) if earlier else Decimal(0),
+                    rollover_entries=int(n) - int(a_n or 0) if earlier else 0,
+                    quantity=qty,
+                    part=part,
+                )
+            )
     return _year_from_factors(factors, months)
 
 
@@ -221,9 +246,8 @@ def _year_from_factors(
     for f in counted:
         result.total_kg += f.part.kg
         result.entries += f.part.entries
-        if f.rolled_over:
-            result.rollover_kg += f.part.kg
-            result.rollover_entries += f.part.entries
+        result.rollover_kg += f.rollover_kg
+        result.rollover_entries += f.rollover_entries
         _add(result.by_category, f.category, f.part.kg)
         _add(result.by_scope, f.scope, f.part.kg)
         total = by_key.setdefault(

@@ -374,6 +374,8 @@ async def test_equipment_is_spread_over_its_lifetime_with_the_purchase_years_fac
         f"/api/v1/reports/{lab.id}", params={"year": 2025}, headers=member.headers
     )
     assert Decimal(report.json()["total_kg_co2e"]) == Decimal("99.9999")
+    # On the purchase year's factor on purpose: not year rollover.
+    assert report.json()["rollover"] == {"entries": 0, "kg_co2e": "0"}
     # One purchase: deleting any of its years deletes them all.
     gone = await client.delete(f"/api/v1/entries/{listed[1]['id']}", headers=member.headers)
     assert gone.status_code == 204
