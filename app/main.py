@@ -32,6 +32,7 @@ from app.api.routes import (
     live,
     metrics,
     reports,
+    signoff,
     targets,
     users,
 )
@@ -172,6 +173,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         entries.router,
         headcount.router,
         targets.router,
+        signoff.router,
         factors.router,
         reports.router,
     )

@@ -91,6 +91,12 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
         "its progress: a linear path and the actual totals year by year (managers set it).",
     },
     {
+        "name": "sign-off",
+        "description": "A lab-year's sign-off: open, submitted by the lab's managers, validated "
+        "by admins; a submitted or validated year refuses writes to its figures (409 "
+        "`year-locked`).",
+    },
+    {
         "name": "reports",
         "description": "Yearly emissions by category, scope and month, as JSON or CSV.",
     },

@@ -109,6 +109,13 @@ class NotConfigured(Conflict):
     title = "Not configured"
 
 
+class YearLocked(Conflict):
+    """A write that would change the figures of a submitted or validated lab-year (sign-off)."""
+
+    slug = "year-locked"
+    title = "Year signed off"
+
+
 class PayloadTooLarge(AppError):
     status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     slug = "payload-too-large"

@@ -7,6 +7,7 @@ from app.models.factor_library import FactorLibraryLoad
 from app.models.headcount import Headcount
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
+from app.models.signoff import LabYear, LabYearTransition
 from app.models.staging import activity_staging, factor_staging
 from app.models.target import Target
 from app.models.user import User
@@ -22,6 +23,8 @@ __all__ = [
     "Lab",
     "LabInvitation",
     "LabMembership",
+    "LabYear",
+    "LabYearTransition",
     "RefreshToken",
     "Target",
     "User",

@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 from app.models.base import DecimalOut
 from app.models.factor import FactorCategory, Scope2Basis
 from app.models.headcount import StaffCategory
+from app.models.signoff import ReportSignOff
 
 
 class Uncertainty(SQLModel):
@@ -135,6 +136,10 @@ class LabReport(SQLModel):
     rollover: Rollover = Field(
         description="Entries of the year whose factor is of an earlier year (year rollover), "
         "and their kg CO2e; they move to the year's own factor when it is added"
+    )
+    sign_off: ReportSignOff = Field(
+        description="The year's sign-off; a validated year's figures as signed may differ from "
+        "these, which use the current factors (docs/sign-off.md)"
     )
 
 

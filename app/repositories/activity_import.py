@@ -184,6 +184,7 @@ def _checked(source: str) -> str:
                (st.kind_ok AND st.problem_message IS NULL
                 AND st.d IS NOT NULL AND st.q IS NOT NULL AND c.id IS NOT NULL
                 AND (st.unit IS NULL OR st.unit = c.unit)
+                AND st.year <> ALL(CAST(:locked_years AS int[]))  -- signed-off years
                 AND {fits_sql(kg_sql("st.q", "c.kg_co2e_per_unit"))}{_TEXT_CHECKS}) AS ok
         FROM staged AS st
         LEFT JOIN chosen AS c
@@ -224,7 +225,11 @@ _PROBLEMS = f"""
         UNION ALL
         SELECT seq, 'quantity', 'the entry would weigh ' || {kg_sql("q", "kg")}
                || ' kg CO2e; less than {KG_CO2E_LIMIT} can be stored'
-        FROM reported WHERE NOT {fits_sql(kg_sql("q", "kg"))}{_TEXT_PROBLEMS}
+        FROM reported WHERE NOT {fits_sql(kg_sql("q", "kg"))}
+        UNION ALL
+        SELECT seq, 'date', 'the year ' || year || ' is signed off (submitted or validated): '
+               || 'reopen it to import into it'
+        FROM reported WHERE year = ANY(CAST(:locked_years AS int[])){_TEXT_PROBLEMS}
     )"""
 
 _JOB_ROWS = "(SELECT * FROM import_activity_row WHERE job_id = :job)"
@@ -365,14 +370,26 @@ async def lock_factors(session: AsyncSession, factor_ids: frozenset[UUID]) -> bo
 
 
 async def find_problems(
-    session: AsyncSession, *, job_id: UUID, region: str | None, window: int, cap: int
+    session: AsyncSession,
+    *,
+    job_id: UUID,
+    region: str | None,
+    window: int,
+    cap: int,
+    locked_years: frozenset[int] = frozenset(),
 ) -> RowProblems:
-    """`window`: the rollover window in years (as for `insert_batch`)."""
+    """`window`: the rollover window in years; `locked_years`: the lab's signed-off years (as
+    for `insert_batch`)."""
     return await find_row_problems(
         session,
         summary=_SUMMARY,
         first_problems=_FIRST_PROBLEMS,
-        params={"job": job_id, "region": region, "window": window},
+        params={
+            "job": job_id,
+            "region": region,
+            "window": window,
+            "locked_years": sorted(locked_years),
+        },
         cap=cap,
     )
 
@@ -394,10 +411,11 @@ async def insert_batch(
     created_by: UUID | None,
     id_prefix: str,
     seqs: tuple[int, int],
+    locked_years: frozenset[int] = frozenset(),
 ) -> Batch:
     """Insert the valid staged rows whose seq lies in `seqs` (inclusive); count all of them.
     A row dated in a year without a factor of its key takes the latest one of at most `window`
-    years before (year rollover).
+    years before (year rollover). A row dated in one of `locked_years` (signed off) is refused.
 
     Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
     interleaved) only make a batch smaller."""
@@ -411,6 +429,7 @@ async def insert_batch(
         "id_prefix": id_prefix,
         "first": seqs[0],
         "last": seqs[1],
+        "locked_years": sorted(locked_years),
     }
     rows, inserted, factor_ids = (await connection.execute(_INSERT_BATCH, params)).one()
     return Batch(rows=int(rows), inserted=int(inserted), factor_ids=frozenset(factor_ids))

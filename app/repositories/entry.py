@@ -7,7 +7,18 @@ from typing import Any
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import ColumnElement, Numeric, Select, String, bindparam, insert, text, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Numeric,
+    Select,
+    String,
+    Uuid,
+    bindparam,
+    insert,
+    text,
+    true,
+)
 from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,6 +38,7 @@ from app.models.kg import (
     kg_sql,
 )
 from app.repositories import factor as factor_repository
+from app.repositories import signoff as signoff_repository
 
 EntryRow = tuple[ActivityEntry, EmissionFactor]
 
@@ -133,6 +145,10 @@ def _add_computed_statement() -> Select[Any]:
     ).where(
         unit.is_(None) | (factor.c.unit == unit),
         fits_expression(kg),
+        # Nothing in a submitted or validated year (sign-off), read under its year lock.
+        signoff_repository.year_open(
+            bindparam("lab_id", type_=Uuid()), bindparam("entry_year", type_=Integer())
+        ),
     )
     inserted = (
         insert(ActivityEntry)
@@ -145,7 +161,7 @@ def _add_computed_statement() -> Select[Any]:
 
 _ADD_COMPUTED_VALUES = frozenset(
     {column.key for column in _ENTRIES.columns} - {"factor_id", "kg_co2e"}
-    | {"key", "year", "earliest", "region", "unit"}
+    | {"key", "year", "earliest", "region", "unit", "entry_year"}
 )
 _FIELDS = tuple(EntryBase.model_fields)  # the entry's columns a client writes
 _ADD_COMPUTED = compile_once(_add_computed_statement(), values=_ADD_COMPUTED_VALUES)
@@ -170,8 +186,9 @@ async def add_computed(
     `earliest` (`factor.find_applicable`), and whose kg CO2e is computed from that factor's
     value, under the factor-values lock held shared until commit
     (`factor.lock_values_shared`); all in one round trip. Nothing is inserted when the factor
-    is not in `unit` (None: any) or the kg CO2e could not be stored. A typed activity gives its
-    `kind` and `activity` (its inputs and computed figures, as JSON).
+    is not in `unit` (None: any), the kg CO2e could not be stored, or the lab-year is signed
+    off (the year lock, app/repositories/signoff.py, is held shared with the values lock). A
+    typed activity gives its `kind` and `activity` (its inputs and computed figures, as JSON).
 
     Returns None when there is no such factor, else the factor and the new entry (None when
     nothing was inserted). Both are read-only instances (no session)."""
@@ -179,8 +196,12 @@ async def add_computed(
     values |= {"lab_id": lab_id, "created_by": created_by, "kind": kind.value}
     values["activity"] = None if activity is None else Jsonb(activity)
     values |= {"key": key, "year": year, "earliest": earliest, "region": region, "unit": unit}
+    values["entry_year"] = entry.date.year  # an equipment's later years: not the factor's year
     rows = await transaction.fetch_after(
-        factor_repository.LOCK_VALUES_SHARED, {}, _ADD_COMPUTED, values
+        signoff_repository.LOCK_VALUES_AND_YEAR_SHARED,
+        {"year_key": signoff_repository.year_key(lab_id, entry.date.year)},
+        _ADD_COMPUTED,
+        values,
     )
     if not rows:
         return None

@@ -173,6 +173,8 @@ async def delete(session: AsyncSession, *, factor: EmissionFactor) -> None:
 # pg_advisory_xact_lock(int, int) keys: (namespace "co2", what).
 _LOCK_NAMESPACE = 0x636F32
 _VALUES_LOCK = 1
+# (namespace, key) of the values lock, for a statement that takes it with others (signoff).
+VALUES_LOCK = (_LOCK_NAMESPACE, _VALUES_LOCK)
 
 
 _LOCK_VALUES_SHARED = text("SELECT pg_advisory_xact_lock_shared(:ns, :key)").bindparams(

@@ -27,6 +27,7 @@ from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 from app.repositories.activity_import import Computed, TypedRow
 from app.services import activities, job_lifecycle
+from app.services import signoff as signoff_service
 from app.services.job_lifecycle import JobHandle
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
@@ -46,6 +47,7 @@ class _ActivityJob:
     rows_total: int
     fail_on_error: bool
     window: int  # years of rollover (FACTOR_ROLLOVER_YEARS when the job started)
+    locked_years: frozenset[int]  # signed off (sign-off): their rows are refused
 
 
 @dataclass
@@ -85,6 +87,7 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     )
     if parents.lab is None:
         return  # the lab was deleted meanwhile; its jobs went with it
+    locked_years = await signoff_service.hold_for_import(session, lab_id=lab_id)
     work = _ActivityJob(
         job_id,
         lab_id,
@@ -93,6 +96,7 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
         rows_total,
         fail_on_error,
         settings.FACTOR_ROLLOVER_YEARS,
+        locked_years,
     )
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
@@ -231,6 +235,7 @@ async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJ
                 created_by=work.created_by,
                 id_prefix=id_prefix,
                 seqs=seqs,
+                locked_years=work.locked_years,
             )
             counts.processed += batch.rows
             counts.inserted += batch.inserted
@@ -276,6 +281,7 @@ async def _end(
             region=work.region,
             window=work.window,
             cap=MAX_ROW_ERRORS,
+            locked_years=work.locked_years,
         )
         job = await job_handle.held_job(session)
         job_lifecycle.fail_for_invalid_rows(job, problems, rows_total=work.rows_total)
@@ -287,6 +293,7 @@ async def _end(
                 region=work.region,
                 window=work.window,
                 cap=MAX_ROW_ERRORS,
+                locked_years=work.locked_years,
             )
             if counts.rejected
             else staging_repository.NO_PROBLEMS

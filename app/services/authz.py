@@ -19,6 +19,7 @@ class Action(StrEnum):
     MANAGE_FACTORS = "manage_factors"
     VIEW_INSTITUTION_REPORT = "view_institution_report"
     MANAGE_INSTITUTION_TARGET = "manage_institution_target"
+    VALIDATE_YEARS = "validate_years"  # validate, send back or reopen a lab's signed-off year
 
 
 class LabAction(StrEnum):
@@ -29,6 +30,7 @@ class LabAction(StrEnum):
     WRITE_ENTRIES = "write_entries"  # add, edit, delete entries; upload imports
     WRITE_HEADCOUNT = "write_headcount"  # replace or delete a year's FTE by staff category
     WRITE_TARGETS = "write_targets"  # set or remove the lab's reduction target
+    SUBMIT_YEAR = "submit_year"  # hand a year in for validation (sign-off)
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
@@ -37,6 +39,8 @@ GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
     Action.MANAGE_FACTORS: frozenset({UserRole.ADMIN}),
     Action.VIEW_INSTITUTION_REPORT: frozenset({UserRole.ADMIN}),
     Action.MANAGE_INSTITUTION_TARGET: frozenset({UserRole.ADMIN}),
+    # Whoever validates is not the lab: the institution's administrators.
+    Action.VALIDATE_YEARS: frozenset({UserRole.ADMIN}),
 }
 
 _ALL_ROLES = frozenset(LabRole)
@@ -50,6 +54,7 @@ LAB_RULES: dict[LabAction, frozenset[LabRole]] = {
     LabAction.WRITE_HEADCOUNT: frozenset({LabRole.MANAGER}),
     # A commitment of the lab, as its staff figures: its managers'.
     LabAction.WRITE_TARGETS: frozenset({LabRole.MANAGER}),
+    LabAction.SUBMIT_YEAR: frozenset({LabRole.MANAGER}),
 }
 
 

@@ -32,6 +32,7 @@ from app.models.lab import Lab
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.services import activities
+from app.services import signoff as signoff_service
 from app.services.activities import Resolved
 from app.services.auth import Principal
 from app.services.authz import LabAction
@@ -153,6 +154,7 @@ async def create_entry(
     kg_of(data.quantity, factor)  # refuses a kg CO2e too large to store
     entry = None if added is None else added[1]
     if entry is None:
+        await signoff_service.refuse_if_locked(transaction, lab_id=lab.id, year=data.date.year)
         raise RuntimeError("the entry was refused by its INSERT but not by the checks")
     return to_public(entry, factor)
 
@@ -220,6 +222,7 @@ async def _add_resolved(
             None if added is None else added[0], lab, key=key, on=data.date, unit=unit
         )
         kg_of(quantity, factor)
+        await signoff_service.refuse_if_locked(transaction, lab_id=lab.id, year=on.year)
         raise RuntimeError("the entry was refused by its INSERT but not by the checks")
     return to_public(added[1], added[0])
 
@@ -299,6 +302,9 @@ async def update_entry(
         )
     factor_key: str | None = patch.pop("factor_key", None)
     new_date: date = patch.get("date", entry.date)
+    await signoff_service.check_years_writable(
+        session, lab_id=lab.id, years={entry.date.year, new_date.year}
+    )
     if factor_key is not None or new_date.year != entry.date.year:
         factor = await _factor_for(session, lab, key=factor_key or factor.key, on=new_date)
     entry.sqlmodel_update(patch)
@@ -314,8 +320,18 @@ async def delete_entry(session: AsyncSession, *, principal: Principal, entry_id:
     """Delete an entry; an equipment's year goes with every other year of its lifetime (one
     purchase)."""
     entry, _, _ = await _load_entry(session, principal, entry_id, LabAction.WRITE_ENTRIES)
+    await signoff_service.check_years_writable(session, lab_id=entry.lab_id, years=_years_of(entry))
     if entry.kind == EntryKind.EQUIPMENT and entry.activity is not None:
         series = UUID(str(entry.activity["series_id"]))
         await entry_repository.delete_series(session, lab_id=entry.lab_id, series_id=series)
         return
     await entry_repository.delete(session, entry=entry)
+
+
+def _years_of(entry: ActivityEntry) -> set[int]:
+    """The years a delete of `entry` changes: an equipment's every year of its lifetime."""
+    activity = entry.activity
+    if entry.kind != EntryKind.EQUIPMENT or activity is None:
+        return {entry.date.year}
+    first = date.fromisoformat(str(activity["purchase_date"])).year
+    return set(range(first, first + int(activity["lifetime_years"])))

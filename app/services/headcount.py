@@ -16,6 +16,7 @@ from app.models.headcount import (
 )
 from app.repositories import headcount as headcount_repository
 from app.repositories import lab as lab_repository
+from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import LabAction
 from app.services.labs import load_lab
@@ -97,6 +98,8 @@ async def _writable_year(
     if not await lab_repository.hold(session, lab_id=lab_id):
         raise NotFound("No such lab.")
     await headcount_repository.lock_year(session, lab_id=lab_id, year=year)
+    # Per-FTE figures are the year's figures too: frozen while it is signed off.
+    await signoff_service.check_years_writable(session, lab_id=lab_id, years={year})
 
 
 async def replace_headcount(

@@ -30,6 +30,7 @@ from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 from app.services import job_lifecycle
+from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, is_allowed
 from app.services.labs import load_lab
@@ -234,6 +235,8 @@ async def delete_import(session: AsyncSession, *, principal: Principal, job_id: 
         raise Conflict("Only activity imports can be undone.")
     if job.state in ACTIVE_STATES:
         raise Conflict("The import is still queued or running: cancel it first.")
+    if job.lab_id is not None:
+        await signoff_service.check_undo(session, lab_id=job.lab_id, job_id=job.id)
     removed = await activity_import_repository.delete_entries_of_import(session, job_id=job.id)
     await job_repository.delete(session, job=job)
     return removed

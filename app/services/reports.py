@@ -27,6 +27,7 @@ from app.models.scope2 import counts
 from app.models.uncertainty import Spread, interval
 from app.repositories import headcount as headcount_repository
 from app.repositories import report as report_repository
+from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, authorize
 from app.services.headcount import fte_share, t_co2e_per_fte
@@ -80,6 +81,9 @@ async def lab_report(
         change_percent=(change * 100 / previous).quantize(_PERCENT) if previous else None,
         headcount=await _headcount_figures(session, lab_id, year, current),
         rollover=Rollover(entries=current.rollover_entries, kg_co2e=current.rollover_kg),
+        sign_off=await signoff_service.report_sign_off(
+            session, lab_id=lab_id, year=year, current_total=total
+        ),
     )
 
 
