@@ -28,6 +28,7 @@ from app.repositories import factor as factor_repository
 _YEAR_NAMESPACE = 0x736779  # "sgy"
 _LAB_NAMESPACE = 0x73676C  # "sgl"
 _LOCKED = sorted(state.value for state in LOCKED_STATES)
+assert set(YearState) - LOCKED_STATES == {YearState.OPEN}  # `year_open` relies on it
 
 
 def _key(*parts: bytes) -> int:
@@ -60,7 +61,7 @@ def year_open(lab_id: ColumnElement[Any], year: ColumnElement[Any]) -> ColumnEle
     return ~exists().where(
         col(LabYear.lab_id) == lab_id,
         col(LabYear.year) == year,
-        col(LabYear.state).in_(_LOCKED),
+        col(LabYear.state) != YearState.OPEN,  # locked; a constant, not an expanding IN
     )
 
 
