@@ -28,6 +28,7 @@ from app.models.entry import ActivityEntry
 from app.models.headcount import HeadcountCreate, HeadcountReplace, StaffCategory
 from app.models.job import DataIngestionJob, ErrorPolicy, JobKind, JobState
 from app.models.lab import Lab, LabInvitation, LabRole
+from app.models.signoff import YearAction, YearTransitionRequest
 from app.models.target import TargetPut
 from app.models.user import User, UserRole
 from app.repositories import entry as entry_repository
@@ -38,6 +39,7 @@ from app.repositories import lab as lab_repository
 from app.repositories import target as target_repository
 from app.repositories import user as user_repository
 from app.services import api_keys as api_key_service
+from app.services import signoff as signoff_service
 from tests.factories import (
     DEFAULT_PASSWORD,
     Caller,
@@ -212,6 +214,42 @@ async def _stored_institution_target(world: World, actor: str) -> Call:
     return Call()
 
 
+def _fresh_year() -> int:
+    return 1990 + next(_unique) % 100  # each call its own year, open
+
+
+async def _open_year(world: World, actor: str) -> Call:
+    return Call(path={"lab_id": world.lab.id, "year": _fresh_year()}, json={"version": 0})
+
+
+async def _submitted_year(world: World, actor: str) -> Call:
+    year = _fresh_year()
+    await signoff_service.transition_year(
+        world.session,
+        principal=principal_of(world.users["manager"]),
+        lab_id=world.lab.id,
+        year=year,
+        action=YearAction.SUBMIT,
+        data=YearTransitionRequest(version=0),
+    )
+    await world.session.commit()
+    return Call(path={"lab_id": world.lab.id, "year": year}, json={"version": 1, "reason": "r"})
+
+
+async def _validated_year(world: World, actor: str) -> Call:
+    call = await _submitted_year(world, actor)
+    await signoff_service.transition_year(
+        world.session,
+        principal=principal_of(world.users["admin"]),
+        lab_id=world.lab.id,
+        year=int(str(call.path["year"])),
+        action=YearAction.VALIDATE,
+        data=YearTransitionRequest(version=1),
+    )
+    await world.session.commit()
+    return Call(path=call.path, json={"version": 2, "reason": "r"})
+
+
 async def _entry(world: World, actor: str) -> Call:
     return Call(path={"entry_id": world.entry_id})
 
@@ -383,6 +421,10 @@ def lab_managers(ok: int) -> dict[str, int]:
     return lab_writers(ok) | {"contributor": 403}
 
 
+def validators(ok: int) -> dict[str, int]:
+    return lab_readers(403) | {"admin": ok}
+
+
 def admins(ok: int) -> dict[str, int]:
     return dict.fromkeys(ACTORS, 403) | {"admin": ok, "anonymous": 401}
 
@@ -466,6 +508,12 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("PUT", "/api/v1/institution/target"): (_institution_target, admins(200)),
     ("DELETE", "/api/v1/institution/target"): (_stored_institution_target, admins(204)),
     ("GET", "/api/v1/institution/target/progress"): (_stored_institution_target, admins(200)),
+    ("GET", "/api/v1/labs/{lab_id}/years/{year}/status"): (_open_year, lab_readers(200)),
+    ("POST", "/api/v1/labs/{lab_id}/years/{year}/submit"): (_open_year, lab_managers(200)),
+    # Validation is the institution's: admins only; a non-member still cannot probe the lab.
+    ("POST", "/api/v1/labs/{lab_id}/years/{year}/validate"): (_submitted_year, validators(200)),
+    ("POST", "/api/v1/labs/{lab_id}/years/{year}/send-back"): (_submitted_year, validators(200)),
+    ("POST", "/api/v1/labs/{lab_id}/years/{year}/reopen"): (_validated_year, validators(200)),
     ("GET", "/api/v1/factors"): (_nothing, everyone(200)),
     ("POST", "/api/v1/factors"): (_new_factor, admins(201)),
     ("GET", "/api/v1/factors/{factor_id}"): (_factor, everyone(200)),
