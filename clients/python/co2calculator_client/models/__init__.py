@@ -71,11 +71,15 @@ from .purchase_entry_create import PurchaseEntryCreate
 from .refresh_request import RefreshRequest
 from .refrigerant_activity import RefrigerantActivity
 from .refrigerant_entry_create import RefrigerantEntryCreate
+from .report_sign_off import ReportSignOff
 from .rollover import Rollover
 from .row_error import RowError
 from .scope_2_basis import Scope2Basis
 from .scope_2_basis_total import Scope2BasisTotal
 from .scope_total import ScopeTotal
+from .signed_category_total import SignedCategoryTotal
+from .signed_figures import SignedFigures
+from .signed_scope_total import SignedScopeTotal
 from .staff_category import StaffCategory
 from .staff_share import StaffShare
 from .target_progress import TargetProgress
@@ -90,6 +94,11 @@ from .user_page import UserPage
 from .user_public import UserPublic
 from .user_role import UserRole
 from .user_update import UserUpdate
+from .year_action import YearAction
+from .year_state import YearState
+from .year_status_public import YearStatusPublic
+from .year_transition_public import YearTransitionPublic
+from .year_transition_request import YearTransitionRequest
 
 __all__ = (
     "ApiKeyCreate",
@@ -163,11 +172,15 @@ __all__ = (
     "RefreshRequest",
     "RefrigerantActivity",
     "RefrigerantEntryCreate",
+    "ReportSignOff",
     "Rollover",
     "RowError",
     "Scope2Basis",
     "Scope2BasisTotal",
     "ScopeTotal",
+    "SignedCategoryTotal",
+    "SignedFigures",
+    "SignedScopeTotal",
     "StaffCategory",
     "StaffShare",
     "TargetProgress",
@@ -182,4 +195,9 @@ __all__ = (
     "UserPublic",
     "UserRole",
     "UserUpdate",
+    "YearAction",
+    "YearState",
+    "YearStatusPublic",
+    "YearTransitionPublic",
+    "YearTransitionRequest",
 )

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..models.factor_share import FactorShare
     from ..models.headcount_figures import HeadcountFigures
     from ..models.month_total import MonthTotal
+    from ..models.report_sign_off import ReportSignOff
     from ..models.rollover import Rollover
     from ..models.scope_2_basis_total import Scope2BasisTotal
     from ..models.scope_total import ScopeTotal
@@ -50,6 +51,7 @@ class LabReport:
         change_kg_co2e (str):
         change_percent (None | str): Change against the previous year, in percent (None when it had no emissions)
         rollover (Rollover): What of a year rests on an earlier year's factor (no factor of its key for the year yet).
+        sign_off (ReportSignOff): Where a report's year stands in its sign-off (details: `GET …/years/{year}/status`).
         headcount (HeadcountFigures | None | Unset): None when no headcount is recorded for the year
     """
 
@@ -68,6 +70,7 @@ class LabReport:
     change_kg_co2e: str
     change_percent: None | str
     rollover: Rollover
+    sign_off: ReportSignOff
     headcount: HeadcountFigures | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -120,6 +123,8 @@ class LabReport:
 
         rollover = self.rollover.to_dict()
 
+        sign_off = self.sign_off.to_dict()
+
         headcount: dict[str, Any] | None | Unset
         if isinstance(self.headcount, Unset):
             headcount = UNSET
@@ -147,6 +152,7 @@ class LabReport:
                 "change_kg_co2e": change_kg_co2e,
                 "change_percent": change_percent,
                 "rollover": rollover,
+                "sign_off": sign_off,
             }
         )
         if headcount is not UNSET:
@@ -160,6 +166,7 @@ class LabReport:
         from ..models.factor_share import FactorShare  # noqa: PLC0415
         from ..models.headcount_figures import HeadcountFigures  # noqa: PLC0415
         from ..models.month_total import MonthTotal  # noqa: PLC0415
+        from ..models.report_sign_off import ReportSignOff  # noqa: PLC0415
         from ..models.rollover import Rollover  # noqa: PLC0415
         from ..models.scope_2_basis_total import Scope2BasisTotal  # noqa: PLC0415
         from ..models.scope_total import ScopeTotal  # noqa: PLC0415
@@ -226,6 +233,8 @@ class LabReport:
 
         rollover = Rollover.from_dict(d.pop("rollover"))
 
+        sign_off = ReportSignOff.from_dict(d.pop("sign_off"))
+
         def _parse_headcount(data: object) -> HeadcountFigures | None | Unset:
             if data is None:
                 return data
@@ -259,6 +268,7 @@ class LabReport:
             change_kg_co2e=change_kg_co2e,
             change_percent=change_percent,
             rollover=rollover,
+            sign_off=sign_off,
             headcount=headcount,
         )
 

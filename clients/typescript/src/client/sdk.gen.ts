@@ -2,7 +2,7 @@
 
 import { type Client, formDataBodySerializer, type Options as Options2, type TDataShape, urlSearchParamsBodySerializer } from './client';
 import { client } from './client.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteHeadcountData, DeleteHeadcountErrors, DeleteHeadcountResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteInstitutionTargetData, DeleteInstitutionTargetErrors, DeleteInstitutionTargetResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, DeleteTargetData, DeleteTargetErrors, DeleteTargetResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHeadcountData, GetHeadcountErrors, GetHeadcountResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetInstitutionTargetData, GetInstitutionTargetErrors, GetInstitutionTargetProgressData, GetInstitutionTargetProgressErrors, GetInstitutionTargetProgressResponses, GetInstitutionTargetResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTargetData, GetTargetErrors, GetTargetProgressData, GetTargetProgressErrors, GetTargetProgressResponses, GetTargetResponses, GetUserData, GetUserErrors, GetUserResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListHeadcountData, ListHeadcountErrors, ListHeadcountResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshBrowserSessionData, RefreshBrowserSessionErrors, RefreshBrowserSessionResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReplaceHeadcountData, ReplaceHeadcountErrors, ReplaceHeadcountResponses, ReplaceInstitutionTargetData, ReplaceInstitutionTargetErrors, ReplaceInstitutionTargetResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, ReplaceTargetData, ReplaceTargetErrors, ReplaceTargetResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, StartBrowserSessionData, StartBrowserSessionErrors, StartBrowserSessionResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses } from './types.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationErrors, AcceptMyInvitationResponses, AddLabMemberData, AddLabMemberErrors, AddLabMemberResponses, CancelImportData, CancelImportErrors, CancelImportResponses, ChangeMyPasswordData, ChangeMyPasswordErrors, ChangeMyPasswordResponses, CreateEntryData, CreateEntryErrors, CreateEntryResponses, CreateFactorData, CreateFactorErrors, CreateFactorResponses, CreateLabData, CreateLabErrors, CreateLabInvitationData, CreateLabInvitationErrors, CreateLabInvitationResponses, CreateLabResponses, CreateMyApiKeyData, CreateMyApiKeyErrors, CreateMyApiKeyResponses, CreateUserData, CreateUserErrors, CreateUserResponses, DeactivateUserData, DeactivateUserErrors, DeactivateUserResponses, DeclineMyInvitationData, DeclineMyInvitationErrors, DeclineMyInvitationResponses, DeleteEntryData, DeleteEntryErrors, DeleteEntryResponses, DeleteFactorData, DeleteFactorErrors, DeleteFactorResponses, DeleteHeadcountData, DeleteHeadcountErrors, DeleteHeadcountResponses, DeleteImportData, DeleteImportErrors, DeleteImportResponses, DeleteInstitutionTargetData, DeleteInstitutionTargetErrors, DeleteInstitutionTargetResponses, DeleteLabData, DeleteLabErrors, DeleteLabResponses, DeleteTargetData, DeleteTargetErrors, DeleteTargetResponses, GetEntryData, GetEntryErrors, GetEntryResponses, GetFactorData, GetFactorErrors, GetFactorResponses, GetHeadcountData, GetHeadcountErrors, GetHeadcountResponses, GetHealthData, GetHealthErrors, GetHealthResponses, GetImportData, GetImportErrors, GetImportResponses, GetImportStatusData, GetImportStatusErrors, GetImportStatusResponses, GetInstitutionReportData, GetInstitutionReportErrors, GetInstitutionReportResponses, GetInstitutionTargetData, GetInstitutionTargetErrors, GetInstitutionTargetProgressData, GetInstitutionTargetProgressErrors, GetInstitutionTargetProgressResponses, GetInstitutionTargetResponses, GetLabData, GetLabErrors, GetLabReportData, GetLabReportErrors, GetLabReportResponses, GetLabResponses, GetMeData, GetMeErrors, GetMeResponses, GetMetricsData, GetMetricsErrors, GetMetricsResponses, GetReadinessData, GetReadinessErrors, GetReadinessResponses, GetTargetData, GetTargetErrors, GetTargetProgressData, GetTargetProgressErrors, GetTargetProgressResponses, GetTargetResponses, GetUserData, GetUserErrors, GetUserResponses, GetYearStatusData, GetYearStatusErrors, GetYearStatusResponses, ListFactorJobsData, ListFactorJobsErrors, ListFactorJobsResponses, ListFactorsData, ListFactorsErrors, ListFactorsResponses, ListHeadcountData, ListHeadcountErrors, ListHeadcountResponses, ListLabEntriesData, ListLabEntriesErrors, ListLabEntriesResponses, ListLabImportsData, ListLabImportsErrors, ListLabImportsResponses, ListLabInvitationsData, ListLabInvitationsErrors, ListLabInvitationsResponses, ListLabMembersData, ListLabMembersErrors, ListLabMembersResponses, ListLabsData, ListLabsErrors, ListLabsResponses, ListMyApiKeysData, ListMyApiKeysErrors, ListMyApiKeysResponses, ListMyInvitationsData, ListMyInvitationsErrors, ListMyInvitationsResponses, ListUsersData, ListUsersErrors, ListUsersResponses, LoginData, LoginErrors, LoginResponses, LogoutData, LogoutErrors, LogoutResponses, RefreshBrowserSessionData, RefreshBrowserSessionErrors, RefreshBrowserSessionResponses, RefreshTokensData, RefreshTokensErrors, RefreshTokensResponses, RemoveLabMemberData, RemoveLabMemberErrors, RemoveLabMemberResponses, ReopenYearData, ReopenYearErrors, ReopenYearResponses, ReplaceHeadcountData, ReplaceHeadcountErrors, ReplaceHeadcountResponses, ReplaceInstitutionTargetData, ReplaceInstitutionTargetErrors, ReplaceInstitutionTargetResponses, ReplaceLabData, ReplaceLabErrors, ReplaceLabResponses, ReplaceTargetData, ReplaceTargetErrors, ReplaceTargetResponses, RevokeLabInvitationData, RevokeLabInvitationErrors, RevokeLabInvitationResponses, RevokeMyApiKeyData, RevokeMyApiKeyErrors, RevokeMyApiKeyResponses, SendBackYearData, SendBackYearErrors, SendBackYearResponses, StartBrowserSessionData, StartBrowserSessionErrors, StartBrowserSessionResponses, SubmitYearData, SubmitYearErrors, SubmitYearResponses, SyncFactorsData, SyncFactorsErrors, SyncFactorsResponses, UpdateEntryData, UpdateEntryErrors, UpdateEntryResponses, UpdateFactorData, UpdateFactorErrors, UpdateFactorResponses, UpdateLabData, UpdateLabErrors, UpdateLabMemberData, UpdateLabMemberErrors, UpdateLabMemberResponses, UpdateLabResponses, UpdateMeData, UpdateMeErrors, UpdateMeResponses, UpdateUserData, UpdateUserErrors, UpdateUserResponses, UploadActivitiesData, UploadActivitiesErrors, UploadActivitiesResponses, UploadFactorsData, UploadFactorsErrors, UploadFactorsResponses, ValidateYearData, ValidateYearErrors, ValidateYearResponses } from './types.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -641,6 +641,77 @@ export const getInstitutionTargetProgress = <ThrowOnError extends boolean = fals
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
     url: '/api/v1/institution/target/progress',
     ...options
+});
+
+/**
+ * A lab-year's sign-off state, its figures as signed (when validated) and its history
+ *
+ * A lab-year's sign-off state, its figures as signed (when validated) and its history.
+ */
+export const getYearStatus = <ThrowOnError extends boolean = false>(options: Options<GetYearStatusData, ThrowOnError>) => (options.client ?? client).get<GetYearStatusResponses, GetYearStatusErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/years/{year}/status',
+    ...options
+});
+
+/**
+ * Hand an open year in for validation; its figures stop changing (the lab's managers)
+ *
+ * Hand an open year in for validation; its figures stop changing (the lab's managers).
+ */
+export const submitYear = <ThrowOnError extends boolean = false>(options: Options<SubmitYearData, ThrowOnError>) => (options.client ?? client).post<SubmitYearResponses, SubmitYearErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/years/{year}/submit',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Validate a submitted year; its figures are stored as signed (admins)
+ *
+ * Validate a submitted year; its figures are stored as signed (admins).
+ */
+export const validateYear = <ThrowOnError extends boolean = false>(options: Options<ValidateYearData, ThrowOnError>) => (options.client ?? client).post<ValidateYearResponses, ValidateYearErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/years/{year}/validate',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Send a submitted year back to the lab, open again, with a reason (admins)
+ *
+ * Send a submitted year back to the lab, open again, with a reason (admins).
+ */
+export const sendBackYear = <ThrowOnError extends boolean = false>(options: Options<SendBackYearData, ThrowOnError>) => (options.client ?? client).post<SendBackYearResponses, SendBackYearErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/years/{year}/send-back',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Reopen a validated year, with a reason; its signed figures are dropped (admins)
+ *
+ * Reopen a validated year, with a reason; its signed figures are dropped (admins).
+ */
+export const reopenYear = <ThrowOnError extends boolean = false>(options: Options<ReopenYearData, ThrowOnError>) => (options.client ?? client).post<ReopenYearResponses, ReopenYearErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/years/{year}/reopen',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

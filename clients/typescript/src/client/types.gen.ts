@@ -1637,6 +1637,10 @@ export type LabReport = {
      * Entries of the year whose factor is of an earlier year (year rollover), and their kg CO2e; they move to the year's own factor when it is added
      */
     rollover: Rollover;
+    /**
+     * The year's sign-off; a validated year's figures as signed may differ from these, which use the current factors (docs/sign-off.md)
+     */
+    sign_off: ReportSignOff;
 };
 
 /**
@@ -2025,6 +2029,27 @@ export type RefrigerantEntryCreate = {
 };
 
 /**
+ * ReportSignOff
+ *
+ * Where a report's year stands in its sign-off (details: `GET …/years/{year}/status`).
+ */
+export type ReportSignOff = {
+    state: YearState;
+    /**
+     * Signed Total Kg Co2E
+     *
+     * While validated: the total as signed; the report's own figures use the current factors
+     */
+    signed_total_kg_co2e: string | null;
+    /**
+     * Difference Kg Co2E
+     *
+     * While validated: the report's total minus the signed one
+     */
+    difference_kg_co2e: string | null;
+};
+
+/**
  * Rollover
  *
  * What of a year rests on an earlier year's factor (no factor of its key for the year yet).
@@ -2113,6 +2138,77 @@ export type ScopeTotal = {
      */
     kg_co2e: string;
     uncertainty: Uncertainty;
+};
+
+/**
+ * SignedCategoryTotal
+ */
+export type SignedCategoryTotal = {
+    category: FactorCategory;
+    /**
+     * Kg Co2E
+     *
+     * As signed
+     */
+    kg_co2e: string;
+};
+
+/**
+ * SignedFigures
+ *
+ * A validated year's figures as signed, and the same figures with the current factors.
+ */
+export type SignedFigures = {
+    /**
+     * Validated At
+     */
+    validated_at: string;
+    /**
+     * Total Kg Co2E
+     *
+     * As signed at validation
+     */
+    total_kg_co2e: string;
+    /**
+     * Entry Count
+     */
+    entry_count: number;
+    /**
+     * By Category
+     */
+    by_category: Array<SignedCategoryTotal>;
+    /**
+     * By Scope
+     */
+    by_scope: Array<SignedScopeTotal>;
+    /**
+     * Current Total Kg Co2E
+     *
+     * The same entries with the current factors' values (as the report)
+     */
+    current_total_kg_co2e: string;
+    /**
+     * Difference Kg Co2E
+     *
+     * current minus signed
+     */
+    difference_kg_co2e: string;
+};
+
+/**
+ * SignedScopeTotal
+ */
+export type SignedScopeTotal = {
+    /**
+     * Scope
+     */
+    scope: number;
+    /**
+     * Kg Co2E
+     *
+     * As signed
+     */
+    kg_co2e: string;
 };
 
 /**
@@ -2461,6 +2557,100 @@ export type UserUpdate = {
      * Is Active
      */
     is_active?: boolean | null;
+};
+
+/**
+ * YearAction
+ */
+export type YearAction = 'submit' | 'validate' | 'send_back' | 'reopen';
+
+/**
+ * YearState
+ */
+export type YearState = 'open' | 'submitted' | 'validated';
+
+/**
+ * YearStatusPublic
+ *
+ * A lab-year's sign-off: its state, version, the signed figures when validated, and every
+ * transition, oldest first.
+ */
+export type YearStatusPublic = {
+    /**
+     * Lab Id
+     */
+    lab_id: string;
+    /**
+     * Year
+     */
+    year: number;
+    state: YearState;
+    /**
+     * Version
+     */
+    version: number;
+    /**
+     * Only while validated
+     */
+    signed: SignedFigures | null;
+    /**
+     * History
+     */
+    history: Array<YearTransitionPublic>;
+};
+
+/**
+ * YearTransitionPublic
+ */
+export type YearTransitionPublic = {
+    action: YearAction;
+    from_state: YearState;
+    to_state: YearState;
+    /**
+     * Reason
+     */
+    reason: string | null;
+    /**
+     * Actor Id
+     *
+     * None when the account was deleted
+     */
+    actor_id: string | null;
+    /**
+     * Actor Email
+     */
+    actor_email: string;
+    /**
+     * Signed Kg Co2E
+     *
+     * The total signed by a validation (None for other transitions)
+     */
+    signed_kg_co2e: string | null;
+    /**
+     * At
+     */
+    at: string;
+};
+
+/**
+ * YearTransitionRequest
+ *
+ * A transition of a lab-year: the `version` read from its status (0 for a year never
+ * signed off), and why (required to send back or reopen).
+ */
+export type YearTransitionRequest = {
+    /**
+     * Version
+     *
+     * The year's version, from its status
+     */
+    version: number;
+    /**
+     * Reason
+     *
+     * Required to send back or reopen
+     */
+    reason?: string | null;
 };
 
 export type GetHealthData = {
@@ -5054,6 +5244,324 @@ export type GetInstitutionTargetProgressResponses = {
 };
 
 export type GetInstitutionTargetProgressResponse = GetInstitutionTargetProgressResponses[keyof GetInstitutionTargetProgressResponses];
+
+export type GetYearStatusData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/years/{year}/status';
+};
+
+export type GetYearStatusErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type GetYearStatusError = GetYearStatusErrors[keyof GetYearStatusErrors];
+
+export type GetYearStatusResponses = {
+    /**
+     * Successful Response
+     */
+    200: YearStatusPublic;
+};
+
+export type GetYearStatusResponse = GetYearStatusResponses[keyof GetYearStatusResponses];
+
+export type SubmitYearData = {
+    body: YearTransitionRequest;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/years/{year}/submit';
+};
+
+export type SubmitYearErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type SubmitYearError = SubmitYearErrors[keyof SubmitYearErrors];
+
+export type SubmitYearResponses = {
+    /**
+     * Successful Response
+     */
+    200: YearStatusPublic;
+};
+
+export type SubmitYearResponse = SubmitYearResponses[keyof SubmitYearResponses];
+
+export type ValidateYearData = {
+    body: YearTransitionRequest;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/years/{year}/validate';
+};
+
+export type ValidateYearErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ValidateYearError = ValidateYearErrors[keyof ValidateYearErrors];
+
+export type ValidateYearResponses = {
+    /**
+     * Successful Response
+     */
+    200: YearStatusPublic;
+};
+
+export type ValidateYearResponse = ValidateYearResponses[keyof ValidateYearResponses];
+
+export type SendBackYearData = {
+    body: YearTransitionRequest;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/years/{year}/send-back';
+};
+
+export type SendBackYearErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type SendBackYearError = SendBackYearErrors[keyof SendBackYearErrors];
+
+export type SendBackYearResponses = {
+    /**
+     * Successful Response
+     */
+    200: YearStatusPublic;
+};
+
+export type SendBackYearResponse = SendBackYearResponses[keyof SendBackYearResponses];
+
+export type ReopenYearData = {
+    body: YearTransitionRequest;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+        /**
+         * Year
+         */
+        year: number;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/years/{year}/reopen';
+};
+
+export type ReopenYearErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ReopenYearError = ReopenYearErrors[keyof ReopenYearErrors];
+
+export type ReopenYearResponses = {
+    /**
+     * Successful Response
+     */
+    200: YearStatusPublic;
+};
+
+export type ReopenYearResponse = ReopenYearResponses[keyof ReopenYearResponses];
 
 export type ListFactorsData = {
     body?: never;

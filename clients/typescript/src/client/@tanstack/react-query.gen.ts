@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteInstitutionTarget, deleteLab, deleteTarget, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getInstitutionTarget, getInstitutionTargetProgress, getLab, getLabReport, getMe, getMetrics, getReadiness, getTarget, getTargetProgress, getUser, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, replaceHeadcount, replaceInstitutionTarget, replaceLab, replaceTarget, revokeLabInvitation, revokeMyApiKey, startBrowserSession, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors } from '../sdk.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteInstitutionTargetData, DeleteInstitutionTargetError, DeleteInstitutionTargetResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, DeleteTargetData, DeleteTargetError, DeleteTargetResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetInstitutionTargetData, GetInstitutionTargetError, GetInstitutionTargetProgressData, GetInstitutionTargetProgressError, GetInstitutionTargetProgressResponse, GetInstitutionTargetResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetTargetData, GetTargetError, GetTargetProgressData, GetTargetProgressError, GetTargetProgressResponse, GetTargetResponse, GetUserData, GetUserError, GetUserResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceInstitutionTargetData, ReplaceInstitutionTargetError, ReplaceInstitutionTargetResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, ReplaceTargetData, ReplaceTargetError, ReplaceTargetResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse } from '../types.gen';
+import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteInstitutionTarget, deleteLab, deleteTarget, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getInstitutionTarget, getInstitutionTargetProgress, getLab, getLabReport, getMe, getMetrics, getReadiness, getTarget, getTargetProgress, getUser, getYearStatus, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, reopenYear, replaceHeadcount, replaceInstitutionTarget, replaceLab, replaceTarget, revokeLabInvitation, revokeMyApiKey, sendBackYear, startBrowserSession, submitYear, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors, validateYear } from '../sdk.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteInstitutionTargetData, DeleteInstitutionTargetError, DeleteInstitutionTargetResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, DeleteTargetData, DeleteTargetError, DeleteTargetResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetInstitutionTargetData, GetInstitutionTargetError, GetInstitutionTargetProgressData, GetInstitutionTargetProgressError, GetInstitutionTargetProgressResponse, GetInstitutionTargetResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetTargetData, GetTargetError, GetTargetProgressData, GetTargetProgressError, GetTargetProgressResponse, GetTargetResponse, GetUserData, GetUserError, GetUserResponse, GetYearStatusData, GetYearStatusError, GetYearStatusResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReopenYearData, ReopenYearError, ReopenYearResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceInstitutionTargetData, ReplaceInstitutionTargetError, ReplaceInstitutionTargetResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, ReplaceTargetData, ReplaceTargetError, ReplaceTargetResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SendBackYearData, SendBackYearError, SendBackYearResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SubmitYearData, SubmitYearError, SubmitYearResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse, ValidateYearData, ValidateYearError, ValidateYearResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -1143,6 +1143,102 @@ export const getInstitutionTargetProgressOptions = (options?: Options<GetInstitu
     },
     queryKey: getInstitutionTargetProgressQueryKey(options)
 });
+
+export const getYearStatusQueryKey = (options: Options<GetYearStatusData>) => createQueryKey('getYearStatus', options);
+
+/**
+ * A lab-year's sign-off state, its figures as signed (when validated) and its history
+ *
+ * A lab-year's sign-off state, its figures as signed (when validated) and its history.
+ */
+export const getYearStatusOptions = (options: Options<GetYearStatusData>) => queryOptions<GetYearStatusResponse, GetYearStatusError, GetYearStatusResponse, ReturnType<typeof getYearStatusQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await getYearStatus({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: getYearStatusQueryKey(options)
+});
+
+/**
+ * Hand an open year in for validation; its figures stop changing (the lab's managers)
+ *
+ * Hand an open year in for validation; its figures stop changing (the lab's managers).
+ */
+export const submitYearMutation = (options?: Partial<Options<SubmitYearData>>): UseMutationOptions<SubmitYearResponse, SubmitYearError, Options<SubmitYearData>> => {
+    const mutationOptions: UseMutationOptions<SubmitYearResponse, SubmitYearError, Options<SubmitYearData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await submitYear({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Validate a submitted year; its figures are stored as signed (admins)
+ *
+ * Validate a submitted year; its figures are stored as signed (admins).
+ */
+export const validateYearMutation = (options?: Partial<Options<ValidateYearData>>): UseMutationOptions<ValidateYearResponse, ValidateYearError, Options<ValidateYearData>> => {
+    const mutationOptions: UseMutationOptions<ValidateYearResponse, ValidateYearError, Options<ValidateYearData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await validateYear({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Send a submitted year back to the lab, open again, with a reason (admins)
+ *
+ * Send a submitted year back to the lab, open again, with a reason (admins).
+ */
+export const sendBackYearMutation = (options?: Partial<Options<SendBackYearData>>): UseMutationOptions<SendBackYearResponse, SendBackYearError, Options<SendBackYearData>> => {
+    const mutationOptions: UseMutationOptions<SendBackYearResponse, SendBackYearError, Options<SendBackYearData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await sendBackYear({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Reopen a validated year, with a reason; its signed figures are dropped (admins)
+ *
+ * Reopen a validated year, with a reason; its signed figures are dropped (admins).
+ */
+export const reopenYearMutation = (options?: Partial<Options<ReopenYearData>>): UseMutationOptions<ReopenYearResponse, ReopenYearError, Options<ReopenYearData>> => {
+    const mutationOptions: UseMutationOptions<ReopenYearResponse, ReopenYearError, Options<ReopenYearData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await reopenYear({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
 
 export const listFactorsQueryKey = (options?: Options<ListFactorsData>) => createQueryKey('listFactors', options);
 

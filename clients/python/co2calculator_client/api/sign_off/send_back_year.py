@@ -1,0 +1,253 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem_details import ProblemDetails
+from ...models.year_status_public import YearStatusPublic
+from ...models.year_transition_request import YearTransitionRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    lab_id: UUID,
+    year: int,
+    *,
+    body: YearTransitionRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/labs/{lab_id}/years/{year}/send-back".format(
+            lab_id=quote(str(lab_id), safe=""),
+            year=quote(str(year), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ProblemDetails | YearStatusPublic | None:
+    if response.status_code == 200:
+        response_200 = YearStatusPublic.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ProblemDetails.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ProblemDetails.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ProblemDetails.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ProblemDetails.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ProblemDetails.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ProblemDetails.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = ProblemDetails.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 500:
+        response_500 = ProblemDetails.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ProblemDetails.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ProblemDetails | YearStatusPublic]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    lab_id: UUID,
+    year: int,
+    *,
+    client: AuthenticatedClient,
+    body: YearTransitionRequest,
+) -> Response[ProblemDetails | YearStatusPublic]:
+    """Send a submitted year back to the lab, open again, with a reason (admins)
+
+     Send a submitted year back to the lab, open again, with a reason (admins).
+
+    Args:
+        lab_id (UUID):
+        year (int):
+        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
+            status (0 for a year never
+            signed off), and why (required to send back or reopen).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | YearStatusPublic]
+    """
+
+    kwargs = _get_kwargs(
+        lab_id=lab_id,
+        year=year,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    lab_id: UUID,
+    year: int,
+    *,
+    client: AuthenticatedClient,
+    body: YearTransitionRequest,
+) -> ProblemDetails | YearStatusPublic | None:
+    """Send a submitted year back to the lab, open again, with a reason (admins)
+
+     Send a submitted year back to the lab, open again, with a reason (admins).
+
+    Args:
+        lab_id (UUID):
+        year (int):
+        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
+            status (0 for a year never
+            signed off), and why (required to send back or reopen).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | YearStatusPublic
+    """
+
+    return sync_detailed(
+        lab_id=lab_id,
+        year=year,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    lab_id: UUID,
+    year: int,
+    *,
+    client: AuthenticatedClient,
+    body: YearTransitionRequest,
+) -> Response[ProblemDetails | YearStatusPublic]:
+    """Send a submitted year back to the lab, open again, with a reason (admins)
+
+     Send a submitted year back to the lab, open again, with a reason (admins).
+
+    Args:
+        lab_id (UUID):
+        year (int):
+        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
+            status (0 for a year never
+            signed off), and why (required to send back or reopen).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ProblemDetails | YearStatusPublic]
+    """
+
+    kwargs = _get_kwargs(
+        lab_id=lab_id,
+        year=year,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    lab_id: UUID,
+    year: int,
+    *,
+    client: AuthenticatedClient,
+    body: YearTransitionRequest,
+) -> ProblemDetails | YearStatusPublic | None:
+    """Send a submitted year back to the lab, open again, with a reason (admins)
+
+     Send a submitted year back to the lab, open again, with a reason (admins).
+
+    Args:
+        lab_id (UUID):
+        year (int):
+        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
+            status (0 for a year never
+            signed off), and why (required to send back or reopen).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ProblemDetails | YearStatusPublic
+    """
+
+    return (
+        await asyncio_detailed(
+            lab_id=lab_id,
+            year=year,
+            client=client,
+            body=body,
+        )
+    ).parsed
