@@ -428,7 +428,9 @@ async def test_a_submission_waits_for_an_entry_write_in_progress_and_then_freeze
         await signoff_repository.lock_years_shared(writing, lab_id=lab.id, years={2025})
         submit = asyncio.create_task(move(client, member, lab, 2025, "submit", version=0))
         async with asyncio.timeout(10):
-            while not await _waits_for_advisory_lock(session):
+            while True:  # until the submission waits for the writer's lock
+                if await _waits_for_advisory_lock(session):
+                    break
                 await asyncio.sleep(0.02)
         assert not submit.done()
         await writing.commit()
