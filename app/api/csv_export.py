@@ -43,6 +43,7 @@ def lab_report_csv(report: LabReport) -> str:
         ]
     )
     rows += _scope2_rows(report)
+    rows += _sign_off_rows(report)
     return _render(rows)
 
 
@@ -86,6 +87,18 @@ def _uncertainty_rows(named: list[tuple[str, Uncertainty]]) -> list[tuple[object
             )
         )
     return rows
+
+
+def _sign_off_rows(report: LabReport) -> list[tuple[object, ...]]:
+    """A validated year's `signed` total and `signed_difference` (the report's total minus the
+    signed one, docs/sign-off.md); none for a year that is not validated."""
+    signed, difference = report.sign_off.signed_total_kg_co2e, report.sign_off.difference_kg_co2e
+    if signed is None or difference is None:
+        return []
+    return [
+        ("signed", report.year, signed, "", "", ""),
+        ("signed_difference", report.year, difference, "", "", ""),
+    ]
 
 
 def _blank(value: Decimal | None) -> Decimal | str:

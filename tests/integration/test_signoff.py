@@ -385,6 +385,10 @@ async def test_a_factor_change_after_validation_keeps_the_signed_figures_and_sho
         "signed_total_kg_co2e": "3",
         "difference_kg_co2e": "9",
     }
+    exported = await client.get(
+        f"/api/v1/reports/{lab.id}", params={"year": 2025, "format": "csv"}, headers=member.headers
+    )
+    assert exported.text.splitlines()[-2:] == ["signed,2025,3,,,", "signed_difference,2025,9,,,"]
     # The entries follow the factors like every other (the recalculation stored their new kg);
     # the year stays validated and still refuses writes.
     assert [row[1] for row in await stored(session, lab)] == [Decimal(4), Decimal(8)]
@@ -398,11 +402,19 @@ async def test_two_concurrent_transitions_cannot_both_succeed(
         *(move(client, member, lab, 2025, "submit", version=0) for _ in range(4))
     )
     assert sorted(r.status_code for r in submits) == [200, 409, 409, 409]
+    refused = [r.json()["detail"] for r in submits if r.status_code == 409]
+    assert all(detail.startswith("The year 2025 is submitted") for detail in refused), refused
     decisions = await asyncio.gather(
         move(client, admin, lab, 2025, "validate", version=1),
         move(client, admin, lab, 2025, "send-back", version=1, reason="No"),
     )
     assert sorted(r.status_code for r in decisions) == [200, 409]
+    state = (await status(client, admin, lab, 2025))["state"]
+    winner = "validate" if state == "validated" else "send_back"
+    assert [h["action"] for h in (await status(client, admin, lab, 2025))["history"]] == [
+        "submit",
+        winner,
+    ]
     assert await transitions(session, lab) == 2
 
 
