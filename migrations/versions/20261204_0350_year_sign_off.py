@@ -1,7 +1,7 @@
 """year sign-off
 
 Revision ID: 71ba3e9d89f3
-Revises: 569a19c780e8
+Revises: aed69b08f6ff
 Create Date: 2026-12-04 03:10:35.002633+00:00
 
 """
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = "71ba3e9d89f3"
-down_revision: str | Sequence[str] | None = "569a19c780e8"
+down_revision: str | Sequence[str] | None = "aed69b08f6ff"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
