@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.models.entry import ActivityEntry
+from app.models.factor import FactorCategory
 from app.models.job import JobKind
 from app.models.lab import Lab
 from app.models.signoff import LabYearTransition
@@ -234,6 +235,15 @@ async def test_entry_and_headcount_writes_into_a_signed_off_year_are_409_and_cha
     session: AsyncSession,
     state: str,
 ) -> None:
+    await make_factor(
+        session,
+        key="gas.ar6.HFC134a",
+        year=2025,
+        kg="1530",
+        unit="kg",
+        category=FactorCategory.OTHER,
+        scope=1,
+    )
     in_2025 = (await add(client, member, lab, "2025-03-01", "8")).json()
     in_2024 = (await add(client, member, lab, "2024-03-01", "5")).json()
     headcount = {"categories": [{"category": "researchers", "fte": "2.5"}]}
@@ -246,8 +256,14 @@ async def test_entry_and_headcount_writes_into_a_signed_off_year_are_409_and_cha
         assert (await move(client, admin, lab, 2025, "validate")).status_code == 200
     before = await stored(session, lab)
 
+    refrigerant = {"kind": "refrigerant", "date": "2025-07-01", "gas": "HFC134a", "kg": "2.5"}
     for caller in (member, admin):  # admins too: the year must be reopened first
         assert_locked(await add(client, caller, lab, "2025-12-31", "1"))
+        assert_locked(  # a typed activity, resolved before its insert refuses it
+            await client.post(
+                f"/api/v1/labs/{lab.id}/entries", json=refrigerant, headers=caller.headers
+            )
+        )
         assert_locked(
             await client.patch(
                 f"/api/v1/entries/{in_2025['id']}",
