@@ -117,7 +117,8 @@ class ActivityEntry(EntryBase, table=True):
         server_default=EntryKind.QUANTITY,  # the rows of before the typed activities
     )
     # A typed activity's inputs and computed figures, as `Activity` serialises them to JSON.
-    activity: dict[str, Any] | None = Field(default=None, sa_type=JSONB)
+    # None is SQL NULL, not JSON `null` (which `activity_of_kind` refuses for a quantity entry).
+    activity: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
     version: int = Field(default=1)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
