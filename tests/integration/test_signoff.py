@@ -472,3 +472,40 @@ async def _waits_for_advisory_lock(session: AsyncSession) -> bool:
     waiting = (await connection.execute(text(query))).scalar_one()
     await session.commit()
     return int(waiting) > 0
+
+
+async def test_equipment_spread_into_a_signed_off_year_is_refused_on_create_and_delete(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    await make_factor(
+        session,
+        key="equipment.laptop",
+        year=2024,
+        kg="300",
+        unit="item",
+        category=FactorCategory.EQUIPMENT,
+        scope=3,
+    )
+    body = {
+        "kind": "equipment",
+        "date": "2024-06-15",
+        "factor_key": "equipment.laptop",
+        "quantity": "1",
+        "lifetime_years": 3,
+    }
+    url = f"/api/v1/labs/{lab.id}/entries"
+    created = await client.post(url, json=body, headers=member.headers)
+    assert created.status_code == 201, created.text
+    await validated(client, admin, member, lab, 2025)  # the purchase's second year
+    before = await stored(session, lab)
+    assert [row[0][:4] for row in before] == ["2024", "2025", "2026"]
+
+    # Its first year is open, but deleting it deletes the whole purchase, 2025 included.
+    assert_locked(
+        await client.delete(f"/api/v1/entries/{created.json()['id']}", headers=member.headers)
+    )
+    # A new purchase in 2024 (open) would put its second year's share into 2025.
+    assert_locked(await client.post(url, json=body, headers=member.headers))
+    assert await stored(session, lab) == before
+    later = body | {"date": "2026-01-10", "lifetime_years": 1}
+    assert (await client.post(url, json=later, headers=member.headers)).status_code == 201
