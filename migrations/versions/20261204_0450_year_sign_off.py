@@ -1,7 +1,7 @@
 """year sign-off
 
 Revision ID: 71ba3e9d89f3
-Revises: 5e7a1c2d9b40
+Revises: 0b3f6d2e8c11
 Create Date: 2026-12-04 03:10:35.002633+00:00
 
 """
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = "71ba3e9d89f3"
-down_revision: str | Sequence[str] | None = "5e7a1c2d9b40"
+down_revision: str | Sequence[str] | None = "0b3f6d2e8c11"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
