@@ -59,6 +59,11 @@ class LiveServer:
 
 def _app_environment(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
+    # Four suites (TypeScript, Python, co2calc, the browser) sign the same admin in, more than the
+    # production limit of 10 logins a minute per account allows; the limits themselves are tested
+    # in tests/integration/test_login_throttling.py. A caller's own setting wins.
+    env.setdefault("LOGIN_RATE_LIMIT_PER_EMAIL", "200/minute")
+    env.setdefault("LOGIN_RATE_LIMIT_PER_IP", "600/minute")
     env.update(
         DATABASE_URL=database_url,
         JWT_SECRET=os.environ.get("JWT_SECRET") or _JWT_SECRET,
