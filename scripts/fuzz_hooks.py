@@ -29,6 +29,8 @@ and the integration tests assert each refusal.
 - `basis` of createFactor/updateFactor: a scope 2 basis (location or market) is for scope 2
   factors only, and what a PATCH makes of a factor depends on its stored scope. It is dropped
   unless the body says scope 2, and cleared (null) when a PATCH moves a factor to another scope.
+- `target_year` of replaceTarget/replaceInstitutionTarget: it must come after `baseline_year` (a
+  rule between two fields); a target year not after the baseline becomes the year after it.
 - `categories` of replaceHeadcount: each staff category once per year (JSON Schema's
   `uniqueItems` compares whole items, not one key of them); later repeats are dropped.
 - `current_password` of changeMyPassword: must be the caller's; both it and `new_password` are set
@@ -51,6 +53,7 @@ from hypothesis import Phase, settings
 from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 
+from app.models.factor import LAST_YEAR
 from app.models.user import check_password_strength
 
 # Hypothesis 6.170.15's `target` phase crashed a run once inside its own optimiser
@@ -140,6 +143,14 @@ def _keep_the_band_rule(body: dict[str, Any], *, patch: bool) -> None:
         body.pop("distance_max_km")
 
 
+def _target_after_baseline(body: dict[str, Any]) -> None:
+    baseline, target = body.get("baseline_year"), body.get("target_year")
+    if isinstance(baseline, int) and isinstance(target, int) and target <= baseline:
+        if baseline >= LAST_YEAR:
+            body["baseline_year"] = baseline = LAST_YEAR - 1
+        body["target_year"] = baseline + 1
+
+
 def _each_category_once(body: dict[str, Any]) -> None:
     rows = body.get("categories")
     if not isinstance(rows, list):
@@ -200,6 +211,8 @@ def map_case(context: HookContext, case: Case[Any]) -> Case[Any]:
             _keep_the_band_rule(body, patch=operation_id == "updateFactor")
         if operation_id == "replaceHeadcount":
             _each_category_once(body)
+        if operation_id in {"replaceTarget", "replaceInstitutionTarget"}:
+            _target_after_baseline(body)
         if operation_id == "uploadFactors" and "file" in body:
             body["file"] = FACTORS_CSV
     return case

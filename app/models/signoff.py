@@ -104,6 +104,21 @@ class YearTransitionRequest(SQLModel):
     )
 
 
+# At least one character that is not white space, and no NUL (PostgreSQL text refuses it).
+REASON_PATTERN = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+class YearTransitionWithReason(YearTransitionRequest):
+    """Sending back or reopening a year: the reason is required (not blank)."""
+
+    reason: str = Field(  # required here, optional in the base
+        min_length=1,
+        max_length=2000,
+        schema_extra={"pattern": REASON_PATTERN},
+        description="Why the year goes back to the lab",
+    )
+
+
 class YearTransitionPublic(SQLModel):
     model_config = SQLModelConfig(json_schema_serialization_defaults_required=True)
 

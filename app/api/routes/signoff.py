@@ -8,7 +8,12 @@ from fastapi import APIRouter, Path
 from app.api.deps import CurrentPrincipal, SessionDep
 from app.core.errors import problem_responses
 from app.models.factor import FIRST_YEAR, LAST_YEAR
-from app.models.signoff import YearAction, YearStatusPublic, YearTransitionRequest
+from app.models.signoff import (
+    YearAction,
+    YearStatusPublic,
+    YearTransitionRequest,
+    YearTransitionWithReason,
+)
 from app.services import signoff as signoff_service
 
 router = APIRouter(tags=["sign-off"], responses=problem_responses(401, 403, 404))
@@ -65,7 +70,7 @@ async def validate_year(
 async def send_back_year(
     lab_id: UUID,
     year: YearPath,
-    data: YearTransitionRequest,
+    data: YearTransitionWithReason,
     principal: CurrentPrincipal,
     session: SessionDep,
 ) -> YearStatusPublic:
@@ -84,7 +89,7 @@ async def send_back_year(
 async def reopen_year(
     lab_id: UUID,
     year: YearPath,
-    data: YearTransitionRequest,
+    data: YearTransitionWithReason,
     principal: CurrentPrincipal,
     session: SessionDep,
 ) -> YearStatusPublic:

@@ -99,6 +99,7 @@ from .year_state import YearState
 from .year_status_public import YearStatusPublic
 from .year_transition_public import YearTransitionPublic
 from .year_transition_request import YearTransitionRequest
+from .year_transition_with_reason import YearTransitionWithReason
 
 __all__ = (
     "ApiKeyCreate",
@@ -200,4 +201,5 @@ __all__ = (
     "YearStatusPublic",
     "YearTransitionPublic",
     "YearTransitionRequest",
+    "YearTransitionWithReason",
 )

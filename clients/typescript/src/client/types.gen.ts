@@ -2653,6 +2653,26 @@ export type YearTransitionRequest = {
     reason?: string | null;
 };
 
+/**
+ * YearTransitionWithReason
+ *
+ * Sending back or reopening a year: the reason is required (not blank).
+ */
+export type YearTransitionWithReason = {
+    /**
+     * Version
+     *
+     * The year's version, from its status
+     */
+    version: number;
+    /**
+     * Reason
+     *
+     * Why the year goes back to the lab
+     */
+    reason: string;
+};
+
 export type GetHealthData = {
     body?: never;
     path?: never;
@@ -5432,7 +5452,7 @@ export type ValidateYearResponses = {
 export type ValidateYearResponse = ValidateYearResponses[keyof ValidateYearResponses];
 
 export type SendBackYearData = {
-    body: YearTransitionRequest;
+    body: YearTransitionWithReason;
     path: {
         /**
          * Lab Id
@@ -5498,7 +5518,7 @@ export type SendBackYearResponses = {
 export type SendBackYearResponse = SendBackYearResponses[keyof SendBackYearResponses];
 
 export type ReopenYearData = {
-    body: YearTransitionRequest;
+    body: YearTransitionWithReason;
     path: {
         /**
          * Lab Id

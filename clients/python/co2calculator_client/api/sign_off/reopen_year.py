@@ -9,7 +9,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem_details import ProblemDetails
 from ...models.year_status_public import YearStatusPublic
-from ...models.year_transition_request import YearTransitionRequest
+from ...models.year_transition_with_reason import YearTransitionWithReason
 from ...types import Response
 
 
@@ -17,7 +17,7 @@ def _get_kwargs(
     lab_id: UUID,
     year: int,
     *,
-    body: YearTransitionRequest,
+    body: YearTransitionWithReason,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -112,7 +112,7 @@ def sync_detailed(
     year: int,
     *,
     client: AuthenticatedClient,
-    body: YearTransitionRequest,
+    body: YearTransitionWithReason,
 ) -> Response[ProblemDetails | YearStatusPublic]:
     """Reopen a validated year, with a reason; its signed figures are dropped (admins)
 
@@ -121,9 +121,8 @@ def sync_detailed(
     Args:
         lab_id (UUID):
         year (int):
-        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
-            status (0 for a year never
-            signed off), and why (required to send back or reopen).
+        body (YearTransitionWithReason): Sending back or reopening a year: the reason is required
+            (not blank).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,7 +150,7 @@ def sync(
     year: int,
     *,
     client: AuthenticatedClient,
-    body: YearTransitionRequest,
+    body: YearTransitionWithReason,
 ) -> ProblemDetails | YearStatusPublic | None:
     """Reopen a validated year, with a reason; its signed figures are dropped (admins)
 
@@ -160,9 +159,8 @@ def sync(
     Args:
         lab_id (UUID):
         year (int):
-        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
-            status (0 for a year never
-            signed off), and why (required to send back or reopen).
+        body (YearTransitionWithReason): Sending back or reopening a year: the reason is required
+            (not blank).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -185,7 +183,7 @@ async def asyncio_detailed(
     year: int,
     *,
     client: AuthenticatedClient,
-    body: YearTransitionRequest,
+    body: YearTransitionWithReason,
 ) -> Response[ProblemDetails | YearStatusPublic]:
     """Reopen a validated year, with a reason; its signed figures are dropped (admins)
 
@@ -194,9 +192,8 @@ async def asyncio_detailed(
     Args:
         lab_id (UUID):
         year (int):
-        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
-            status (0 for a year never
-            signed off), and why (required to send back or reopen).
+        body (YearTransitionWithReason): Sending back or reopening a year: the reason is required
+            (not blank).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -222,7 +219,7 @@ async def asyncio(
     year: int,
     *,
     client: AuthenticatedClient,
-    body: YearTransitionRequest,
+    body: YearTransitionWithReason,
 ) -> ProblemDetails | YearStatusPublic | None:
     """Reopen a validated year, with a reason; its signed figures are dropped (admins)
 
@@ -231,9 +228,8 @@ async def asyncio(
     Args:
         lab_id (UUID):
         year (int):
-        body (YearTransitionRequest): A transition of a lab-year: the `version` read from its
-            status (0 for a year never
-            signed off), and why (required to send back or reopen).
+        body (YearTransitionWithReason): Sending back or reopening a year: the reason is required
+            (not blank).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
