@@ -145,10 +145,11 @@ def _keep_the_band_rule(body: dict[str, Any], *, patch: bool) -> None:
 
 def _target_after_baseline(body: dict[str, Any]) -> None:
     baseline, target = body.get("baseline_year"), body.get("target_year")
-    if isinstance(baseline, int) and isinstance(target, int) and target <= baseline:
+    numbers = (int, float)  # a JSON integer may come as 2027.0
+    if isinstance(baseline, numbers) and isinstance(target, numbers) and target <= baseline:
         if baseline >= LAST_YEAR:
             body["baseline_year"] = baseline = LAST_YEAR - 1
-        body["target_year"] = baseline + 1
+        body["target_year"] = int(baseline) + 1
 
 
 def _each_category_once(body: dict[str, Any]) -> None:

@@ -133,9 +133,10 @@ class ProgressFigures(SQLModel):
 
 
 class TargetProgress(ProgressFigures):
-    """A lab's target, its path and the lab's actual emissions."""
+    """A lab's target, its path and the lab's actual emissions; a lab without a target has
+    `target` null and no years."""
 
-    target: TargetPublic
+    target: TargetPublic | None
 
 
 class InstitutionTargetProgress(ProgressFigures):

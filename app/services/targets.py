@@ -79,7 +79,11 @@ async def target_progress(
     session: AsyncSession, *, principal: Principal, lab_id: UUID
 ) -> TargetProgress:
     await load_lab(session, principal, lab_id, LabAction.VIEW)
-    target = await _stored(session, lab_id)
+    target = await target_repository.get(session, lab_id=lab_id)
+    if target is None:  # a lab without a target has no path yet: nothing to compare
+        return TargetProgress(
+            target=None, path="linear", baseline_kg_co2e=None, target_kg_co2e=None, years=[]
+        )
     figures = await _progress(session, target)
     return TargetProgress(target=TargetPublic.model_validate(target), **dict(figures))
 

@@ -64,7 +64,12 @@ async def test_a_put_sets_the_target_a_second_replaces_it_and_a_delete_removes_i
 
     assert (await client.delete(_url(lab), headers=member.headers)).status_code == 204
     assert (await client.get(_url(lab), headers=member.headers)).status_code == 404
-    assert (await client.get(_url(lab, "/progress"), headers=member.headers)).status_code == 404
+    without = await client.get(_url(lab, "/progress"), headers=member.headers)
+    assert (without.status_code, without.json()["target"], without.json()["years"]) == (
+        200,
+        None,
+        [],
+    )
     assert (await client.delete(_url(lab), headers=member.headers)).status_code == 204
 
 

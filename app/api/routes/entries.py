@@ -45,7 +45,9 @@ async def list_lab_entries(
     return EntryPage(items=page.items, next_cursor=page.next_cursor)
 
 
-@router.post("/labs/{lab_id}/entries", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/labs/{lab_id}/entries", status_code=status.HTTP_201_CREATED, responses=problem_responses(409)
+)
 async def create_entry(
     lab_id: UUID, data: NewEntry, principal: CurrentPrincipal, transaction: DriverTransactionDep
 ) -> EntryPublic:
@@ -75,7 +77,9 @@ async def update_entry(
     )
 
 
-@router.delete("/entries/{entry_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/entries/{entry_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(409)
+)
 async def delete_entry(entry_id: UUID, principal: CurrentPrincipal, session: SessionDep) -> None:
     """Delete an entry (contributors, managers)."""
     await entry_service.delete_entry(session, principal=principal, entry_id=entry_id)

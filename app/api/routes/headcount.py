@@ -41,7 +41,7 @@ async def get_headcount(
     )
 
 
-@router.put("/labs/{lab_id}/headcount/{year}")
+@router.put("/labs/{lab_id}/headcount/{year}", responses=problem_responses(409))
 async def replace_headcount(
     lab_id: UUID,
     year: YearPath,
@@ -55,7 +55,11 @@ async def replace_headcount(
     )
 
 
-@router.delete("/labs/{lab_id}/headcount/{year}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/labs/{lab_id}/headcount/{year}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(409),
+)
 async def delete_headcount(
     lab_id: UUID, year: YearPath, principal: CurrentPrincipal, session: SessionDep
 ) -> None:

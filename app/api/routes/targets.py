@@ -47,7 +47,7 @@ async def get_target_progress(
     lab_id: UUID, principal: CurrentPrincipal, session: SessionDep
 ) -> TargetProgress:
     """The target's linear path and the actual totals, every year from the baseline to the
-    target year (404 without a target)."""
+    target year (without a target: `target` null, no years)."""
     return await target_service.target_progress(session, principal=principal, lab_id=lab_id)
 
 

@@ -16,25 +16,28 @@ T = TypeVar("T", bound="TargetProgress")
 
 @_attrs_define
 class TargetProgress:
-    """A lab's target, its path and the lab's actual emissions.
+    """A lab's target, its path and the lab's actual emissions; a lab without a target has
+    `target` null and no years.
 
-    Attributes:
-        path (Literal['linear']): The path is a straight line from the baseline year's total to (1 - reduction) x that
-            total in the target year
-        baseline_kg_co2e (None | str): The baseline year's headline total; None when it has no entries
-        target_kg_co2e (None | str): What the target year must not exceed (half-even to 0.001 kg)
-        years (list[TargetYear]):
-        target (TargetPublic): A lab's target.
+        Attributes:
+            path (Literal['linear']): The path is a straight line from the baseline year's total to (1 - reduction) x that
+                total in the target year
+            baseline_kg_co2e (None | str): The baseline year's headline total; None when it has no entries
+            target_kg_co2e (None | str): What the target year must not exceed (half-even to 0.001 kg)
+            years (list[TargetYear]):
+            target (None | TargetPublic):
     """
 
     path: Literal["linear"]
     baseline_kg_co2e: None | str
     target_kg_co2e: None | str
     years: list[TargetYear]
-    target: TargetPublic
+    target: None | TargetPublic
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.target_public import TargetPublic  # noqa: PLC0415
+
         path = self.path
 
         baseline_kg_co2e: None | str
@@ -48,7 +51,11 @@ class TargetProgress:
             years_item = years_item_data.to_dict()
             years.append(years_item)
 
-        target = self.target.to_dict()
+        target: dict[str, Any] | None
+        if isinstance(self.target, TargetPublic):
+            target = self.target.to_dict()
+        else:
+            target = self.target
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -95,7 +102,20 @@ class TargetProgress:
 
             years.append(years_item)
 
-        target = TargetPublic.from_dict(d.pop("target"))
+        def _parse_target(data: object) -> None | TargetPublic:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                target_type_0 = TargetPublic.from_dict(data)
+
+                return target_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | TargetPublic, data)
+
+        target = _parse_target(d.pop("target"))
 
         target_progress = cls(
             path=path,

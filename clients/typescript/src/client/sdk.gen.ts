@@ -587,7 +587,7 @@ export const replaceTarget = <ThrowOnError extends boolean = false>(options: Opt
 /**
  * The target's linear path and the actual totals, every year from the baseline to the
  *
- * target year (404 without a target).
+ * target year (without a target: `target` null, no years).
  */
 export const getTargetProgress = <ThrowOnError extends boolean = false>(options: Options<GetTargetProgressData, ThrowOnError>) => (options.client ?? client).get<GetTargetProgressResponses, GetTargetProgressErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],

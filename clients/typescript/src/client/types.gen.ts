@@ -2238,7 +2238,8 @@ export type StaffShare = {
 /**
  * TargetProgress
  *
- * A lab's target, its path and the lab's actual emissions.
+ * A lab's target, its path and the lab's actual emissions; a lab without a target has
+ * `target` null and no years.
  */
 export type TargetProgress = {
     /**
@@ -2263,7 +2264,7 @@ export type TargetProgress = {
      * Years
      */
     years: Array<TargetYear>;
-    target: TargetPublic;
+    target: TargetPublic | null;
 };
 
 /**
@@ -4462,6 +4463,10 @@ export type CreateEntryErrors = {
      */
     404: ProblemDetails;
     /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
      * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */
     413: ProblemDetails;
@@ -4515,6 +4520,10 @@ export type DeleteEntryErrors = {
      * Not Found
      */
     404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
     /**
      * Unprocessable Entity
      */
@@ -4741,6 +4750,10 @@ export type DeleteHeadcountErrors = {
      */
     404: ProblemDetails;
     /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
      * Unprocessable Entity
      */
     422: ProblemDetails;
@@ -4852,6 +4865,10 @@ export type ReplaceHeadcountErrors = {
      * Not Found
      */
     404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
     /**
      * Payload Too Large: the body is larger than `REQUEST_MAX_BYTES` (1 MiB by default).
      */

@@ -88,7 +88,7 @@ def sync_detailed(
 ) -> Response[ProblemDetails | TargetProgress]:
     """The target's linear path and the actual totals, every year from the baseline to the
 
-     target year (404 without a target).
+     target year (without a target: `target` null, no years).
 
     Args:
         lab_id (UUID):
@@ -119,7 +119,7 @@ def sync(
 ) -> ProblemDetails | TargetProgress | None:
     """The target's linear path and the actual totals, every year from the baseline to the
 
-     target year (404 without a target).
+     target year (without a target: `target` null, no years).
 
     Args:
         lab_id (UUID):
@@ -145,7 +145,7 @@ async def asyncio_detailed(
 ) -> Response[ProblemDetails | TargetProgress]:
     """The target's linear path and the actual totals, every year from the baseline to the
 
-     target year (404 without a target).
+     target year (without a target: `target` null, no years).
 
     Args:
         lab_id (UUID):
@@ -174,7 +174,7 @@ async def asyncio(
 ) -> ProblemDetails | TargetProgress | None:
     """The target's linear path and the actual totals, every year from the baseline to the
 
-     target year (404 without a target).
+     target year (without a target: `target` null, no years).
 
     Args:
         lab_id (UUID):

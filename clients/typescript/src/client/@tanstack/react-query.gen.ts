@@ -1051,7 +1051,7 @@ export const getTargetProgressQueryKey = (options: Options<GetTargetProgressData
 /**
  * The target's linear path and the actual totals, every year from the baseline to the
  *
- * target year (404 without a target).
+ * target year (without a target: `target` null, no years).
  */
 export const getTargetProgressOptions = (options: Options<GetTargetProgressData>) => queryOptions<GetTargetProgressResponse, GetTargetProgressError, GetTargetProgressResponse, ReturnType<typeof getTargetProgressQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
