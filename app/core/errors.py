@@ -74,6 +74,11 @@ class InvalidInput(AppError):
         super().__init__(detail)
         self.errors = errors
 
+    @classmethod
+    def at(cls, field: str, detail: str, *, msg: str, type: str) -> "InvalidInput":
+        """One invalid body field: `detail` for people, `msg` and `type` for its location."""
+        return cls(detail, errors=[FieldError(loc=["body", field], msg=msg, type=type)])
+
 
 class Unauthorized(AppError):
     status = HTTPStatus.UNAUTHORIZED

@@ -44,8 +44,7 @@ _KIND = f"coalesce(nullif(lower(btrim(s.kind)), ''), {_PLAIN})"
 KINDS = ", ".join(kind.value for kind in EntryKind)
 # A typed row has its factor key, quantity, unit and activity computed before these checks
 # (`record_computed`), or the column and message of why it could not be.
-_KIND_MESSAGE = f"expected blank or one of {KINDS}"
-TYPED_INPUTS = ACTIVITY_COLUMNS  # what a typed row is computed from: its CSV columns
+KIND_MESSAGE = f"expected blank or one of {KINDS}"
 SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq
 _QUANTITY = "btrim(s.quantity)"
 # Like the API's Quantity: 1-12 digits, then optionally `.` and 1-6 digits.
@@ -204,7 +203,7 @@ _PROBLEMS = f"""
                     ELSE 'expected a real date as YYYY-MM-DD or YYYY-MM' END AS message
         FROM reported WHERE real_date IS NULL
         UNION ALL
-        SELECT seq, 'kind', {_sql_string(_KIND_MESSAGE)} FROM reported WHERE NOT kind_ok
+        SELECT seq, 'kind', {_sql_string(KIND_MESSAGE)} FROM reported WHERE NOT kind_ok
         UNION ALL
         SELECT seq, problem_column, problem_message FROM checked WHERE problem_message IS NOT NULL
         UNION ALL
@@ -451,7 +450,7 @@ class TypedRow:
 
 _TYPED_ROWS = text(
     f"""
-    SELECT s.seq, {", ".join(f's."{name}"' for name in TYPED_INPUTS)}
+    SELECT s.seq, {", ".join(f's."{name}"' for name in ACTIVITY_COLUMNS)}
     FROM import_activity_row AS s
     WHERE s.job_id = :job AND s.seq > :after AND {_KIND} <> {_PLAIN}
     ORDER BY s.seq
@@ -466,7 +465,7 @@ async def typed_rows(
     """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
     connection = await session.connection()
     rows = await connection.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
-    return [TypedRow(row[0], dict(zip(TYPED_INPUTS, row[1:], strict=True))) for row in rows]
+    return [TypedRow(row[0], dict(zip(ACTIVITY_COLUMNS, row[1:], strict=True))) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
 from app.config import settings
-from app.core.errors import FieldError, InvalidInput
+from app.core.errors import InvalidInput
 from app.db.statements import Reads
 from app.models.activity import PurchaseActivity, RefrigerantActivity
 from app.models.base import plain_decimal
@@ -96,10 +96,6 @@ async def gather(
     return factors
 
 
-def _refused(field: str, detail: str, msg: str, kind: str) -> InvalidInput:
-    return InvalidInput(detail, errors=[FieldError(loc=["body", field], msg=msg, type=kind)])
-
-
 def _years(year: int, window: int) -> str:
     return f"{year}" + (f" or the {window} years before" if window else "")
 
@@ -107,12 +103,12 @@ def _years(year: int, window: int) -> str:
 def _checked_quantity(quantity: Decimal, field: str) -> Decimal:
     rounded = quantity.quantize(QUANTITY_QUANTUM, rounding=ROUND_HALF_UP)
     if rounded >= QUANTITY_LIMIT:
-        raise _refused(
+        raise InvalidInput.at(
             field,
             f"The activity comes to {rounded} units of its factor; an entry holds less than "
             f"{QUANTITY_LIMIT}.",
-            "too large",
-            "too_large",
+            msg="too large",
+            type="too_large",
         )
     return rounded
 
@@ -131,14 +127,14 @@ def _flight(data: FlightEntryCreate, factors: Factors) -> Resolved:
         region=factors.region,
     )
     if factor is None:
-        raise _refused(
+        raise InvalidInput.at(
             "cabin_class",
             f"There is no flight factor for {data.cabin_class.value} class over {distance} km "
             f"for {_years(year, factors.window)}"
             + (f" (region {factors.region} or none)" if factors.region else "")
             + ": an administrator adds one with its cabin class and distance band.",
-            "no flight factor for that cabin and distance",
-            "factor",
+            msg="no flight factor for that cabin and distance",
+            type="factor",
         )
     legs = 2 if data.round_trip else 1
     quantity = _checked_quantity(distance * legs * data.travellers * rf, "travellers")
@@ -164,19 +160,19 @@ def _purchase(data: PurchaseEntryCreate, factors: Factors) -> Resolved:
     year = data.date.year
     factor = factors.applicable.get((data.factor_key, year))
     if factor is None:
-        raise _refused(
+        raise InvalidInput.at(
             "factor_key",
             f"There is no emission factor '{data.factor_key}' for {_years(year, factors.window)}.",
-            "no factor for that year",
-            "factor",
+            msg="no factor for that year",
+            type="factor",
         )
     if factor.unit not in exchange_rates.currencies():
-        raise _refused(
+        raise InvalidInput.at(
             "factor_key",
             f"The factor '{factor.key}' is per {factor.unit}, not per unit of a currency the ECB "
             "publishes: a purchase needs a spend-based factor.",
-            "not a spend-based factor",
-            "unit",
+            msg="not a spend-based factor",
+            type="unit",
         )
     conversion = exchange_rates.convert_rate(data.currency, factor.unit, data.date)
     quantity = _checked_quantity(data.amount * conversion.rate, "amount")
@@ -198,12 +194,12 @@ def _refrigerant(data: RefrigerantEntryCreate, factors: Factors) -> Resolved:
     key = f"gas.{data.assessment.value}.{data.gas}"
     factor = factors.applicable.get((key, year))
     if factor is None or factor.unit != GAS_UNIT:
-        raise _refused(
+        raise InvalidInput.at(
             "gas",
             f"There is no GWP100 of '{data.gas}' in {data.assessment.value.upper()} (factor "
             f"'{key}', per {GAS_UNIT}) for {_years(year, factors.window)}.",
-            "unknown gas",
-            "gas",
+            msg="unknown gas",
+            type="gas",
         )
     # The GWP is the factor's value, read with the factor (it follows a change of the value).
     activity = RefrigerantActivity(
@@ -224,11 +220,11 @@ def _equipment(data: EquipmentEntryCreate, factors: Factors) -> Resolved:
     year = data.date.year
     factor = factors.applicable.get((data.factor_key, year))
     if factor is None:
-        raise _refused(
+        raise InvalidInput.at(
             "factor_key",
             f"There is no emission factor '{data.factor_key}' for {_years(year, factors.window)}.",
-            "no factor for that year",
-            "factor",
+            msg="no factor for that year",
+            type="factor",
         )
     # The whole purchase; the entries service writes one share per year of the lifetime.
     activity = {

@@ -147,8 +147,11 @@ def _parse(row: TypedRow) -> TypedEntryCreate | Computed:
         first = error.errors()[0]
         fields = [part for part in first["loc"][1:] if isinstance(part, str)]
         if first["type"] == "union_tag_invalid":
-            message = f"expected blank or one of {activity_import_repository.KINDS}"
-            return Computed(row.seq, problem_column="kind", problem_message=message)
+            return Computed(
+                row.seq,
+                problem_column="kind",
+                problem_message=activity_import_repository.KIND_MESSAGE,
+            )
         return Computed(
             row.seq, problem_column=fields[0] if fields else "kind", problem_message=first["msg"]
         )

@@ -15,7 +15,7 @@ from functools import cache
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
-from app.core.errors import FieldError, InvalidInput
+from app.core.errors import InvalidInput
 
 LOOKBACK_DAYS = 7
 RATE_PLACES = 10
@@ -52,22 +52,18 @@ def _eur_rate(currency: str, day: date) -> Decimal | None:
         return None
 
 
-def _refused(field: str, detail: str, msg: str, kind: str) -> InvalidInput:
-    return InvalidInput(detail, errors=[FieldError(loc=["body", field], msg=msg, type=kind)])
-
-
 def convert_rate(source: str, to: str, on: date) -> Conversion:
     """The rate from `source` to `to` on `on`; refused (422) for a currency the ECB does not
     publish, or a day outside the package's rates. CPU-bound and loads the rates on first use:
     run it off the event loop."""
     known = currencies()
     if source not in known:
-        raise _refused(
+        raise InvalidInput.at(
             "currency",
             f"The ECB publishes no reference rate for '{source}'; "
             f"known: {', '.join(sorted(known))}.",
-            "unknown currency",
-            "currency",
+            msg="unknown currency",
+            type="currency",
         )
     for back in range(LOOKBACK_DAYS + 1):
         day = on - timedelta(days=back)
@@ -80,10 +76,10 @@ def convert_rate(source: str, to: str, on: date) -> Conversion:
         for currency in sorted({source, to} - {EURO})
         for span in [converter().bounds[currency]]
     )
-    raise _refused(
+    raise InvalidInput.at(
         "date",
         f"There is no ECB rate for {source} to {to} on {on} or the {LOOKBACK_DAYS} days before "
         f"(the rates shipped here run: {spans}).",
-        "no exchange rate for that date",
-        "exchange_rate",
+        msg="no exchange rate for that date",
+        type="exchange_rate",
     )
