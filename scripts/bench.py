@@ -6,6 +6,12 @@ request for `GET /labs/{id}`, `GET /labs?limit=50`, `POST /labs/{id}/entries` an
 and a yearly report over one lab with 100,000 entries. Prints a markdown table.
 
     scripts/bench [--entries 1000000] [--duration 10] [--connections 32]
+    scripts/bench --entries 20000 --compare-only --only entries,labs? --baseline /tmp/base
+
+Every page load (entries, labs, factors, accounts, imports: 50 each) and the two hot operations
+are also measured against the lean reference in alternating rounds; `--baseline` adds another
+checkout of the code to those rounds (old against new in one run). The sessions PostgreSQL
+opened during each run show connection churn.
 """
 
 import argparse
@@ -22,9 +28,9 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,7 +53,10 @@ BIG_LAB_ENTRIES = 100_000  # in YEAR: the yearly report's lab, and the deep page
 BIG_LAB_PREVIOUS_YEAR = 10_000  # so the report's change against the previous year has data
 YEAR = 2025
 PASSWORD = "bench-password-1"  # noqa: S105 - throwaway benchmark account
+ADMIN_EMAIL = "bench-admin@lab.example"
 FACTOR_KEYS = [f"bench.factor{n}" for n in range(20)]
+FACTOR_YEARS = range(YEAR - 4, YEAR + 1)  # entries use the last two; the rest fill factor pages
+PAGE_ROWS = 60  # accounts and imports beyond the benchmark's own: more than a page of 50
 
 
 def _libpq(url: str) -> str:
@@ -62,16 +71,21 @@ def seed(url: str, entries: int) -> dict[str, Any]:
     factors = {
         (key, year): (uuid.uuid4(), Decimal(rng.randint(1, 900)) / 1000)
         for key in FACTOR_KEYS
-        for year in (YEAR - 1, YEAR)
+        for year in FACTOR_YEARS
     }
     big_year, big_previous = _big_lab_entries(entries)
     started = time.perf_counter()
+    hashed = hash_password(PASSWORD)
     with psycopg.connect(_libpq(url)) as connection:
-        connection.execute(
-            'INSERT INTO "user" (id, email, full_name, is_active, role, hashed_password, version) '
-            "VALUES (%s, 'bench@lab.example', 'Bench', true, 'user', %s, 1)",
-            (user_id, hash_password(PASSWORD)),
-        )
+        with connection.cursor().copy(
+            'COPY "user" (id, email, full_name, is_active, role, hashed_password, version) '
+            "FROM STDIN"
+        ) as copy:
+            copy.write_row((user_id, "bench@lab.example", "Bench", True, "user", hashed, 1))
+            copy.write_row((uuid.uuid4(), ADMIN_EMAIL, "Bench admin", True, "admin", hashed, 1))
+            for n in range(PAGE_ROWS):
+                email = f"member{n:03d}@lab.example"
+                copy.write_row((uuid.uuid4(), email, f"Member {n}", True, "user", hashed, 1))
         with connection.cursor().copy(
             "COPY emission_factor (id, key, category, unit, kg_co2e_per_unit, scope, year, source, "
             "source_publisher, source_dataset, source_edition, source_url, version) FROM STDIN"
@@ -90,6 +104,16 @@ def seed(url: str, entries: int) -> dict[str, Any]:
         ) as copy:
             for lab_id in lab_ids:
                 copy.write_row((lab_id, user_id, "manager"))
+        with connection.cursor().copy(
+            "COPY data_ingestion_jobs (id, target_type, lab_id, created_by, filename, state, "
+            "on_error, params, rows_total, rows_processed, rows_ok, rows_failed, row_errors, "
+            "row_errors_total, cancel_requested, attempts, started_at, finished_at) FROM STDIN"
+        ) as copy:
+            for n in range(PAGE_ROWS):  # finished imports of the lab the loads use
+                rows, at = 100 + n, datetime.now(UTC)
+                job = (uuid.uuid4(), "activities", lab_ids[1], user_id, f"import-{n}.csv")
+                done = ("succeeded", "fail", "{}", rows, rows, rows, 0, "[]", 0, False, 1, at, at)
+                copy.write_row((*job, *done))
         with connection.cursor().copy(
             "COPY activity_entry (id, lab_id, factor_id, date, quantity, kg_co2e, note, version) "
             "FROM STDIN"
@@ -124,6 +148,7 @@ def seed(url: str, entries: int) -> dict[str, Any]:
         ).fetchone()
     assert deep is not None
     return {
+        "user_id": user_id,
         "lab_ids": lab_ids,
         "big_lab": lab_ids[0],
         "deep_cursor": encode_cursor((deep[0], deep[1])),
@@ -160,18 +185,26 @@ def api_server(
     pool_size: int = 32,
     application: str = "app.main:app",
     ready_path: str = "/api/v1/health/ready",
+    cwd: Path = ROOT,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, psutil.Process]]:
-    """A uvicorn server of `application` on a free port, once `ready_path` answers below 500."""
+    """A uvicorn server of `application` on a free port, once `ready_path` answers below 500;
+    `cwd` is the checkout it runs from (another one: `--baseline`)."""
     port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": url,
-        "LOG_LEVEL": "WARNING",
-        "ENV": "development",
-        # A pool as large as the load's concurrency: with fewer, connections beyond the pool are
-        # opened and closed per request (overflow churn), which measures PostgreSQL's fork.
-        "DB_POOL_SIZE": str(pool_size),
-        "DB_MAX_OVERFLOW": "0",
-    }
+    env = (
+        os.environ
+        | {
+            "DATABASE_URL": url,
+            "LOG_LEVEL": "WARNING",
+            "ENV": "development",
+            # A pool as large as the load's concurrency: with fewer, connections beyond the pool are
+            # opened and closed per request (overflow churn), which measures PostgreSQL's fork.
+            "DB_POOL_SIZE": str(pool_size),
+            "DB_MAX_OVERFLOW": "0",
+            "PYTHONPATH": str(cwd),
+        }
+        | (extra_env or {})
+    )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -190,7 +223,7 @@ def api_server(
             # Our API is served as in production; the lean reference by stock uvicorn.
             *(["--http", HTTP_PROTOCOL] if application == "app.main:app" else []),
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
@@ -282,6 +315,8 @@ class Load:
     path: str
     lua: str | None = None
     cpu_target_ms: float | None = None
+    admin: bool = False  # signed in as the admin (the accounts page), else the lab manager
+    compared: bool = True  # measured against the lean reference (which serves the same path)
 
 
 def _loads(lab: str) -> list[Load]:
@@ -289,47 +324,80 @@ def _loads(lab: str) -> list[Load]:
         Load("GET /labs/{id}", f"/api/v1/labs/{lab}", cpu_target_ms=1.4),
         Load("GET /labs?limit=50", "/api/v1/labs?limit=50"),
         Load("POST /labs/{id}/entries", f"/api/v1/labs/{lab}/entries", LUA_POST, 2.0),
-        Load("GET /reports/{lab_id}?year=", f"/api/v1/reports/{lab}?year={YEAR}"),
+        Load("GET /labs/{id}/entries?limit=50", f"/api/v1/labs/{lab}/entries?limit=50"),
+        Load("GET /factors?limit=50", "/api/v1/factors?limit=50"),
+        Load("GET /users?limit=50", "/api/v1/users?limit=50", admin=True),
+        Load("GET /labs/{id}/imports?limit=50", f"/api/v1/labs/{lab}/imports?limit=50"),
+        Load("GET /reports/{lab_id}?year=", f"/api/v1/reports/{lab}?year={YEAR}", compared=False),
     ]
 
 
-def against_reference(
-    ours: tuple[str, psutil.Process],
-    reference: tuple[str, psutil.Process],
-    token: str,
+def _selected(loads: list[Load], only: str | None) -> list[Load]:
+    """The loads whose name contains one of the comma-separated words of `--only`."""
+    if not only:
+        return loads
+    words = [word.strip() for word in only.split(",") if word.strip()]
+    return [load for load in loads if any(word in load.name for word in words)]
+
+
+class Sessions:
+    """PostgreSQL sessions opened on the benchmark's database (`pg_stat_database.sessions`,
+    PostgreSQL 14+), read on one connection of its own that stays open: a pool that opens and
+    closes connections under load (churn) shows here."""
+
+    def __init__(self, url: str) -> None:
+        self._connection = psycopg.connect(_libpq(url), autocommit=True)
+
+    def opened(self) -> int:
+        # Each backend reports its own connection with its statistics, flushed at most once a
+        # second while it is busy: clear the snapshot and read the counter as it is now.
+        self._connection.execute("SELECT pg_stat_clear_snapshot()")
+        row = self._connection.execute(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def compare(
+    servers: dict[str, tuple[str, psutil.Process]],
+    tokens: tuple[str, str],
     loads: list[Load],
     args: argparse.Namespace,
-) -> list[tuple[Load, float, float]]:
-    """CPU ms per request of each load on our API and on the lean reference, the median of
-    `args.rounds` rounds that alternate between them (ABAB, then BABA), so both see the same
-    machine; warm-up unmeasured."""
-    servers = {"ours": ours, "reference": reference}
+) -> dict[tuple[str, str], list[float]]:
+    """CPU ms per request of each load on each server, in `args.rounds` rounds whose order
+    alternates (ABC, CBA, ...), so all see the same machine; warm-up unmeasured."""
     short = argparse.Namespace(connections=args.connections, duration=args.round_seconds)
     warmup = argparse.Namespace(connections=args.connections, duration=args.warmup)
-    for load in loads:
-        wrk(reference[0] + load.path, token, reference[1], warmup, load.lua)
+    for base, process in servers.values():
+        for load in loads:
+            wrk(base + load.path, tokens[load.admin], process, warmup, load.lua)
     figures: dict[tuple[str, str], list[float]] = {}
     for round_number in range(args.rounds):
         order = list(servers) if round_number % 2 == 0 else list(servers)[::-1]
         for load in loads:
             for name in order:
                 base, process = servers[name]
-                cpu = wrk(base + load.path, token, process, short, load.lua)["cpu_ms"]
+                cpu = wrk(base + load.path, tokens[load.admin], process, short, load.lua)["cpu_ms"]
                 figures.setdefault((load.name, name), []).append(cpu)
-    return [
-        (
-            load,
-            statistics.median(figures[(load.name, "ours")]),
-            statistics.median(figures[(load.name, "reference")]),
-        )
-        for load in loads
-    ]
+    return figures
 
 
 def _verdict(value: float, target: float | None) -> str:
     if target is None:
         return ""
     return f"≤ {target:g}: {'met' if value <= target else 'MISSED'}"
+
+
+def _login(base: str, email: str) -> str:
+    response = httpx.post(
+        f"{base}/api/v1/auth/login", data={"username": email, "password": PASSWORD}
+    )
+    response.raise_for_status()
+    return str(response.json()["access_token"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -343,85 +411,162 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=100, help="sequential requests per median")
     parser.add_argument("--rounds", type=int, default=4, help="rounds against the reference")
     parser.add_argument("--round-seconds", type=int, default=4, help="seconds per wrk run there")
+    parser.add_argument(
+        "--only",
+        help="comma-separated words: only the loads whose name contains one (e.g. entries,labs?)",
+    )
+    parser.add_argument(
+        "--compare-only",
+        action="store_true",
+        help="skip the wrk table and the sequential timings: only the alternating rounds",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of other code (`git worktree add /tmp/base main`) measured in the same "
+        "alternating rounds, on the same database",
+    )
+    parser.add_argument(
+        "--pool-size",
+        type=int,
+        help="the API's DB_POOL_SIZE (default: --connections, with no overflow)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
         return 2
 
-    with scratch_database() as url:
+    # Each API process may hold its session pool and its driver pool full (2 x DB_POOL_SIZE),
+    # and up to three servers run side by side.
+    with scratch_database(settings={"max_connections": "400"}) as url:
         print(f"seeding {LABS} labs and {args.entries:,} entries ...", flush=True)
         data = seed(url, args.entries)
         print(f"seeded in {data['seconds']:.1f} s", flush=True)
-        with api_server(url, pool_size=args.connections) as (base, process):
-            token = httpx.post(
-                f"{base}/api/v1/auth/login",
-                data={"username": "bench@lab.example", "password": PASSWORD},
-            ).json()["access_token"]
-            headers = {"Authorization": f"Bearer {token}"}
-            loads = _loads(str(data["lab_ids"][1]))
-            # Unmeasured: opens the pool's connections and warms every statement cache.
-            warmup = argparse.Namespace(connections=args.connections, duration=args.warmup)
-            for load in loads:
-                wrk(base + load.path, token, process, warmup, load.lua)
+        sessions = Sessions(url)
+        pool_size = args.pool_size or args.connections
+        with ExitStack() as stack:
+            base, process = stack.enter_context(api_server(url, pool_size=pool_size))
+            tokens = (_login(base, "bench@lab.example"), _login(base, ADMIN_EMAIL))
+            loads = _selected(_loads(str(data["lab_ids"][1])), args.only)
+            rows: list[tuple[Load, dict[str, float]]] = []
             load_before = os.getloadavg()[0]
-            rows = [(load, wrk(base + load.path, token, process, args, load.lua)) for load in loads]
+            if not args.compare_only:
+                # Unmeasured: opens the pool's connections and warms every statement cache.
+                warmup = argparse.Namespace(connections=args.connections, duration=args.warmup)
+                for load in loads:
+                    wrk(base + load.path, tokens[load.admin], process, warmup, load.lua)
+                load_before = os.getloadavg()[0]
+                for load in loads:
+                    opened = sessions.opened()
+                    stats = wrk(base + load.path, tokens[load.admin], process, args, load.lua)
+                    stats["sessions"] = sessions.opened() - opened
+                    rows.append((load, stats))
             load_after = os.getloadavg()[0]
-            with httpx.Client(timeout=30) as client:
-                entries_url = f"{base}/api/v1/labs/{data['big_lab']}/entries?limit=50"
-                deep_url = f"{entries_url}&cursor={data['deep_cursor']}"
-                assert len(client.get(deep_url, headers=headers).json()["items"]) == 50
-                first = median_ms(client, entries_url, headers, args.runs)
-                deep = median_ms(client, deep_url, headers, args.runs)
-                report = median_ms(
-                    client,
-                    f"{base}/api/v1/reports/{data['big_lab']}?year={YEAR}",
-                    headers,
-                    max(20, args.runs // 5),
+            sequential = None if args.compare_only else _sequential(base, data, tokens[0], args)
+            servers = {"ours": (base, process)}
+            if args.baseline is not None:
+                servers["baseline"] = stack.enter_context(
+                    api_server(url, pool_size=pool_size, cwd=args.baseline.resolve())
                 )
-            with api_server(
-                url,
-                pool_size=args.connections,
-                application="scripts.bench_reference:app",
-                ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
-            ) as reference:
-                compared = against_reference(
-                    (base, process),
-                    reference,
-                    token,
-                    [load for load in loads if load.cpu_target_ms],
-                    args,
+            servers["reference"] = stack.enter_context(
+                api_server(
+                    url,
+                    pool_size=args.connections,
+                    application="scripts.bench_reference:app",
+                    ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
+                    extra_env={"BENCH_USER_ID": str(data["user_id"])},
                 )
+            )
+            compared_loads = [load for load in loads if load.compared]
+            opened = sessions.opened()
+            compared_started = time.monotonic()
+            figures = compare(servers, tokens, compared_loads, args)
+            compared_minutes = (time.monotonic() - compared_started) / 60
+            compared_sessions = sessions.opened() - opened
+            compare_load = os.getloadavg()[0]
+        sessions.close()
 
-    big_year, big_previous = _big_lab_entries(args.entries)
     print()
     print(
         f"{args.entries:,} entries in {LABS} labs; wrk c={args.connections}, {args.duration} s "
-        f"per endpoint after {args.warmup} s of warm-up; 1 uvicorn worker; 1-minute load average "
-        f"of the machine {load_before:.1f} before the wrk runs, {load_after:.1f} after "
-        f"({os.cpu_count()} CPUs)"
+        f"per endpoint after {args.warmup} s of warm-up; 1 uvicorn worker, DB_POOL_SIZE "
+        f"{pool_size}; 1-minute load average of the machine {load_before:.1f} before the wrk "
+        f"runs, {load_after:.1f} after, {compare_load:.1f} after the alternating rounds "
+        f"({os.cpu_count()} CPUs); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
-    print()
-    print("| endpoint | req/s | p50 ms | p99 ms | API CPU ms/request | target | errors |")
-    print("|---|---:|---:|---:|---:|---|---:|")
-    for load, stats in rows:
-        cells = [f"{stats['rps']:.0f}", f"{stats['p50']:.1f}", f"{stats['p99']:.1f}"]
-        cells += [f"{stats['cpu_ms']:.2f}", _verdict(stats["cpu_ms"], load.cpu_target_ms)]
-        cells += [f"{stats['errors']:.0f}"]
-        print(f"| {load.name} | {' | '.join(cells)} |")
+    if rows:
+        print()
+        print(
+            "| endpoint | req/s | p50 ms | p99 ms | API CPU ms/request | target | errors "
+            "| sessions opened |"
+        )
+        print("|---|---:|---:|---:|---:|---|---:|---:|")
+        for load, stats in rows:
+            cells = [f"{stats['rps']:.0f}", f"{stats['p50']:.1f}", f"{stats['p99']:.1f}"]
+            cells += [f"{stats['cpu_ms']:.2f}", _verdict(stats["cpu_ms"], load.cpu_target_ms)]
+            cells += [f"{stats['errors']:.0f}", f"{stats['sessions']:.0f}"]
+            print(f"| {load.name} | {' | '.join(cells)} |")
+    _print_comparison(figures, compared_loads, list(servers), args)
+    print(
+        f"PostgreSQL sessions opened during the alternating rounds ({compared_minutes:.1f} min, "
+        f"{len(servers)} servers): {compared_sessions}"
+    )
+    if sequential is not None:
+        _print_sequential(sequential, args)
+    return 0
+
+
+def _sequential(
+    base: str, data: dict[str, Any], token: str, args: argparse.Namespace
+) -> tuple[float, float, float]:
+    """One request at a time: the first page of the big lab's entries, a page 100,000 entries
+    deep, the big lab's yearly report (median ms of each)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(timeout=30) as client:
+        entries_url = f"{base}/api/v1/labs/{data['big_lab']}/entries?limit=50"
+        deep_url = f"{entries_url}&cursor={data['deep_cursor']}"
+        assert len(client.get(deep_url, headers=headers).json()["items"]) == 50
+        first = median_ms(client, entries_url, headers, args.runs)
+        deep = median_ms(client, deep_url, headers, args.runs)
+        report = median_ms(
+            client,
+            f"{base}/api/v1/reports/{data['big_lab']}?year={YEAR}",
+            headers,
+            max(20, args.runs // 5),
+        )
+    return first, deep, report
+
+
+def _print_comparison(
+    figures: dict[tuple[str, str], list[float]],
+    loads: list[Load],
+    names: list[str],
+    args: argparse.Namespace,
+) -> None:
     print()
     print(
-        f"Against the lean reference (scripts/bench_reference.py: Starlette + psycopg, no auth), "
-        f"same database, median of {args.rounds} alternating rounds of {args.round_seconds} s:"
+        "Against the lean reference (scripts/bench_reference.py: Starlette + psycopg, no auth), "
+        f"same database, median of {args.rounds} alternating rounds of {args.round_seconds} s "
+        "(API CPU ms per request):"
     )
     print()
-    print("| endpoint | ours CPU ms/request | reference CPU ms/request | ours / reference |")
-    print("|---|---:|---:|---:|")
-    for load, ours_ms, reference_ms in compared:
-        print(
-            f"| {load.name} | {ours_ms:.2f} | {reference_ms:.2f} | {ours_ms / reference_ms:.2f} |"
-        )
+    ours = [name for name in names if name != "reference"]
+    header = [*names, *(f"{name} / reference" for name in ours)]
+    print(f"| endpoint | {' | '.join(header)} |")
+    print(f"|---|{'---:|' * len(header)}")
+    for load in loads:
+        medians = {name: statistics.median(figures[(load.name, name)]) for name in names}
+        cells = [f"{medians[name]:.2f}" for name in names]
+        cells += [f"{medians[name] / medians['reference']:.2f}" for name in ours]
+        print(f"| {load.name} | {' | '.join(cells)} |")
     print()
+
+
+def _print_sequential(sequential: tuple[float, float, float], args: argparse.Namespace) -> None:
+    first, deep, report = sequential
+    big_year, big_previous = _big_lab_entries(args.entries)
     ratio = deep / first
+    print()
     print("| sequential, one at a time | median ms | target |")
     print("|---|---:|---|")
     print(f"| entries, page 1 (limit 50) | {first:.2f} | |")
@@ -434,7 +579,6 @@ def main(argv: list[str] | None = None) -> int:
         f"({big_previous:,} the year before) | {report:.1f} | "
         f"< 100: {'met' if report < 100 else 'MISSED'} |"
     )
-    return 0
 
 
 if __name__ == "__main__":

@@ -34,12 +34,12 @@ def _libpq(url: str) -> str:
 
 
 @contextmanager
-def _server_url() -> Iterator[str]:
+def _server_url(settings: dict[str, str] | None = None) -> Iterator[str]:
     external = os.environ.get("DATABASE_URL")
     if external:
         yield normalize_database_url(external)
         return
-    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2s-")))
+    server = EmbeddedPostgres(Path(tempfile.mkdtemp(prefix="co2s-")), settings=settings)
     server.start()
     try:
         yield server.url("postgres")
@@ -48,9 +48,12 @@ def _server_url() -> Iterator[str]:
 
 
 @contextmanager
-def scratch_database(*, migrate: bool = True) -> Iterator[str]:
-    """Yield the URL of a fresh database (migrated to head unless `migrate=False`)."""
-    with _server_url() as server_url:
+def scratch_database(
+    *, migrate: bool = True, settings: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Yield the URL of a fresh database (migrated to head unless `migrate=False`); `settings`
+    are the embedded server's, when one is started for it."""
+    with _server_url(settings) as server_url:
         name = f"co2_scratch_{secrets.token_hex(4)}"
         with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
