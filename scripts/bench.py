@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -183,6 +184,7 @@ def _free_port() -> int:
 def api_server(
     url: str,
     pool_size: int = 32,
+    max_overflow: int = 0,
     application: str = "app.main:app",
     ready_path: str = "/api/v1/health/ready",
     cwd: Path = ROOT,
@@ -200,7 +202,7 @@ def api_server(
             # A pool as large as the load's concurrency: with fewer, connections beyond the pool are
             # opened and closed per request (overflow churn), which measures PostgreSQL's fork.
             "DB_POOL_SIZE": str(pool_size),
-            "DB_MAX_OVERFLOW": "0",
+            "DB_MAX_OVERFLOW": str(max_overflow),
             "PYTHONPATH": str(cwd),
         }
         | (extra_env or {})
@@ -427,9 +429,21 @@ def main(argv: list[str] | None = None) -> int:
         "alternating rounds, on the same database",
     )
     parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a directory: py-spy (on PATH; e.g. `uv tool install py-spy`) samples our API during "
+        "each run of the wrk table; writes collapsed stacks there and prints a summary",
+    )
+    parser.add_argument(
         "--pool-size",
         type=int,
-        help="the API's DB_POOL_SIZE (default: --connections, with no overflow)",
+        help="the API's DB_POOL_SIZE (default: --connections)",
+    )
+    parser.add_argument(
+        "--max-overflow",
+        type=int,
+        default=0,
+        help="the API's DB_MAX_OVERFLOW (production's default is 10)",
     )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -445,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         sessions = Sessions(url)
         pool_size = args.pool_size or args.connections
         with ExitStack() as stack:
-            base, process = stack.enter_context(api_server(url, pool_size=pool_size))
+            base, process = stack.enter_context(api_server(url, pool_size, args.max_overflow))
             tokens = (_login(base, "bench@lab.example"), _login(base, ADMIN_EMAIL))
             loads = _selected(_loads(str(data["lab_ids"][1])), args.only)
             rows: list[tuple[Load, dict[str, float]]] = []
@@ -458,26 +472,28 @@ def main(argv: list[str] | None = None) -> int:
                 load_before = os.getloadavg()[0]
                 for load in loads:
                     opened = sessions.opened()
-                    stats = wrk(base + load.path, tokens[load.admin], process, args, load.lua)
+                    with _profiled(process, load, args):
+                        stats = wrk(base + load.path, tokens[load.admin], process, args, load.lua)
                     stats["sessions"] = sessions.opened() - opened
                     rows.append((load, stats))
             load_after = os.getloadavg()[0]
             sequential = None if args.compare_only else _sequential(base, data, tokens[0], args)
             servers = {"ours": (base, process)}
-            if args.baseline is not None:
+            compared_loads = [load for load in loads if load.compared] if args.rounds else []
+            if args.baseline is not None and compared_loads:
                 servers["baseline"] = stack.enter_context(
-                    api_server(url, pool_size=pool_size, cwd=args.baseline.resolve())
+                    api_server(url, pool_size, args.max_overflow, cwd=args.baseline.resolve())
                 )
-            servers["reference"] = stack.enter_context(
-                api_server(
-                    url,
-                    pool_size=args.connections,
-                    application="scripts.bench_reference:app",
-                    ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
-                    extra_env={"BENCH_USER_ID": str(data["user_id"])},
+            if compared_loads:
+                servers["reference"] = stack.enter_context(
+                    api_server(
+                        url,
+                        pool_size=args.connections,
+                        application="scripts.bench_reference:app",
+                        ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
+                        extra_env={"BENCH_USER_ID": str(data["user_id"])},
+                    )
                 )
-            )
-            compared_loads = [load for load in loads if load.compared]
             opened = sessions.opened()
             compared_started = time.monotonic()
             figures = compare(servers, tokens, compared_loads, args)
@@ -490,8 +506,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.entries:,} entries in {LABS} labs; wrk c={args.connections}, {args.duration} s "
         f"per endpoint after {args.warmup} s of warm-up; 1 uvicorn worker, DB_POOL_SIZE "
-        f"{pool_size}; 1-minute load average of the machine {load_before:.1f} before the wrk "
-        f"runs, {load_after:.1f} after, {compare_load:.1f} after the alternating rounds "
+        f"{pool_size}, DB_MAX_OVERFLOW {args.max_overflow}; 1-minute load average of the "
+        f"machine {load_before:.1f} before the wrk runs, {load_after:.1f} after, {compare_load:.1f} after the alternating rounds "
         f"({os.cpu_count()} CPUs); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
     if rows:
@@ -506,14 +522,61 @@ def main(argv: list[str] | None = None) -> int:
             cells += [f"{stats['cpu_ms']:.2f}", _verdict(stats["cpu_ms"], load.cpu_target_ms)]
             cells += [f"{stats['errors']:.0f}", f"{stats['sessions']:.0f}"]
             print(f"| {load.name} | {' | '.join(cells)} |")
-    _print_comparison(figures, compared_loads, list(servers), args)
-    print(
-        f"PostgreSQL sessions opened during the alternating rounds ({compared_minutes:.1f} min, "
-        f"{len(servers)} servers): {compared_sessions}"
-    )
+    if compared_loads:
+        _print_comparison(figures, compared_loads, list(servers), args)
+        print(
+            f"PostgreSQL sessions opened during the alternating rounds ({compared_minutes:.1f} "
+            f"min, {len(servers)} servers): {compared_sessions}"
+        )
     if sequential is not None:
         _print_sequential(sequential, args)
     return 0
+
+
+@contextmanager
+def _profiled(process: psutil.Process, load: Load, args: argparse.Namespace) -> Iterator[None]:
+    """With `--profile`: py-spy samples the API process while the block runs (its idle frames
+    left out), then a summary of where the samples were is printed."""
+    if args.profile is None:
+        yield
+        return
+    args.profile.mkdir(parents=True, exist_ok=True)
+    slug = "".join(c if c.isalnum() else "_" for c in load.name).strip("_")
+    output = args.profile / f"{slug}.txt"
+    command = ["py-spy", "record", "--pid", str(process.pid), "--rate", "200", "--format", "raw"]
+    command += ["--output", str(output), "--nonblocking", "--duration", str(args.duration + 1)]
+    sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        sampler.wait(timeout=args.duration + 30)
+    if output.exists():
+        print(f"\nprofile of {load.name} ({output}):\n{profile_summary(output)}", flush=True)
+
+
+def profile_summary(collapsed: Path, top: int = 25) -> str:
+    """The functions with the largest share of the samples (py-spy's collapsed stacks), by
+    inclusive share (the function and what it calls) and by self share."""
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = 0
+    for line in collapsed.read_text().splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack:
+            continue
+        count = int(count_text)
+        frames = [re.sub(r":\d+\)$", ")", frame) for frame in stack.split(";")]
+        total += count
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + count
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+    lines = [f"{total} samples; inclusive share:"]
+    for frame, count in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"  {100 * count / total:5.1f} %  {frame}")
+    lines.append("self share:")
+    for frame, count in sorted(own.items(), key=lambda item: -item[1])[: top // 2]:
+        lines.append(f"  {100 * count / total:5.1f} %  {frame}")
+    return "\n".join(lines)
 
 
 def _sequential(
