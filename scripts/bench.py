@@ -507,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.entries:,} entries in {LABS} labs; wrk c={args.connections}, {args.duration} s "
         f"per endpoint after {args.warmup} s of warm-up; 1 uvicorn worker, DB_POOL_SIZE "
         f"{pool_size}, DB_MAX_OVERFLOW {args.max_overflow}; 1-minute load average of the "
-        f"machine {load_before:.1f} before the wrk runs, {load_after:.1f} after, {compare_load:.1f} after the alternating rounds "
+        f"machine {load_before:.1f} before the wrk runs, {load_after:.1f} after, "
+        f"{compare_load:.1f} after the alternating rounds "
         f"({os.cpu_count()} CPUs); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
     if rows:
