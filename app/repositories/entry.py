@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
 from sqlalchemy import (
     ColumnElement,
+    Date,
     Integer,
     Numeric,
     Select,
@@ -24,7 +26,7 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, compile_once
+from app.db.statements import Reader, Reads, Statement, compile_once
 from app.db.transaction import DriverTransaction
 from app.models.activity import EntryKind
 from app.models.entry import ActivityEntry, EntryBase
@@ -57,8 +59,50 @@ async def get_with_factor(
     return (row[0], row[1]) if row is not None else None
 
 
+@cache
+def _page_statement(
+    *,
+    descending: bool,
+    after: bool,
+    date_from: bool,
+    date_to: bool,
+    category: bool,
+    factor_key: bool,
+) -> Statement:
+    """One compiled statement per combination of order and filters (64 at most), on first use:
+    building and compiling a select costs more CPU than running it."""
+    query = (
+        core_select(*_ENTRIES.columns, *_FACTORS.columns)
+        .select_from(ActivityEntry)
+        .join(EmissionFactor, col(EmissionFactor.id) == col(ActivityEntry.factor_id))
+        .where(col(ActivityEntry.lab_id) == bindparam("lab_id", type_=Uuid))
+    )
+    values = {"lab_id", "limit"}
+    key = tuple_(col(ActivityEntry.date), col(ActivityEntry.id))
+    if after:
+        cursor = tuple_(bindparam("after_date", type_=Date), bindparam("after_id", type_=Uuid))
+        query = query.where(key < cursor if descending else key > cursor)
+        values |= {"after_date", "after_id"}
+    if date_from:
+        query = query.where(col(ActivityEntry.date) >= bindparam("date_from", type_=Date))
+        values.add("date_from")
+    if date_to:
+        query = query.where(col(ActivityEntry.date) <= bindparam("date_to", type_=Date))
+        values.add("date_to")
+    if category:
+        query = query.where(col(EmissionFactor.category) == bindparam("category"))
+        values.add("category")
+    if factor_key:
+        query = query.where(col(EmissionFactor.key) == bindparam("factor_key", type_=String))
+        values.add("factor_key")
+    order = (col(ActivityEntry.date), col(ActivityEntry.id))
+    query = query.order_by(*(column.desc() for column in order) if descending else order)
+    query = query.limit(bindparam("limit", type_=Integer))
+    return compile_once(query, values=frozenset(values))
+
+
 async def list_page(
-    session: AsyncSession,
+    reads: Reads,
     *,
     lab_id: UUID,
     limit: int,
@@ -69,27 +113,29 @@ async def list_page(
     category: FactorCategory | None = None,
     factor_key: str | None = None,
 ) -> list[EntryRow]:
-    """A lab's entries ordered by (date, id), newest first when `descending`."""
-    query = (
-        select(ActivityEntry, EmissionFactor)
-        .join(EmissionFactor, col(EmissionFactor.id) == col(ActivityEntry.factor_id))
-        .where(ActivityEntry.lab_id == lab_id)
+    """A lab's entries ordered by (date, id), newest first when `descending`, each with its
+    factor; `limit + 1` of them (read-only instances: no session)."""
+    statement = _page_statement(
+        descending=descending,
+        after=after is not None,
+        date_from=date_from is not None,
+        date_to=date_to is not None,
+        category=category is not None,
+        factor_key=factor_key is not None,
     )
-    key = tuple_(ActivityEntry.date, ActivityEntry.id)
+    values: dict[str, Any] = {"lab_id": lab_id, "limit": limit + 1}
     if after is not None:
-        query = query.where(key < tuple_(*after) if descending else key > tuple_(*after))
+        values["after_date"], values["after_id"] = after
     if date_from is not None:
-        query = query.where(col(ActivityEntry.date) >= date_from)
+        values["date_from"] = date_from
     if date_to is not None:
-        query = query.where(col(ActivityEntry.date) <= date_to)
+        values["date_to"] = date_to
     if category is not None:
-        query = query.where(col(EmissionFactor.category) == category)
+        values["category"] = category.value
     if factor_key is not None:
-        query = query.where(EmissionFactor.key == factor_key)
-    order = (col(ActivityEntry.date), col(ActivityEntry.id))
-    query = query.order_by(*(column.desc() for column in order) if descending else order)
-    rows = (await session.exec(query.limit(limit + 1))).all()
-    return [(row[0], row[1]) for row in rows]
+        values["factor_key"] = factor_key
+    rows = await reads.fetch(statement, values)
+    return [(_ENTRIES(row), _FACTORS(row, _ENTRIES.width)) for row in rows]
 
 
 async def add(session: AsyncSession, *, entry: ActivityEntry) -> ActivityEntry:

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.config import settings
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
+from app.db.statements import Reads
 from app.db.transaction import DriverTransaction
 from app.models.activity import Activity, EntryKind
 from app.models.entry import (
@@ -228,7 +229,7 @@ async def _add_resolved(
 
 
 async def list_entries(
-    session: AsyncSession,
+    reads: Reads,
     *,
     principal: Principal,
     lab_id: UUID,
@@ -240,9 +241,10 @@ async def list_entries(
     category: FactorCategory | None,
     factor_key: str | None,
 ) -> Page[EntryPublic]:
-    await load_lab(session, principal, lab_id, LabAction.VIEW)
+    """A page of the lab's entries, past the ORM (each statement on its own, app/db/pool.py)."""
+    await read_lab(reads, principal, lab_id, LabAction.VIEW)
     rows = await entry_repository.list_page(
-        session,
+        reads,
         lab_id=lab_id,
         limit=limit,
         after=decode_cursor(cursor, (date, UUID)),

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import CurrentPrincipal, DriverTransactionDep, SessionDep
+from app.api.deps import CurrentPrincipal, DriverTransactionDep, PoolDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.base import IsoDate
@@ -20,7 +20,7 @@ router = APIRouter(tags=["entries"], responses=problem_responses(401, 403, 404))
 async def list_lab_entries(
     lab_id: UUID,
     principal: CurrentPrincipal,
-    session: SessionDep,
+    pool: PoolDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
     order: Literal["asc", "desc"] = "desc",
@@ -31,7 +31,7 @@ async def list_lab_entries(
 ) -> EntryPage:
     """A lab's entries by date (newest first unless `order=asc`), with filters."""
     page = await entry_service.list_entries(
-        session,
+        pool,
         principal=principal,
         lab_id=lab_id,
         limit=limit,
