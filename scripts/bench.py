@@ -369,23 +369,42 @@ def compare(
     tokens: tuple[str, str],
     loads: list[Load],
     args: argparse.Namespace,
-) -> dict[tuple[str, str], list[float]]:
+    sessions: Sessions,
+) -> tuple[dict[tuple[str, str], list[float]], dict[str, int]]:
     """CPU ms per request of each load on each server, in `args.rounds` rounds whose order
-    alternates (ABC, CBA, ...), so all see the same machine; warm-up unmeasured."""
+    alternates (ABC, CBA, ...), so all see the same machine; warm-up unmeasured. Also the
+    PostgreSQL sessions opened while each server was measured (after its warm-up)."""
     short = argparse.Namespace(connections=args.connections, duration=args.round_seconds)
     warmup = argparse.Namespace(connections=args.connections, duration=args.warmup)
     for base, process in servers.values():
         for load in loads:
             wrk(base + load.path, tokens[load.admin], process, warmup, load.lua)
     figures: dict[tuple[str, str], list[float]] = {}
+    opened = dict.fromkeys(servers, 0)
     for round_number in range(args.rounds):
         order = list(servers) if round_number % 2 == 0 else list(servers)[::-1]
         for load in loads:
             for name in order:
                 base, process = servers[name]
+                before = sessions.opened()
                 cpu = wrk(base + load.path, tokens[load.admin], process, short, load.lua)["cpu_ms"]
+                opened[name] += sessions.opened() - before
                 figures.setdefault((load.name, name), []).append(cpu)
-    return figures
+    return figures, opened
+
+
+def _check_same_bodies(
+    ours: str, baseline: str, tokens: tuple[str, str], loads: list[Load]
+) -> None:
+    """Each GET load answers the same bytes on our code and on the baseline (same database):
+    a faster page must not be a different one."""
+    for load in loads:
+        if load.lua is not None:
+            continue
+        headers = {"Authorization": f"Bearer {tokens[load.admin]}"}
+        bodies = [httpx.get(base + load.path, headers=headers).content for base in (ours, baseline)]
+        same = "same bytes" if bodies[0] == bodies[1] else "DIFFERENT BODIES"
+        print(f"{load.name}: {same} as the baseline ({len(bodies[0]):,} bytes)", flush=True)
 
 
 def _verdict(value: float, target: float | None) -> str:
@@ -484,6 +503,8 @@ def main(argv: list[str] | None = None) -> int:
                 servers["baseline"] = stack.enter_context(
                     api_server(url, pool_size, args.max_overflow, cwd=args.baseline.resolve())
                 )
+            if "baseline" in servers:
+                _check_same_bodies(base, servers["baseline"][0], tokens, compared_loads)
             if compared_loads:
                 servers["reference"] = stack.enter_context(
                     api_server(
@@ -494,11 +515,9 @@ def main(argv: list[str] | None = None) -> int:
                         extra_env={"BENCH_USER_ID": str(data["user_id"])},
                     )
                 )
-            opened = sessions.opened()
             compared_started = time.monotonic()
-            figures = compare(servers, tokens, compared_loads, args)
+            figures, compared_sessions = compare(servers, tokens, compared_loads, args, sessions)
             compared_minutes = (time.monotonic() - compared_started) / 60
-            compared_sessions = sessions.opened() - opened
             compare_load = os.getloadavg()[0]
         sessions.close()
 
@@ -526,8 +545,9 @@ def main(argv: list[str] | None = None) -> int:
     if compared_loads:
         _print_comparison(figures, compared_loads, list(servers), args)
         print(
-            f"PostgreSQL sessions opened during the alternating rounds ({compared_minutes:.1f} "
-            f"min, {len(servers)} servers): {compared_sessions}"
+            f"PostgreSQL sessions opened while each server was measured in the alternating "
+            f"rounds ({compared_minutes:.1f} min in all): "
+            + ", ".join(f"{name} {count}" for name, count in compared_sessions.items())
         )
     if sequential is not None:
         _print_sequential(sequential, args)

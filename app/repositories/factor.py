@@ -6,18 +6,19 @@ exclusively. So a change commits only after every writer that read the old value
 and the recalculation it queues then sees all their entries: stored kg CO2e always converges.
 """
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, bindparam, text
+from sqlalchemy import Integer, Select, String, Uuid, bindparam, text
 from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, Reads, compile_once
+from app.db.statements import Reader, Reads, Statement, compile_once
 from app.models.factor import EmissionFactor, FactorCategory
-from app.repositories._filters import contains
+from app.repositories._filters import contains, contains_pattern
 
 
 async def get(
@@ -127,8 +128,45 @@ async def find_applicable(
     return (await session.exec(query, params=params)).first()
 
 
+@cache
+def _page_statement(
+    *, after: bool, category: bool, year: bool, region: bool, search: bool
+) -> Statement:
+    """One compiled statement per combination of filters (32 at most), on first use."""
+    query = core_select(*FACTORS.columns)
+    values = {"limit"}
+    if after:
+        key = tuple_(col(EmissionFactor.key), col(EmissionFactor.year), col(EmissionFactor.id))
+        cursor = tuple_(
+            bindparam("after_key", type_=String),
+            bindparam("after_year", type_=Integer),
+            bindparam("after_id", type_=Uuid),
+        )
+        query = query.where(key > cursor)
+        values |= {"after_key", "after_year", "after_id"}
+    if category:
+        query = query.where(col(EmissionFactor.category) == bindparam("category"))
+        values.add("category")
+    if year:
+        query = query.where(col(EmissionFactor.year) == bindparam("year", type_=Integer))
+        values.add("year")
+    if region:
+        query = query.where(col(EmissionFactor.region) == bindparam("region", type_=String))
+        values.add("region")
+    if search:
+        pattern = bindparam("search", type_=String)
+        query = query.where(
+            contains(EmissionFactor.key, pattern) | contains(EmissionFactor.source, pattern)
+        )
+        values.add("search")
+    query = query.order_by(
+        col(EmissionFactor.key), col(EmissionFactor.year), col(EmissionFactor.id)
+    ).limit(bindparam("limit", type_=Integer))
+    return compile_once(query, values=frozenset(values))
+
+
 async def list_page(
-    session: AsyncSession,
+    reads: Reads,
     *,
     limit: int,
     after: CursorKey | None,
@@ -137,26 +175,27 @@ async def list_page(
     region: str | None = None,
     search: str | None = None,
 ) -> list[EmissionFactor]:
-    """Factors ordered by (key, year, id)."""
-    query = select(EmissionFactor)
+    """Factors ordered by (key, year, id), the `limit + 1` after the cursor (read-only
+    instances)."""
+    statement = _page_statement(
+        after=after is not None,
+        category=category is not None,
+        year=year is not None,
+        region=region is not None,
+        search=bool(search),
+    )
+    values: dict[str, Any] = {"limit": limit + 1}
     if after is not None:
-        query = query.where(
-            tuple_(EmissionFactor.key, EmissionFactor.year, EmissionFactor.id) > tuple_(*after)
-        )
+        values["after_key"], values["after_year"], values["after_id"] = after
     if category is not None:
-        query = query.where(col(EmissionFactor.category) == category)
+        values["category"] = category.value
     if year is not None:
-        query = query.where(EmissionFactor.year == year)
+        values["year"] = year
     if region is not None:
-        query = query.where(EmissionFactor.region == region)
+        values["region"] = region
     if search:
-        query = query.where(
-            contains(EmissionFactor.key, search) | contains(EmissionFactor.source, search)
-        )
-    query = query.order_by(
-        col(EmissionFactor.key), col(EmissionFactor.year), col(EmissionFactor.id)
-    ).limit(limit + 1)
-    return list((await session.exec(query)).all())
+        values["search"] = contains_pattern(search)
+    return [FACTORS(row) for row in await reads.fetch(statement, values)]
 
 
 async def add(session: AsyncSession, *, factor: EmissionFactor) -> EmissionFactor:

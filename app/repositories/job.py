@@ -2,13 +2,17 @@
 
 import hashlib
 from datetime import datetime
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, text
+from sqlalchemy import DateTime, Integer, Uuid, bindparam, func, text
+from sqlalchemy import select as core_select
 from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
+from app.db.statements import Reader, Reads, Statement, compile_once
 from app.models.job import ACTIVE_STATES, Claim, DataIngestionJob, JobKind, JobState
 
 # Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
@@ -38,27 +42,41 @@ async def delete(session: AsyncSession, *, job: DataIngestionJob) -> None:
     await session.flush()
 
 
-async def list_page(
-    session: AsyncSession,
-    *,
-    lab_id: UUID | None,
-    kinds: frozenset[JobKind] | None,
-    limit: int,
-    after: CursorKey | None,
-) -> list[DataIngestionJob]:
-    """Jobs, newest first; of one lab, or of no lab when `lab_id` is None."""
-    query = select(DataIngestionJob)
-    if lab_id is None:
-        query = query.where(col(DataIngestionJob.lab_id).is_(None))
-    else:
-        query = query.where(DataIngestionJob.lab_id == lab_id)
-    if kinds is not None:
-        query = query.where(col(DataIngestionJob.target_type).in_(kinds))
-    key = tuple_(DataIngestionJob.created_at, DataIngestionJob.id)
-    if after is not None:
-        query = query.where(key < tuple_(*after))
+_JOBS = Reader(DataIngestionJob)
+
+
+@cache
+def _page_statement(*, of_lab: bool, after: bool) -> Statement:
+    """One compiled statement per combination (4), on first use; newest first."""
+    query = core_select(*_JOBS.columns)
+    lab = col(DataIngestionJob.lab_id)
+    query = query.where(lab == bindparam("lab_id", type_=Uuid) if of_lab else lab.is_(None))
+    values = {"limit", "lab_id"} if of_lab else {"limit"}
+    if after:
+        cursor = tuple_(
+            bindparam("after_created_at", type_=DateTime(timezone=True)),
+            bindparam("after_id", type_=Uuid),
+        )
+        query = query.where(
+            tuple_(col(DataIngestionJob.created_at), col(DataIngestionJob.id)) < cursor
+        )
+        values |= {"after_created_at", "after_id"}
     query = query.order_by(col(DataIngestionJob.created_at).desc(), col(DataIngestionJob.id).desc())
-    return list((await session.exec(query.limit(limit + 1))).all())
+    return compile_once(query.limit(bindparam("limit", type_=Integer)), values=frozenset(values))
+
+
+async def list_page(
+    reads: Reads, *, lab_id: UUID | None, limit: int, after: CursorKey | None
+) -> list[DataIngestionJob]:
+    """Jobs, newest first; of one lab, or of no lab when `lab_id` is None; the `limit + 1`
+    after the cursor (read-only instances)."""
+    statement = _page_statement(of_lab=lab_id is not None, after=after is not None)
+    values: dict[str, Any] = {"limit": limit + 1}
+    if lab_id is not None:
+        values["lab_id"] = lab_id
+    if after is not None:
+        values["after_created_at"], values["after_id"] = after
+    return [_JOBS(row) for row in await reads.fetch(statement, values)]
 
 
 async def count_active_for_lab(session: AsyncSession, *, lab_id: UUID) -> int:

@@ -1,8 +1,10 @@
 """Queries on users."""
 
+from functools import cache
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam
+from sqlalchemy import Boolean, DateTime, Integer, Uuid, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, func, select, tuple_
@@ -10,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
 from app.db.pool import Pool
-from app.db.statements import Reader, Reads, compile_once
+from app.db.statements import Reader, Reads, Statement, compile_once
 from app.models.user import User, UserRole, normalize_email
 
 
@@ -45,24 +47,49 @@ async def lock_active_admins(session: AsyncSession) -> list[UUID]:
     return list((await session.exec(query)).all())
 
 
+@cache
+def _page_statement(*, after: bool, role: bool, is_active: bool) -> Statement:
+    """One compiled statement per combination of filters (8 at most), on first use."""
+    query = core_select(*_USERS.columns)
+    values = {"limit"}
+    if after:
+        cursor = tuple_(
+            bindparam("after_created_at", type_=DateTime(timezone=True)),
+            bindparam("after_id", type_=Uuid),
+        )
+        query = query.where(tuple_(col(User.created_at), col(User.id)) > cursor)
+        values |= {"after_created_at", "after_id"}
+    if role:
+        query = query.where(col(User.role) == bindparam("role"))
+        values.add("role")
+    if is_active:
+        query = query.where(col(User.is_active) == bindparam("is_active", type_=Boolean))
+        values.add("is_active")
+    query = query.order_by(col(User.created_at), col(User.id))
+    return compile_once(query.limit(bindparam("limit", type_=Integer)), values=frozenset(values))
+
+
 async def list_page(
-    session: AsyncSession,
+    reads: Reads,
     *,
     limit: int,
     after: CursorKey | None,
     role: UserRole | None = None,
     is_active: bool | None = None,
 ) -> list[User]:
-    """Users ordered by (created_at, id), the `limit + 1` after the cursor."""
-    query = select(User)
+    """Users ordered by (created_at, id), the `limit + 1` after the cursor (read-only
+    instances)."""
+    statement = _page_statement(
+        after=after is not None, role=role is not None, is_active=is_active is not None
+    )
+    values: dict[str, Any] = {"limit": limit + 1}
     if after is not None:
-        query = query.where(tuple_(User.created_at, User.id) > tuple_(*after))
+        values["after_created_at"], values["after_id"] = after
     if role is not None:
-        query = query.where(col(User.role) == role)
+        values["role"] = role.value
     if is_active is not None:
-        query = query.where(col(User.is_active).is_(is_active))
-    query = query.order_by(col(User.created_at), col(User.id)).limit(limit + 1)
-    return list((await session.exec(query)).all())
+        values["is_active"] = is_active
+    return [_USERS(row) for row in await reads.fetch(statement, values)]
 
 
 async def add(session: AsyncSession, *, user: User) -> User:

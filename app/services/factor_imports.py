@@ -25,6 +25,7 @@ from app.core.errors import InvalidInput, NotConfigured, PayloadTooLarge
 from app.core.multipart_stream import StreamedFile
 from app.core.pagination import Page
 from app.core.rate_limit import RateLimiter
+from app.db.statements import Reads
 from app.models.job import (
     MAX_ROW_ERRORS,
     DataIngestionJob,
@@ -97,11 +98,11 @@ async def sync_factors(
 
 
 async def list_factor_jobs(
-    session: AsyncSession, *, principal: Principal, limit: int, cursor: str | None
+    reads: Reads, *, principal: Principal, limit: int, cursor: str | None
 ) -> Page[DataIngestionJob]:
     """The jobs of no lab — factor imports, syncs, recalculations — newest first."""
     authorize(principal.user, Action.MANAGE_FACTORS)
-    return await import_service.page_of_jobs(session, lab_id=None, limit=limit, cursor=cursor)
+    return await import_service.page_of_jobs(reads, lab_id=None, limit=limit, cursor=cursor)
 
 
 @dataclass(frozen=True)

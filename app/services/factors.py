@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
+from app.db.statements import Reads
 from app.models.factor import (
     BASIS_NEEDS_SCOPE_2,
     CabinClass,
@@ -46,7 +47,7 @@ _VALUES_LOCK_POLL_SECONDS = 0.1
 
 
 async def list_factors(
-    session: AsyncSession,
+    reads: Reads,
     *,
     limit: int,
     cursor: str | None,
@@ -56,7 +57,7 @@ async def list_factors(
     search: str | None,
 ) -> Page[EmissionFactor]:
     rows = await factor_repository.list_page(
-        session,
+        reads,
         limit=limit,
         after=decode_cursor(cursor, (str, int, UUID)),
         category=category,

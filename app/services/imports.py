@@ -16,6 +16,7 @@ from app.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from app.core.multipart_stream import StreamedFile
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
+from app.db.statements import Reads
 from app.models.job import (
     ACTIVE_STATES,
     FACTOR_JOB_KINDS,
@@ -33,7 +34,7 @@ from app.services import job_lifecycle
 from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, is_allowed
-from app.services.labs import load_lab
+from app.services.labs import load_lab, read_lab
 
 RETRY_WHEN_BUSY_SECONDS = 30
 
@@ -183,25 +184,24 @@ async def get_import(
 
 
 async def list_lab_imports(
-    session: AsyncSession,
+    reads: Reads,
     *,
     principal: Principal,
     lab_id: UUID,
     limit: int,
     cursor: str | None,
 ) -> Page[DataIngestionJob]:
-    await load_lab(session, principal, lab_id, LabAction.VIEW)
-    return await page_of_jobs(session, lab_id=lab_id, limit=limit, cursor=cursor)
+    await read_lab(reads, principal, lab_id, LabAction.VIEW)
+    return await page_of_jobs(reads, lab_id=lab_id, limit=limit, cursor=cursor)
 
 
 async def page_of_jobs(
-    session: AsyncSession, *, lab_id: UUID | None, limit: int, cursor: str | None
+    reads: Reads, *, lab_id: UUID | None, limit: int, cursor: str | None
 ) -> Page[DataIngestionJob]:
     """A page of the jobs of `lab_id` (None: the jobs of no lab), newest first."""
     rows = await job_repository.list_page(
-        session,
+        reads,
         lab_id=lab_id,
-        kinds=None,
         limit=limit,
         after=decode_cursor(cursor, (datetime, UUID)),
     )

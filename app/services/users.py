@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.security import hash_password_in_thread, verify_password_in_thread
+from app.db.statements import Reads
 from app.models.user import (
     PasswordChange,
     User,
@@ -73,7 +74,7 @@ async def change_password(
 
 
 async def list_users(
-    session: AsyncSession,
+    reads: Reads,
     *,
     principal: Principal,
     limit: int,
@@ -83,7 +84,7 @@ async def list_users(
 ) -> Page[User]:
     authorize(principal.user, Action.MANAGE_USERS)
     rows = await user_repository.list_page(
-        session,
+        reads,
         limit=limit,
         after=decode_cursor(cursor, (datetime, UUID)),
         role=role,

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
+from app.api.deps import CurrentPrincipal, PoolDep, RateLimiterDep, SessionDep
 from app.api.openapi import with_retry_after
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
@@ -18,6 +18,7 @@ from app.models.factor import (
     FactorPublic,
     FactorUpdate,
 )
+from app.models.family import public_of
 from app.models.lab import REGION_PATTERN
 from app.services import factors as factor_service
 
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/factors", tags=["factors"], responses=problem_respon
 @router.get("")
 async def list_factors(
     principal: CurrentPrincipal,
-    session: SessionDep,
+    pool: PoolDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
     category: FactorCategory | None = None,
@@ -40,7 +41,7 @@ async def list_factors(
 ) -> FactorPage:
     """Emission factors ordered by key and year, filtered by category, year, region and text."""
     page = await factor_service.list_factors(
-        session,
+        pool,
         limit=limit,
         cursor=cursor,
         category=category,
@@ -49,7 +50,7 @@ async def list_factors(
         search=search,
     )
     return FactorPage(
-        items=[FactorPublic.model_validate(f) for f in page.items], next_cursor=page.next_cursor
+        items=[public_of(FactorPublic, f) for f in page.items], next_cursor=page.next_cursor
     )
 
 

@@ -7,10 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field, WithJsonSchema
 
-from app.api.deps import CurrentPrincipal, RateLimiterDep, SessionDep
+from app.api.deps import CurrentPrincipal, PoolDep, RateLimiterDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.multipart_stream import StreamedFile
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
+from app.models.family import public_of
 from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, JobStatus
 from app.services import factor_imports as factor_import_service
 from app.services import imports as import_service
@@ -67,7 +68,7 @@ OnError = Annotated[
 
 
 def _page(page: Page[DataIngestionJob]) -> JobPage:
-    items = [JobStatus.model_validate(job, from_attributes=True) for job in page.items]
+    items = [public_of(JobStatus, job) for job in page.items]
     return JobPage(items=items, next_cursor=page.next_cursor)
 
 
@@ -151,13 +152,13 @@ async def sync_factors(
 @router.get("/factors/imports")
 async def list_factor_jobs(
     principal: CurrentPrincipal,
-    session: SessionDep,
+    pool: PoolDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> JobPage:
     """Factor imports, syncs and recalculations (admins), newest first."""
     page = await factor_import_service.list_factor_jobs(
-        session, principal=principal, limit=limit, cursor=cursor
+        pool, principal=principal, limit=limit, cursor=cursor
     )
     return _page(page)
 
@@ -166,13 +167,13 @@ async def list_factor_jobs(
 async def list_lab_imports(
     lab_id: UUID,
     principal: CurrentPrincipal,
-    session: SessionDep,
+    pool: PoolDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
 ) -> JobPage:
     """A lab's imports, newest first."""
     page = await import_service.list_lab_imports(
-        session, principal=principal, lab_id=lab_id, limit=limit, cursor=cursor
+        pool, principal=principal, lab_id=lab_id, limit=limit, cursor=cursor
     )
     return _page(page)
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, status
 from app.api.deps import CurrentPrincipal, PoolDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
+from app.models.family import public_of
 from app.models.lab import (
     InvitationCreate,
     InvitationPublic,
@@ -35,8 +36,8 @@ WRITE_ERRORS = problem_responses(403, 404, 409)
 
 
 def _public(lab: Lab, role: LabRole | None) -> LabPublic:
-    # Half the CPU of model_validate(lab, update=...) (from attributes): 8 µs a lab, not 18.
-    return LabPublic(**lab.model_dump(), my_role=role)
+    # Not validated again (app/models/family.py): a lab read or just written and flushed.
+    return public_of(LabPublic, lab, my_role=role)
 
 
 @router.get("")

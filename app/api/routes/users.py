@@ -5,10 +5,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 
-from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.deps import CurrentPrincipal, PoolDep, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.auth import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
+from app.models.family import public_of
 from app.models.lab import LabPublic, MyInvitation
 from app.models.user import (
     PasswordChange,
@@ -124,7 +125,7 @@ async def decline_my_invitation(
 @router.get("", responses=ADMIN_ERRORS)
 async def list_users(
     principal: CurrentPrincipal,
-    session: SessionDep,
+    pool: PoolDep,
     limit: LimitQuery = DEFAULT_LIMIT,
     cursor: CursorQuery = None,
     role: Annotated[UserRole | None, Query()] = None,
@@ -132,10 +133,10 @@ async def list_users(
 ) -> UserPage:
     """List accounts (admins), oldest first, filtered by role and active flag."""
     page = await user_service.list_users(
-        session, principal=principal, limit=limit, cursor=cursor, role=role, is_active=is_active
+        pool, principal=principal, limit=limit, cursor=cursor, role=role, is_active=is_active
     )
     return UserPage(
-        items=[UserPublic.model_validate(user) for user in page.items],
+        items=[public_of(UserPublic, user) for user in page.items],
         next_cursor=page.next_cursor,
     )
 
