@@ -123,12 +123,24 @@ P = TypeVar("P", bound=SQLModel)
 _PUBLIC_FIELDS: dict[tuple[type[SQLModel], type[SQLModel]], tuple[str, ...]] = {}
 
 
+def trusted(model: type[P], values: dict[str, Any]) -> P:
+    """`model` with `values`, not validated: for values read from the database (they passed
+    the model's checks when written, and the table's constraints since) or computed by the
+    server; never for a client's input. Given every field, it sets them as pydantic's
+    `model_construct` does, at a sixth of its CPU (SQLModel's `__new__` has already set
+    pydantic's private slots); otherwise it is `model_construct`, which fills the defaults."""
+    if len(values) != len(model.model_fields):
+        return cast(P, model.model_construct(**values))  # SQLModel types it loosely
+    instance: P = model.__new__(model)  # SQLModel.__new__ returns Any
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    return instance
+
+
 def public_of(model: type[P], row: SQLModel, /, **extra: Any) -> P:
     """`model` (an `XPublic`) from a table instance read from the database, plus `extra` for
-    the fields the table has not, without validating again: every value passed the model's
-    checks when it was written and the table's constraints since. Validating a page of 50
-    again cost more CPU than reading it (an e-mail address is parsed afresh each time); this
-    is what the ORM's loader does for table instances. Never for a client's input."""
+    the fields the table has not, without validating again (`trusted`). Validating a page of
+    50 again cost more CPU than reading it (an e-mail address is parsed afresh each time)."""
     key = (model, type(row))
     names = _PUBLIC_FIELDS.get(key)
     if names is None:
@@ -142,4 +154,4 @@ def public_of(model: type[P], row: SQLModel, /, **extra: Any) -> P:
         for name in names
         if name not in extra
     }
-    return cast(P, model.model_construct(**loaded, **extra))  # SQLModel types it loosely
+    return trusted(model, loaded | extra)

@@ -28,6 +28,7 @@ from app.models.entry import (
     TypedEntryCreate,
 )
 from app.models.factor import EmissionFactor, FactorCategory
+from app.models.family import trusted
 from app.models.kg import KG_CO2E_LIMIT, compute_kg, fits
 from app.models.lab import Lab
 from app.repositories import entry as entry_repository
@@ -60,17 +61,20 @@ def earliest_factor_year(year: int) -> int:
 
 def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     """kg CO2e from the factor's current value, like reports: the stored value may wait for a
-    pending recalculation. Not validated again: every value comes from the database."""
-    return EntryPublic.model_construct(
-        **{name: getattr(entry, name) for name in _FROM_TABLE},
-        activity=_activity_of(entry, factor),
-        kg_co2e=kg_of(entry.quantity, factor),
-        factor_key=factor.key,
-        category=factor.category,
-        scope=factor.scope,
-        unit=factor.unit,
-        factor_year=factor.year,
-    )
+    pending recalculation. Not validated again (`trusted`): every value comes from the
+    database or from the server's own computation."""
+    loaded = entry.__dict__  # an attribute the ORM expired (none on a read instance) loads
+    values = {
+        name: loaded[name] if name in loaded else getattr(entry, name) for name in _FROM_TABLE
+    }
+    values["activity"] = _activity_of(entry, factor)
+    values["kg_co2e"] = kg_of(entry.quantity, factor)
+    values["factor_key"] = factor.key
+    values["category"] = factor.category
+    values["scope"] = factor.scope
+    values["unit"] = factor.unit
+    values["factor_year"] = factor.year
+    return trusted(EntryPublic, values)
 
 
 # What EntryPublic shows of the table: not created_by, and not the stored kg_co2e (recomputed)
