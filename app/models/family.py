@@ -129,10 +129,12 @@ def trusted(model: type[P], values: dict[str, Any]) -> P:
     server; never for a client's input. Given every field, it sets them as pydantic's
     `model_construct` does, at a sixth of its CPU (SQLModel's `__new__` has already set
     pydantic's private slots); otherwise it is `model_construct`, which fills the defaults."""
-    if len(values) != len(model.model_fields):
+    fields = model.model_fields
+    if len(values) != len(fields):
         return cast(P, model.model_construct(**values))  # SQLModel types it loosely
     instance: P = model.__new__(model)  # SQLModel.__new__ returns Any
-    object.__setattr__(instance, "__dict__", values)
+    # In the fields' order, as model_construct: pydantic writes JSON in the order of __dict__.
+    object.__setattr__(instance, "__dict__", {name: values[name] for name in fields})
     object.__setattr__(instance, "__pydantic_fields_set__", set(values))
     return instance
 
