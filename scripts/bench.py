@@ -565,21 +565,31 @@ def _profiled(process: psutil.Process, load: Load, args: argparse.Namespace) -> 
     slug = "".join(c if c.isalnum() else "_" for c in load.name).strip("_")
     output = args.profile / f"{slug}.txt"
     command = ["py-spy", "record", "--pid", str(process.pid), "--rate", "200", "--format", "raw"]
-    command += ["--output", str(output), "--nonblocking", "--duration", str(args.duration + 1)]
+    command += ["--output", str(output), "--nonblocking"]
     sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield
     finally:
-        sampler.wait(timeout=args.duration + 30)
+        sampler.send_signal(signal.SIGINT)  # py-spy writes its file and exits: only this run
+        sampler.wait(timeout=30)
     if output.exists():
         print(f"\nprofile of {load.name} ({output}):\n{profile_summary(output)}", flush=True)
 
 
-def profile_summary(collapsed: Path, top: int = 25) -> str:
-    """The functions with the largest share of the samples (py-spy's collapsed stacks), by
-    inclusive share (the function and what it calls) and by self share."""
+def _package(frame: str) -> str:
+    """The top-level package of a py-spy frame, `name (path/file.py)`."""
+    path = frame.rpartition("(")[2].rstrip(")")
+    top = path.split("/", 1)[0] if "/" in path else path
+    return top if top.isidentifier() else "(stdlib)"
+
+
+def profile_summary(collapsed: Path, top: int = 12) -> str:
+    """Where the samples were (py-spy's collapsed stacks): the share of each package in the
+    samples' innermost frames (its own code and the system calls it makes), the functions with
+    the largest such share, and our own functions (`app/`) by inclusive share."""
     inclusive: dict[str, int] = {}
     own: dict[str, int] = {}
+    packages: dict[str, int] = {}
     total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count_text = line.rpartition(" ")
@@ -591,12 +601,25 @@ def profile_summary(collapsed: Path, top: int = 25) -> str:
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + count
         own[frames[-1]] = own.get(frames[-1], 0) + count
-    lines = [f"{total} samples; inclusive share:"]
-    for frame, count in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
-        lines.append(f"  {100 * count / total:5.1f} %  {frame}")
-    lines.append("self share:")
-    for frame, count in sorted(own.items(), key=lambda item: -item[1])[: top // 2]:
-        lines.append(f"  {100 * count / total:5.1f} %  {frame}")
+        packages[_package(frames[-1])] = packages.get(_package(frames[-1]), 0) + count
+
+    def share(count: int) -> str:
+        return f"{100 * count / total:5.1f} %"
+
+    lines = [f"{total} samples; by package (innermost frame):"]
+    for name, count in sorted(packages.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"  {share(count)}  {name}")
+    lines.append("by function (innermost frame):")
+    for frame, count in sorted(own.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"  {share(count)}  {frame}")
+    lines.append("our code (app/), inclusive, below the middlewares:")
+    ours = [
+        (frame, count)
+        for frame, count in inclusive.items()
+        if "(app/" in frame and "__call__" not in frame and count < total / 2
+    ]
+    for frame, count in sorted(ours, key=lambda item: -item[1])[:top]:
+        lines.append(f"  {share(count)}  {frame}")
     return "\n".join(lines)
 
 
