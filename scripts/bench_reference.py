@@ -167,7 +167,7 @@ def _page(name: str) -> Any:
         if (refusal := _refused(request)) is not None:
             return refusal
         limit = int(request.query_params.get("limit", "50"))
-        params = {"limit": limit + 1, "user": os.environ.get("BENCH_USER_ID")}
+        params: dict[str, Any] = {"limit": limit + 1, "user": os.environ.get("BENCH_USER_ID")}
         if "lab_id" in request.path_params:
             params["lab"] = uuid.UUID(request.path_params["lab_id"])
         names, rows = await _all(statement, params)
