@@ -19,7 +19,7 @@ def test_an_account_is_the_json_validation_gives() -> None:
         email="ada@lab.example",
         full_name="Ada",
         role=UserRole.ADMIN,
-        hashed_password="x",  # noqa: S106 - never shown
+        hashed_password="x",
         created_at=NOW,
         updated_at=NOW,
     )
