@@ -8,7 +8,7 @@ from app.models.headcount import Headcount
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
 from app.models.signoff import LabYear, LabYearTransition
-from app.models.staging import activity_staging, factor_staging
+from app.models.staging import activity_computed, activity_staging, factor_staging
 from app.models.target import Target
 from app.models.user import User
 
@@ -28,6 +28,7 @@ __all__ = [
     "RefreshToken",
     "Target",
     "User",
+    "activity_computed",
     "activity_staging",
     "factor_staging",
 ]

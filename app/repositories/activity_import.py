@@ -19,7 +19,7 @@ Built for a million rows per job:
 
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import NoneType
 from typing import get_args
 from uuid import UUID
@@ -36,7 +36,8 @@ from app.models.base import NO_NUL
 from app.models.entry import QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
-from app.models.staging import ACTIVITY_COLUMNS
+from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
+from app.repositories import bulk_load
 from app.repositories.staging import RowProblems, find_row_problems
 
 _PLAIN = f"'{EntryKind.QUANTITY.value}'"
@@ -231,18 +232,45 @@ _PROBLEMS = f"""
         FROM reported WHERE year = ANY(CAST(:locked_years AS int[])){_TEXT_PROBLEMS}
     )"""
 
-_JOB_ROWS = "(SELECT * FROM import_activity_row WHERE job_id = :job)"
-_BATCH_ROWS = (
-    "(SELECT * FROM import_activity_row WHERE job_id = :job AND seq BETWEEN :first AND :last)"
+# What was computed for a typed row replaces its staged factor key, quantity and unit.
+_REPLACED = ("factor_key", "quantity", "unit")
+_AS_STAGED = ", ".join(f's."{name}"' for name in ACTIVITY_COLUMNS if name not in _REPLACED)
+_FROM_COMPUTED = ", ".join(
+    f'CASE WHEN c.seq IS NULL THEN s."{name}" ELSE c."{name}" END AS "{name}"' for name in _REPLACED
 )
+_JOB = "s.job_id = :job"
+_BATCH = "s.job_id = :job AND s.seq BETWEEN :first AND :last"
 
-_SUMMARY = text(
-    f"WITH {_checked(_JOB_ROWS)}, {_PROBLEMS} SELECT count(*), count(DISTINCT seq) FROM problems"
-)
 
-_FIRST_PROBLEMS = text(
-    f"""
-    WITH {_checked(_JOB_ROWS)}, {_PROBLEMS},
+def _rows(where: str, *, typed: bool) -> str:
+    """The staged rows `where` holds, with what was computed for the typed ones (a join only
+    for a job that has typed rows: a plain import reads its rows alone)."""
+    if not typed:
+        return (
+            "(SELECT s.*, NULL::text AS activity, NULL::text AS problem_column, "
+            f"NULL::text AS problem_message FROM import_activity_row AS s WHERE {where})"
+        )
+    return f"""(
+        SELECT s.job_id, s.seq, {_AS_STAGED}, {_FROM_COMPUTED},
+               c.activity, c.problem_column, c.problem_message
+        FROM import_activity_row AS s
+        LEFT JOIN import_activity_computed AS c ON c.job_id = s.job_id AND c.seq = s.seq
+        WHERE {where})"""
+
+
+_BOTH = (False, True)
+_SUMMARY = {
+    typed: text(
+        f"WITH {_checked(_rows(_JOB, typed=typed))}, {_PROBLEMS} "
+        "SELECT count(*), count(DISTINCT seq) FROM problems"
+    )
+    for typed in _BOTH
+}
+
+_FIRST_PROBLEMS = {
+    typed: text(
+        f"""
+    WITH {_checked(_rows(_JOB, typed=typed))}, {_PROBLEMS},
     first AS (SELECT * FROM problems ORDER BY seq, column_name LIMIT :cap),
     numbered AS (
         SELECT seq, row_number() OVER (ORDER BY seq) + 1 AS line
@@ -252,7 +280,9 @@ _FIRST_PROBLEMS = text(
     FROM first JOIN numbered USING (seq)
     ORDER BY first.seq, first.column_name
     """
-)
+    )
+    for typed in _BOTH
+}
 
 _SEQ_RANGE = text("SELECT min(seq), max(seq) FROM import_activity_row WHERE job_id = :job")
 
@@ -277,21 +307,25 @@ _ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
 if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):
     raise TypeError(f"activity_entry columns without a value in the import: {_ENTRY_COLUMNS}")
 
-_INSERT_BATCH = text(
-    f"""
-    WITH {_checked(_BATCH_ROWS)},
+# By whether the job has typed rows (see `_rows`).
+_INSERT_BATCH = {
+    typed: text(
+        f"""
+    WITH {_checked(_rows(_BATCH, typed=typed))},
     inserted AS (
         INSERT INTO activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
         SELECT {", ".join(_ENTRY_VALUES[name] for name in _ENTRY_COLUMNS)}
         FROM checked WHERE ok
         RETURNING factor_id
     )
-    SELECT (SELECT count(*) FROM {_BATCH_ROWS} AS batch),
+    SELECT (SELECT count(*) FROM import_activity_row AS s WHERE {_BATCH}),
            (SELECT count(*) FROM inserted),
            (SELECT coalesce(array_agg(factor_id), '{{}}')
             FROM (SELECT DISTINCT factor_id FROM inserted) AS used)
     """
-)
+    )
+    for typed in _BOTH
+}
 
 # What the entries' foreign-key triggers lock, for when they are skipped (see bulk_load).
 _LOCK_LAB = text("SELECT id, region FROM lab WHERE id = :lab FOR KEY SHARE")
@@ -376,13 +410,14 @@ async def find_problems(
     window: int,
     cap: int,
     locked_years: frozenset[int] = frozenset(),
+    typed: bool = False,
 ) -> RowProblems:
-    """`window`: the rollover window in years; `locked_years`: the lab's signed-off years (as
-    for `insert_batch`)."""
+    """`window`: the rollover window in years; `locked_years`: the lab's signed-off years;
+    `typed`: whether the job computed typed rows (as for `insert_batch`)."""
     return await find_row_problems(
         session,
-        summary=_SUMMARY,
-        first_problems=_FIRST_PROBLEMS,
+        summary=_SUMMARY[typed],
+        first_problems=_FIRST_PROBLEMS[typed],
         params={
             "job": job_id,
             "region": region,
@@ -411,10 +446,13 @@ async def insert_batch(
     id_prefix: str,
     seqs: tuple[int, int],
     locked_years: frozenset[int] = frozenset(),
+    typed: bool = False,
 ) -> Batch:
     """Insert the valid staged rows whose seq lies in `seqs` (inclusive); count all of them.
     A row dated in a year without a factor of its key takes the latest one of at most `window`
     years before (year rollover). A row dated in one of `locked_years` (signed off) is refused.
+    `typed`: the job has typed rows, whose computed factor key, quantity and unit are read from
+    `record_computed`'s table.
 
     Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
     interleaved) only make a batch smaller."""
@@ -430,7 +468,9 @@ async def insert_batch(
         "last": seqs[1],
         "locked_years": sorted(locked_years),
     }
-    rows, inserted, factor_ids = (await connection.execute(_INSERT_BATCH, params)).one()
+    if typed:
+        await connection.execute(text("SET LOCAL work_mem = '256MB'"))
+    rows, inserted, factor_ids = (await connection.execute(_INSERT_BATCH[typed], params)).one()
     return Batch(rows=int(rows), inserted=int(inserted), factor_ids=frozenset(factor_ids))
 
 
@@ -442,15 +482,20 @@ async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> in
 
 @dataclass(frozen=True)
 class TypedRow:
-    """A staged row of a typed kind, as text (None for a blank or absent column)."""
+    """A staged row of a typed kind: its non-blank columns, as text."""
 
     seq: int
-    values: dict[str, str | None]
+    values: dict[str, str]
 
 
+# A row's non-blank columns as one JSON object: decoded in one call per row, not a value per
+# column (most of a typed row's columns are another kind's, so blank).
+_TYPED_VALUES = ", ".join(
+    f"{_sql_string(name)}, nullif(s.\"{name}\", '')" for name in ACTIVITY_COLUMNS
+)
 _TYPED_ROWS = text(
     f"""
-    SELECT s.seq, {", ".join(f's."{name}"' for name in ACTIVITY_COLUMNS)}
+    SELECT s.seq, jsonb_strip_nulls(jsonb_build_object({_TYPED_VALUES}))
     FROM import_activity_row AS s
     WHERE s.job_id = :job AND s.seq > :after AND {_KIND} <> {_PLAIN}
     ORDER BY s.seq
@@ -465,10 +510,10 @@ async def typed_rows(
     """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
     connection = await session.connection()
     rows = await connection.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
-    return [TypedRow(row[0], dict(zip(ACTIVITY_COLUMNS, row[1:], strict=True))) for row in rows]
+    return [TypedRow(seq, values) for seq, values in rows]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made once per typed row, and a frozen init costs 3x
 class Computed:
     """What the import computed for a typed row: its factor key, quantity, unit and activity
     (JSON text), or the column and message of its problem."""
@@ -482,45 +527,29 @@ class Computed:
     problem_message: str | None = None
 
 
-_COMPUTED_COLUMNS = (
-    "seq",
-    "factor_key",
-    "quantity",
-    "unit",
-    "activity",
-    "problem_column",
-    "problem_message",
-)
-_CREATE_COMPUTED = text(
-    "CREATE TEMPORARY TABLE computed_activity_row "
-    "(seq bigint PRIMARY KEY, factor_key text, quantity text, unit text, activity text, "
-    "problem_column text, problem_message text) ON COMMIT DROP"
-)
-_APPLY_COMPUTED = text(
-    """
-    UPDATE import_activity_row AS s
-    SET factor_key = c.factor_key, quantity = c.quantity, unit = c.unit, activity = c.activity,
-        problem_column = c.problem_column, problem_message = c.problem_message
-    FROM computed_activity_row AS c
-    WHERE s.job_id = :job AND s.seq = c.seq
-    """
-)
+if tuple(item.name for item in fields(Computed)) != ("seq", *ACTIVITY_COMPUTED):
+    raise TypeError("Computed and ACTIVITY_COMPUTED name different columns")
+_COMPUTED_COLUMNS = ("job_id", "seq", *ACTIVITY_COMPUTED)
+_COPY_COMPUTED = f"COPY import_activity_computed ({', '.join(_COMPUTED_COLUMNS)}) FROM STDIN"
 
 
 async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Computed]) -> None:
-    """Store what was computed for the typed rows: COPY into a temporary table (binary, no
-    parameter per value), then one UPDATE of the staged rows from it."""
+    """Store what was computed for the typed rows, by COPY (no parameter per value), without a
+    foreign-key trigger call per row: the job's row is locked here instead."""
     connection = await session.connection()
-    await connection.execute(_CREATE_COMPUTED)
+    await connection.execute(_LOCK_JOB, {"job": job_id})
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert isinstance(driver, psycopg.AsyncConnection)
-    columns = ", ".join(_COMPUTED_COLUMNS)
-    statement = f"COPY computed_activity_row ({columns}) FROM STDIN"
-    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+    async with (
+        bulk_load.triggers_skipped(connection),
+        driver.cursor() as cursor,
+        cursor.copy(_COPY_COMPUTED) as copy,
+    ):
         for row in rows:
             await copy.write_row(
                 (
+                    job_id,
                     row.seq,
                     row.factor_key,
                     row.quantity,
@@ -530,4 +559,3 @@ async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Com
                     row.problem_message,
                 )
             )
-    await connection.execute(_APPLY_COMPUTED, {"job": job_id})

@@ -20,6 +20,7 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from app.config import settings
@@ -60,7 +61,7 @@ class Factors:
 
     region: str | None
     window: int
-    flight: flights.FlightFactors = field(default_factory=lambda: flights.FlightFactors(()))
+    flight: flights.FlightFactors = field(default_factory=lambda: flights.FlightFactors({}))
     applicable: dict[tuple[str, int], EmissionFactor | None] = field(default_factory=dict)
 
 
@@ -94,6 +95,10 @@ async def gather(
             )
         )
     return factors
+
+
+# The settings' constants and the distances of an import's routes repeat: each is formatted once.
+_text = lru_cache(maxsize=1 << 16)(plain_decimal)
 
 
 def _years(year: int, window: int) -> str:
@@ -140,18 +145,18 @@ def _flight(data: FlightEntryCreate, factors: Factors) -> Resolved:
     quantity = _checked_quantity(distance * legs * data.travellers * rf, "travellers")
     # FlightActivity as JSON, built directly: constructing and dumping the model would cost
     # more than the rest of the computation, for an import of 100,000 flights. It is validated
-    # as FlightActivity whenever it is read.
+    # as FlightActivity whenever it is read (and a unit test holds the two equal).
     activity = {
         "kind": "flight",
         "origin": data.origin,
         "destination": data.destination,
-        "cabin_class": data.cabin_class.value,
+        "cabin_class": data.cabin_class,  # a StrEnum: its value in JSON
         "round_trip": data.round_trip,
         "travellers": data.travellers,
-        "great_circle_km": plain_decimal(route.great_circle_km),
-        "uplift_km": plain_decimal(uplift),
-        "distance_km": plain_decimal(distance),
-        "rf_multiplier": plain_decimal(rf),
+        "great_circle_km": route.great_circle_text,
+        "uplift_km": _text(uplift),
+        "distance_km": _text(distance),
+        "rf_multiplier": _text(rf),
     }
     return Resolved(factor, quantity, activity)
 

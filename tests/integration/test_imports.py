@@ -17,7 +17,7 @@ from app.config import settings
 from app.models.entry import ActivityEntry
 from app.models.factor import CabinClass, FactorCategory
 from app.models.lab import Lab
-from app.models.staging import activity_staging
+from app.models.staging import activity_computed, activity_staging
 from app.services import activity_imports
 from tests.factories import Caller, make_factor, make_lab
 
@@ -74,8 +74,12 @@ async def entry_count(session: AsyncSession, lab: Lab) -> int:
 
 
 async def staged_rows(session: AsyncSession) -> int:
-    result = await session.exec(select(func.count()).select_from(activity_staging))
-    return int(result.one())
+    """The rows staged by uploads, and computed for their typed rows, still waiting."""
+    counts = [
+        (await session.exec(select(func.count()).select_from(table))).one()
+        for table in (activity_staging, activity_computed)
+    ]
+    return sum(counts)
 
 
 async def test_upload_is_imported_in_the_background_with_server_computed_kg(
@@ -584,6 +588,7 @@ async def test_typed_rows_import_as_the_api_computes_them_and_bad_ones_are_row_e
         same = by_kind[body["kind"]]
         for name in ("factor_key", "quantity", "kg_co2e", "activity", "note", "unit"):
             assert posted.json()[name] == same[name], name
+    assert await staged_rows(session) == 0
     undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
     assert undone.status_code == 204, undone.text
     assert await entry_count(session, lab) == 3  # the API's three stay
