@@ -7,7 +7,18 @@ file is its rank by `seq` within the job, plus one for the header.
 
 from typing import get_args
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Table, Text, Uuid, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Identity,
+    SmallInteger,
+    Table,
+    Text,
+    Uuid,
+    text,
+)
 from sqlmodel import SQLModel
 
 from app.models.entry import EntryCreate, TypedEntryCreate
@@ -80,6 +91,10 @@ activity_computed = Table(
         primary_key=True,
     ),
     Column("seq", BigInteger, primary_key=True),  # the staged row's
+    # An equipment row is an entry per year of its lifetime: part 0 is the purchase year, dated
+    # as the row; part k is dated `entry_date`, 1 January k years later. Other rows: part 0.
+    Column("part", SmallInteger, primary_key=True),
+    Column("entry_date", Date),
     *(Column(column, Text) for column in ACTIVITY_COMPUTED),
 )
 factor_staging = _staging_table("import_factor_row", *FACTOR_COLUMNS)

@@ -20,6 +20,7 @@ Built for a million rows per job:
 import secrets
 import time
 from dataclasses import dataclass, fields
+from datetime import date
 from types import NoneType
 from typing import get_args
 from uuid import UUID
@@ -31,7 +32,7 @@ from sqlalchemy import inspect, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.main import FieldInfoMetadata
 
-from app.models.activity import EntryKind
+from app.models.activity import MAX_LIFETIME_YEARS, EntryKind
 from app.models.base import NO_NUL
 from app.models.entry import QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
@@ -46,7 +47,10 @@ KINDS = ", ".join(kind.value for kind in EntryKind)
 # A typed row has its factor key, quantity, unit and activity computed before these checks
 # (`record_computed`), or the column and message of why it could not be.
 KIND_MESSAGE = f"expected blank or one of {KINDS}"
-SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq
+SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq, then its part
+PART_BITS = 6  # an entry of a row: an equipment row's year of its lifetime, from 0
+if 2**PART_BITS < MAX_LIFETIME_YEARS:
+    raise TypeError("an equipment's years need more bits of its entries' ids")
 _QUANTITY = "btrim(s.quantity)"
 # Like the API's Quantity: 1-12 digits, then optionally `.` and 1-6 digits.
 _DIGITS, _PLACES = QUANTITY.integer_digits, QUANTITY.decimal_places
@@ -173,7 +177,10 @@ def _checked(source: str) -> str:
         SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
                {_KIND} AS kind_value, s.activity, s.problem_column, s.problem_message,
                ({_KIND} = {_PLAIN} OR s.activity IS NOT NULL) AS kind_ok,
-               nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, days.d, days.year,
+               nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, s.part,
+               coalesce(s.entry_date, days.d) AS d,
+               coalesce(extract(year FROM s.entry_date)::int, days.year) AS year,
+               days.year AS factor_year,  -- an equipment's later years: its purchase year
                CASE WHEN {_QUANTITY_OK} THEN {_QUANTITY}::numeric END AS q
         FROM {source} AS s
         LEFT JOIN days ON days.text = btrim(s.date)
@@ -188,17 +195,17 @@ def _checked(source: str) -> str:
                 AND {fits_sql(kg_sql("st.q", "c.kg_co2e_per_unit"))}{_TEXT_CHECKS}) AS ok
         FROM staged AS st
         LEFT JOIN chosen AS c
-          ON c.key = st.factor_key AND c.year = st.year
+          ON c.key = st.factor_key AND c.year = st.factor_year
     )"""
 
 
 # A row without a `days` match has no real date, or one in a year without factors: asked per row.
-_PROBLEMS = f"""
+_PROBLEM_ROWS = f"""
     reported AS (
         SELECT *, coalesce(d, co2_parse_date(date)) AS real_date FROM checked
         WHERE NOT ok AND problem_message IS NULL
     ),
-    problems AS (
+    problem_rows AS (
         SELECT seq, 'date' AS column_name,
                CASE WHEN coalesce(btrim(date), '') = '' THEN 'required'
                     ELSE 'expected a real date as YYYY-MM-DD or YYYY-MM' END AS message
@@ -217,7 +224,7 @@ _PROBLEMS = f"""
         SELECT seq, 'factor_key',
                CASE WHEN coalesce(factor_key, '') = '' THEN 'required'
                     ELSE 'no emission factor ''' || left(factor_key, 100) || ''' for '
-                         || extract(year FROM real_date)::int END
+                         || coalesce(factor_year, extract(year FROM real_date)::int) END
         FROM reported WHERE factor_id IS NULL AND real_date IS NOT NULL
         UNION ALL
         SELECT seq, 'unit', 'expected ' || factor_unit || ', the unit of the factor'
@@ -231,6 +238,19 @@ _PROBLEMS = f"""
                || 'reopen it to import into it'
         FROM reported WHERE year = ANY(CAST(:locked_years AS int[])){_TEXT_PROBLEMS}
     )"""
+
+
+def _problems(*, typed: bool) -> str:
+    """CTEs ending in `problems` (seq, column_name, message), after `_checked`. The years of an
+    equipment row (typed) are checked one by one: a column's problem is reported once a row."""
+    if not typed:
+        return f"{_PROBLEM_ROWS},\n    problems AS (SELECT * FROM problem_rows)"
+    return f"""{_PROBLEM_ROWS},
+    problems AS (
+        SELECT DISTINCT ON (seq, column_name) * FROM problem_rows
+        ORDER BY seq, column_name, message
+    )"""
+
 
 # What was computed for a typed row replaces its staged factor key, quantity and unit.
 _REPLACED = ("factor_key", "quantity", "unit")
@@ -248,11 +268,13 @@ def _rows(where: str, *, typed: bool) -> str:
     if not typed:
         return (
             "(SELECT s.*, NULL::text AS activity, NULL::text AS problem_column, "
-            f"NULL::text AS problem_message FROM import_activity_row AS s WHERE {where})"
+            "NULL::text AS problem_message, 0 AS part, NULL::date AS entry_date "
+            f"FROM import_activity_row AS s WHERE {where})"
         )
     return f"""(
         SELECT s.job_id, s.seq, {_AS_STAGED}, {_FROM_COMPUTED},
-               c.activity, c.problem_column, c.problem_message
+               c.activity, c.problem_column, c.problem_message,
+               coalesce(c.part, 0) AS part, c.entry_date
         FROM import_activity_row AS s
         LEFT JOIN import_activity_computed AS c ON c.job_id = s.job_id AND c.seq = s.seq
         WHERE {where})"""
@@ -261,7 +283,7 @@ def _rows(where: str, *, typed: bool) -> str:
 _BOTH = (False, True)
 _SUMMARY = {
     typed: text(
-        f"WITH {_checked(_rows(_JOB, typed=typed))}, {_PROBLEMS} "
+        f"WITH {_checked(_rows(_JOB, typed=typed))}, {_problems(typed=typed)} "
         "SELECT count(*), count(DISTINCT seq) FROM problems"
     )
     for typed in _BOTH
@@ -270,7 +292,7 @@ _SUMMARY = {
 _FIRST_PROBLEMS = {
     typed: text(
         f"""
-    WITH {_checked(_rows(_JOB, typed=typed))}, {_PROBLEMS},
+    WITH {_checked(_rows(_JOB, typed=typed))}, {_problems(typed=typed)},
     first AS (SELECT * FROM problems ORDER BY seq, column_name LIMIT :cap),
     numbered AS (
         SELECT seq, row_number() OVER (ORDER BY seq) + 1 AS line
@@ -289,7 +311,8 @@ _SEQ_RANGE = text("SELECT min(seq), max(seq) FROM import_activity_row WHERE job_
 # Each column of an entry, from a checked row: what the server sets, then the fields of EntryBase.
 _ENTRY_VALUES = {
     "id": f"""(CAST(:id_prefix AS text)
-               || lpad(to_hex(seq & {2**SEQ_BITS - 1}), {SEQ_BITS // 4}, '0'))::uuid""",
+               || lpad(to_hex(((seq << {PART_BITS}) | part) & {2**SEQ_BITS - 1}),
+                       {SEQ_BITS // 4}, '0'))::uuid""",
     "lab_id": ":lab",
     "factor_id": "factor_id",
     "kg_co2e": kg_sql("q", "kg"),
@@ -307,7 +330,13 @@ _ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
 if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):
     raise TypeError(f"activity_entry columns without a value in the import: {_ENTRY_COLUMNS}")
 
-# By whether the job has typed rows (see `_rows`).
+# The rows to insert: a typed row's entries all or none (an equipment's years).
+_INSERTED = {
+    False: "checked WHERE ok",
+    True: "(SELECT *, bool_and(ok) OVER (PARTITION BY seq) AS whole FROM checked) AS parts "
+    "WHERE whole",
+}
+# By whether the job has typed rows (see `_rows`). Counted: the rows inserted, not the entries.
 _INSERT_BATCH = {
     typed: text(
         f"""
@@ -315,11 +344,13 @@ _INSERT_BATCH = {
     inserted AS (
         INSERT INTO activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
         SELECT {", ".join(_ENTRY_VALUES[name] for name in _ENTRY_COLUMNS)}
-        FROM checked WHERE ok
-        RETURNING factor_id
+        FROM {_INSERTED[typed]}
+        RETURNING factor_id,
+                  kind <> {_sql_string(EntryKind.EQUIPMENT.value)}
+                  OR activity ->> 'year_of_lifetime' = '1' AS first_entry
     )
     SELECT (SELECT count(*) FROM import_activity_row AS s WHERE {_BATCH}),
-           (SELECT count(*) FROM inserted),
+           (SELECT count(*) FROM inserted WHERE first_entry),
            (SELECT coalesce(array_agg(factor_id), '{{}}')
             FROM (SELECT DISTINCT factor_id FROM inserted) AS used)
     """
@@ -515,10 +546,13 @@ async def typed_rows(
 
 @dataclass(slots=True)  # not frozen: made once per typed row, and a frozen init costs 3x
 class Computed:
-    """What the import computed for a typed row: its factor key, quantity, unit and activity
-    (JSON text), or the column and message of its problem."""
+    """What the import computed for a typed row (for each year of an equipment's lifetime): its
+    factor key, quantity, unit and activity (JSON text), or the column and message of its
+    problem."""
 
     seq: int
+    part: int = 0  # an equipment row's year of its lifetime, from 0
+    entry_date: date | None = None  # that year's entry's date (None: the row's)
     factor_key: str | None = None
     quantity: str | None = None
     unit: str | None = None
@@ -527,9 +561,14 @@ class Computed:
     problem_message: str | None = None
 
 
-if tuple(item.name for item in fields(Computed)) != ("seq", *ACTIVITY_COMPUTED):
+if tuple(item.name for item in fields(Computed)) != (
+    "seq",
+    "part",
+    "entry_date",
+    *ACTIVITY_COMPUTED,
+):
     raise TypeError("Computed and ACTIVITY_COMPUTED name different columns")
-_COMPUTED_COLUMNS = ("job_id", "seq", *ACTIVITY_COMPUTED)
+_COMPUTED_COLUMNS = ("job_id", "seq", "part", "entry_date", *ACTIVITY_COMPUTED)
 _COPY_COMPUTED = f"COPY import_activity_computed ({', '.join(_COMPUTED_COLUMNS)}) FROM STDIN"
 
 
@@ -551,6 +590,8 @@ async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Com
                 (
                     job_id,
                     row.seq,
+                    row.part,
+                    row.entry_date,
                     row.factor_key,
                     row.quantity,
                     row.unit,

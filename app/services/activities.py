@@ -19,9 +19,11 @@ resolves one activity from them (CPU only: run many off the event loop).
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from app.config import settings
 from app.core.errors import InvalidInput
@@ -219,6 +221,36 @@ def lifetime_shares(quantity: Decimal, years: int) -> list[Decimal]:
     negative."""
     share = (quantity / years).quantize(QUANTITY_QUANTUM, rounding=ROUND_DOWN)
     return [share] * (years - 1) + [quantity - share * (years - 1)]
+
+
+@dataclass(frozen=True)
+class LifetimeYear:
+    """One year of an equipment's lifetime: the entry's date (the purchase date, then 1 January
+    of each later year), its share of the quantity, and its activity (the purchase's, with the
+    year of the lifetime, the share and the series that ties the years together)."""
+
+    on: date
+    share: Decimal
+    activity: dict[str, Any]
+
+
+def lifetime(data: EquipmentEntryCreate, resolved: Resolved, series: UUID) -> list[LifetimeYear]:
+    """The entries of an equipment, one per year of its lifetime; each keeps the purchase
+    year's factor (`resolved.factor`)."""
+    shares = lifetime_shares(resolved.quantity, data.lifetime_years)
+    return [
+        LifetimeYear(
+            data.date if index == 0 else date(data.date.year + index, 1, 1),
+            share,
+            resolved.activity
+            | {
+                "year_of_lifetime": index + 1,
+                "share": format(share, "f"),
+                "series_id": str(series),
+            },
+        )
+        for index, share in enumerate(shares)
+    ]
 
 
 def _equipment(data: EquipmentEntryCreate, factors: Factors) -> Resolved:

@@ -10,7 +10,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -108,8 +108,6 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     await session.commit()
 
 
-# An equipment row would become an entry per year of its lifetime: not in a CSV yet.
-EQUIPMENT_BY_API = "equipment is added through the API (an entry per year of its lifetime)"
 TYPED_CHUNK_ROWS = 20_000  # typed rows computed at a time (bounded memory)
 _NEW_ENTRY: TypeAdapter[NewEntry] = TypeAdapter(NewEntry)
 _INTEGERS = frozenset({"travellers", "lifetime_years"})
@@ -161,24 +159,32 @@ def _parse(row: TypedRow) -> TypedEntryCreate | Computed:
         )
     if isinstance(data, EntryCreate):  # not reached: the query selects typed kinds only
         raise TypeError("a plain row among the typed ones")
-    if isinstance(data, EquipmentEntryCreate):
-        return Computed(row.seq, problem_column="kind", problem_message=EQUIPMENT_BY_API)
     return data
 
 
-def _compute(row_seq: int, data: TypedEntryCreate, factors: activities.Factors) -> Computed:
+def _compute(row_seq: int, data: TypedEntryCreate, factors: activities.Factors) -> list[Computed]:
+    """A typed row's entries (an equipment's: one per year of its lifetime), or its problem."""
     try:
         resolved = activities.compute(data, factors)
     except InvalidInput as error:
         column = str(error.errors[0].loc[-1]) if error.errors else "kind"
-        return Computed(row_seq, problem_column=column, problem_message=error.detail)
-    return Computed(
-        row_seq,
-        factor_key=resolved.factor.key,
-        quantity=format(resolved.quantity, "f"),
-        unit=resolved.factor.unit,
-        activity=json.dumps(resolved.activity),
-    )
+        return [Computed(row_seq, problem_column=column, problem_message=error.detail)]
+    key, unit = resolved.factor.key, resolved.factor.unit
+    if not isinstance(data, EquipmentEntryCreate):
+        quantity = format(resolved.quantity, "f")
+        return [Computed(row_seq, 0, None, key, quantity, unit, json.dumps(resolved.activity))]
+    return [
+        Computed(
+            row_seq,
+            part,
+            None if part == 0 else year.on,
+            key,
+            format(year.share, "f"),
+            unit,
+            json.dumps(year.activity),
+        )
+        for part, year in enumerate(activities.lifetime(data, resolved, uuid4()))
+    ]
 
 
 def _parse_all(rows: list[TypedRow]) -> list[tuple[int, TypedEntryCreate | Computed]]:
@@ -188,9 +194,13 @@ def _parse_all(rows: list[TypedRow]) -> list[tuple[int, TypedEntryCreate | Compu
 def _compute_all(
     parsed: list[tuple[int, TypedEntryCreate | Computed]], factors: activities.Factors
 ) -> list[Computed]:
-    return [
-        item if isinstance(item, Computed) else _compute(seq, item, factors) for seq, item in parsed
-    ]
+    computed: list[Computed] = []
+    for seq, item in parsed:
+        if isinstance(item, Computed):
+            computed.append(item)
+        else:
+            computed.extend(_compute(seq, item, factors))
+    return computed
 
 
 async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UUID) -> bool:

@@ -171,22 +171,10 @@ async def _create_activity(
         return await _add_resolved(
             transaction, principal, lab, data, resolved, resolved.quantity, data.date
         )
-    series = uuid4()
-    shares = activities.lifetime_shares(resolved.quantity, data.lifetime_years)
     first: EntryPublic | None = None
-    for index, share in enumerate(shares):
-        on = data.date if index == 0 else date(data.date.year + index, 1, 1)
-        year = Resolved(
-            resolved.factor,
-            share,
-            resolved.activity
-            | {
-                "year_of_lifetime": index + 1,
-                "share": format(share, "f"),
-                "series_id": str(series),
-            },
-        )
-        added = await _add_resolved(transaction, principal, lab, data, year, share, on)
+    for year in activities.lifetime(data, resolved, uuid4()):
+        share = Resolved(resolved.factor, year.share, year.activity)
+        added = await _add_resolved(transaction, principal, lab, data, share, year.share, year.on)
         first = first or added
     assert first is not None
     return first

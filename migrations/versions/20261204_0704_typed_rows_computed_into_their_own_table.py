@@ -1,12 +1,8 @@
-"""import_activity_computed: what a CSV import computed for its typed rows (factor key, quantity,
-unit, activity, or the problem), written by COPY into a table of its own instead of an UPDATE of
-the staged rows (which rewrote each of them). The staged rows lose the three computed columns; a
-queued import loses nothing (its job computes them).
-
-Revision ID: 4b7d7657cb79
-Revises: 71ba3e9d89f3
-Create Date: 2026-12-04 07:04:47.642018+00:00
-
+"""import_activity_computed: what a CSV import computed for its typed rows (factor key,
+quantity, unit, activity, or the problem; an equipment row's entry per year of its lifetime),
+written by COPY into a table of its own instead of an UPDATE of the staged rows (which rewrote
+each of them). The staged rows lose the three computed columns; a queued import loses nothing
+(its job computes them).
 """
 
 from collections.abc import Sequence
@@ -26,6 +22,8 @@ def upgrade() -> None:
         "import_activity_computed",
         sa.Column("job_id", sa.Uuid(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("part", sa.SmallInteger(), nullable=False),
+        sa.Column("entry_date", sa.Date(), nullable=True),
         sa.Column("factor_key", sa.Text(), nullable=True),
         sa.Column("quantity", sa.Text(), nullable=True),
         sa.Column("unit", sa.Text(), nullable=True),
@@ -38,7 +36,7 @@ def upgrade() -> None:
             name=op.f("fk_import_activity_computed_job_id_data_ingestion_jobs"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("job_id", "seq", name=op.f("pk_import_activity_computed")),
+        sa.PrimaryKeyConstraint("job_id", "seq", "part", name=op.f("pk_import_activity_computed")),
     )
     op.drop_column("import_activity_row", "problem_message")
     op.drop_column("import_activity_row", "activity")
