@@ -2,6 +2,7 @@
 the change, never changed or removed afterwards (the database refuses UPDATE, DELETE and
 TRUNCATE of the table: migrations/versions/…_audit_trail.py)."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -43,7 +44,6 @@ class AuditAction(StrEnum):
     MEMBER_REMOVED = "member.removed"
     INVITATION_CREATED = "invitation.created"
     INVITATION_REVOKED = "invitation.revoked"
-    INVITATION_ACCEPTED = "invitation.accepted"
     ENTRY_CREATED = "entry.created"
     ENTRY_UPDATED = "entry.updated"
     ENTRY_DELETED = "entry.deleted"
@@ -83,7 +83,9 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     __table_args__ = (
-        Index("ix_audit_event_lab_id_id", "lab_id", "id", postgresql_where=text("lab_id IS NOT NULL")),
+        Index(
+            "ix_audit_event_lab_id_id", "lab_id", "id", postgresql_where=text("lab_id IS NOT NULL")
+        ),
         Index("ix_audit_event_object", "object_type", "object_id", "id"),
         Index("ix_audit_event_actor_id_id", "actor_id", "id"),
     )
@@ -132,3 +134,16 @@ class AuditEventPublic(SQLModel):
 
 class AuditEventPage(Page[AuditEventPublic]):
     pass
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What a listing of the trail keeps (None: any)."""
+
+    lab_id: UUID | None = None
+    object_type: AuditObject | None = None
+    object_id: str | None = None
+    action: AuditAction | None = None
+    actor_id: UUID | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive

@@ -3,7 +3,6 @@ transaction), and keyset pages newest first. Rows are never updated or deleted (
 triggers refuse it)."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -16,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.db.statements import compile_once
 from app.db.transaction import DriverTransaction
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, AuditFilters
 from app.models.entry import ActivityEntry
 
 
@@ -30,17 +29,6 @@ class NewEvent:
     object_id: str
     lab_id: UUID | None
     changes: dict[str, list[Any]]
-
-
-@dataclass(frozen=True)
-class Filters:
-    lab_id: UUID | None = None
-    object_type: str | None = None
-    object_id: str | None = None
-    action: str | None = None
-    actor_id: UUID | None = None
-    since: datetime | None = None
-    until: datetime | None = None
 
 
 _COLUMNS = (
@@ -87,7 +75,7 @@ async def add_in(transaction: DriverTransaction, *, event: NewEvent) -> None:
 
 
 async def list_page(
-    session: AsyncSession, *, filters: Filters, before: int | None, limit: int
+    session: AsyncSession, *, filters: AuditFilters, before: int | None, limit: int
 ) -> list[AuditEvent]:
     """Newest first: events with an id below `before` (None: from the newest), `limit + 1` of
     them (the extra one says whether a next page exists)."""
@@ -115,8 +103,8 @@ async def list_page(
 async def import_kg(session: AsyncSession, *, job_id: UUID) -> tuple[int, Decimal]:
     """How many entries an import holds, and their stored kg CO2e (one aggregate over the
     import's rows, found by their BRIN index)."""
-    query = core_select(
-        func.count(), func.coalesce(func.sum(col(ActivityEntry.kg_co2e)), 0)
-    ).where(col(ActivityEntry.import_id) == job_id)
+    query = core_select(func.count(), func.coalesce(func.sum(col(ActivityEntry.kg_co2e)), 0)).where(
+        col(ActivityEntry.import_id) == job_id
+    )
     count, kg = (await session.execute(query)).one()
     return int(count), Decimal(kg)

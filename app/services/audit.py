@@ -8,14 +8,14 @@ from typing import Any
 from uuid import UUID
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import inspect
+from sqlalchemy import Table, inspect
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.logging import current_request_id
 from app.db.transaction import DriverTransaction
 from app.models.audit import AuditAction, Changes
-from app.models.job import DataIngestionJob
+from app.models.job import DataIngestionJob, JobState
 from app.repositories import audit as audit_repository
 from app.services.auth import Principal
 
@@ -32,9 +32,11 @@ NOT_RECORDED = frozenset(
         "last_used_at",
     }
 )
-# An update or replacement that changed no field records nothing.
+# An update, replacement or removal that changed no field records nothing.
 _ONLY_IF_CHANGED = frozenset(
     {
+        AuditAction.HEADCOUNT_DELETED,
+        AuditAction.TARGET_DELETED,
         AuditAction.LAB_UPDATED,
         AuditAction.MEMBER_UPDATED,
         AuditAction.ENTRY_UPDATED,
@@ -53,24 +55,34 @@ def value(raw: object) -> Any:
     return to_jsonable_python(raw)
 
 
-def fields_of(row: SQLModel) -> dict[str, Any]:
-    """A table row's recorded columns, as JSON values."""
-    columns = inspect(type(row)).columns
-    return {
-        column.key: value(getattr(row, column.key))
-        for column in columns
-        if column.key not in NOT_RECORDED
-    }
+Recorded = SQLModel | Mapping[str, Any]
 
 
-def created(row: SQLModel | Mapping[str, Any]) -> Changes:
-    after = fields_of(row) if isinstance(row, SQLModel) else {k: value(v) for k, v in row.items()}
-    return {name: [None, new] for name, new in after.items() if new is not None}
+def fields_of(row: Recorded) -> dict[str, Any]:
+    """The recorded fields of a table row (its columns), a response model or a mapping, as
+    JSON values."""
+    if isinstance(row, Mapping):
+        raw = dict(row)
+    elif isinstance(getattr(type(row), "__table__", None), Table):
+        raw = {column.key: getattr(row, column.key) for column in inspect(type(row)).columns}
+    else:
+        raw = dict(row)
+    return {name: value(field) for name, field in raw.items() if name not in NOT_RECORDED}
 
 
-def deleted(row: SQLModel | Mapping[str, Any]) -> Changes:
-    before = fields_of(row) if isinstance(row, SQLModel) else {k: value(v) for k, v in row.items()}
-    return {name: [old, None] for name, old in before.items() if old is not None}
+def snapshot(row: Recorded | None) -> dict[str, Any]:
+    """`fields_of` taken now (None: nothing), to `diff` with the object after the change."""
+    return {} if row is None else fields_of(row)
+
+
+def created(row: Recorded) -> Changes:
+    """A new object's fields, `[None, value]` (fields without a value left out)."""
+    return {name: [None, new] for name, new in fields_of(row).items() if new is not None}
+
+
+def deleted(row: Recorded) -> Changes:
+    """A removed object's fields, `[value, None]`; call it before the row is deleted."""
+    return {name: [old, None] for name, old in fields_of(row).items() if old is not None}
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
@@ -153,6 +165,13 @@ async def record_job(
     await audit_repository.add(session, event=event)
 
 
+async def record_import_end(session: AsyncSession, job: DataIngestionJob) -> None:
+    """When an import job ends, in its transaction: one event if it succeeded (a failed one
+    wrote nothing)."""
+    if job.state is JobState.SUCCEEDED:
+        await record_import(session, job, AuditAction.IMPORT_SUCCEEDED)
+
+
 async def record_import(
     session: AsyncSession,
     job: DataIngestionJob,
@@ -160,8 +179,8 @@ async def record_import(
     *,
     principal: Principal | None = None,
 ) -> None:
-    """One event for a whole import (never one per row): its file, counts and, for an
-    activity import, the entries it holds and their kg CO2e (one aggregate query; call it
+    """One event for a whole import (never one per row): its file, counts, message and, for
+    an activity import, the entries it holds and their kg CO2e (one aggregate query; call it
     before an undo removes them). By `principal`, or (None) by whoever queued the job."""
     figures: dict[str, Any] = {
         "kind": job.target_type.value,
@@ -170,6 +189,7 @@ async def record_import(
         "rows_total": job.rows_total,
         "rows_ok": job.rows_ok,
         "rows_failed": job.rows_failed,
+        "message": job.message,
     }
     if job.lab_id is not None:
         entries, kg = await audit_repository.import_kg(session, job_id=job.id)
@@ -178,4 +198,20 @@ async def record_import(
     if principal is None:
         await record_job(session, job, action, changes=changes)
     else:
-        await record(session, principal, action, object_id=job.id, lab_id=job.lab_id, changes=changes)
+        await record(
+            session, principal, action, object_id=job.id, lab_id=job.lab_id, changes=changes
+        )
+
+
+async def record_recalculation_end(session: AsyncSession, job: DataIngestionJob) -> None:
+    """When a recalculation ends, in its transaction: one event for the run if it succeeded
+    (a failed one changed nothing), with its factors and counts."""
+    if job.state is not JobState.SUCCEEDED:
+        return
+    figures = {
+        "factor_ids": job.params.get("factor_ids", []),
+        "arrived_factor_ids": job.params.get("arrived_factor_ids"),
+        "rows_total": job.rows_total,
+        "message": job.message,
+    }
+    await record_job(session, job, AuditAction.RECALCULATION_SUCCEEDED, changes=created(figures))
