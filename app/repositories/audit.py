@@ -65,7 +65,7 @@ def _values(event: NewEvent) -> dict[str, Any]:
 
 
 async def add(session: AsyncSession, *, event: NewEvent) -> None:
-    await session.execute(insert(AuditEvent).values(_values(event)))
+    await (await session.connection()).execute(insert(AuditEvent).values(_values(event)))
 
 
 async def add_in(transaction: DriverTransaction, *, event: NewEvent) -> None:

@@ -4,6 +4,7 @@ back) records nothing. The changed fields are `{field: [before, after]}`, JSON v
 decimals as exact strings; secrets and bookkeeping columns are never recorded."""
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.logging import current_request_id
 from app.db.transaction import DriverTransaction
 from app.models.audit import AuditAction, Changes
+from app.models.base import plain_decimal
 from app.models.job import DataIngestionJob, JobState
 from app.repositories import audit as audit_repository
 from app.services.auth import Principal
@@ -50,8 +52,10 @@ REQUEST_ID_KEY = "request_id"  # in a job's params: the request that queued it
 
 
 def value(raw: object) -> Any:
-    """A JSON value: decimals as exact strings ("1.50" stays "1.50"), dates ISO, enums their
-    value."""
+    """A JSON value: decimals as exact strings as the API writes them (`plain_decimal`: "8.5"
+    for a stored 8.500000), dates ISO, enums their value."""
+    if isinstance(raw, Decimal):
+        return plain_decimal(raw)
     return to_jsonable_python(raw)
 
 
