@@ -410,7 +410,9 @@ async def test_users_and_api_keys_are_recorded_without_secrets(
         headers=admin.headers,
     )
     assert created.status_code == 201, created.text
-    key = await client.post("/api/v1/users/me/api-keys", json={"name": "ci"}, headers=member.headers)
+    key = await client.post(
+        "/api/v1/users/me/api-keys", json={"name": "ci"}, headers=member.headers
+    )
     assert key.status_code == 201, key.text
     changed = await client.post(
         "/api/v1/users/me/password",
@@ -452,7 +454,7 @@ async def test_pages_follow_the_cursor_newest_first_and_filters_apply(
         cursor = page["next_cursor"]
         if cursor is None:
             break
-    stored = [e.id for e in await events(session, object_type="entry")]
+    stored = [e.id or 0 for e in await events(session, object_type="entry")]
     assert ids == sorted(stored, reverse=True)
     assert len(ids) == 5
     everything = (await trail(client, admin, lab_id=str(lab.id))).json()["items"]
