@@ -159,7 +159,7 @@ async def record_job(
     event = audit_repository.NewEvent(
         actor_id=job.created_by,
         api_key_id=None,
-        request_id=request_id if isinstance(request_id, str) else current_request_id(),
+        request_id=request_id if isinstance(request_id, str) else None,
         action=action.value,
         object_type=action.object_type.value,
         object_id=str(job.id),
