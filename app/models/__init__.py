@@ -1,5 +1,6 @@
 """Every table, imported here so Alembic's autogenerate sees the whole metadata."""
 
+from app.models.audit import AuditEvent
 from app.models.auth import ApiKey, AuthSession, RefreshToken
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor
@@ -15,6 +16,7 @@ from app.models.user import User
 __all__ = [
     "ActivityEntry",
     "ApiKey",
+    "AuditEvent",
     "AuthSession",
     "DataIngestionJob",
     "EmissionFactor",

@@ -28,6 +28,7 @@ from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 from app.repositories.activity_import import Computed, TypedRow
 from app.services import activities, job_lifecycle
+from app.services import audit as audit_service
 from app.services import signoff as signoff_service
 from app.services.job_lifecycle import JobHandle
 
@@ -103,6 +104,7 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     )
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
+    await audit_service.record_import_end(session, job)
     await job_lifecycle.discard_staged(session, kind=JobKind.ACTIVITIES, job_id=job_id)
     await job_lifecycle.publish(session, job)
     await session.commit()
