@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "4b7d7657cb79"
-down_revision: str | Sequence[str] | None = "71ba3e9d89f3"
+down_revision: str | Sequence[str] | None = "0f341aaf3b65"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
