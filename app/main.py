@@ -22,6 +22,7 @@ from app.api.openapi import (
 from app.api.pages import DashboardFiles, add_pages
 from app.api.query_guard import refuse_unknown_query_parameters
 from app.api.routes import (
+    audit,
     auth,
     entries,
     factors,
@@ -176,6 +177,7 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         signoff.router,
         factors.router,
         reports.router,
+        audit.router,
     )
     for router in routers:
         use_docstring_summaries(router.routes)

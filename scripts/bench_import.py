@@ -233,7 +233,7 @@ def explain_batch(url: str, csv_path: Path, job_id: str, lab_id: uuid.UUID) -> l
             for statement in (*_BULK_PLANS, _SKIP):
                 connection.execute(statement)
             plan = connection.execute(
-                text("EXPLAIN (ANALYZE, BUFFERS) " + _INSERT_BATCH.text),
+                text("EXPLAIN (ANALYZE, BUFFERS) " + _INSERT_BATCH[False].text),
                 {"job": job_id, "lab": lab_id, "region": None, "user": user_id,
                  "id_prefix": entry_id_prefix(), "first": first, "last": first + BATCH_ROWS - 1},
             ).scalars().all()  # fmt: skip

@@ -33,6 +33,9 @@ def lab_report_csv(report: LabReport) -> str:
         ("factor", f.factor_key, f.kg_co2e, f.quantity, f.unit, f.share) for f in report.top_factors
     ]
     rows.append(("previous_year", report.year - 1, report.previous_year_total_kg_co2e, "", "", ""))
+    # What rests on an earlier year's factor (year rollover): kg CO2e and, as quantity, entries.
+    rollover = report.rollover
+    rows.append(("rollover", report.year, rollover.kg_co2e, rollover.entries, "entries", ""))
     rows += _headcount_rows(report)
     rows += _uncertainty_rows(
         [

@@ -105,6 +105,11 @@ OPENAPI_TAGS: list[dict[str, Any]] = [
         "description": "CSV uploads of activities and factors, the factor sync, and the "
         "background jobs that import them.",
     },
+    {
+        "name": "audit",
+        "description": "Who changed what and when: a lab's audit trail (its managers, admins) "
+        "and the whole trail (admins), newest first.",
+    },
     {"name": "metrics", "description": "Prometheus metrics (admins)."},
 ]
 

@@ -13,6 +13,11 @@ from asgi_correlation_id import correlation_id
 from structlog.typing import EventDict, WrappedLogger
 
 
+def current_request_id() -> str | None:
+    """The request id of the request being served (X-Request-ID, given or made), else None."""
+    return correlation_id.get()
+
+
 def _add_request_id(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
     request_id = correlation_id.get()
     if request_id is not None:

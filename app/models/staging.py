@@ -7,7 +7,18 @@ file is its rank by `seq` within the job, plus one for the header.
 
 from typing import get_args
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Identity, Table, Text, Uuid, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Identity,
+    SmallInteger,
+    Table,
+    Text,
+    Uuid,
+    text,
+)
 from sqlmodel import SQLModel
 
 from app.models.entry import EntryCreate, TypedEntryCreate
@@ -51,14 +62,39 @@ def activity_required(present: frozenset[str]) -> frozenset[str]:
     return _PLAIN_REQUIRED if "kind" not in present else frozenset({"date"})
 
 
-# What the import computes for a typed row before the set-based checks: its activity (JSON),
-# or the column and message of why it cannot be computed. The header cannot name them.
-ACTIVITY_COMPUTED = ("activity", "problem_column", "problem_message")
+# What the import computes for a typed row before the set-based checks: its factor key, quantity
+# (of the factor's unit), unit and activity (JSON), or the column and message of why it cannot
+# be computed. A table of their own, written by COPY (an UPDATE of the staged rows would rewrite
+# each one, and leave the insert twice the pages to read).
+ACTIVITY_COMPUTED = (
+    "factor_key",
+    "quantity",
+    "unit",
+    "activity",
+    "problem_column",
+    "problem_message",
+)
 # A factors CSV has the columns of a POST of a factor, in the order of its schema.
 FACTOR_COLUMNS: tuple[str, ...] = tuple(FactorCreate.model_json_schema()["properties"])
 FACTOR_REQUIRED = frozenset(
     name for name, field in FactorCreate.model_fields.items() if field.is_required()
 )
 
-activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS, *ACTIVITY_COMPUTED)
+activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS)
+activity_computed = Table(
+    "import_activity_computed",
+    SQLModel.metadata,
+    Column(
+        "job_id",
+        Uuid,
+        ForeignKey("data_ingestion_jobs.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("seq", BigInteger, primary_key=True),  # the staged row's
+    # An equipment row is an entry per year of its lifetime: part 0 is the purchase year, dated
+    # as the row; part k is dated `entry_date`, 1 January k years later. Other rows: part 0.
+    Column("part", SmallInteger, primary_key=True),
+    Column("entry_date", Date),
+    *(Column(column, Text) for column in ACTIVITY_COMPUTED),
+)
 factor_staging = _staging_table("import_factor_row", *FACTOR_COLUMNS)

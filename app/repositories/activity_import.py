@@ -19,7 +19,8 @@ Built for a million rows per job:
 
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import date
 from types import NoneType
 from typing import get_args
 from uuid import UUID
@@ -31,12 +32,13 @@ from sqlalchemy import inspect, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.main import FieldInfoMetadata
 
-from app.models.activity import EntryKind
+from app.models.activity import MAX_LIFETIME_YEARS, EntryKind
 from app.models.base import NO_NUL
 from app.models.entry import QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
-from app.models.staging import ACTIVITY_COLUMNS
+from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
+from app.repositories import bulk_load
 from app.repositories.staging import RowProblems, find_row_problems
 
 _PLAIN = f"'{EntryKind.QUANTITY.value}'"
@@ -45,7 +47,10 @@ KINDS = ", ".join(kind.value for kind in EntryKind)
 # A typed row has its factor key, quantity, unit and activity computed before these checks
 # (`record_computed`), or the column and message of why it could not be.
 KIND_MESSAGE = f"expected blank or one of {KINDS}"
-SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq
+SEQ_BITS = 48  # the low bits of an entry id: its staged row's seq, then its part
+PART_BITS = 6  # an entry of a row: an equipment row's year of its lifetime, from 0
+if 2**PART_BITS < MAX_LIFETIME_YEARS:
+    raise TypeError("an equipment's years need more bits of its entries' ids")
 _QUANTITY = "btrim(s.quantity)"
 # Like the API's Quantity: 1-12 digits, then optionally `.` and 1-6 digits.
 _DIGITS, _PLACES = QUANTITY.integer_digits, QUANTITY.decimal_places
@@ -172,7 +177,10 @@ def _checked(source: str) -> str:
         SELECT s.seq, s.date, btrim(s.factor_key) AS factor_key, s.quantity,
                {_KIND} AS kind_value, s.activity, s.problem_column, s.problem_message,
                ({_KIND} = {_PLAIN} OR s.activity IS NOT NULL) AS kind_ok,
-               nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, days.d, days.year,
+               nullif(btrim(s.unit), '') AS unit{_TEXT_VALUES}, s.part,
+               coalesce(s.entry_date, days.d) AS d,
+               coalesce(extract(year FROM s.entry_date)::int, days.year) AS year,
+               days.year AS factor_year,  -- an equipment's later years: its purchase year
                CASE WHEN {_QUANTITY_OK} THEN {_QUANTITY}::numeric END AS q
         FROM {source} AS s
         LEFT JOIN days ON days.text = btrim(s.date)
@@ -187,17 +195,17 @@ def _checked(source: str) -> str:
                 AND {fits_sql(kg_sql("st.q", "c.kg_co2e_per_unit"))}{_TEXT_CHECKS}) AS ok
         FROM staged AS st
         LEFT JOIN chosen AS c
-          ON c.key = st.factor_key AND c.year = st.year
+          ON c.key = st.factor_key AND c.year = st.factor_year
     )"""
 
 
 # A row without a `days` match has no real date, or one in a year without factors: asked per row.
-_PROBLEMS = f"""
+_PROBLEM_ROWS = f"""
     reported AS (
         SELECT *, coalesce(d, co2_parse_date(date)) AS real_date FROM checked
         WHERE NOT ok AND problem_message IS NULL
     ),
-    problems AS (
+    problem_rows AS (
         SELECT seq, 'date' AS column_name,
                CASE WHEN coalesce(btrim(date), '') = '' THEN 'required'
                     ELSE 'expected a real date as YYYY-MM-DD or YYYY-MM' END AS message
@@ -216,7 +224,7 @@ _PROBLEMS = f"""
         SELECT seq, 'factor_key',
                CASE WHEN coalesce(factor_key, '') = '' THEN 'required'
                     ELSE 'no emission factor ''' || left(factor_key, 100) || ''' for '
-                         || extract(year FROM real_date)::int END
+                         || coalesce(factor_year, extract(year FROM real_date)::int) END
         FROM reported WHERE factor_id IS NULL AND real_date IS NOT NULL
         UNION ALL
         SELECT seq, 'unit', 'expected ' || factor_unit || ', the unit of the factor'
@@ -231,18 +239,60 @@ _PROBLEMS = f"""
         FROM reported WHERE year = ANY(CAST(:locked_years AS int[])){_TEXT_PROBLEMS}
     )"""
 
-_JOB_ROWS = "(SELECT * FROM import_activity_row WHERE job_id = :job)"
-_BATCH_ROWS = (
-    "(SELECT * FROM import_activity_row WHERE job_id = :job AND seq BETWEEN :first AND :last)"
-)
 
-_SUMMARY = text(
-    f"WITH {_checked(_JOB_ROWS)}, {_PROBLEMS} SELECT count(*), count(DISTINCT seq) FROM problems"
-)
+def _problems(*, typed: bool) -> str:
+    """CTEs ending in `problems` (seq, column_name, message), after `_checked`. The years of an
+    equipment row (typed) are checked one by one: a column's problem is reported once a row."""
+    if not typed:
+        return f"{_PROBLEM_ROWS},\n    problems AS (SELECT * FROM problem_rows)"
+    return f"""{_PROBLEM_ROWS},
+    problems AS (
+        SELECT DISTINCT ON (seq, column_name) * FROM problem_rows
+        ORDER BY seq, column_name, message
+    )"""
 
-_FIRST_PROBLEMS = text(
-    f"""
-    WITH {_checked(_JOB_ROWS)}, {_PROBLEMS},
+
+# What was computed for a typed row replaces its staged factor key, quantity and unit.
+_REPLACED = ("factor_key", "quantity", "unit")
+_AS_STAGED = ", ".join(f's."{name}"' for name in ACTIVITY_COLUMNS if name not in _REPLACED)
+_FROM_COMPUTED = ", ".join(
+    f'CASE WHEN c.seq IS NULL THEN s."{name}" ELSE c."{name}" END AS "{name}"' for name in _REPLACED
+)
+_JOB = "s.job_id = :job"
+_BATCH = "s.job_id = :job AND s.seq BETWEEN :first AND :last"
+
+
+def _rows(where: str, *, typed: bool) -> str:
+    """The staged rows `where` holds, with what was computed for the typed ones (a join only
+    for a job that has typed rows: a plain import reads its rows alone)."""
+    if not typed:
+        return (
+            "(SELECT s.*, NULL::text AS activity, NULL::text AS problem_column, "
+            "NULL::text AS problem_message, 0 AS part, NULL::date AS entry_date "
+            f"FROM import_activity_row AS s WHERE {where})"
+        )
+    return f"""(
+        SELECT s.job_id, s.seq, {_AS_STAGED}, {_FROM_COMPUTED},
+               c.activity, c.problem_column, c.problem_message,
+               coalesce(c.part, 0) AS part, c.entry_date
+        FROM import_activity_row AS s
+        LEFT JOIN import_activity_computed AS c ON c.job_id = s.job_id AND c.seq = s.seq
+        WHERE {where})"""
+
+
+_BOTH = (False, True)
+_SUMMARY = {
+    typed: text(
+        f"WITH {_checked(_rows(_JOB, typed=typed))}, {_problems(typed=typed)} "
+        "SELECT count(*), count(DISTINCT seq) FROM problems"
+    )
+    for typed in _BOTH
+}
+
+_FIRST_PROBLEMS = {
+    typed: text(
+        f"""
+    WITH {_checked(_rows(_JOB, typed=typed))}, {_problems(typed=typed)},
     first AS (SELECT * FROM problems ORDER BY seq, column_name LIMIT :cap),
     numbered AS (
         SELECT seq, row_number() OVER (ORDER BY seq) + 1 AS line
@@ -252,14 +302,17 @@ _FIRST_PROBLEMS = text(
     FROM first JOIN numbered USING (seq)
     ORDER BY first.seq, first.column_name
     """
-)
+    )
+    for typed in _BOTH
+}
 
 _SEQ_RANGE = text("SELECT min(seq), max(seq) FROM import_activity_row WHERE job_id = :job")
 
 # Each column of an entry, from a checked row: what the server sets, then the fields of EntryBase.
 _ENTRY_VALUES = {
     "id": f"""(CAST(:id_prefix AS text)
-               || lpad(to_hex(seq & {2**SEQ_BITS - 1}), {SEQ_BITS // 4}, '0'))::uuid""",
+               || lpad(to_hex(((seq << {PART_BITS}) | part) & {2**SEQ_BITS - 1}),
+                       {SEQ_BITS // 4}, '0'))::uuid""",
     "lab_id": ":lab",
     "factor_id": "factor_id",
     "kg_co2e": kg_sql("q", "kg"),
@@ -277,21 +330,33 @@ _ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
 if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):
     raise TypeError(f"activity_entry columns without a value in the import: {_ENTRY_COLUMNS}")
 
-_INSERT_BATCH = text(
-    f"""
-    WITH {_checked(_BATCH_ROWS)},
+# The rows to insert: a typed row's entries all or none (an equipment's years).
+_INSERTED = {
+    False: "checked WHERE ok",
+    True: "(SELECT *, bool_and(ok) OVER (PARTITION BY seq) AS whole FROM checked) AS parts "
+    "WHERE whole",
+}
+# By whether the job has typed rows (see `_rows`). Counted: the rows inserted, not the entries.
+_INSERT_BATCH = {
+    typed: text(
+        f"""
+    WITH {_checked(_rows(_BATCH, typed=typed))},
     inserted AS (
         INSERT INTO activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
         SELECT {", ".join(_ENTRY_VALUES[name] for name in _ENTRY_COLUMNS)}
-        FROM checked WHERE ok
-        RETURNING factor_id
+        FROM {_INSERTED[typed]}
+        RETURNING factor_id,
+                  kind <> {_sql_string(EntryKind.EQUIPMENT.value)}
+                  OR activity ->> 'year_of_lifetime' = '1' AS first_entry
     )
-    SELECT (SELECT count(*) FROM {_BATCH_ROWS} AS batch),
-           (SELECT count(*) FROM inserted),
+    SELECT (SELECT count(*) FROM import_activity_row AS s WHERE {_BATCH}),
+           (SELECT count(*) FROM inserted WHERE first_entry),
            (SELECT coalesce(array_agg(factor_id), '{{}}')
             FROM (SELECT DISTINCT factor_id FROM inserted) AS used)
     """
-)
+    )
+    for typed in _BOTH
+}
 
 # What the entries' foreign-key triggers lock, for when they are skipped (see bulk_load).
 _LOCK_LAB = text("SELECT id, region FROM lab WHERE id = :lab FOR KEY SHARE")
@@ -376,13 +441,14 @@ async def find_problems(
     window: int,
     cap: int,
     locked_years: frozenset[int] = frozenset(),
+    typed: bool = False,
 ) -> RowProblems:
-    """`window`: the rollover window in years; `locked_years`: the lab's signed-off years (as
-    for `insert_batch`)."""
+    """`window`: the rollover window in years; `locked_years`: the lab's signed-off years;
+    `typed`: whether the job computed typed rows (as for `insert_batch`)."""
     return await find_row_problems(
         session,
-        summary=_SUMMARY,
-        first_problems=_FIRST_PROBLEMS,
+        summary=_SUMMARY[typed],
+        first_problems=_FIRST_PROBLEMS[typed],
         params={
             "job": job_id,
             "region": region,
@@ -411,10 +477,13 @@ async def insert_batch(
     id_prefix: str,
     seqs: tuple[int, int],
     locked_years: frozenset[int] = frozenset(),
+    typed: bool = False,
 ) -> Batch:
     """Insert the valid staged rows whose seq lies in `seqs` (inclusive); count all of them.
     A row dated in a year without a factor of its key takes the latest one of at most `window`
     years before (year rollover). A row dated in one of `locked_years` (signed off) is refused.
+    `typed`: the job has typed rows, whose computed factor key, quantity and unit are read from
+    `record_computed`'s table.
 
     Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
     interleaved) only make a batch smaller."""
@@ -430,7 +499,9 @@ async def insert_batch(
         "last": seqs[1],
         "locked_years": sorted(locked_years),
     }
-    rows, inserted, factor_ids = (await connection.execute(_INSERT_BATCH, params)).one()
+    if typed:
+        await connection.execute(text("SET LOCAL work_mem = '256MB'"))
+    rows, inserted, factor_ids = (await connection.execute(_INSERT_BATCH[typed], params)).one()
     return Batch(rows=int(rows), inserted=int(inserted), factor_ids=frozenset(factor_ids))
 
 
@@ -442,15 +513,20 @@ async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> in
 
 @dataclass(frozen=True)
 class TypedRow:
-    """A staged row of a typed kind, as text (None for a blank or absent column)."""
+    """A staged row of a typed kind: its non-blank columns, as text."""
 
     seq: int
-    values: dict[str, str | None]
+    values: dict[str, str]
 
 
+# A row's non-blank columns as one JSON object: decoded in one call per row, not a value per
+# column (most of a typed row's columns are another kind's, so blank).
+_TYPED_VALUES = ", ".join(
+    f"{_sql_string(name)}, nullif(s.\"{name}\", '')" for name in ACTIVITY_COLUMNS
+)
 _TYPED_ROWS = text(
     f"""
-    SELECT s.seq, {", ".join(f's."{name}"' for name in ACTIVITY_COLUMNS)}
+    SELECT s.seq, jsonb_strip_nulls(jsonb_build_object({_TYPED_VALUES}))
     FROM import_activity_row AS s
     WHERE s.job_id = :job AND s.seq > :after AND {_KIND} <> {_PLAIN}
     ORDER BY s.seq
@@ -465,15 +541,18 @@ async def typed_rows(
     """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
     connection = await session.connection()
     rows = await connection.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
-    return [TypedRow(row[0], dict(zip(ACTIVITY_COLUMNS, row[1:], strict=True))) for row in rows]
+    return [TypedRow(seq, values) for seq, values in rows]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made once per typed row, and a frozen init costs 3x
 class Computed:
-    """What the import computed for a typed row: its factor key, quantity, unit and activity
-    (JSON text), or the column and message of its problem."""
+    """What the import computed for a typed row (for each year of an equipment's lifetime): its
+    factor key, quantity, unit and activity (JSON text), or the column and message of its
+    problem."""
 
     seq: int
+    part: int = 0  # an equipment row's year of its lifetime, from 0
+    entry_date: date | None = None  # that year's entry's date (None: the row's)
     factor_key: str | None = None
     quantity: str | None = None
     unit: str | None = None
@@ -482,46 +561,37 @@ class Computed:
     problem_message: str | None = None
 
 
-_COMPUTED_COLUMNS = (
+if tuple(item.name for item in fields(Computed)) != (
     "seq",
-    "factor_key",
-    "quantity",
-    "unit",
-    "activity",
-    "problem_column",
-    "problem_message",
-)
-_CREATE_COMPUTED = text(
-    "CREATE TEMPORARY TABLE computed_activity_row "
-    "(seq bigint PRIMARY KEY, factor_key text, quantity text, unit text, activity text, "
-    "problem_column text, problem_message text) ON COMMIT DROP"
-)
-_APPLY_COMPUTED = text(
-    """
-    UPDATE import_activity_row AS s
-    SET factor_key = c.factor_key, quantity = c.quantity, unit = c.unit, activity = c.activity,
-        problem_column = c.problem_column, problem_message = c.problem_message
-    FROM computed_activity_row AS c
-    WHERE s.job_id = :job AND s.seq = c.seq
-    """
-)
+    "part",
+    "entry_date",
+    *ACTIVITY_COMPUTED,
+):
+    raise TypeError("Computed and ACTIVITY_COMPUTED name different columns")
+_COMPUTED_COLUMNS = ("job_id", "seq", "part", "entry_date", *ACTIVITY_COMPUTED)
+_COPY_COMPUTED = f"COPY import_activity_computed ({', '.join(_COMPUTED_COLUMNS)}) FROM STDIN"
 
 
 async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Computed]) -> None:
-    """Store what was computed for the typed rows: COPY into a temporary table (binary, no
-    parameter per value), then one UPDATE of the staged rows from it."""
+    """Store what was computed for the typed rows, by COPY (no parameter per value), without a
+    foreign-key trigger call per row: the job's row is locked here instead."""
     connection = await session.connection()
-    await connection.execute(_CREATE_COMPUTED)
+    await connection.execute(_LOCK_JOB, {"job": job_id})
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert isinstance(driver, psycopg.AsyncConnection)
-    columns = ", ".join(_COMPUTED_COLUMNS)
-    statement = f"COPY computed_activity_row ({columns}) FROM STDIN"
-    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+    async with (
+        bulk_load.triggers_skipped(connection),
+        driver.cursor() as cursor,
+        cursor.copy(_COPY_COMPUTED) as copy,
+    ):
         for row in rows:
             await copy.write_row(
                 (
+                    job_id,
                     row.seq,
+                    row.part,
+                    row.entry_date,
                     row.factor_key,
                     row.quantity,
                     row.unit,
@@ -530,4 +600,3 @@ async def record_computed(session: AsyncSession, *, job_id: UUID, rows: list[Com
                     row.problem_message,
                 )
             )
-    await connection.execute(_APPLY_COMPUTED, {"job": job_id})

@@ -19,8 +19,11 @@ resolves one activity from them (CPU only: run many off the event loop).
 import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
+from uuid import UUID
 
 from app.config import settings
 from app.core.errors import InvalidInput
@@ -60,7 +63,7 @@ class Factors:
 
     region: str | None
     window: int
-    flight: flights.FlightFactors = field(default_factory=lambda: flights.FlightFactors(()))
+    flight: flights.FlightFactors = field(default_factory=lambda: flights.FlightFactors({}))
     applicable: dict[tuple[str, int], EmissionFactor | None] = field(default_factory=dict)
 
 
@@ -94,6 +97,10 @@ async def gather(
             )
         )
     return factors
+
+
+# The settings' constants and the distances of an import's routes repeat: each is formatted once.
+_text = lru_cache(maxsize=1 << 16)(plain_decimal)
 
 
 def _years(year: int, window: int) -> str:
@@ -140,18 +147,18 @@ def _flight(data: FlightEntryCreate, factors: Factors) -> Resolved:
     quantity = _checked_quantity(distance * legs * data.travellers * rf, "travellers")
     # FlightActivity as JSON, built directly: constructing and dumping the model would cost
     # more than the rest of the computation, for an import of 100,000 flights. It is validated
-    # as FlightActivity whenever it is read.
+    # as FlightActivity whenever it is read (and a unit test holds the two equal).
     activity = {
         "kind": "flight",
         "origin": data.origin,
         "destination": data.destination,
-        "cabin_class": data.cabin_class.value,
+        "cabin_class": data.cabin_class,  # a StrEnum: its value in JSON
         "round_trip": data.round_trip,
         "travellers": data.travellers,
-        "great_circle_km": plain_decimal(route.great_circle_km),
-        "uplift_km": plain_decimal(uplift),
-        "distance_km": plain_decimal(distance),
-        "rf_multiplier": plain_decimal(rf),
+        "great_circle_km": route.great_circle_text,
+        "uplift_km": _text(uplift),
+        "distance_km": _text(distance),
+        "rf_multiplier": _text(rf),
     }
     return Resolved(factor, quantity, activity)
 
@@ -214,6 +221,36 @@ def lifetime_shares(quantity: Decimal, years: int) -> list[Decimal]:
     negative."""
     share = (quantity / years).quantize(QUANTITY_QUANTUM, rounding=ROUND_DOWN)
     return [share] * (years - 1) + [quantity - share * (years - 1)]
+
+
+@dataclass(frozen=True)
+class LifetimeYear:
+    """One year of an equipment's lifetime: the entry's date (the purchase date, then 1 January
+    of each later year), its share of the quantity, and its activity (the purchase's, with the
+    year of the lifetime, the share and the series that ties the years together)."""
+
+    on: date
+    share: Decimal
+    activity: dict[str, Any]
+
+
+def lifetime(data: EquipmentEntryCreate, resolved: Resolved, series: UUID) -> list[LifetimeYear]:
+    """The entries of an equipment, one per year of its lifetime; each keeps the purchase
+    year's factor (`resolved.factor`)."""
+    shares = lifetime_shares(resolved.quantity, data.lifetime_years)
+    return [
+        LifetimeYear(
+            data.date if index == 0 else date(data.date.year + index, 1, 1),
+            share,
+            resolved.activity
+            | {
+                "year_of_lifetime": index + 1,
+                "share": format(share, "f"),
+                "series_id": str(series),
+            },
+        )
+        for index, share in enumerate(shares)
+    ]
 
 
 def _equipment(data: EquipmentEntryCreate, factors: Factors) -> Resolved:

@@ -10,7 +10,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -20,6 +20,7 @@ from app.core.errors import InvalidInput
 from app.db.statements import SessionReads
 from app.models.entry import EntryCreate, EquipmentEntryCreate, NewEntry, TypedEntryCreate
 from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobKind, JobState
+from app.models.staging import activity_computed
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
@@ -27,6 +28,7 @@ from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
 from app.repositories.activity_import import Computed, TypedRow
 from app.services import activities, job_lifecycle
+from app.services import audit as audit_service
 from app.services import signoff as signoff_service
 from app.services.job_lifecycle import JobHandle
 
@@ -48,6 +50,7 @@ class _ActivityJob:
     fail_on_error: bool
     window: int  # years of rollover (FACTOR_ROLLOVER_YEARS when the job started)
     locked_years: frozenset[int]  # signed off (sign-off): their rows are refused
+    typed: bool  # some rows are typed activities (computed by _compute_typed_rows)
 
 
 @dataclass
@@ -79,7 +82,7 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     await session.commit()  # release the row lock: progress updates need it
     if lab_id is None:
         return  # the lab was deleted meanwhile; its jobs went with it
-    await _compute_typed_rows(session, job_id=job_id, lab_id=lab_id)
+    typed = await _compute_typed_rows(session, job_id=job_id, lab_id=lab_id)
     # Until commit, factor values cannot change under the rows this job computes.
     await factor_repository.lock_values_shared(session)
     parents = await activity_import_repository.lock_parents(
@@ -97,33 +100,34 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
         fail_on_error,
         settings.FACTOR_ROLLOVER_YEARS,
         locked_years,
+        typed,
     )
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
+    await audit_service.record_import_end(session, job)
     await job_lifecycle.discard_staged(session, kind=JobKind.ACTIVITIES, job_id=job_id)
     await job_lifecycle.publish(session, job)
     await session.commit()
 
 
-# An equipment row would become an entry per year of its lifetime: not in a CSV yet.
-EQUIPMENT_BY_API = "equipment is added through the API (an entry per year of its lifetime)"
 TYPED_CHUNK_ROWS = 20_000  # typed rows computed at a time (bounded memory)
 _NEW_ENTRY: TypeAdapter[NewEntry] = TypeAdapter(NewEntry)
 _INTEGERS = frozenset({"travellers", "lifetime_years"})
-_TRUE, _FALSE = frozenset({"true", "yes", "y", "1"}), frozenset({"false", "no", "n", "0"})
+_TRUE = frozenset({"true", "yes", "y", "1"})
+_BOOLEAN = _TRUE | frozenset({"false", "no", "n", "0"})
 _LOWER, _UPPER = (
     frozenset({"kind", "cabin_class", "assessment"}),
     frozenset({"origin", "destination", "currency"}),
 )
 
 
-def _input_of(values: dict[str, str | None]) -> dict[str, Any]:
+def _input_of(values: dict[str, str]) -> dict[str, Any]:
     """A typed row's CSV text as the API's body would be: blank cells left out (their default
     applies), codes in their case, `travellers` and `lifetime_years` as integers, `round_trip`
     as a boolean."""
     data: dict[str, Any] = {}
     for name, text in values.items():
-        value = (text or "").strip()
+        value = text.strip()
         if not value:
             continue
         if name in _LOWER:
@@ -132,7 +136,7 @@ def _input_of(values: dict[str, str | None]) -> dict[str, Any]:
             data[name] = value.upper()
         elif name in _INTEGERS and value.isdigit():
             data[name] = int(value)
-        elif name == "round_trip" and value.lower() in _TRUE | _FALSE:
+        elif name == "round_trip" and value.lower() in _BOOLEAN:
             data[name] = value.lower() in _TRUE
         else:
             data[name] = text if name == "note" else value
@@ -157,24 +161,32 @@ def _parse(row: TypedRow) -> TypedEntryCreate | Computed:
         )
     if isinstance(data, EntryCreate):  # not reached: the query selects typed kinds only
         raise TypeError("a plain row among the typed ones")
-    if isinstance(data, EquipmentEntryCreate):
-        return Computed(row.seq, problem_column="kind", problem_message=EQUIPMENT_BY_API)
     return data
 
 
-def _compute(row_seq: int, data: TypedEntryCreate, factors: activities.Factors) -> Computed:
+def _compute(row_seq: int, data: TypedEntryCreate, factors: activities.Factors) -> list[Computed]:
+    """A typed row's entries (an equipment's: one per year of its lifetime), or its problem."""
     try:
         resolved = activities.compute(data, factors)
     except InvalidInput as error:
         column = str(error.errors[0].loc[-1]) if error.errors else "kind"
-        return Computed(row_seq, problem_column=column, problem_message=error.detail)
-    return Computed(
-        row_seq,
-        factor_key=resolved.factor.key,
-        quantity=format(resolved.quantity, "f"),
-        unit=resolved.factor.unit,
-        activity=json.dumps(resolved.activity),
-    )
+        return [Computed(row_seq, problem_column=column, problem_message=error.detail)]
+    key, unit = resolved.factor.key, resolved.factor.unit
+    if not isinstance(data, EquipmentEntryCreate):
+        quantity = format(resolved.quantity, "f")
+        return [Computed(row_seq, 0, None, key, quantity, unit, json.dumps(resolved.activity))]
+    return [
+        Computed(
+            row_seq,
+            part,
+            None if part == 0 else year.on,
+            key,
+            format(year.share, "f"),
+            unit,
+            json.dumps(year.activity),
+        )
+        for part, year in enumerate(activities.lifetime(data, resolved, uuid4()))
+    ]
 
 
 def _parse_all(rows: list[TypedRow]) -> list[tuple[int, TypedEntryCreate | Computed]]:
@@ -184,21 +196,28 @@ def _parse_all(rows: list[TypedRow]) -> list[tuple[int, TypedEntryCreate | Compu
 def _compute_all(
     parsed: list[tuple[int, TypedEntryCreate | Computed]], factors: activities.Factors
 ) -> list[Computed]:
-    return [
-        item if isinstance(item, Computed) else _compute(seq, item, factors) for seq, item in parsed
-    ]
+    computed: list[Computed] = []
+    for seq, item in parsed:
+        if isinstance(item, Computed):
+            computed.append(item)
+        else:
+            computed.extend(_compute(seq, item, factors))
+    return computed
 
 
-async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UUID) -> None:
+async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UUID) -> bool:
     """Compute the typed rows (flights, purchases, refrigerants) as the API would, a chunk at a
     time, each chunk committed: parsed and computed off the event loop, the factors they need read
     in a few queries. Each row then carries its factor key, quantity, unit and activity into the
     set-based checks and insert like a plain row, or its problem into the row errors; committed,
     they outlive the rollback of a failed import, whose report reads them. The insert finds each
-    key's factor again under the values lock, its unit checked, as the API does."""
+    key's factor again under the values lock, its unit checked, as the API does. Whether there
+    were typed rows."""
     lab = await lab_repository.get(session, lab_id)
     if lab is None:
-        return  # deleted meanwhile: the import ends with it
+        return False  # deleted meanwhile: the import ends with it
+    # An earlier attempt of the job (its lease lost) may have computed some: computed anew.
+    await staging_repository.delete_rows(session, table=activity_computed, job_id=job_id)
     region = lab.region
     window = settings.FACTOR_ROLLOVER_YEARS
     after = 0
@@ -217,6 +236,7 @@ async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UU
         await activity_import_repository.record_computed(session, job_id=job_id, rows=computed)
         await session.commit()
         after = rows[-1].seq
+    return after > 0
 
 
 async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJob) -> _Counts:
@@ -239,6 +259,7 @@ async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJ
                 id_prefix=id_prefix,
                 seqs=seqs,
                 locked_years=work.locked_years,
+                typed=work.typed,
             )
             counts.processed += batch.rows
             counts.inserted += batch.inserted
@@ -285,6 +306,7 @@ async def _end(
             window=work.window,
             cap=MAX_ROW_ERRORS,
             locked_years=work.locked_years,
+            typed=work.typed,
         )
         job = await job_handle.held_job(session)
         job_lifecycle.fail_for_invalid_rows(job, problems, rows_total=work.rows_total)
@@ -297,6 +319,7 @@ async def _end(
                 window=work.window,
                 cap=MAX_ROW_ERRORS,
                 locked_years=work.locked_years,
+                typed=work.typed,
             )
             if counts.rejected
             else staging_repository.NO_PROBLEMS

@@ -7,8 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import NotFound
 from app.core.security import generate_api_key
+from app.models.audit import AuditAction
 from app.models.auth import ApiKey, ApiKeyCreate, ApiKeyCreated
 from app.repositories import credentials as credentials_repository
+from app.services import audit as audit_service
 from app.services.auth import Principal
 
 
@@ -23,6 +25,14 @@ async def create_api_key(
         secret_hash=material.secret_hash,
     )
     await credentials_repository.add(session, item=api_key)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.API_KEY_CREATED,
+        object_id=api_key.id,
+        lab_id=None,
+        changes=audit_service.created(api_key),
+    )
     return ApiKeyCreated.model_validate(api_key, update={"key": material.key})
 
 
@@ -37,3 +47,11 @@ async def revoke_api_key(session: AsyncSession, *, principal: Principal, key_id:
     if api_key is None:
         raise NotFound("No such API key.")
     api_key.revoked_at = datetime.now(UTC)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.API_KEY_REVOKED,
+        object_id=api_key.id,
+        lab_id=None,
+        changes=audit_service.updated(api_key),
+    )

@@ -20,6 +20,7 @@ class Action(StrEnum):
     VIEW_INSTITUTION_REPORT = "view_institution_report"
     MANAGE_INSTITUTION_TARGET = "manage_institution_target"
     VALIDATE_YEARS = "validate_years"  # validate, send back or reopen a lab's signed-off year
+    READ_AUDIT = "read_audit"  # the whole audit trail, of every lab and of no lab
 
 
 class LabAction(StrEnum):
@@ -31,6 +32,7 @@ class LabAction(StrEnum):
     WRITE_HEADCOUNT = "write_headcount"  # replace or delete a year's FTE by staff category
     WRITE_TARGETS = "write_targets"  # set or remove the lab's reduction target
     SUBMIT_YEAR = "submit_year"  # hand a year in for validation (sign-off)
+    READ_AUDIT = "read_audit"  # the lab's audit trail
 
 
 GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
@@ -41,6 +43,7 @@ GLOBAL_RULES: dict[Action, frozenset[UserRole]] = {
     Action.MANAGE_INSTITUTION_TARGET: frozenset({UserRole.ADMIN}),
     # Whoever validates is not the lab: the institution's administrators.
     Action.VALIDATE_YEARS: frozenset({UserRole.ADMIN}),
+    Action.READ_AUDIT: frozenset({UserRole.ADMIN}),
 }
 
 _ALL_ROLES = frozenset(LabRole)
@@ -55,6 +58,8 @@ LAB_RULES: dict[LabAction, frozenset[LabRole]] = {
     # A commitment of the lab, as its staff figures: its managers'.
     LabAction.WRITE_TARGETS: frozenset({LabRole.MANAGER}),
     LabAction.SUBMIT_YEAR: frozenset({LabRole.MANAGER}),
+    # Who changed what, with their accounts' ids: those who answer for the lab.
+    LabAction.READ_AUDIT: frozenset({LabRole.MANAGER}),
 }
 
 

@@ -17,6 +17,7 @@ from app.core.pagination import Page, decode_cursor, page_of
 from app.db.statements import Reads
 from app.db.transaction import DriverTransaction
 from app.models.activity import Activity, EntryKind
+from app.models.audit import AuditAction
 from app.models.entry import (
     ActivityEntry,
     EntryBase,
@@ -34,6 +35,7 @@ from app.models.lab import Lab
 from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.services import activities
+from app.services import audit as audit_service
 from app.services import signoff as signoff_service
 from app.services.activities import Resolved
 from app.services.auth import Principal
@@ -138,8 +140,24 @@ async def create_entry(
 ) -> EntryPublic:
     """Past the ORM (app/db/transaction.py): the hot path of data entry."""
     lab, _ = await read_lab(transaction, principal, lab_id, LabAction.WRITE_ENTRIES)
-    if not isinstance(data, EntryCreate):
-        return await _create_activity(transaction, principal=principal, lab=lab, data=data)
+    if isinstance(data, EntryCreate):
+        public = await _create_quantity(transaction, principal=principal, lab=lab, data=data)
+    else:  # an equipment's years are one purchase: one event, for its first year's entry
+        public = await _create_activity(transaction, principal=principal, lab=lab, data=data)
+    await audit_service.record(
+        transaction,
+        principal,
+        AuditAction.ENTRY_CREATED,
+        object_id=public.id,
+        lab_id=lab.id,
+        changes=audit_service.created(public),
+    )
+    return public
+
+
+async def _create_quantity(
+    transaction: DriverTransaction, *, principal: Principal, lab: Lab, data: EntryCreate
+) -> EntryPublic:
     # One statement finds the factor, computes kg CO2e and inserts, under the values lock (as
     # `_factor_for`); it inserts nothing when the checks below refuse the entry.
     added = await entry_repository.add_computed(
@@ -176,22 +194,10 @@ async def _create_activity(
         return await _add_resolved(
             transaction, principal, lab, data, resolved, resolved.quantity, data.date
         )
-    series = uuid4()
-    shares = activities.lifetime_shares(resolved.quantity, data.lifetime_years)
     first: EntryPublic | None = None
-    for index, share in enumerate(shares):
-        on = data.date if index == 0 else date(data.date.year + index, 1, 1)
-        year = Resolved(
-            resolved.factor,
-            share,
-            resolved.activity
-            | {
-                "year_of_lifetime": index + 1,
-                "share": format(share, "f"),
-                "series_id": str(series),
-            },
-        )
-        added = await _add_resolved(transaction, principal, lab, data, year, share, on)
+    for year in activities.lifetime(data, resolved, uuid4()):
+        share = Resolved(resolved.factor, year.share, year.activity)
+        added = await _add_resolved(transaction, principal, lab, data, share, year.share, year.on)
         first = first or added
     assert first is not None
     return first
@@ -316,6 +322,14 @@ async def update_entry(
     entry.sqlmodel_update(patch)
     entry.factor_id = factor.id
     entry.kg_co2e = kg_of(entry.quantity, factor)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.ENTRY_UPDATED,
+        object_id=entry.id,
+        lab_id=lab.id,
+        changes=audit_service.updated(entry),
+    )
     entry.version += 1
     entry.updated_at = datetime.now(UTC)
     await session.flush()
@@ -327,6 +341,15 @@ async def delete_entry(session: AsyncSession, *, principal: Principal, entry_id:
     purchase)."""
     entry, _, _ = await _load_entry(session, principal, entry_id, LabAction.WRITE_ENTRIES)
     await signoff_service.check_years_writable(session, lab_id=entry.lab_id, years=_years_of(entry))
+    # An equipment's every year goes as one purchase: one event (its activity names the series).
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.ENTRY_DELETED,
+        object_id=entry.id,
+        lab_id=entry.lab_id,
+        changes=audit_service.deleted(entry),
+    )
     if entry.kind == EntryKind.EQUIPMENT and entry.activity is not None:
         series = UUID(str(entry.activity["series_id"]))
         await entry_repository.delete_series(session, lab_id=entry.lab_id, series_id=series)

@@ -37,6 +37,7 @@ from app.models.staging import FACTOR_COLUMNS, FACTOR_REQUIRED, factor_staging
 from app.repositories import factor as factor_repository
 from app.repositories import factor_import as factor_import_repository
 from app.repositories import staging as staging_repository
+from app.services import audit as audit_service
 from app.services import factors as factor_service
 from app.services import imports as import_service
 from app.services import job_lifecycle
@@ -169,6 +170,7 @@ async def import_staged(job_handle: JobHandle, session: AsyncSession, job: Facto
         job_lifecycle.fail_for_invalid_rows(held, problems, rows_total=job.rows_total)
     else:
         held = await _write(job_handle, session, job, problems, too_heavy=too_heavy)
+    await audit_service.record_import_end(session, held)
     await job_lifecycle.discard_staged(session, kind=held.target_type, job_id=held.id)
     await job_lifecycle.publish(session, held)
     await session.commit()

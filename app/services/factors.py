@@ -21,6 +21,7 @@ from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
 from app.db.statements import Reads
+from app.models.audit import AuditAction
 from app.models.factor import (
     BASIS_NEEDS_SCOPE_2,
     CabinClass,
@@ -37,6 +38,7 @@ from app.repositories import entry as entry_repository
 from app.repositories import factor as factor_repository
 from app.repositories import recalculation as recalculation_repository
 from app.repositories.entry import Weight
+from app.services import audit as audit_service
 from app.services import imports as import_service
 from app.services.auth import Principal
 from app.services.authz import Action, authorize
@@ -92,6 +94,14 @@ async def create_factor(
             await factor_repository.add(session, factor=factor)
     except IntegrityError as error:
         raise Conflict("A factor with this key, year and region already exists.") from error
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.FACTOR_CREATED,
+        object_id=factor.id,
+        lab_id=None,
+        changes=audit_service.created(factor),
+    )
     await queue_recalculation(
         session, factor_ids=[], arrived_ids=[factor.id], created_by=principal.user.id
     )
@@ -223,6 +233,14 @@ async def update_factor(
         await import_service.hit_user_limit(limiter, principal)
         value_changed = True
     factor.sqlmodel_update(patch)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.FACTOR_UPDATED,
+        object_id=factor.id,
+        lab_id=None,
+        changes=audit_service.updated(factor),
+    )
     factor.version += 1
     factor.updated_at = datetime.now(UTC)
     await session.flush()
@@ -237,6 +255,14 @@ async def delete_factor(session: AsyncSession, *, principal: Principal, factor_i
     factor = await factor_repository.get(session, factor_id, for_update=True)
     if factor is None:
         raise NotFound("No such emission factor.")
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.FACTOR_DELETED,
+        object_id=factor.id,
+        lab_id=None,
+        changes=audit_service.deleted(factor),
+    )
     try:
         async with session.begin_nested():
             await factor_repository.delete(session, factor=factor)

@@ -20,6 +20,7 @@ from typing import Any
 import airportsdata
 
 from app.core.errors import FieldError, InvalidInput
+from app.models.base import plain_decimal
 from app.models.factor import CabinClass, EmissionFactor
 
 KM_QUANTUM = Decimal("0.001")  # the metre
@@ -44,6 +45,7 @@ class Route:
     origin: str
     destination: str
     great_circle_km: Decimal
+    great_circle_text: str  # as stored (`plain_decimal`), computed once per route
 
 
 @lru_cache(maxsize=1 << 16)  # an import's flights repeat their routes
@@ -67,7 +69,7 @@ def measure(origin: str, destination: str) -> Route:
         )
     kilometres = great_circle_km(start["lat"], start["lon"], end["lat"], end["lon"])
     rounded = Decimal(str(kilometres)).quantize(KM_QUANTUM, rounding=ROUND_HALF_UP)
-    return Route(origin, destination, rounded)
+    return Route(origin, destination, rounded, plain_decimal(rounded))
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -78,28 +80,39 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * MEAN_EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
+# A flight factor as plain values, read per flight without touching ORM attributes:
+# (distance_min_km, distance_max_km, year, region, factor).
+_Band = tuple[int, int | None, int, str | None, EmissionFactor]
+
+
 @dataclass(frozen=True)
 class FlightFactors:
-    """Flight factors as plain values, filtered per flight without touching ORM attributes."""
+    """The flight factors of each cabin class, best first: the latest year, then the region's
+    own before a region-less one, then by key. The first whose band, years and region fit a
+    flight is its factor."""
 
-    bands: tuple[tuple[str, int, int | None, int, str | None, str, EmissionFactor], ...]
+    by_cabin: dict[str, tuple[_Band, ...]]
 
     @classmethod
     def of(cls, factors: Iterable[EmissionFactor]) -> "FlightFactors":
-        return cls(
-            tuple(
-                (
-                    factor.cabin_class.value,
-                    factor.distance_min_km,
-                    factor.distance_max_km,
-                    factor.year,
-                    factor.region,
-                    factor.key,
-                    factor,
-                )
-                for factor in factors
-                if factor.cabin_class is not None and factor.distance_min_km is not None
+        by_cabin: dict[str, list[tuple[tuple[int, bool, str], _Band]]] = {}
+        for factor in factors:
+            if factor.cabin_class is None or factor.distance_min_km is None:
+                continue
+            rank = (-factor.year, factor.region is None, factor.key)
+            band = (
+                factor.distance_min_km,
+                factor.distance_max_km,
+                factor.year,
+                factor.region,
+                factor,
             )
+            by_cabin.setdefault(factor.cabin_class.value, []).append((rank, band))
+        return cls(
+            {
+                cabin: tuple(band for _, band in sorted(ranked, key=lambda item: item[0]))
+                for cabin, ranked in by_cabin.items()
+            }
         )
 
 
@@ -116,17 +129,12 @@ def choose_factor(
     class whose band [distance_min_km, distance_max_km) holds the distance, the one of the latest
     year from `earliest` to `year` (year rollover), the region's own before a region-less one,
     then the first by key. The bands are the factors' data; none is written here."""
-    best: tuple[int, bool, str] | None = None
-    chosen = None
-    for band_cabin, low, high, band_year, band_region, key, factor in candidates.bands:
+    for low, high, band_year, band_region, factor in candidates.by_cabin.get(cabin, ()):
         if (
-            band_cabin == cabin.value
-            and low <= distance_km
+            low <= distance_km
             and (high is None or distance_km < high)
             and earliest <= band_year <= year
             and (band_region is None or band_region == region)
         ):
-            rank = (-band_year, band_region is None, key)
-            if best is None or rank < best:
-                best, chosen = rank, factor
-    return chosen
+            return factor
+    return None

@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import FieldError, InvalidInput, NotFound
+from app.models.audit import AuditAction
 from app.models.headcount import (
     Headcount,
     HeadcountPublic,
@@ -16,6 +17,7 @@ from app.models.headcount import (
 )
 from app.repositories import headcount as headcount_repository
 from app.repositories import lab as lab_repository
+from app.services import audit as audit_service
 from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import LabAction
@@ -113,9 +115,23 @@ async def replace_headcount(
     """Make the lab-year's headcount exactly `data`: all of it or, on any error, nothing."""
     await _writable_year(session, principal, lab_id, year)
     _refuse_duplicates(data)
+    before = _fte_of(await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year))
     await headcount_repository.replace_year(session, lab_id=lab_id, year=year, rows=data.categories)
     rows = await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.HEADCOUNT_REPLACED,
+        object_id=year,
+        lab_id=lab_id,
+        changes=audit_service.diff(before, _fte_of(rows)),
+    )
     return _year(lab_id, year, rows)
+
+
+def _fte_of(rows: list[Headcount]) -> dict[str, Decimal]:
+    """A year's FTE by category, as the audit trail records them."""
+    return {row.category.value: row.fte for row in rows}
 
 
 async def delete_headcount(
@@ -123,4 +139,13 @@ async def delete_headcount(
 ) -> None:
     """Remove the lab-year's headcount (nothing to remove is not an error)."""
     await _writable_year(session, principal, lab_id, year)
+    before = _fte_of(await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year))
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.HEADCOUNT_DELETED,
+        object_id=year,
+        lab_id=lab_id,
+        changes=audit_service.diff(before, {}),
+    )
     await headcount_repository.delete_year(session, lab_id=lab_id, year=year)

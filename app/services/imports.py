@@ -17,6 +17,7 @@ from app.core.multipart_stream import StreamedFile
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.rate_limit import RateLimiter
 from app.db.statements import Reads
+from app.models.audit import AuditAction
 from app.models.job import (
     ACTIVE_STATES,
     FACTOR_JOB_KINDS,
@@ -30,6 +31,7 @@ from app.repositories import activity_import as activity_import_repository
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import staging as staging_repository
+from app.services import audit as audit_service
 from app.services import job_lifecycle
 from app.services import signoff as signoff_service
 from app.services.auth import Principal
@@ -83,6 +85,7 @@ async def queue(session: AsyncSession, job: DataIngestionJob) -> DataIngestionJo
     """Add the job and wake the runners once the transaction commits. A capped job (of a lab, or
     a factor import or sync) is counted under the cap's lock, held until the request commits, so
     racing requests cannot all pass the cap (recalculations are never refused)."""
+    job.params = audit_service.request_params() | job.params  # for the job's audit event
     await job_repository.add(session, job=job)
     if job.lab_id is not None or job.target_type in FACTOR_JOB_KINDS:
         await job_repository.lock_active_count(session, lab_id=job.lab_id)
@@ -223,6 +226,14 @@ async def cancel_import(
         job_lifecycle.finish(job, JobState.CANCELLED, message=job_lifecycle.CANCELLED_QUEUED)
     else:
         job.cancel_requested = True
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.IMPORT_CANCELLED,
+        object_id=job.id,
+        lab_id=job.lab_id,
+        changes=audit_service.updated(job),
+    )
     await job_lifecycle.publish(session, job)
     return job
 
@@ -237,6 +248,7 @@ async def delete_import(session: AsyncSession, *, principal: Principal, job_id: 
         raise Conflict("The import is still queued or running: cancel it first.")
     if job.lab_id is not None:
         await signoff_service.check_undo(session, lab_id=job.lab_id, job_id=job.id)
+    await audit_service.record_import(session, job, AuditAction.IMPORT_UNDONE, principal=principal)
     removed = await activity_import_repository.delete_entries_of_import(session, job_id=job.id)
     await job_repository.delete(session, job=job)
     return removed

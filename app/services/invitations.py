@@ -14,9 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.config import settings
 from app.core.errors import Conflict, NotFound
+from app.models.audit import AuditAction
 from app.models.lab import InvitationCreate, Lab, LabInvitation, LabMembership, LabRole
 from app.models.user import normalize_email
 from app.repositories import lab as lab_repository
+from app.services import audit as audit_service
 from app.services.auth import Principal
 from app.services.authz import LabAction
 from app.services.labs import load_lab
@@ -54,7 +56,16 @@ async def create_invitation(
     invitation.invited_by_id = principal.user.id
     invitation.created_at = now
     invitation.expires_at = now + timedelta(days=settings.INVITATION_EXPIRE_DAYS)
-    return await lab_repository.add_invitation(session, invitation=invitation)
+    invitation = await lab_repository.add_invitation(session, invitation=invitation)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.INVITATION_CREATED,
+        object_id=invitation.id,
+        lab_id=lab_id,
+        changes=audit_service.created(invitation),
+    )
+    return invitation
 
 
 async def revoke_invitation(
@@ -67,6 +78,14 @@ async def revoke_invitation(
     )
     if invitation is None:
         raise NotFound(_NO_SUCH_INVITATION)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.INVITATION_REVOKED,
+        object_id=invitation.id,
+        lab_id=lab_id,
+        changes=audit_service.deleted(invitation),
+    )
     await lab_repository.delete_invitation(session, invitation=invitation)
 
 
@@ -112,6 +131,14 @@ async def accept_invitation(
     if role is None:
         membership = LabMembership(lab_id=lab.id, user_id=principal.user.id, role=invitation.role)
         await lab_repository.add_membership(session, membership=membership)
+        await audit_service.record(
+            session,
+            principal,
+            AuditAction.MEMBER_ADDED,
+            object_id=principal.user.id,
+            lab_id=lab.id,
+            changes=audit_service.created(membership),
+        )
         role = invitation.role
     await lab_repository.delete_invitation(session, invitation=invitation)
     return lab, role

@@ -12,7 +12,7 @@ from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.job import Claim, DataIngestionJob, JobKind, JobState, JobStatus
-from app.models.staging import activity_staging, factor_staging
+from app.models.staging import activity_computed, activity_staging, factor_staging
 from app.repositories import job as job_repository
 from app.repositories import staging as staging_repository
 from app.repositories.staging import RowProblems
@@ -22,11 +22,12 @@ logger = logging.getLogger(__name__)
 # A NOTIFY payload must stay under 8000 bytes: a job's message (up to 2000 characters, each up to
 # 6 bytes once JSON-escaped) is shortened to this in events; the status endpoint has it whole.
 EVENT_MESSAGE_CHARS = 1000
-# Where a job's uploaded rows wait (removed when the job ends; a recalculation stages nothing).
-STAGING: dict[JobKind, Table] = {
-    JobKind.ACTIVITIES: activity_staging,
-    JobKind.FACTORS: factor_staging,
-    JobKind.FACTOR_SYNC: factor_staging,
+# Where a job's uploaded rows, and what it computed of them, wait (removed when the job ends; a
+# recalculation stages nothing).
+STAGING: dict[JobKind, tuple[Table, ...]] = {
+    JobKind.ACTIVITIES: (activity_staging, activity_computed),
+    JobKind.FACTORS: (factor_staging,),
+    JobKind.FACTOR_SYNC: (factor_staging,),
 }
 CANCELLED_RUNNING = "Cancelled; nothing was written."
 CANCELLED_QUEUED = "Cancelled before it started."
@@ -142,8 +143,7 @@ def release(job: DataIngestionJob, *, message: str) -> None:
 
 async def discard_staged(session: AsyncSession, *, kind: JobKind, job_id: UUID) -> None:
     """Remove what the job staged (the one place staging is cleaned up)."""
-    table = STAGING.get(kind)
-    if table is not None:
+    for table in STAGING.get(kind, ()):
         await staging_repository.delete_rows(session, table=table, job_id=job_id)
 
 

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.db.statements import Reads
+from app.models.audit import AuditAction
 from app.models.lab import (
     Lab,
     LabCreate,
@@ -23,6 +24,7 @@ from app.models.user import User
 from app.repositories import job as job_repository
 from app.repositories import lab as lab_repository
 from app.repositories import user as user_repository
+from app.services import audit as audit_service
 from app.services.auth import LabLookup, Principal
 from app.services.authz import Action, LabAction, authorize_lab, is_allowed, member_scope
 
@@ -117,6 +119,14 @@ async def create_lab(
         raise Conflict(f"A lab with code {data.code} already exists.") from error
     membership = LabMembership(lab_id=lab.id, user_id=principal.user.id, role=LabRole.MANAGER)
     await lab_repository.add_membership(session, membership=membership)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.LAB_CREATED,
+        object_id=lab.id,
+        lab_id=lab.id,
+        changes=audit_service.created(lab),
+    )
     return lab, LabRole.MANAGER
 
 
@@ -142,6 +152,14 @@ async def update_lab(
     if patch.get("code") is not None:
         await _ensure_code_free(session, patch["code"], owner=lab.id)
     lab.sqlmodel_update(patch)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.LAB_UPDATED,
+        object_id=lab.id,
+        lab_id=lab.id,
+        changes=audit_service.updated(lab),
+    )
     lab.version += 1
     lab.updated_at = datetime.now(UTC)
     return lab, role
@@ -179,6 +197,14 @@ async def delete_lab(session: AsyncSession, *, principal: Principal, lab_id: UUI
     # Under the lab's row lock: a new upload waits for this transaction (its job references it),
     # and one that committed while we waited is counted.
     await _refuse_while_importing(session, lab.id)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.LAB_DELETED,
+        object_id=lab.id,
+        lab_id=lab.id,
+        changes=audit_service.deleted(lab),
+    )
     await lab_repository.delete(session, lab=lab)
 
 
@@ -211,6 +237,14 @@ async def add_member(
         raise Conflict("This account is already a member of the lab.")
     membership = LabMembership(lab_id=lab_id, user_id=user.id, role=data.role)
     await lab_repository.add_membership(session, membership=membership)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.MEMBER_ADDED,
+        object_id=user.id,
+        lab_id=lab_id,
+        changes=audit_service.created(membership),
+    )
     return membership, user
 
 
@@ -241,6 +275,14 @@ async def update_member(
     if data.role != LabRole.MANAGER:
         await _ensure_another_manager(session, membership)
     membership.role = data.role
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.MEMBER_UPDATED,
+        object_id=user_id,
+        lab_id=lab_id,
+        changes=audit_service.updated(membership),
+    )
     return membership, user
 
 
@@ -249,4 +291,12 @@ async def remove_member(
 ) -> None:
     membership, _ = await _membership_for_change(session, principal, lab_id, user_id)
     await _ensure_another_manager(session, membership)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.MEMBER_REMOVED,
+        object_id=user_id,
+        lab_id=lab_id,
+        changes=audit_service.deleted(membership),
+    )
     await lab_repository.delete_membership(session, membership=membership)

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.models.job import DataIngestionJob, JobState
 from app.models.kg import KG_CO2E_LIMIT
 from app.repositories import recalculation as recalculation_repository
+from app.services import audit as audit_service
 from app.services import job_lifecycle
 from app.services.job_lifecycle import JobHandle
 
@@ -95,5 +96,6 @@ async def recalculate(job_handle: JobHandle, session: AsyncSession) -> None:
     except recalculation_repository.TooHeavy:
         await session.rollback()
         job = await _too_heavy(job_handle, session, factor_ids)
+    await audit_service.record_recalculation_end(session, job)
     await job_lifecycle.publish(session, job)
     await session.commit()

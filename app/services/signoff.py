@@ -1,7 +1,9 @@
 """Year sign-off (SPEC §13, docs/sign-off.md): a lab-year goes `open → submitted → validated`;
 the lab's managers submit, admins validate, send back (with a reason) or reopen (with a reason).
-Every transition is recorded with the change, in the same transaction. While a year is submitted
-or validated, writes that would change its figures are refused (`YearLocked`, 409)."""
+Every transition is recorded with the change, in the same transaction: in the year's history
+(`lab_year_transition`, shown in its status) and as one event of the audit trail. While a year
+is submitted or validated, writes that would change its figures are refused (`YearLocked`,
+409)."""
 
 from collections.abc import Collection
 from datetime import UTC, datetime
@@ -12,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound, YearLocked
 from app.db.statements import Reads
+from app.models.audit import AuditAction
 from app.models.factor import FactorCategory
 from app.models.signoff import (
     REASON_REQUIRED,
@@ -31,6 +34,7 @@ from app.models.signoff import (
 from app.repositories import lab as lab_repository
 from app.repositories import report as report_repository
 from app.repositories import signoff as signoff_repository
+from app.services import audit as audit_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, authorize
 from app.services.labs import load_lab
@@ -140,6 +144,17 @@ async def transition_year(
         signed_kg_co2e=signed,
     )
     await signoff_repository.add(session, lab_year=lab_year, transition=transition)
+    await audit_service.record(
+        session,
+        principal,
+        _AUDITED[action],
+        object_id=year,
+        lab_id=lab_id,
+        changes=audit_service.diff(
+            {"state": transition.from_state},
+            {"state": transition.to_state, "reason": reason, "signed_kg_co2e": signed},
+        ),
+    )
     return await _status(session, lab_id, year)
 
 
@@ -155,6 +170,14 @@ def _check(lab_year: LabYear, action: YearAction, version: int) -> None:
             f"The year's sign-off changed since you read it (version {version}, now "
             f"{lab_year.version}); read its status again."
         )
+
+
+_AUDITED = {
+    YearAction.SUBMIT: AuditAction.YEAR_SUBMITTED,
+    YearAction.VALIDATE: AuditAction.YEAR_VALIDATED,
+    YearAction.SEND_BACK: AuditAction.YEAR_SENT_BACK,
+    YearAction.REOPEN: AuditAction.YEAR_REOPENED,
+}
 
 
 _DONE = {

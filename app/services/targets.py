@@ -8,6 +8,7 @@ from uuid import UUID
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import NotFound
+from app.models.audit import AuditAction
 from app.models.target import (
     InstitutionTargetProgress,
     InstitutionTargetPublic,
@@ -21,6 +22,7 @@ from app.models.target import (
 from app.repositories import lab as lab_repository
 from app.repositories import report as report_repository
 from app.repositories import target as target_repository
+from app.services import audit as audit_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, authorize
 from app.services.labs import load_lab
@@ -28,6 +30,7 @@ from app.services.labs import load_lab
 PATH_STEP = Decimal("0.001")  # kg CO2e: the path is given to the gram, half-even
 NO_TARGET = "This lab has no reduction target."
 NO_INSTITUTION_TARGET = "The institution has no reduction target."
+INSTITUTION = "institution"  # the audit trail's object id of the institution's target
 
 
 async def _stored(session: AsyncSession, lab_id: UUID | None) -> Target:
@@ -54,13 +57,32 @@ async def replace_target(
 ) -> TargetPublic:
     """Make `data` the lab's target (creating it or replacing the one there was)."""
     await _writable(session, principal, lab_id)
+    before = audit_service.snapshot(await target_repository.get(session, lab_id=lab_id))
     await target_repository.replace(session, lab_id=lab_id, target=data)
-    return TargetPublic.model_validate(await _stored(session, lab_id))
+    stored = await _stored(session, lab_id)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.TARGET_REPLACED,
+        object_id=lab_id,
+        lab_id=lab_id,
+        changes=audit_service.diff(before, audit_service.snapshot(stored)),
+    )
+    return TargetPublic.model_validate(stored)
 
 
 async def delete_target(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> None:
     """Remove the lab's target (nothing to remove is not an error)."""
     await _writable(session, principal, lab_id)
+    before = audit_service.snapshot(await target_repository.get(session, lab_id=lab_id))
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.TARGET_DELETED,
+        object_id=lab_id,
+        lab_id=lab_id,
+        changes=audit_service.diff(before, {}),
+    )
     await target_repository.delete_for_lab(session, lab_id=lab_id)
 
 
@@ -127,13 +149,32 @@ async def replace_institution_target(
     session: AsyncSession, *, principal: Principal, data: TargetPut
 ) -> InstitutionTargetPublic:
     authorize(principal.user, Action.MANAGE_INSTITUTION_TARGET)
+    before = audit_service.snapshot(await target_repository.get(session, lab_id=None))
     await target_repository.replace(session, lab_id=None, target=data)
-    return InstitutionTargetPublic.model_validate(await _stored(session, None))
+    stored = await _stored(session, None)
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.TARGET_REPLACED,
+        object_id=INSTITUTION,
+        lab_id=None,
+        changes=audit_service.diff(before, audit_service.snapshot(stored)),
+    )
+    return InstitutionTargetPublic.model_validate(stored)
 
 
 async def delete_institution_target(session: AsyncSession, *, principal: Principal) -> None:
     """Remove the institution's target (nothing to remove is not an error)."""
     authorize(principal.user, Action.MANAGE_INSTITUTION_TARGET)
+    before = audit_service.snapshot(await target_repository.get(session, lab_id=None))
+    await audit_service.record(
+        session,
+        principal,
+        AuditAction.TARGET_DELETED,
+        object_id=INSTITUTION,
+        lab_id=None,
+        changes=audit_service.diff(before, {}),
+    )
     await target_repository.delete_for_lab(session, lab_id=None)
 
 

@@ -9,6 +9,7 @@ from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
 from app.core.security import hash_password_in_thread, verify_password_in_thread
 from app.db.statements import Reads
+from app.models.audit import AuditAction, Changes
 from app.models.user import (
     PasswordChange,
     User,
@@ -19,6 +20,7 @@ from app.models.user import (
 )
 from app.repositories import credentials as credentials_repository
 from app.repositories import user as user_repository
+from app.services import audit as audit_service
 from app.services.auth import Principal
 from app.services.authz import Action, authorize
 
@@ -47,6 +49,7 @@ async def update_me(session: AsyncSession, *, principal: Principal, changes: Use
     assert user is not None  # the principal was loaded in this transaction
     _check_version(user, changes.version)
     user.sqlmodel_update(changes.changes())
+    await _record(session, principal, AuditAction.USER_UPDATED, user, audit_service.updated(user))
     _bump(user)
     return user
 
@@ -63,6 +66,10 @@ async def change_password(
             errors=[FieldError(loc=["body", "current_password"], msg="incorrect", type="password")],
         )
     user.hashed_password = await hash_password_in_thread(change.new_password)
+    # Never a password or its hash: only that it changed.
+    await _record(
+        session, principal, AuditAction.USER_UPDATED, user, {"password": [None, "changed"]}
+    )
     _bump(user)
     await credentials_repository.revoke_user_sessions(
         session,
@@ -102,7 +109,9 @@ async def create_user(session: AsyncSession, *, principal: Principal, data: User
         role=data.role,
         hashed_password=await hash_password_in_thread(data.password),
     )
-    return await user_repository.add(session, user=user)
+    user = await user_repository.add(session, user=user)
+    await _record(session, principal, AuditAction.USER_CREATED, user, audit_service.created(user))
+    return user
 
 
 async def get_user(session: AsyncSession, *, principal: Principal, user_id: UUID) -> User:
@@ -130,6 +139,7 @@ async def update_user(
     if user.role == UserRole.ADMIN and user.is_active and not stays_admin:
         await _ensure_another_active_admin(session)
     user.sqlmodel_update(patch)
+    await _record(session, principal, AuditAction.USER_UPDATED, user, audit_service.updated(user))
     _bump(user)
     if not user.is_active:
         await _end_sessions(session, user)
@@ -147,9 +157,20 @@ async def deactivate_user(session: AsyncSession, *, principal: Principal, user_i
     if user.role == UserRole.ADMIN:
         await _ensure_another_active_admin(session)
     user.is_active = False
+    await _record(
+        session, principal, AuditAction.USER_DEACTIVATED, user, audit_service.updated(user)
+    )
     _bump(user)
     await _end_sessions(session, user)
     return user
+
+
+async def _record(
+    session: AsyncSession, principal: Principal, action: AuditAction, user: User, changes: Changes
+) -> None:
+    await audit_service.record(
+        session, principal, action, object_id=user.id, lab_id=None, changes=changes
+    )
 
 
 async def _ensure_another_active_admin(session: AsyncSession) -> None:

@@ -530,6 +530,9 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/imports/{job_id}/status"): (_job, lab_readers(200)),
     ("POST", "/api/v1/imports/{job_id}/cancel"): (_queued_job, lab_writers(200)),
     ("DELETE", "/api/v1/imports/{job_id}"): (_job, lab_writers(204)),
+    # Who changed what, with their account ids: the lab's managers; the whole trail: admins.
+    ("GET", "/api/v1/labs/{lab_id}/audit"): (_same_lab, lab_managers(200)),
+    ("GET", "/api/v1/audit"): (_nothing, admins(200)),
 }
 
 

@@ -17,7 +17,7 @@ from app.config import settings
 from app.models.entry import ActivityEntry
 from app.models.factor import CabinClass, FactorCategory
 from app.models.lab import Lab
-from app.models.staging import activity_staging
+from app.models.staging import activity_computed, activity_staging
 from app.services import activity_imports
 from tests.factories import Caller, make_factor, make_lab
 
@@ -74,8 +74,12 @@ async def entry_count(session: AsyncSession, lab: Lab) -> int:
 
 
 async def staged_rows(session: AsyncSession) -> int:
-    result = await session.exec(select(func.count()).select_from(activity_staging))
-    return int(result.one())
+    """The rows staged by uploads, and computed for their typed rows, still waiting."""
+    counts = [
+        (await session.exec(select(func.count()).select_from(table))).one()
+        for table in (activity_staging, activity_computed)
+    ]
+    return sum(counts)
 
 
 async def test_upload_is_imported_in_the_background_with_server_computed_kg(
@@ -584,6 +588,7 @@ async def test_typed_rows_import_as_the_api_computes_them_and_bad_ones_are_row_e
         same = by_kind[body["kind"]]
         for name in ("factor_key", "quantity", "kg_co2e", "activity", "note", "unit"):
             assert posted.json()[name] == same[name], name
+    assert await staged_rows(session) == 0
     undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
     assert undone.status_code == 204, undone.text
     assert await entry_count(session, lab) == 3  # the API's three stay
@@ -619,17 +624,109 @@ async def test_a_failed_import_reports_its_typed_rows_problems_and_stores_nothin
     assert await staged_rows(session) == 0
 
 
-async def test_an_equipment_row_is_a_row_error_for_now(
+async def test_equipment_rows_import_as_the_api_adds_equipment_one_entry_a_year(
     client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
 ) -> None:
+    await make_factor(
+        session,
+        key="equipment.laptop",
+        year=2024,
+        kg="300",
+        unit="item",
+        category=FactorCategory.EQUIPMENT,
+        scope=3,
+    )
     text = (
-        "kind,date,factor_key,quantity,lifetime_years\n"
-        "equipment,2025-02-03,rail.km,1,4\n"
-        ",2025-02-03,rail.km,1,\n"
+        "kind,date,factor_key,quantity,lifetime_years,note\n"
+        "equipment,2024-06-15,equipment.laptop,1,3,three years\n"
+        "equipment,2024-06-15,equipment.laptop,1,0,\n"
+        "equipment,2019-06-15,equipment.laptop,1,2,\n"
+        "equipment,2024-06-15,equipment.laptop,2,,\n"
     )
     response = await upload(client, member, lab, text, on_error="skip")
     job = await wait_for_end(client, member, response.json()["id"])
-    assert (job["rows_ok"], job["rows_failed"]) == (1, 1)
-    assert job["row_errors"] == [
-        {"row": 2, "column": "kind", "message": activity_imports.EQUIPMENT_BY_API}
+    assert (job["state"], job["rows_ok"], job["rows_failed"]) == ("succeeded", 1, 3), job
+    assert [(error["row"], error["column"]) for error in job["row_errors"]] == [
+        (3, "lifetime_years"),
+        (4, "factor_key"),  # no factor of 2019, the purchase year: none of its years imports
+        (5, "lifetime_years"),  # required
     ]
+    imported = (
+        await client.get(f"/api/v1/labs/{lab.id}/entries?order=asc", headers=member.headers)
+    ).json()["items"]
+    # The same purchase through the API: the same entries, but for the series that ties them.
+    body = {
+        "kind": "equipment",
+        "date": "2024-06-15",
+        "factor_key": "equipment.laptop",
+        "quantity": "1",
+        "lifetime_years": 3,
+        "note": "three years",
+    }
+    posted = await client.post(f"/api/v1/labs/{lab.id}/entries", json=body, headers=member.headers)
+    assert posted.status_code == 201, posted.text
+    through_api = [
+        entry
+        for entry in (
+            await client.get(f"/api/v1/labs/{lab.id}/entries?order=asc", headers=member.headers)
+        ).json()["items"]
+        if entry["import_id"] is None
+    ]
+
+    def figures(entries: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        return [
+            (
+                e["date"],
+                e["quantity"],
+                e["kg_co2e"],
+                e["factor_year"],
+                e["note"],
+                {k: v for k, v in e["activity"].items() if k != "series_id"},
+            )
+            for e in entries
+        ]
+
+    assert len(imported) == 3
+    assert figures(imported) == figures(through_api)
+    assert len({e["activity"]["series_id"] for e in imported}) == 1
+    assert await staged_rows(session) == 0
+    undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
+    assert undone.status_code == 204, undone.text
+    assert await entry_count(session, lab) == 3  # the API's purchase stays
+
+
+async def test_an_equipment_row_with_a_signed_off_year_in_its_lifetime_imports_none_of_them(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+) -> None:
+    await make_factor(
+        session,
+        key="equipment.laptop",
+        year=2024,
+        kg="300",
+        unit="item",
+        category=FactorCategory.EQUIPMENT,
+        scope=3,
+    )
+    year = f"/api/v1/labs/{lab.id}/years/2025"
+    submitted = await client.post(f"{year}/submit", json={"version": 0}, headers=member.headers)
+    assert submitted.status_code == 200, submitted.text
+    text = (
+        "kind,date,factor_key,quantity,lifetime_years\nequipment,2024-06-15,equipment.laptop,1,3\n"
+    )
+    response = await upload(client, member, lab, text, on_error="skip")
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert (job["rows_ok"], job["rows_failed"]) == (0, 1), job
+    assert job["row_errors"] == [
+        {
+            "row": 2,
+            "column": "date",
+            "message": "the year 2025 is signed off (submitted or validated): "
+            "reopen it to import into it",
+        }
+    ]
+    assert await entry_count(session, lab) == 0

@@ -160,6 +160,10 @@ async def test_the_report_says_how_much_rests_on_an_earlier_years_factor(
     # 8 x 0.125 = 1; 0.000003 x 0.125 = 0.000000375, rounded to 0.000000 (6 places)
     assert body["rollover"] == {"entries": 2, "kg_co2e": "1"}
     assert (body["entry_count"], body["total_kg_co2e"]) == (3, "7")
+    exported = await client.get(
+        f"/api/v1/reports/{lab.id}", params={"year": 2026, "format": "csv"}, headers=member.headers
+    )
+    assert "\r\nrollover,2026,1,2,entries,\r\n" in exported.text
     assert (await report(client, member, lab, 2025))["rollover"] == {"entries": 0, "kg_co2e": "0"}
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from co2calc.commands import api_keys, factors, imports, reports
+from co2calc.commands import api_keys, audit, factors, imports, reports
 from co2calc.config import BASE_URL_ENV, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Target, checked_base_url
 from co2calc.failures import one_line_errors
 
@@ -18,6 +18,7 @@ app = typer.Typer(
 app.command()(imports.upload)
 app.command()(imports.watch)
 app.command()(reports.report)
+app.command()(audit.audit)
 app.add_typer(factors.app, name="factors")
 app.add_typer(api_keys.app, name="api-key")
 

@@ -3,6 +3,11 @@
 from .api_key_create import ApiKeyCreate
 from .api_key_created import ApiKeyCreated
 from .api_key_public import ApiKeyPublic
+from .audit_action import AuditAction
+from .audit_event_page import AuditEventPage
+from .audit_event_public import AuditEventPublic
+from .audit_event_public_changes import AuditEventPublicChanges
+from .audit_object import AuditObject
 from .body_upload_activities import BodyUploadActivities
 from .body_upload_factors import BodyUploadFactors
 from .browser_session import BrowserSession
@@ -105,6 +110,11 @@ __all__ = (
     "ApiKeyCreate",
     "ApiKeyCreated",
     "ApiKeyPublic",
+    "AuditAction",
+    "AuditEventPage",
+    "AuditEventPublic",
+    "AuditEventPublicChanges",
+    "AuditObject",
     "BodyUploadActivities",
     "BodyUploadFactors",
     "BrowserSession",

@@ -73,6 +73,99 @@ export type ApiKeyPublic = {
 };
 
 /**
+ * AuditAction
+ *
+ * `<object_type>.<what happened>`.
+ */
+export type AuditAction = 'lab.created' | 'lab.updated' | 'lab.deleted' | 'member.added' | 'member.updated' | 'member.removed' | 'invitation.created' | 'invitation.revoked' | 'entry.created' | 'entry.updated' | 'entry.deleted' | 'factor.created' | 'factor.updated' | 'factor.deleted' | 'import.succeeded' | 'import.cancelled' | 'import.undone' | 'recalculation.succeeded' | 'headcount.replaced' | 'headcount.deleted' | 'year.submitted' | 'year.validated' | 'year.sent_back' | 'year.reopened' | 'target.replaced' | 'target.deleted' | 'user.created' | 'user.updated' | 'user.deactivated' | 'api_key.created' | 'api_key.revoked';
+
+/**
+ * AuditEventPage
+ */
+export type AuditEventPage = {
+    /**
+     * Items
+     */
+    items: Array<AuditEventPublic>;
+    /**
+     * Next Cursor
+     */
+    next_cursor?: string | null;
+};
+
+/**
+ * AuditEventPublic
+ *
+ * One recorded change: who (`actor_id`, `api_key_id`), when, which object, the changed
+ * fields as `[before, after]`, and the request that made it.
+ */
+export type AuditEventPublic = {
+    /**
+     * Id
+     *
+     * Increases with every event; the order of the trail
+     */
+    id: number;
+    /**
+     * At
+     *
+     * When the change's transaction began
+     */
+    at: string;
+    /**
+     * Actor Id
+     *
+     * Who; None for the system
+     */
+    actor_id: string | null;
+    /**
+     * Api Key Id
+     *
+     * The API key used, if one was
+     */
+    api_key_id: string | null;
+    /**
+     * Request Id
+     *
+     * The X-Request-ID of the request (for a job: of the request that queued it)
+     */
+    request_id: string | null;
+    /**
+     * Action
+     *
+     * `<object_type>.<what happened>`, e.g. `entry.created`
+     */
+    action: string;
+    /**
+     * Object Type
+     */
+    object_type: string;
+    /**
+     * Object Id
+     */
+    object_id: string;
+    /**
+     * Lab Id
+     */
+    lab_id: string | null;
+    /**
+     * Changes
+     *
+     * The changed fields, each `[before, after]`; decimals as exact strings
+     */
+    changes: {
+        [key: string]: Array<unknown>;
+    };
+};
+
+/**
+ * AuditObject
+ *
+ * What an event is about (its `object_type`).
+ */
+export type AuditObject = 'lab' | 'member' | 'invitation' | 'entry' | 'factor' | 'import' | 'recalculation' | 'headcount' | 'year' | 'target' | 'user' | 'api_key';
+
+/**
  * Body_uploadActivities
  */
 export type BodyUploadActivities = {
@@ -6001,6 +6094,187 @@ export type GetLabReportResponses = {
 };
 
 export type GetLabReportResponse = GetLabReportResponses[keyof GetLabReportResponses];
+
+export type ListLabAuditData = {
+    body?: never;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Object Type
+         */
+        object_type?: AuditObject | null;
+        /**
+         * Object Id
+         *
+         * The object's id
+         */
+        object_id?: string | null;
+        /**
+         * Action
+         */
+        action?: AuditAction | null;
+        /**
+         * Actor Id
+         */
+        actor_id?: string | null;
+        /**
+         * Since
+         *
+         * Events at or after (with a time zone)
+         */
+        since?: string | null;
+        /**
+         * Until
+         *
+         * Events before (with a time zone)
+         */
+        until?: string | null;
+    };
+    url: '/api/v1/labs/{lab_id}/audit';
+};
+
+export type ListLabAuditErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ListLabAuditError = ListLabAuditErrors[keyof ListLabAuditErrors];
+
+export type ListLabAuditResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditEventPage;
+};
+
+export type ListLabAuditResponse = ListLabAuditResponses[keyof ListLabAuditResponses];
+
+export type ListAuditData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         *
+         * Page size
+         */
+        limit?: number;
+        /**
+         * Cursor
+         *
+         * `next_cursor` of the previous page
+         */
+        cursor?: string | null;
+        /**
+         * Lab Id
+         */
+        lab_id?: string | null;
+        /**
+         * Object Type
+         */
+        object_type?: AuditObject | null;
+        /**
+         * Object Id
+         *
+         * The object's id
+         */
+        object_id?: string | null;
+        /**
+         * Action
+         */
+        action?: AuditAction | null;
+        /**
+         * Actor Id
+         */
+        actor_id?: string | null;
+        /**
+         * Since
+         *
+         * Events at or after (with a time zone)
+         */
+        since?: string | null;
+        /**
+         * Until
+         *
+         * Events before (with a time zone)
+         */
+        until?: string | null;
+    };
+    url: '/api/v1/audit';
+};
+
+export type ListAuditErrors = {
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ListAuditError = ListAuditErrors[keyof ListAuditErrors];
+
+export type ListAuditResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditEventPage;
+};
+
+export type ListAuditResponse = ListAuditResponses[keyof ListAuditResponses];
 
 export type ListLabImportsData = {
     body?: never;

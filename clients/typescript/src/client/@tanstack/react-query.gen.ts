@@ -3,8 +3,8 @@
 import { type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteInstitutionTarget, deleteLab, deleteTarget, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getInstitutionTarget, getInstitutionTargetProgress, getLab, getLabReport, getMe, getMetrics, getReadiness, getTarget, getTargetProgress, getUser, getYearStatus, listFactorJobs, listFactors, listHeadcount, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, reopenYear, replaceHeadcount, replaceInstitutionTarget, replaceLab, replaceTarget, revokeLabInvitation, revokeMyApiKey, sendBackYear, startBrowserSession, submitYear, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors, validateYear } from '../sdk.gen';
-import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteInstitutionTargetData, DeleteInstitutionTargetError, DeleteInstitutionTargetResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, DeleteTargetData, DeleteTargetError, DeleteTargetResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetInstitutionTargetData, GetInstitutionTargetError, GetInstitutionTargetProgressData, GetInstitutionTargetProgressError, GetInstitutionTargetProgressResponse, GetInstitutionTargetResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetTargetData, GetTargetError, GetTargetProgressData, GetTargetProgressError, GetTargetProgressResponse, GetTargetResponse, GetUserData, GetUserError, GetUserResponse, GetYearStatusData, GetYearStatusError, GetYearStatusResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReopenYearData, ReopenYearError, ReopenYearResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceInstitutionTargetData, ReplaceInstitutionTargetError, ReplaceInstitutionTargetResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, ReplaceTargetData, ReplaceTargetError, ReplaceTargetResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SendBackYearData, SendBackYearError, SendBackYearResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SubmitYearData, SubmitYearError, SubmitYearResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse, ValidateYearData, ValidateYearError, ValidateYearResponse } from '../types.gen';
+import { acceptMyInvitation, addLabMember, cancelImport, changeMyPassword, createEntry, createFactor, createLab, createLabInvitation, createMyApiKey, createUser, deactivateUser, declineMyInvitation, deleteEntry, deleteFactor, deleteHeadcount, deleteImport, deleteInstitutionTarget, deleteLab, deleteTarget, getEntry, getFactor, getHeadcount, getHealth, getImport, getImportStatus, getInstitutionReport, getInstitutionTarget, getInstitutionTargetProgress, getLab, getLabReport, getMe, getMetrics, getReadiness, getTarget, getTargetProgress, getUser, getYearStatus, listAudit, listFactorJobs, listFactors, listHeadcount, listLabAudit, listLabEntries, listLabImports, listLabInvitations, listLabMembers, listLabs, listMyApiKeys, listMyInvitations, listUsers, login, logout, type Options, refreshBrowserSession, refreshTokens, removeLabMember, reopenYear, replaceHeadcount, replaceInstitutionTarget, replaceLab, replaceTarget, revokeLabInvitation, revokeMyApiKey, sendBackYear, startBrowserSession, submitYear, syncFactors, updateEntry, updateFactor, updateLab, updateLabMember, updateMe, updateUser, uploadActivities, uploadFactors, validateYear } from '../sdk.gen';
+import type { AcceptMyInvitationData, AcceptMyInvitationError, AcceptMyInvitationResponse, AddLabMemberData, AddLabMemberError, AddLabMemberResponse, CancelImportData, CancelImportError, CancelImportResponse, ChangeMyPasswordData, ChangeMyPasswordError, ChangeMyPasswordResponse, CreateEntryData, CreateEntryError, CreateEntryResponse, CreateFactorData, CreateFactorError, CreateFactorResponse, CreateLabData, CreateLabError, CreateLabInvitationData, CreateLabInvitationError, CreateLabInvitationResponse, CreateLabResponse, CreateMyApiKeyData, CreateMyApiKeyError, CreateMyApiKeyResponse, CreateUserData, CreateUserError, CreateUserResponse, DeactivateUserData, DeactivateUserError, DeactivateUserResponse, DeclineMyInvitationData, DeclineMyInvitationError, DeclineMyInvitationResponse, DeleteEntryData, DeleteEntryError, DeleteEntryResponse, DeleteFactorData, DeleteFactorError, DeleteFactorResponse, DeleteHeadcountData, DeleteHeadcountError, DeleteHeadcountResponse, DeleteImportData, DeleteImportError, DeleteImportResponse, DeleteInstitutionTargetData, DeleteInstitutionTargetError, DeleteInstitutionTargetResponse, DeleteLabData, DeleteLabError, DeleteLabResponse, DeleteTargetData, DeleteTargetError, DeleteTargetResponse, GetEntryData, GetEntryError, GetEntryResponse, GetFactorData, GetFactorError, GetFactorResponse, GetHeadcountData, GetHeadcountError, GetHeadcountResponse, GetHealthData, GetHealthError, GetHealthResponse, GetImportData, GetImportError, GetImportResponse, GetImportStatusData, GetImportStatusError, GetImportStatusResponse, GetInstitutionReportData, GetInstitutionReportError, GetInstitutionReportResponse, GetInstitutionTargetData, GetInstitutionTargetError, GetInstitutionTargetProgressData, GetInstitutionTargetProgressError, GetInstitutionTargetProgressResponse, GetInstitutionTargetResponse, GetLabData, GetLabError, GetLabReportData, GetLabReportError, GetLabReportResponse, GetLabResponse, GetMeData, GetMeError, GetMeResponse, GetMetricsData, GetMetricsError, GetMetricsResponse, GetReadinessData, GetReadinessError, GetReadinessResponse, GetTargetData, GetTargetError, GetTargetProgressData, GetTargetProgressError, GetTargetProgressResponse, GetTargetResponse, GetUserData, GetUserError, GetUserResponse, GetYearStatusData, GetYearStatusError, GetYearStatusResponse, ListAuditData, ListAuditError, ListAuditResponse, ListFactorJobsData, ListFactorJobsError, ListFactorJobsResponse, ListFactorsData, ListFactorsError, ListFactorsResponse, ListHeadcountData, ListHeadcountError, ListHeadcountResponse, ListLabAuditData, ListLabAuditError, ListLabAuditResponse, ListLabEntriesData, ListLabEntriesError, ListLabEntriesResponse, ListLabImportsData, ListLabImportsError, ListLabImportsResponse, ListLabInvitationsData, ListLabInvitationsError, ListLabInvitationsResponse, ListLabMembersData, ListLabMembersError, ListLabMembersResponse, ListLabsData, ListLabsError, ListLabsResponse, ListMyApiKeysData, ListMyApiKeysError, ListMyApiKeysResponse, ListMyInvitationsData, ListMyInvitationsError, ListMyInvitationsResponse, ListUsersData, ListUsersError, ListUsersResponse, LoginData, LoginError, LoginResponse, LogoutData, LogoutError, LogoutResponse, RefreshBrowserSessionData, RefreshBrowserSessionError, RefreshBrowserSessionResponse, RefreshTokensData, RefreshTokensError, RefreshTokensResponse, RemoveLabMemberData, RemoveLabMemberError, RemoveLabMemberResponse, ReopenYearData, ReopenYearError, ReopenYearResponse, ReplaceHeadcountData, ReplaceHeadcountError, ReplaceHeadcountResponse, ReplaceInstitutionTargetData, ReplaceInstitutionTargetError, ReplaceInstitutionTargetResponse, ReplaceLabData, ReplaceLabError, ReplaceLabResponse, ReplaceTargetData, ReplaceTargetError, ReplaceTargetResponse, RevokeLabInvitationData, RevokeLabInvitationError, RevokeLabInvitationResponse, RevokeMyApiKeyData, RevokeMyApiKeyError, RevokeMyApiKeyResponse, SendBackYearData, SendBackYearError, SendBackYearResponse, StartBrowserSessionData, StartBrowserSessionError, StartBrowserSessionResponse, SubmitYearData, SubmitYearError, SubmitYearResponse, SyncFactorsData, SyncFactorsError, SyncFactorsResponse, UpdateEntryData, UpdateEntryError, UpdateEntryResponse, UpdateFactorData, UpdateFactorError, UpdateFactorResponse, UpdateLabData, UpdateLabError, UpdateLabMemberData, UpdateLabMemberError, UpdateLabMemberResponse, UpdateLabResponse, UpdateMeData, UpdateMeError, UpdateMeResponse, UpdateUserData, UpdateUserError, UpdateUserResponse, UploadActivitiesData, UploadActivitiesError, UploadActivitiesResponse, UploadFactorsData, UploadFactorsError, UploadFactorsResponse, ValidateYearData, ValidateYearError, ValidateYearResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -1404,6 +1404,104 @@ export const getLabReportOptions = (options: Options<GetLabReportData>) => query
         return data;
     },
     queryKey: getLabReportQueryKey(options)
+});
+
+export const listLabAuditQueryKey = (options: Options<ListLabAuditData>) => createQueryKey('listLabAudit', options);
+
+/**
+ * A lab's audit trail, newest first (its managers, admins)
+ *
+ * A lab's audit trail, newest first (its managers, admins).
+ */
+export const listLabAuditOptions = (options: Options<ListLabAuditData>) => queryOptions<ListLabAuditResponse, ListLabAuditError, ListLabAuditResponse, ReturnType<typeof listLabAuditQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listLabAudit({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listLabAuditQueryKey(options)
+});
+
+export const listLabAuditInfiniteQueryKey = (options: Options<ListLabAuditData>): QueryKey<Options<ListLabAuditData>> => createQueryKey('listLabAudit', options, true);
+
+/**
+ * A lab's audit trail, newest first (its managers, admins)
+ *
+ * A lab's audit trail, newest first (its managers, admins).
+ */
+export const listLabAuditInfiniteOptions = (options: Options<ListLabAuditData>) => infiniteQueryOptions<ListLabAuditResponse, ListLabAuditError, InfiniteData<ListLabAuditResponse>, QueryKey<Options<ListLabAuditData>>, string | null | Pick<QueryKey<Options<ListLabAuditData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListLabAuditData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listLabAudit({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listLabAuditInfiniteQueryKey(options)
+});
+
+export const listAuditQueryKey = (options?: Options<ListAuditData>) => createQueryKey('listAudit', options);
+
+/**
+ * The whole audit trail, newest first, of every lab (even deleted ones) and of none
+ *
+ * (admins).
+ */
+export const listAuditOptions = (options?: Options<ListAuditData>) => queryOptions<ListAuditResponse, ListAuditError, ListAuditResponse, ReturnType<typeof listAuditQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await listAudit({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAuditQueryKey(options)
+});
+
+export const listAuditInfiniteQueryKey = (options?: Options<ListAuditData>): QueryKey<Options<ListAuditData>> => createQueryKey('listAudit', options, true);
+
+/**
+ * The whole audit trail, newest first, of every lab (even deleted ones) and of none
+ *
+ * (admins).
+ */
+export const listAuditInfiniteOptions = (options?: Options<ListAuditData>) => infiniteQueryOptions<ListAuditResponse, ListAuditError, InfiniteData<ListAuditResponse>, QueryKey<Options<ListAuditData>>, string | null | Pick<QueryKey<Options<ListAuditData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<ListAuditData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                cursor: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await listAudit({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: listAuditInfiniteQueryKey(options)
 });
 
 export const listLabImportsQueryKey = (options: Options<ListLabImportsData>) => createQueryKey('listLabImports', options);
