@@ -96,11 +96,11 @@ function Dashboard({ accessToken }: { accessToken: string }) {
 
   const section = route.name === 'factors' ? 'factors' : route.name === 'profile' ? 'profile' : 'labs';
   return (
-    <div className="layout">
+    <div className={`layout route-${route.name}`}>
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           co2<span>calculator</span>
-        </div>
+        </h1>
         <nav className="topnav" aria-label="Sections">
           <Link to={href({ name: 'home' })} aria-current={section === 'labs' ? 'page' : undefined}>
             Labs

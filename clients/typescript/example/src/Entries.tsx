@@ -114,7 +114,7 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
     <section className="card entries" aria-label="Entries">
       <h3>Entries {year}</h3>
       {entries.isError ? <ProblemView error={entries.error} context="Entries" /> : null}
-      <table className="entries-table" data-testid="entries">
+      <table className="entries-table stack" data-testid="entries">
         <thead>
           <tr>
             <th>Date</th>
@@ -122,7 +122,9 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
             <th className="num">Quantity</th>
             <th className="num">CO2e</th>
             <th>Note</th>
-            <th />
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

@@ -88,7 +88,7 @@ export function Factors({ params }: { params: URLSearchParams }) {
         </form>
         {factors.isError ? <ProblemView error={factors.error} context="Factors" /> : null}
         <div className="table-scroll">
-          <table data-testid="factors">
+          <table className="stack" data-testid="factors">
             <thead>
               <tr>
                 <th>Key</th>

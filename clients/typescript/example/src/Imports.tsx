@@ -22,14 +22,16 @@ export function Imports({ lab, canWrite }: { lab: LabPublic; canWrite: boolean }
           No imports yet. {canWrite ? <>Upload a CSV of activities on the <Link to={labHref(lab.id)}>report &amp; entries</Link> tab.</> : null}
         </p>
       ) : (
-        <table data-testid="imports">
+        <table className="stack" data-testid="imports">
           <thead>
             <tr>
               <th>Started</th>
               <th>State</th>
               <th className="num">Rows</th>
               <th>Message</th>
-              <th />
+              <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
             </tr>
           </thead>
           <tbody>

@@ -160,13 +160,15 @@ export function Members({ lab, isManager }: { lab: LabPublic; isManager: boolean
       {members.isError ? <ProblemView error={members.error} context="Members" /> : null}
       {/* Admins add an account directly; a lab's managers invite (the invitee accepts). */}
       {me.data?.role === 'admin' ? <AddMember labId={lab.id} /> : isManager ? <Invite labId={lab.id} /> : null}
-      <table data-testid="members">
+      <table className="stack" data-testid="members">
         <thead>
           <tr>
             <th>Name</th>
             <th>Email</th>
             <th>Role</th>
-            <th />
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -236,7 +238,7 @@ function Invitations({ labId }: { labId: string }) {
   return (
     <>
       <h4>Invited (they accept after signing in)</h4>
-      <table data-testid="invitations">
+      <table className="stack" data-testid="invitations">
         <tbody>
           {items.map((invitation) => (
             <tr key={invitation.id} data-invitation={invitation.email}>

@@ -148,14 +148,16 @@ function ApiKeys() {
           No API keys. Create one above for a script; you can revoke it at any time.
         </p>
       ) : (
-        <table data-testid="api-keys">
+        <table className="stack" data-testid="api-keys">
           <thead>
             <tr>
               <th>Name</th>
               <th>Prefix</th>
               <th>Created</th>
               <th>Last used</th>
-              <th />
+              <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
             </tr>
           </thead>
           <tbody>

@@ -79,7 +79,7 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
                 : `(${details.data.row_errors_total})`}
             </span>
           </h4>
-          <table data-testid="row-errors">
+          <table className="stack" data-testid="row-errors">
             <thead>
               <tr>
                 <th className="num">Line</th>
