@@ -77,7 +77,7 @@ beforeAll(async () => {
   expect(served.status, `${baseUrl}/app/ does not serve the built dashboard`).toBe(200);
   world = await seedWorld();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB' });
   await context.clock.install(); // time flows as usual; the refresh step jumps ahead
   page = await context.newPage();
   page.on('console', (message) => {

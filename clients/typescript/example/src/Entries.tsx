@@ -14,7 +14,8 @@ import {
   updateEntryMutation,
 } from '@co2calculator/client/react-query';
 
-import { CATEGORY_LABELS, co2e } from './format';
+import { co2e, quantity as formatQuantity } from './format';
+import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 
 /** What an entry change makes stale: the lab's reports (every year) and its entry lists. */
@@ -31,6 +32,8 @@ function defaultDate(year: number): string {
 }
 
 export function AddEntry({ labId, year }: { labId: string; year: number }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const factors = useQuery(listFactorsOptions({ query: { year, limit: 200 } }));
   const choices = useMemo(() => {
@@ -59,41 +62,42 @@ export function AddEntry({ labId, year }: { labId: string; year: number }) {
   };
 
   return (
-    <form className="card add-entry" onSubmit={submit} aria-label="Add an entry">
-      <h3>Add an entry</h3>
-      {factors.isError ? <ProblemView error={factors.error} context="Factors" /> : null}
-      {factors.isSuccess && !choices.length ? <p className="muted">No emission factors for {year} yet.</p> : null}
+    <form className="card add-entry" onSubmit={submit} aria-label={t.addAnEntry}>
+      <h3>{t.addAnEntry}</h3>
+      {factors.isError ? <ProblemView error={factors.error} context={t.factors} /> : null}
+      {factors.isSuccess && !choices.length ? <p className="muted">{t.noFactorsFor(year)}</p> : null}
       <div className="form-row">
         <label>
-          Date
+          {t.date}
           <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
         </label>
         <label className="grow">
-          Factor
-          <select value={chosen?.key ?? ''} onChange={(e) => setFactorKey(e.target.value)} aria-label="Factor">
+          {t.factor}
+          <select value={chosen?.key ?? ''} onChange={(e) => setFactorKey(e.target.value)} aria-label={t.factor}>
             {choices.map((f) => (
               <option key={f.key} value={f.key}>
-                {f.key} ({CATEGORY_LABELS[f.category]}, {f.kg_co2e_per_unit} kg/{f.unit})
+                {f.key} ({CATEGORY_NAMES[lang][f.category]}, {f.kg_co2e_per_unit} kg/{f.unit})
               </option>
             ))}
           </select>
         </label>
         <label>
-          Quantity{chosen ? ` (${chosen.unit})` : ''}
+          {t.quantity}
+          {chosen ? ` (${chosen.unit})` : ''}
           <input inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
         </label>
         <label className="grow">
-          Note
+          {t.note}
           <input value={note} onChange={(e) => setNote(e.target.value)} />
         </label>
         <button type="submit" disabled={add.isPending || !chosen}>
-          {add.isPending ? 'Adding…' : 'Add'}
+          {add.isPending ? t.adding : t.add}
         </button>
       </div>
-      {add.isError ? <ProblemView error={add.error} context="The entry was not added" /> : null}
+      {add.isError ? <ProblemView error={add.error} context={t.entryNotAdded} /> : null}
       {add.isSuccess ? (
         <p className="success" role="status">
-          Added {Number(add.data.quantity).toLocaleString('en')} {add.data.unit} of <code>{add.data.factor_key}</code>: {co2e(add.data.kg_co2e)} CO2e
+          {t.added(formatQuantity(add.data.quantity), add.data.unit)} <code>{add.data.factor_key}</code>: {co2e(add.data.kg_co2e)} CO2e
         </p>
       ) : null}
     </form>
@@ -101,6 +105,7 @@ export function AddEntry({ labId, year }: { labId: string; year: number }) {
 }
 
 export function Entries({ labId, year, canEdit }: { labId: string; year: number; canEdit: boolean }) {
+  const t = useT();
   const entries = useInfiniteQuery({
     ...listLabEntriesInfiniteOptions({
       path: { lab_id: labId },
@@ -111,19 +116,19 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
   });
   const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
   return (
-    <section className="card entries" aria-label="Entries">
-      <h3>Entries {year}</h3>
-      {entries.isError ? <ProblemView error={entries.error} context="Entries" /> : null}
+    <section className="card entries" aria-label={t.entries}>
+      <h3>{t.entriesOf(year)}</h3>
+      {entries.isError ? <ProblemView error={entries.error} context={t.entries} /> : null}
       <table className="entries-table stack" data-testid="entries">
         <thead>
           <tr>
-            <th>Date</th>
-            <th>Factor</th>
-            <th className="num">Quantity</th>
+            <th>{t.date}</th>
+            <th>{t.factor}</th>
+            <th className="num">{t.quantity}</th>
             <th className="num">CO2e</th>
-            <th>Note</th>
+            <th>{t.note}</th>
             <th>
-              <span className="visually-hidden">Actions</span>
+              <span className="visually-hidden">{t.actions}</span>
             </th>
           </tr>
         </thead>
@@ -135,13 +140,12 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
       </table>
       {entries.isSuccess && !items.length ? (
         <p className="muted" data-testid="no-entries">
-          No entries for {year}.{' '}
-          {canEdit ? 'Add one above, or import a CSV of activities.' : 'The lab\'s contributors add them.'}
+          {t.noEntriesFor(year)} {canEdit ? t.addOneAbove : t.contributorsAdd}
         </p>
       ) : null}
       {entries.hasNextPage ? (
         <button className="secondary" onClick={() => void entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
-          {entries.isFetchingNextPage ? 'Loading…' : 'More entries'}
+          {entries.isFetchingNextPage ? t.loading : t.moreEntries}
         </button>
       ) : null}
     </section>
@@ -149,6 +153,7 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
 }
 
 function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string; canEdit: boolean }) {
+  const t = useT();
   const queryClient = useQueryClient();
   // The version is the one read when the edit began, not a later background refetch's.
   const [editing, setEditing] = useState<{ version: number; quantity: string } | null>(null);
@@ -179,23 +184,23 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
         <td className="date">{entry.date}</td>
         <td>
           <code>{entry.factor_key}</code>
-          {entry.import_id ? <span className="tag">import</span> : null}
+          {entry.import_id ? <span className="tag">{t.importTag}</span> : null}
         </td>
         <td className="num">
           {editing ? (
             <form onSubmit={save} className="inline-edit">
               <input
-                aria-label="New quantity"
+                aria-label={t.newQuantity}
                 value={editing.quantity}
                 onChange={(e) => setEditing({ ...editing, quantity: e.target.value })}
                 autoFocus
               />
               <button type="submit" disabled={update.isPending}>
-                Save
+                {t.save}
               </button>
             </form>
           ) : (
-            `${Number(entry.quantity).toLocaleString('en')} ${entry.unit}`
+            `${formatQuantity(entry.quantity)} ${entry.unit}`
           )}
         </td>
         <td className="num">{co2e(entry.kg_co2e)}</td>
@@ -203,21 +208,21 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
         <td className="actions">
           {!canEdit ? null : editing ? (
             <button className="link" onClick={() => (update.reset(), setEditing(null))}>
-              Cancel
+              {t.cancel}
             </button>
           ) : (
             <>
               <button className="link" onClick={() => setEditing({ version: entry.version, quantity: entry.quantity })}>
-                Edit
+                {t.edit}
               </button>
               <button
                 className="link danger"
                 disabled={remove.isPending}
                 onClick={() => {
-                  if (window.confirm(`Delete the entry of ${entry.date} (${entry.factor_key})?`)) remove.mutate({ path: { entry_id: entry.id } });
+                  if (window.confirm(t.confirmDeleteEntry(entry.date, entry.factor_key))) remove.mutate({ path: { entry_id: entry.id } });
                 }}
               >
-                Delete
+                {t.delete}
               </button>
             </>
           )}
@@ -226,16 +231,16 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
       {remove.isError ? (
         <tr className="error-row">
           <td colSpan={6}>
-            <ProblemView error={remove.error} context="Not deleted" />
+            <ProblemView error={remove.error} context={t.notDeleted} />
           </td>
         </tr>
       ) : null}
       {update.isError ? (
         <tr className="error-row">
           <td colSpan={6}>
-            <ProblemView error={update.error} context="Not saved" />
+            <ProblemView error={update.error} context={t.notSaved} />
             <button className="secondary" onClick={() => void reread()}>
-              Reload the entry
+              {t.reloadEntry}
             </button>
           </td>
         </tr>
