@@ -13,7 +13,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createEntry, createLab, createUser, type LabPublic } from '@co2calculator/client';
+import { createEntry, createFactor, createLab, createUser, type LabPublic } from '@co2calculator/client';
 
 import { CATEGORY_NAMES, JOB_STATE_NAMES, MESSAGES, MONTH_NAMES, ROLE_NAMES, type Lang } from '../src/i18n';
 import { baseUrl, seedFactors, signIn, YEAR } from './seed';
@@ -28,6 +28,7 @@ let page: Page;
 let email: string;
 let password: string;
 let lab: LabPublic;
+let regionalKey: string;
 /** What the test created, shown as data on the screens (not words of the app). */
 const seedData = () => [email, lab.name, lab.code, lab.institution ?? '', 'Inès Favre', 'meter reading', 'conference, Lisbon', 'field trip'];
 const consoleErrors: string[] = [];
@@ -149,6 +150,15 @@ beforeAll(async () => {
   email = `ines.${tag}@example.org`;
   password = `pw-${crypto.randomUUID()}`;
   await createUser({ auth: admin, body: { email, password, full_name: 'Inès Favre' }, throwOnError: true });
+  // A factor of the lab's region beside the one for every region (the form must show the former).
+  regionalKey = `heating.district.${tag}`;
+  for (const region of [null, 'CH']) {
+    await createFactor({
+      auth: admin,
+      body: { key: regionalKey, category: 'heating', unit: 'kWh', kg_co2e_per_unit: region ? '0.15' : '0.2', scope: 2, year: YEAR, region },
+      throwOnError: true,
+    });
+  }
   const auth = await signIn(email, password);
   ({ data: lab } = await createLab({
     auth,
@@ -169,7 +179,10 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on('console', (message) => {
-    if (message.type() === 'error' && !message.text().includes('status of 401')) consoleErrors.push(message.text());
+    // Chromium logs every non-2xx answer: the signed-out page's first refresh (401) and the
+    // refused entry (422) are provoked on purpose.
+    const expected = ['status of 401', 'status of 422'].some((status) => message.text().includes(status));
+    if (message.type() === 'error' && !expected) consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
 });
@@ -225,6 +238,36 @@ describe('usable', () => {
       expect(await axeViolations()).toEqual([]);
     });
   }
+
+  it('the entry form shows the factor it will apply: the region\'s own, else the one for every region', async () => {
+    await open(SCREENS[2]);
+    const applied = page.getByTestId('applied-factor');
+    await page.getByLabel('Factor').selectOption('electricity.grid.CH');
+    await expect.poll(() => applied.innerText()).toBe(`Factor applied: 0.128 kg CO2e per kWh, of ${YEAR}, for every region (there is none of CH).`);
+    await page.getByLabel('Factor').selectOption(regionalKey);
+    await expect.poll(() => applied.innerText()).toBe(`Factor applied: 0.15 kg CO2e per kWh, of ${YEAR}, for region CH.`);
+  });
+
+  it('shows a refused entry\'s problem next to the field it names, and adds nothing', async () => {
+    const before = await page.getByTestId('report-entries').innerText();
+    await page.getByLabel(/^Quantity/).fill('-5');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const fieldError = page.locator('.add-entry [data-field="quantity"] .field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).not.toBe('');
+    expect(await page.locator('.add-entry .problem').count()).toBe(0); // nothing else to say
+    expect(await page.getByTestId('report-entries').innerText()).toBe(before);
+  });
+
+  it('a search for a mistyped factor key suggests the nearest keys', async () => {
+    await open({ ...SCREENS[6], path: () => '/app/factors?search=electrcity.grid', ready: (p) => p.getByTestId('no-factors').waitFor() });
+    const suggestions = page.getByTestId('did-you-mean');
+    await suggestions.waitFor();
+    expect(await suggestions.locator('code').allInnerTexts()).toContain('electricity.grid.CH');
+    await suggestions.getByRole('button', { name: 'electricity.grid.CH' }).click();
+    await page.getByTestId('factors').locator('tbody tr').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('search')).toBe('electricity.grid.CH');
+  });
 
   for (const screen of SCREENS) {
     it(`${screen.name}: at 360 px, no horizontal scrolling, nothing outside the viewport`, async () => {

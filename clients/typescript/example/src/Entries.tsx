@@ -14,6 +14,7 @@ import {
   updateEntryMutation,
 } from '@co2calculator/client/react-query';
 
+import { Field, FormProblem } from './fields';
 import { co2e, quantity as formatQuantity } from './format';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
@@ -31,20 +32,33 @@ function defaultDate(year: number): string {
   return today.startsWith(String(year)) ? today : `${year}-01-15`;
 }
 
-export function AddEntry({ labId, year }: { labId: string; year: number }) {
+/** Per key, the factor the server applies to an entry of the year in a lab of `region`: the
+ * region's own when there is one, else the region-less one (app/repositories/factor.py,
+ * `find_applicable`). Keys with only other regions' factors that year are not offered. */
+export function applicableFactors(factors: FactorPublic[], region: string | null): FactorPublic[] {
+  const byKey = new Map<string, FactorPublic>();
+  for (const factor of factors) {
+    const held = byKey.get(factor.key);
+    if (region !== null && factor.region === region) byKey.set(factor.key, factor);
+    else if (factor.region === null && (!held || held.region !== region)) byKey.set(factor.key, factor);
+  }
+  return [...byKey.values()];
+}
+
+const ENTRY_FIELDS = ['date', 'factor_key', 'quantity', 'note'];
+
+export function AddEntry({ labId, region, year }: { labId: string; region: string | null; year: number }) {
   const t = useT();
   const lang = useLang();
   const queryClient = useQueryClient();
-  const factors = useQuery(listFactorsOptions({ query: { year, limit: 200 } }));
-  const choices = useMemo(() => {
-    const byKey = new Map<string, FactorPublic>();
-    for (const factor of factors.data?.items ?? []) if (!byKey.has(factor.key)) byKey.set(factor.key, factor);
-    return [...byKey.values()];
-  }, [factors.data]);
   const [factorKey, setFactorKey] = useState('');
   const [date, setDate] = useState(() => defaultDate(year));
   const [quantity, setQuantity] = useState('');
   const [note, setNote] = useState('');
+  // The factors of the entry's own year (its date may be in another year than the page's).
+  const dateYear = /^\d{4}-/.test(date) ? Number(date.slice(0, 4)) : year;
+  const factors = useQuery(listFactorsOptions({ query: { year: dateYear, limit: 200 } }));
+  const choices = useMemo(() => applicableFactors(factors.data?.items ?? [], region), [factors.data, region]);
   const add = useMutation({
     ...createEntryMutation(),
     onSuccess: async () => {
@@ -65,36 +79,37 @@ export function AddEntry({ labId, year }: { labId: string; year: number }) {
     <form className="card add-entry" onSubmit={submit} aria-label={t.addAnEntry}>
       <h3>{t.addAnEntry}</h3>
       {factors.isError ? <ProblemView error={factors.error} context={t.factors} /> : null}
-      {factors.isSuccess && !choices.length ? <p className="muted">{t.noFactorsFor(year)}</p> : null}
+      {factors.isSuccess && !choices.length ? <p className="muted">{t.noFactorsFor(dateYear)}</p> : null}
       <div className="form-row">
-        <label>
-          {t.date}
+        <Field label={t.date} name="date" error={add.error}>
           <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
-        </label>
-        <label className="grow">
-          {t.factor}
+        </Field>
+        <Field label={t.factor} name="factor_key" error={add.error} className="grow">
           <select value={chosen?.key ?? ''} onChange={(e) => setFactorKey(e.target.value)} aria-label={t.factor}>
             {choices.map((f) => (
               <option key={f.key} value={f.key}>
-                {f.key} ({CATEGORY_NAMES[lang][f.category]}, {f.kg_co2e_per_unit} kg/{f.unit})
+                {f.key} ({CATEGORY_NAMES[lang][f.category]})
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {t.quantity}
-          {chosen ? ` (${chosen.unit})` : ''}
+        </Field>
+        <Field label={`${t.quantity}${chosen ? ` (${chosen.unit})` : ''}`} name="quantity" error={add.error}>
           <input inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
-        </label>
-        <label className="grow">
-          {t.note}
+        </Field>
+        <Field label={t.note} name="note" error={add.error} className="grow">
           <input value={note} onChange={(e) => setNote(e.target.value)} />
-        </label>
+        </Field>
         <button type="submit" disabled={add.isPending || !chosen}>
           {add.isPending ? t.adding : t.add}
         </button>
       </div>
-      {add.isError ? <ProblemView error={add.error} context={t.entryNotAdded} /> : null}
+      {chosen ? (
+        <p className="muted small applied" data-testid="applied-factor">
+          {t.appliedFactor(formatQuantity(chosen.kg_co2e_per_unit), chosen.unit, chosen.year)}{' '}
+          {chosen.region ? t.appliedRegion(chosen.region) : region ? t.appliedNoRegional(region) : t.appliedEverywhere}
+        </p>
+      ) : null}
+      <FormProblem error={add.error} context={t.entryNotAdded} fields={ENTRY_FIELDS} />
       {add.isSuccess ? (
         <p className="success" role="status">
           {t.added(formatQuantity(add.data.quantity), add.data.unit)} <code>{add.data.factor_key}</code>: {co2e(add.data.kg_co2e)} CO2e

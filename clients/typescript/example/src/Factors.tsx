@@ -1,7 +1,7 @@
 // Emission factors: everyone lists and filters them (the filters are the page's URL, so a
 // filtered list can be shared); administrators add one.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 
 import type { FactorCategory } from '@co2calculator/client';
 import {
@@ -9,6 +9,7 @@ import {
   getMeOptions,
   listFactorsInfiniteOptions,
   listFactorsInfiniteQueryKey,
+  listFactorsOptions,
   listFactorsQueryKey,
 } from '@co2calculator/client/react-query';
 
@@ -16,6 +17,7 @@ import { Field, FormProblem, type Fallback } from './fields';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 import { href, navigate } from './router';
+import { nearestKeys } from './suggest';
 
 const CATEGORIES = Object.keys(CATEGORY_NAMES.en) as FactorCategory[];
 const FACTOR_FIELDS = ['key', 'category', 'unit', 'kg_co2e_per_unit', 'scope', 'year', 'region', 'source'];
@@ -126,6 +128,15 @@ export function Factors({ params }: { params: URLSearchParams }) {
             {filtered ? t.noFactorMatches : me.data?.role === 'admin' ? t.noFactorsAdmin : t.noFactorsUser}
           </p>
         ) : null}
+        {factors.isSuccess && !items.length && search ? (
+          <DidYouMean
+            typed={search}
+            pick={(key) => {
+              setText(key);
+              setFilter('search', key);
+            }}
+          />
+        ) : null}
         {factors.hasNextPage ? (
           <button className="secondary" onClick={() => void factors.fetchNextPage()} disabled={factors.isFetchingNextPage}>
             {factors.isFetchingNextPage ? t.loading : t.moreFactors}
@@ -134,6 +145,28 @@ export function Factors({ params }: { params: URLSearchParams }) {
       </section>
       {me.data?.role === 'admin' ? <CreateFactor /> : null}
     </div>
+  );
+}
+
+/** A search that found nothing: the keys nearest to what was typed, each a new search. */
+function DidYouMean({ typed, pick }: { typed: string; pick: (key: string) => void }) {
+  const t = useT();
+  const known = useQuery(listFactorsOptions({ query: { limit: 200 } }));
+  const nearest = useMemo(() => nearestKeys(typed, (known.data?.items ?? []).map((f) => f.key)), [typed, known.data]);
+  if (!nearest.length) return null;
+  return (
+    <p data-testid="did-you-mean">
+      {t.didYouMean}{' '}
+      {nearest.map((key, index) => (
+        <span key={key}>
+          {index ? ', ' : ''}
+          <button type="button" className="link" onClick={() => pick(key)}>
+            <code>{key}</code>
+          </button>
+        </span>
+      ))}
+      {t.questionEnd}
+    </p>
   );
 }
 

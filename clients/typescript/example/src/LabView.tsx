@@ -95,7 +95,7 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
           <Report labId={lab.id} year={year} />
           {canWrite ? (
             <div className="columns inputs">
-              <AddEntry key={`add-${year}`} labId={lab.id} year={year} />
+              <AddEntry key={`add-${year}`} labId={lab.id} region={lab.region ?? null} year={year} />
               <Upload labId={lab.id} jobs={jobs} />
             </div>
           ) : null}
