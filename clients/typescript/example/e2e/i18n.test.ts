@@ -3,12 +3,24 @@
 // is not English copied over. No browser or server: it runs in Node with the browser tests.
 import { describe, expect, it } from 'vitest';
 
-import { CATEGORY_NAMES, JOB_STATE_NAMES, LANGUAGES, MESSAGES, MONTH_NAMES, ROLE_NAMES, type Lang } from '../src/i18n';
+import {
+  BASIS_NAMES,
+  CATEGORY_NAMES,
+  JOB_STATE_NAMES,
+  LANGUAGES,
+  MESSAGES,
+  MONTH_NAMES,
+  ROLE_NAMES,
+  STAFF_NAMES,
+  YEAR_ACTION_NAMES,
+  YEAR_STATE_NAMES,
+  type Lang,
+} from '../src/i18n';
 
 const LANGS = Object.keys(LANGUAGES) as Lang[];
 
 // Words that are the same in both languages.
-const SAME_IN_BOTH = new Set(['invitations', 'invitation', 'institution', 'description', 'date', 'message', 'source', 'actions', 'scopeLabel', 'scope']);
+const SAME_IN_BOTH = new Set(['invitations', 'invitation', 'institution', 'description', 'date', 'message', 'source', 'actions', 'scopeLabel', 'scope', 'action', 'perFteValue']);
 
 describe('the dictionaries', () => {
   it('are English and French', () => {
@@ -38,10 +50,10 @@ describe('the dictionaries', () => {
     expect(untranslated).toEqual([]);
   });
 
-  it("name every category, role, job state and month of the API in both", () => {
-    for (const table of [CATEGORY_NAMES, ROLE_NAMES, JOB_STATE_NAMES]) {
+  it('name every category, role, job state, staff category, year state and action, scope 2 basis and month in both', () => {
+    for (const table of [CATEGORY_NAMES, ROLE_NAMES, JOB_STATE_NAMES, STAFF_NAMES, YEAR_STATE_NAMES, YEAR_ACTION_NAMES, BASIS_NAMES]) {
       expect(Object.keys(table.fr).sort()).toEqual(Object.keys(table.en).sort());
-      for (const lang of LANGS) for (const name of Object.values(table[lang])) expect(name).not.toBe('');
+      for (const lang of LANGS) for (const name of Object.values(table[lang] as Record<string, string>)) expect(name).not.toBe('');
     }
     expect(MONTH_NAMES.en).toHaveLength(12);
     expect(MONTH_NAMES.fr).toHaveLength(12);

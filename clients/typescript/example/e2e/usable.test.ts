@@ -15,7 +15,18 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createEntry, createFactor, createLab, createUser, type LabPublic } from '@co2calculator/client';
 
-import { CATEGORY_NAMES, JOB_STATE_NAMES, MESSAGES, MONTH_NAMES, ROLE_NAMES, type Lang } from '../src/i18n';
+import {
+  BASIS_NAMES,
+  CATEGORY_NAMES,
+  JOB_STATE_NAMES,
+  MESSAGES,
+  MONTH_NAMES,
+  ROLE_NAMES,
+  STAFF_NAMES,
+  YEAR_ACTION_NAMES,
+  YEAR_STATE_NAMES,
+  type Lang,
+} from '../src/i18n';
 import { baseUrl, seedFactors, signIn, YEAR } from './seed';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
@@ -54,6 +65,8 @@ const SCREENS: Screen[] = [
   { name: 'imports', path: () => `/app/labs/${lab.id}/imports`, ready: (p) => p.getByTestId('no-imports').waitFor() },
   { name: 'members', path: () => `/app/labs/${lab.id}/members`, ready: (p) => p.getByTestId('members').locator('tbody tr').first().waitFor() },
   { name: 'settings', path: () => `/app/labs/${lab.id}/settings`, ready: (p) => p.locator('form.lab-form').waitFor() },
+  { name: 'sign-off', path: () => `/app/labs/${lab.id}/${YEAR}/sign-off`, ready: (p) => p.getByTestId('year-state').waitFor() },
+  { name: 'target', path: () => `/app/labs/${lab.id}/target`, ready: (p) => p.getByTestId('no-target').waitFor() },
   { name: 'factors', path: () => '/app/factors', ready: (p) => p.getByTestId('factors').locator('tbody tr').first().waitFor() },
   { name: 'profile', path: () => '/app/profile', ready: (p) => p.getByTestId('no-keys').waitFor() },
 ];
@@ -73,6 +86,10 @@ function wordsOf(lang: Lang): Set<string> {
     ...Object.values(CATEGORY_NAMES[lang]),
     ...Object.values(ROLE_NAMES[lang]),
     ...Object.values(JOB_STATE_NAMES[lang]),
+    ...Object.values(STAFF_NAMES[lang]),
+    ...Object.values(YEAR_STATE_NAMES[lang]),
+    ...Object.values(YEAR_ACTION_NAMES[lang]),
+    ...Object.values(BASIS_NAMES[lang]),
     ...MONTH_NAMES[lang],
   ];
   for (const message of Object.values(MESSAGES[lang])) {
@@ -260,7 +277,7 @@ describe('usable', () => {
   });
 
   it('a search for a mistyped factor key suggests the nearest keys', async () => {
-    await open({ ...SCREENS[6], path: () => '/app/factors?search=electrcity.grid', ready: (p) => p.getByTestId('no-factors').waitFor() });
+    await open({ ...SCREENS.find((x) => x.name === 'factors')!, path: () => '/app/factors?search=electrcity.grid', ready: (p) => p.getByTestId('no-factors').waitFor() });
     const suggestions = page.getByTestId('did-you-mean');
     await suggestions.waitFor();
     expect(await suggestions.locator('code').allInnerTexts()).toContain('electricity.grid.CH');

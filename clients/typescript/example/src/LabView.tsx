@@ -12,10 +12,14 @@ import { ProblemView } from './problem';
 import { href, Link, labHref, navigate, type LabTab } from './router';
 import { ROLE_NAMES, useLang, useT, type Messages } from './i18n';
 import { Report } from './Report';
+import { SignOffTab } from './SignOff';
+import { TargetTab } from './Target';
 import { Upload } from './Upload';
 
 const TABS: { tab: LabTab; label: (t: Messages) => string; managers?: boolean }[] = [
   { tab: 'year', label: (t) => t.tabYear },
+  { tab: 'signoff', label: (t) => t.tabSignOff },
+  { tab: 'target', label: (t) => t.tabTarget },
   { tab: 'imports', label: (t) => t.tabImports },
   { tab: 'members', label: (t) => t.tabMembers },
   { tab: 'settings', label: (t) => t.tabSettings, managers: true },
@@ -69,15 +73,15 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
             {lab.my_role ? ` · ${t.youAre(ROLE_NAMES[lang][lab.my_role])}` : ''}
           </div>
         </div>
-        {tab === 'year' ? (
+        {tab === 'year' || tab === 'signoff' ? (
           <div className="year-picker" role="group" aria-label={t.year}>
-            <button className="secondary" onClick={() => navigate(labHref(lab.id, 'year', year - 1))} aria-label={t.previousYear}>
+            <button className="secondary" onClick={() => navigate(labHref(lab.id, tab, year - 1))} aria-label={t.previousYear}>
               ‹
             </button>
             <span className="year" data-testid="year">
               {year}
             </span>
-            <button className="secondary" onClick={() => navigate(labHref(lab.id, 'year', year + 1))} aria-label={t.nextYear}>
+            <button className="secondary" onClick={() => navigate(labHref(lab.id, tab, year + 1))} aria-label={t.nextYear}>
               ›
             </button>
           </div>
@@ -101,6 +105,10 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
           ) : null}
           <Entries labId={lab.id} year={year} canEdit={canWrite} />
         </>
+      ) : tab === 'signoff' ? (
+        <SignOffTab labId={lab.id} year={year} isManager={isManager} isAdmin={isAdmin} />
+      ) : tab === 'target' ? (
+        <TargetTab labId={lab.id} isManager={isManager} />
       ) : tab === 'imports' ? (
         <Imports lab={lab} canWrite={canWrite} />
       ) : tab === 'members' ? (

@@ -7,7 +7,8 @@ import type { LabReport } from '@co2calculator/client';
 import { getLabReportOptions } from '@co2calculator/client/react-query';
 
 import { CATEGORY_COLORS, change as formatChange, co2e, co2eTick, percent, quantity } from './format';
-import { CATEGORY_NAMES, MONTH_NAMES, useLang, useT, type Messages } from './i18n';
+import { BASIS_NAMES, CATEGORY_NAMES, MONTH_NAMES, YEAR_STATE_NAMES, useLang, useT, type Messages } from './i18n';
+import { labHref, Link } from './router';
 import { ProblemView } from './problem';
 
 const SCOPE_NOTES: Record<number, (t: Messages) => string> = {
@@ -25,6 +26,8 @@ export function Report({ labId, year }: { labId: string; year: number }) {
 }
 
 function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boolean }) {
+  const perFte = report.headcount?.t_co2e_per_fte ?? null;
+  const signOff = report.sign_off;
   const t = useT();
   const lang = useLang();
   const total = Number(report.total_kg_co2e);
@@ -35,11 +38,22 @@ function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boo
 
   return (
     <section className="report" aria-label={t.report(report.year)} aria-busy={refreshing}>
+      {signOff.state !== 'open' ? (
+        <p className="notice" data-testid="year-locked">
+          {t.lockedNotice(YEAR_STATE_NAMES[lang][signOff.state])}{' '}
+          {signOff.signed_total_kg_co2e !== null && signOff.difference_kg_co2e !== null
+            ? t.signedDifference(co2e(signOff.signed_total_kg_co2e), co2e(signOff.difference_kg_co2e))
+            : null}
+        </p>
+      ) : null}
       <div className="kpis">
         <div className="card kpi">
           <div className="kpi-label">{t.emissions(report.year)}</div>
           <div className="kpi-value" data-testid="report-total">
             {co2e(report.total_kg_co2e)} <small>CO2e</small>
+          </div>
+          <div className="kpi-note" data-testid="report-interval">
+            {t.interval(co2e(report.uncertainty.low_kg_co2e), co2e(report.uncertainty.high_kg_co2e))}
           </div>
         </div>
         <div className="card kpi">
@@ -53,6 +67,21 @@ function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boo
           <div className="kpi-label">{t.entries}</div>
           <div className="kpi-value" data-testid="report-entries">
             {report.entry_count}
+          </div>
+        </div>
+        <div className="card kpi">
+          <div className="kpi-label">{t.perFte}</div>
+          <div className="kpi-value" data-testid="report-per-fte">
+            {perFte === null ? '—' : t.perFteValue(quantity(perFte))}
+          </div>
+          <div className="kpi-note">
+            {report.headcount ? (
+              t.fteNote(quantity(report.headcount.total_fte))
+            ) : (
+              <>
+                {t.noHeadcountYet} <Link to={labHref(report.lab_id, 'signoff', report.year)}>{t.addHeadcount}</Link>
+              </>
+            )}
           </div>
         </div>
       </div>
@@ -112,6 +141,22 @@ function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boo
               );
             })}
           </div>
+          {report.scope2_by_basis.length ? (
+            <>
+              <h4>{t.scope2Bases}</h4>
+              <ul className="bases" data-testid="scope2-bases">
+                {report.scope2_by_basis.map((row) => (
+                  <li key={row.basis ?? 'none'} data-basis={row.basis ?? 'none'}>
+                    {BASIS_NAMES[lang][row.basis ?? 'none']}: <strong>{co2e(row.kg_co2e)}</strong>{' '}
+                    <span className="muted">
+                      ({t.interval(co2e(row.uncertainty.low_kg_co2e), co2e(row.uncertainty.high_kg_co2e))};{' '}
+                      {row.in_headline ? t.inTheTotal : t.notInTheTotal})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {report.top_factors.length ? (
             <>
               <h4>{t.topFactors}</h4>

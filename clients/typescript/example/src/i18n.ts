@@ -5,7 +5,7 @@
 // page's `lang`. Problem responses from the server are shown as the server sent them.
 import { useSyncExternalStore } from 'react';
 
-import type { FactorCategory, JobState, LabRole } from '@co2calculator/client';
+import type { FactorCategory, JobState, LabRole, Scope2Basis, StaffCategory, YearAction, YearState } from '@co2calculator/client';
 
 export type Lang = 'en' | 'fr';
 export const LANGUAGES: Record<Lang, string> = { en: 'English', fr: 'Français' };
@@ -244,6 +244,61 @@ const en = {
   lastUsed: 'Last used',
   never: 'never',
   confirmRevokeKey: (name: string) => `Revoke the key "${name}"? Scripts using it stop working.`,
+  // report: intervals, scope 2 bases, per FTE, sign-off
+  interval: (low: string, high: string) => `95 % interval: ${low} – ${high}`,
+  perFte: 'Per FTE',
+  perFteValue: (t: string) => `${t} t`,
+  fteNote: (fte: string) => `CO2e, for ${fte} FTE`,
+  noHeadcountYet: 'No headcount for this year:',
+  addHeadcount: 'record it',
+  scope2Bases: 'Scope 2 by basis',
+  inTheTotal: 'in the total',
+  notInTheTotal: 'not in the total',
+  lockedNotice: (state: string) => `This year is ${state}: its entries, imports and headcount cannot change.`,
+  signedDifference: (signed: string, difference: string) => `Signed total ${signed}; the current factors make a difference of ${difference}.`,
+  // headcount and sign-off
+  tabSignOff: 'Headcount & sign-off',
+  tabTarget: 'Target',
+  headcount: 'Headcount',
+  headcountOf: (year: number) => `Headcount ${year} (FTE)`,
+  totalFte: (fte: string) => `${fte} FTE in all.`,
+  noHeadcount: (year: number) => `No headcount recorded for ${year}: enter each staff category's full-time equivalents to see the emissions per FTE.`,
+  saveHeadcount: 'Save the headcount',
+  onlyManagersHeadcount: "The lab's managers record the headcount.",
+  headcountLocked: 'The year is signed off: its headcount changes once an administrator reopens it or sends it back.',
+  signOff: 'Sign-off',
+  signOffOf: (year: number) => `Sign-off ${year}`,
+  openHelp: 'Entries can be changed. A manager submits the year when it is complete.',
+  submittedHelp: 'Submitted for validation: the figures are frozen until an administrator validates the year or sends it back.',
+  validatedHelp: 'Validated: the figures are signed. An administrator can reopen the year, with a reason.',
+  signedTotal: (total: string, at: string) => `Signed total ${total} CO2e, validated ${at}.`,
+  reason: 'Reason',
+  submitYear: 'Submit for validation',
+  validateYear: 'Validate',
+  sendBackYear: 'Send back',
+  reopenYear: 'Reopen',
+  when: 'When',
+  action: 'Action',
+  by: 'By',
+  // target
+  target: 'Target',
+  reductionTarget: 'Reduction target',
+  baselineYear: 'Baseline year',
+  targetYear: 'Target year',
+  reductionPct: 'Reduction (%)',
+  saveTarget: 'Save the target',
+  removeTarget: 'Remove the target',
+  noTargetManager: 'No reduction target yet: set a baseline year, a target year and the reduction to reach above.',
+  noTargetMember: "No reduction target yet: the lab's managers set one.",
+  targetSummary: (pct: string, baseline: number, target: number) => `−${pct} % from ${baseline} to ${target}`,
+  noBaseline: (year: number) => `${year} has no entries yet: the path starts once the baseline year has emissions.`,
+  baselineAndGoal: (baseline: string, goal: string) => `From ${baseline} CO2e to at most ${goal} CO2e.`,
+  path: 'Path',
+  actual: 'Actual',
+  gap: 'Gap',
+  status: 'Status',
+  onTrack: 'on track',
+  offTrack: 'above the path',
   // problems
   didNotComplete: 'the request did not complete',
   requestId: (id: string) => `request id ${id}`,
@@ -476,6 +531,58 @@ const fr: Messages = {
   lastUsed: 'Dernière utilisation',
   never: 'jamais',
   confirmRevokeKey: (name) => `Révoquer la clé « ${name} » ? Les scripts qui l’utilisent cessent de fonctionner.`,
+  interval: (low, high) => `intervalle à 95 % : ${low} – ${high}`,
+  perFte: 'Par EPT',
+  perFteValue: (t) => `${t} t`,
+  fteNote: (fte) => `CO2e, pour ${fte} EPT`,
+  noHeadcountYet: 'Pas d’effectif pour cette année :',
+  addHeadcount: 'le saisir',
+  scope2Bases: 'Scope 2 par méthode',
+  inTheTotal: 'compté dans le total',
+  notInTheTotal: 'hors du total',
+  lockedNotice: (state) => `Cette année est ${state} : ses saisies, importations et effectifs ne peuvent plus changer.`,
+  signedDifference: (signed, difference) => `Total signé ${signed} ; les facteurs actuels font une différence de ${difference}.`,
+  tabSignOff: 'Effectifs et validation',
+  tabTarget: 'Objectif',
+  headcount: 'Effectifs',
+  headcountOf: (year) => `Effectifs ${year} (EPT)`,
+  totalFte: (fte) => `${fte} EPT au total.`,
+  noHeadcount: (year) => `Pas d’effectif saisi pour ${year} : indiquez les équivalents plein temps de chaque catégorie de personnel pour voir les émissions par EPT.`,
+  saveHeadcount: 'Enregistrer les effectifs',
+  onlyManagersHeadcount: 'Les responsables du laboratoire saisissent les effectifs.',
+  headcountLocked: 'L’année est en validation : ses effectifs changent une fois qu’un administrateur la rouvre ou la renvoie.',
+  signOff: 'Validation',
+  signOffOf: (year) => `Validation ${year}`,
+  openHelp: 'Les saisies peuvent changer. Un responsable soumet l’année quand elle est complète.',
+  submittedHelp: 'Soumise pour validation : les chiffres sont figés jusqu’à ce qu’un administrateur valide l’année ou la renvoie.',
+  validatedHelp: 'Validée : les chiffres sont signés. Un administrateur peut rouvrir l’année, motif à l’appui.',
+  signedTotal: (total, at) => `Total signé ${total} CO2e, validé le ${at}.`,
+  reason: 'Motif',
+  submitYear: 'Soumettre pour validation',
+  validateYear: 'Valider',
+  sendBackYear: 'Renvoyer',
+  reopenYear: 'Rouvrir',
+  when: 'Quand',
+  action: 'Action',
+  by: 'Par',
+  target: 'Objectif',
+  reductionTarget: 'Objectif de réduction',
+  baselineYear: 'Année de référence',
+  targetYear: 'Année cible',
+  reductionPct: 'Réduction (%)',
+  saveTarget: 'Enregistrer l’objectif',
+  removeTarget: 'Supprimer l’objectif',
+  noTargetManager: 'Pas encore d’objectif de réduction : fixez ci-dessus une année de référence, une année cible et la réduction à atteindre.',
+  noTargetMember: 'Pas encore d’objectif de réduction : les responsables du laboratoire en fixent un.',
+  targetSummary: (pct, baseline, target) => `−${pct} % de ${baseline} à ${target}`,
+  noBaseline: (year) => `${year} n’a pas encore de saisie : la trajectoire commence quand l’année de référence a des émissions.`,
+  baselineAndGoal: (baseline, goal) => `De ${baseline} CO2e à ${goal} CO2e au plus.`,
+  path: 'Trajectoire',
+  actual: 'Réel',
+  gap: 'Écart',
+  status: 'Situation',
+  onTrack: 'dans la trajectoire',
+  offTrack: 'au-dessus de la trajectoire',
   didNotComplete: 'la requête n’a pas abouti',
   requestId: (id) => `identifiant de requête ${id}`,
 };
@@ -518,6 +625,39 @@ export const ROLE_NAMES: Record<Lang, Record<LabRole, string>> = {
 export const JOB_STATE_NAMES: Record<Lang, Record<JobState, string>> = {
   en: { queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' },
   fr: { queued: 'en attente', running: 'en cours', succeeded: 'réussie', failed: 'échouée', cancelled: 'annulée' },
+};
+
+export const STAFF_NAMES: Record<Lang, Record<StaffCategory, string>> = {
+  en: {
+    professors: 'Professors',
+    researchers: 'Researchers',
+    phd_students: 'PhD students',
+    technical_administrative: 'Technical and administrative staff',
+    students: 'Students',
+  },
+  fr: {
+    professors: 'Professeurs',
+    researchers: 'Chercheurs',
+    phd_students: 'Doctorants',
+    technical_administrative: 'Personnel technique et administratif',
+    students: 'Étudiants',
+  },
+};
+
+export const YEAR_STATE_NAMES: Record<Lang, Record<YearState, string>> = {
+  en: { open: 'open', submitted: 'submitted', validated: 'validated' },
+  fr: { open: 'ouverte', submitted: 'soumise', validated: 'validée' },
+};
+
+export const YEAR_ACTION_NAMES: Record<Lang, Record<YearAction, string>> = {
+  en: { submit: 'submitted', validate: 'validated', send_back: 'sent back', reopen: 'reopened' },
+  fr: { submit: 'soumise', validate: 'validée', send_back: 'renvoyée', reopen: 'rouverte' },
+};
+
+/** Scope 2 bases; `none` for scope 2 factors that state none. */
+export const BASIS_NAMES: Record<Lang, Record<Scope2Basis | 'none', string>> = {
+  en: { location: 'location-based', market: 'market-based', none: 'no basis stated' },
+  fr: { location: 'méthode géographique', market: 'méthode de marché', none: 'méthode non indiquée' },
 };
 
 export const MONTH_NAMES: Record<Lang, string[]> = {
