@@ -225,7 +225,7 @@ describe('the dashboard', () => {
     await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
     await job.scrollIntoViewIfNeeded();
     await shot('05-import-succeeded');
-    // The whole page at once (the README's picture, docs/dashboard.png, is made from this one).
+    // The whole page at once.
     await page.setViewportSize({ width: 1280, height: 1200 });
     await page.getByTestId('lab-list').evaluate((list) => list.scrollTo(0, 0));
     await page.locator('.content').evaluate((content) => content.scrollTo(0, 0));
