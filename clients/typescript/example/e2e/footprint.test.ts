@@ -98,7 +98,7 @@ describe('the footprint figures', () => {
     expect(none).toEqual([]);
 
     await form.getByLabel('Professors').fill('1');
-    await form.getByLabel('PhD students').fill('2.5');
+    await form.getByLabel('PhD students').fill('2,5'); // a decimal comma, as French is written
     await form.getByRole('button', { name: 'Save the headcount' }).click();
     await expect.poll(() => form.innerText()).toContain('7.5 FTE in all.');
     const { data: stored } = await listHeadcount({ auth: admin, path: { lab_id: lab.id }, query: { year: YEAR }, throwOnError: true });

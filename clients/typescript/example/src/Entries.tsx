@@ -15,7 +15,7 @@ import {
 } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem } from './fields';
-import { co2e, quantity as formatQuantity } from './format';
+import { co2e, decimalInput, quantity as formatQuantity } from './format';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 
@@ -72,7 +72,7 @@ export function AddEntry({ labId, region, year }: { labId: string; region: strin
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!chosen) return;
-    add.mutate({ path: { lab_id: labId }, body: { date, factor_key: chosen.key, quantity, note } });
+    add.mutate({ path: { lab_id: labId }, body: { date, factor_key: chosen.key, quantity: decimalInput(quantity), note } });
   };
 
   return (
@@ -190,7 +190,7 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
   };
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (editing) update.mutate({ path: { entry_id: entry.id }, body: { version: editing.version, quantity: editing.quantity } });
+    if (editing) update.mutate({ path: { entry_id: entry.id }, body: { version: editing.version, quantity: decimalInput(editing.quantity) } });
   };
 
   return (

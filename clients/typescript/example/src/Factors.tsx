@@ -14,6 +14,7 @@ import {
 } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem, type Fallback } from './fields';
+import { decimalInput } from './format';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 import { href, navigate } from './router';
@@ -194,7 +195,7 @@ function CreateFactor() {
         key: draft.key,
         category: draft.category,
         unit: draft.unit,
-        kg_co2e_per_unit: draft.kg,
+        kg_co2e_per_unit: decimalInput(draft.kg),
         scope: Number(draft.scope),
         year: Number(draft.year),
         region: draft.region.trim() || null,

@@ -19,7 +19,7 @@ import {
 } from '@co2calculator/client/react-query';
 
 import { FormProblem } from './fields';
-import { co2e, dateTime, quantity } from './format';
+import { co2e, dateTime, decimalInput, quantity } from './format';
 import { STAFF_NAMES, YEAR_ACTION_NAMES, YEAR_STATE_NAMES, useLang, useT } from './i18n';
 import { isProblem, ProblemView } from './problem';
 
@@ -77,7 +77,7 @@ function Headcount({
   const rows = STAFF.filter((c) => draft[c].trim() !== '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({ path: { lab_id: labId, year }, body: { categories: rows.map((category) => ({ category, fte: draft[category].trim() })) } });
+    save.mutate({ path: { lab_id: labId, year }, body: { categories: rows.map((category) => ({ category, fte: decimalInput(draft[category]) })) } });
   };
   // A problem about one row's FTE (`["body", "categories", i, "fte"]`), under that row's field.
   const messagesOf = (category: StaffCategory): string[] => {

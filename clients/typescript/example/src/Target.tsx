@@ -7,7 +7,7 @@ import type { TargetProgress } from '@co2calculator/client';
 import { deleteTargetMutation, getTargetProgressOptions, getTargetProgressQueryKey, replaceTargetMutation } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem } from './fields';
-import { co2e, quantity } from './format';
+import { co2e, decimalInput, quantity } from './format';
 import { useT } from './i18n';
 import { ProblemView } from './problem';
 import { thisYear } from './router';
@@ -41,7 +41,7 @@ function TargetForm({ labId, progress }: { labId: string; progress: TargetProgre
     event.preventDefault();
     save.mutate({
       path: { lab_id: labId },
-      body: { baseline_year: Number(baseline), target_year: Number(until), reduction_pct: reduction.trim() },
+      body: { baseline_year: Number(baseline), target_year: Number(until), reduction_pct: decimalInput(reduction) },
     });
   };
   return (

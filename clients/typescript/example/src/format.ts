@@ -43,6 +43,13 @@ export function change(percentValue: number): string {
   return `${percentValue > 0 ? '+' : ''}${text} %`;
 }
 
+/** A decimal as typed, for the API: `9,5` (a French decimal comma) → `9.5`; anything else as is
+ * (the server says what is wrong with it, next to the field). */
+export function decimalInput(typed: string): string {
+  const value = typed.trim();
+  return /^-?\d+,\d+$/.test(value) ? value.replace(',', '.') : value;
+}
+
 export const date = (iso: string): string => new Date(iso).toLocaleDateString(LOCALES[getLang()]);
 export const dateTime = (iso: string): string => new Date(iso).toLocaleString(LOCALES[getLang()]);
 export const time = (iso: string): string => new Date(iso).toLocaleTimeString(LOCALES[getLang()]);
