@@ -253,6 +253,8 @@ describe('the dashboard', () => {
     expect(text).toMatch(/^3\s+factor_key/m);
     expect(text).toMatch(/^4\s+date/m);
     expect(text).toMatch(/^5\s+quantity/m);
+    // The unknown key's row suggests the nearest known key.
+    await expect.poll(() => errors.nth(0).getByTestId('row-suggestion').innerText()).toContain('electricity.grid.CH');
     expect(frames.some((m) => m.type === 'job' && m.job.id === jobId && m.job.state === 'failed')).toBe(true);
     expect(await reportTotal()).toBe(before);
     await page.getByTestId('row-errors').scrollIntoViewIfNeeded();

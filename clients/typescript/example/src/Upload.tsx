@@ -4,13 +4,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import type { ErrorPolicy, JobStatus } from '@co2calculator/client';
-import { getImportOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
+import { getImportOptions, listFactorsOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
 
 import { invalidateLab } from './Entries';
 import { hasEnded } from './jobStream';
 import { quantity, time } from './format';
 import { JOB_STATE_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
+import { nearestKeys } from './suggest';
 
 export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, JobStatus> }) {
   const t = useT();
@@ -97,7 +98,10 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
                 <tr key={index}>
                   <td className="num">{error.row}</td>
                   <td>{error.column ? <code>{error.column}</code> : '—'}</td>
-                  <td>{error.message}</td>
+                  <td>
+                    {error.message}
+                    {error.column === 'factor_key' ? <RowKeySuggestion message={error.message} /> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -118,6 +122,29 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
         </div>
       ) : null}
     </section>
+  );
+}
+
+/** A row refused for its factor key: the nearest known keys. The server's message quotes the key
+ * it did not find (`no emission factor 'electricty.grid.CH' for 2026 …`); a message that quotes
+ * none gets no suggestion. */
+function RowKeySuggestion({ message }: { message: string }) {
+  const t = useT();
+  const typed = /'([^']+)'/.exec(message)?.[1] ?? '';
+  const known = useQuery({ ...listFactorsOptions({ query: { limit: 200 } }), enabled: typed !== '' });
+  const nearest = nearestKeys(typed, (known.data?.items ?? []).map((f) => f.key)).filter((key) => key !== typed);
+  if (!nearest.length) return null;
+  return (
+    <span className="suggestion" data-testid="row-suggestion">
+      {' '}
+      {t.didYouMean} {nearest.map((key, index) => (
+        <span key={key}>
+          {index ? ', ' : ''}
+          <code>{key}</code>
+        </span>
+      ))}
+      {t.questionEnd}
+    </span>
   );
 }
 
