@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Result, Select, extract, func, select, text, tuple_
+from sqlalchemy import Result, Select, extract, func, literal, select, text
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +25,7 @@ from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
 from app.models.lab import Lab
+from app.models.rollup import ReportRollup, ReportRollupStaleFactor
 from app.models.scope2 import counts, headline_basis
 from app.models.uncertainty import FactorSum, Spread, spread
 
@@ -117,12 +118,6 @@ def _joined() -> AnySelect:
 # `kind` is in the covering index, so the report still reads the index alone.
 _AMORTISED = col(ActivityEntry.kind) == EntryKind.EQUIPMENT.value
 
-# The first aggregation keeps one group per factor and day; the planner expects far more (it
-# cannot know one lab-year's share of the table) and, at PostgreSQL's default 4 MB, sorts them
-# instead of hashing. For this transaction only.
-_AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
-
-
 K = TypeVar("K")
 
 
@@ -135,6 +130,135 @@ def _spreads(rows: Iterable[tuple[K, FactorSum]]) -> dict[K, Spread]:
 
 def _add(sums: dict[K, Decimal], key: K, kg: Decimal) -> None:
     sums[key] = sums.get(key, Decimal(0)) + kg
+
+
+class _FactorInfo(NamedTuple):
+    key: str
+    category: str
+    unit: str
+    scope: int
+    year: int
+    uncertainty_pct: Decimal | None
+    basis: Scope2Basis | None
+
+
+class _Sum(NamedTuple):
+    """The entries of one lab, year, factor, month (None: the whole year) and equipment flag."""
+
+    lab_id: UUID
+    year: int
+    factor_id: UUID
+    month: int | None
+    amortised: bool
+    entries: int
+    quantity: Decimal
+    kg: Decimal  # at the factor's current value
+    factor: _FactorInfo
+
+
+_FACTOR_COLUMNS = (
+    col(EmissionFactor.key),
+    col(EmissionFactor.category),
+    col(EmissionFactor.unit),
+    col(EmissionFactor.scope),
+    col(EmissionFactor.year),
+    col(EmissionFactor.uncertainty_pct),
+    col(EmissionFactor.basis),
+)
+
+# The live aggregation of stale factors keeps one group per factor and month; the planner
+# expects more than there are and, at PostgreSQL's default 4 MB, sorts them instead of hashing.
+# For this transaction only.
+_AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
+
+
+def _rollup_query(lab_id: UUID | None, first: int, last: int, by_month: bool) -> AnySelect:
+    """The rollup's sums (stored kg CO2e), with the factor's columns and whether it is stale."""
+    r = ReportRollup
+    keys = [col(r.lab_id), col(r.year), col(r.factor_id), col(r.amortised)]
+    month = col(r.month) if by_month else literal(None).label("month")
+    query = (
+        select(
+            *keys,
+            month,
+            func.sum(r.entries),
+            func.sum(r.quantity),
+            func.sum(r.kg_co2e),
+            *_FACTOR_COLUMNS,
+            col(ReportRollupStaleFactor.factor_id).is_not(None),
+        )
+        .select_from(r)
+        .join(EmissionFactor, col(EmissionFactor.id) == col(r.factor_id))
+        .outerjoin(
+            ReportRollupStaleFactor, col(ReportRollupStaleFactor.factor_id) == col(r.factor_id)
+        )
+        .where(col(r.year) >= first, col(r.year) <= last)
+        .group_by(*keys, *([col(r.month)] if by_month else []), col(EmissionFactor.id))
+        .group_by(col(ReportRollupStaleFactor.factor_id))
+    )
+    return query if lab_id is None else query.where(col(r.lab_id) == lab_id)
+
+
+def _live_query(
+    lab_id: UUID | None, first: int, last: int, by_month: bool, factor_ids: list[UUID]
+) -> AnySelect:
+    """The same sums from the entries of `factor_ids`, at the factors' current values."""
+    year = extract("year", col(ActivityEntry.date))
+    month = extract("month", col(ActivityEntry.date))
+    keys = [col(ActivityEntry.lab_id), year, col(ActivityEntry.factor_id), _AMORTISED]
+    query = (
+        _joined()
+        .add_columns(
+            *keys,
+            month if by_month else literal(None).label("month"),
+            func.count(),
+            func.sum(ActivityEntry.quantity),
+            func.sum(_KG),
+            *_FACTOR_COLUMNS,
+            literal(True),
+        )
+        .where(
+            col(ActivityEntry.date) >= date(first, 1, 1),
+            col(ActivityEntry.date) < date(last + 1, 1, 1),
+            col(ActivityEntry.factor_id).in_(factor_ids),
+        )
+        .group_by(*keys, *([month] if by_month else []), col(EmissionFactor.id))
+    )
+    return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
+
+
+def _sum_of(row: Any) -> _Sum:
+    lab, year, factor_id, amortised, month, n, qty, kg, *info, _ = row
+    key, category, unit, scope, f_year, u, basis = info
+    factor = _FactorInfo(str(key), str(category), str(unit), int(scope), int(f_year), u, basis)
+    return _Sum(
+        lab_id=lab,
+        year=int(year),
+        factor_id=factor_id,
+        month=None if month is None else int(month),
+        amortised=bool(amortised),
+        entries=int(n),
+        quantity=qty,
+        kg=kg,
+        factor=factor._replace(basis=_basis(basis)),
+    )
+
+
+async def _sums(
+    session: AsyncSession, *, lab_id: UUID | None, first: int, last: int, by_month: bool
+) -> list[_Sum]:
+    """The entries' sums of the years `first` to `last` (of one lab, or of every lab) per lab,
+    year, factor, equipment flag and (`by_month`) month, each kg CO2e at its factor's current
+    value: from the rollup (app/models/rollup.py), except for the factors whose stored values may
+    lag it, which are aggregated from the entries (usually none)."""
+    rows = (await _run(session, _rollup_query(lab_id, first, last, by_month))).all()
+    stale = sorted({row[2] for row in rows if row[-1]})
+    fresh = [_sum_of(row) for row in rows if not row[-1]]
+    if not stale:
+        return fresh
+    await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
+    live = await _run(session, _live_query(lab_id, first, last, by_month, stale))
+    return fresh + [_sum_of(row) for row in live.all()]
 
 
 class _Factor(NamedTuple):
@@ -154,87 +278,35 @@ class _Factor(NamedTuple):
 async def year_aggregates(
     session: AsyncSession, *, lab_id: UUID | None, year: int
 ) -> YearAggregates:
-    """In two steps: the entries summed per factor and day (one pass over the index), then those
-    few thousand sums rolled up by month and by factor; the rest is summed from the factors
+    """From the lab-year's sums per factor, month and equipment flag (a few hundred rows of the
+    rollup): the sums by month and by factor; the rest is summed from the factors
     (docs/performance.md)."""
-    per_day = _in_year(
-        _joined()
-        .add_columns(
-            col(EmissionFactor.id).label("factor_id"),
-            col(EmissionFactor.basis),
-            col(ActivityEntry.date),
-            func.sum(_KG).label("kg"),
-            func.sum(ActivityEntry.quantity).label("quantity"),
-            func.count().label("entries"),
-            func.sum(_KG).filter(_AMORTISED).label("amortised_kg"),
-            func.count().filter(_AMORTISED).label("amortised"),
-        )
-        .group_by(col(EmissionFactor.id), col(ActivityEntry.date)),
-        lab_id,
-        year,
-    ).subquery("per_factor_and_day")
-    c = per_day.c
-    month = extract("month", c.date)
-    rolled_up = (
-        select(
-            func.grouping(month).label("grouping"),
-            month.label("month"),
-            c.basis,
-            c.factor_id,
-            func.sum(c.kg).label("kg"),
-            func.sum(c.quantity).label("quantity"),
-            func.sum(c.entries).label("entries"),
-            func.sum(c.amortised_kg).label("amortised_kg"),
-            func.sum(c.amortised).label("amortised"),
-        )
-        .select_from(per_day)
-        .group_by(func.grouping_sets(tuple_(month, c.basis), tuple_(c.factor_id, c.basis)))
-        .subquery("rolled_up")
-    )
-    r = rolled_up.c
-    # The factor's columns, joined to its row (none on month rows: a left join).
-    query = select(
-        r.grouping,
-        r.month,
-        r.basis,
-        r.kg,
-        r.quantity,
-        r.entries,
-        r.amortised_kg,
-        r.amortised,
-        col(EmissionFactor.key),
-        col(EmissionFactor.category),
-        col(EmissionFactor.unit),
-        col(EmissionFactor.scope),
-        col(EmissionFactor.year),
-        col(EmissionFactor.uncertainty_pct),
-    ).select_from(rolled_up.outerjoin(EmissionFactor, col(EmissionFactor.id) == r.factor_id))
-    await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
-    months: list[tuple[int, Scope2Basis | None, Decimal]] = []
+    months: dict[tuple[int, Scope2Basis | None], Decimal] = {}
+    by_factor: dict[UUID, list[_Sum]] = defaultdict(list)
+    for part in await _sums(session, lab_id=lab_id, first=year, last=year, by_month=True):
+        _add(months, (part.month or 0, part.factor.basis), part.kg)
+        by_factor[part.factor_id].append(part)
     factors: list[_Factor] = []
-    for grouping, mon, basis, kg, qty, n, a_kg, a_n, key, cat, unit, scope, f_year, u in (
-        await _run(session, query)
-    ).all():
-        if grouping == _MONTH_ROW:
-            months.append((int(mon), _basis(basis), kg))
-        else:
-            part = FactorSum(kg, int(n), u)
-            # An equipment's later years keep its purchase year's factor: not a rollover.
-            earlier = f_year < year
-            factors.append(
-                _Factor(
-                    key=str(key),
-                    category=str(cat),
-                    unit=str(unit),
-                    scope=int(scope),
-                    basis=_basis(basis),
-                    rollover_kg=kg - (a_kg or 0) if earlier else Decimal(0),
-                    rollover_entries=int(n) - int(a_n or 0) if earlier else 0,
-                    quantity=qty,
-                    part=part,
-                )
+    for parts in by_factor.values():
+        info = parts[0].factor
+        kg = sum((p.kg for p in parts), Decimal(0))
+        entries = sum(p.entries for p in parts)
+        # An equipment's later years keep its purchase year's factor: not a rollover.
+        earlier = [p for p in parts if not p.amortised] if info.year < year else []
+        factors.append(
+            _Factor(
+                key=info.key,
+                category=info.category,
+                unit=info.unit,
+                scope=info.scope,
+                basis=info.basis,
+                rollover_kg=sum((p.kg for p in earlier), Decimal(0)),
+                rollover_entries=sum(p.entries for p in earlier),
+                quantity=sum((p.quantity for p in parts), Decimal(0)),
+                part=FactorSum(kg, entries, info.uncertainty_pct),
             )
-    return _year_from_factors(factors, months)
+        )
+    return _year_from_factors(factors, [(m, b, kg) for (m, b), kg in months.items()])
 
 
 def _year_from_factors(
@@ -284,24 +356,13 @@ async def totals_by_year(
     """The headline total of each year from `first` to `last` that has entries, of one lab or
     (`lab_id` None) of every lab: scope 2 by the basis rule, for each lab-year on its own, as in
     its report."""
-    year = extract("year", col(ActivityEntry.date))
-    lab, basis = col(ActivityEntry.lab_id), col(EmissionFactor.basis)
-    query = (
-        _joined()
-        .add_columns(year, lab, basis, func.sum(_KG), func.count())
-        .where(
-            col(ActivityEntry.date) >= date(first, 1, 1),
-            col(ActivityEntry.date) < date(last + 1, 1, 1),
-        )
-        .group_by(year, lab, basis)
-    )
-    if lab_id is not None:
-        query = query.where(lab == lab_id)
     by_lab_year: dict[tuple[int, UUID], dict[Scope2Basis | None, tuple[Decimal, int]]] = (
         defaultdict(dict)
     )
-    for y, lab_of_row, b, kg, n in (await _run(session, query)).all():
-        by_lab_year[(int(y), lab_of_row)][_basis(b)] = (kg, int(n))
+    for part in await _sums(session, lab_id=lab_id, first=first, last=last, by_month=False):
+        by_basis = by_lab_year[(part.year, part.lab_id)]
+        kg, n = by_basis.get(part.factor.basis, (Decimal(0), 0))
+        by_basis[part.factor.basis] = (kg + part.kg, n + part.entries)
     totals: dict[int, YearTotal] = {}
     for (y, _), by_basis in sorted(by_lab_year.items(), key=lambda item: item[0][0]):
         chosen = headline_basis(by_basis)
