@@ -13,10 +13,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Result, Select, extract, func, literal, select, text
+from sqlalchemy import (
+    Result,
+    Select,
+    String,
+    bindparam,
+    case,
+    extract,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+)
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -156,14 +169,15 @@ class _Sum(NamedTuple):
     factor: _FactorInfo
 
 
+# The enumerations as their text: a few hundred rows skip the Enum type's conversion.
 _FACTOR_COLUMNS = (
     col(EmissionFactor.key),
-    col(EmissionFactor.category),
-    col(EmissionFactor.unit),
+    type_coerce(col(EmissionFactor.category), String),
+    type_coerce(col(EmissionFactor.unit), String),
     col(EmissionFactor.scope),
     col(EmissionFactor.year),
     col(EmissionFactor.uncertainty_pct),
-    col(EmissionFactor.basis),
+    type_coerce(col(EmissionFactor.basis), String),
 )
 
 # The live aggregation of stale factors keeps one group per factor and month; the planner
@@ -172,15 +186,18 @@ _FACTOR_COLUMNS = (
 _AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
 
 
-def _rollup_query(lab_id: UUID | None, first: int, last: int, by_month: bool) -> AnySelect:
-    """The rollup's sums (stored kg CO2e), with the factor's columns and whether it is stale."""
+@cache
+def _rollup_query(per_lab: bool, by_month: bool) -> AnySelect:
+    """The rollup's sums (stored kg CO2e) of the years `:first` to `:last` (of the lab `:lab`
+    when `per_lab`), with the factor's columns and whether it is stale. Built once per shape."""
     r = ReportRollup
     keys = [col(r.lab_id), col(r.year), col(r.factor_id), col(r.amortised)]
-    month = col(r.month) if by_month else literal(None).label("month")
+    # By month in the last year only: a report's previous year needs its total alone.
+    month = case((col(r.year) == bindparam("last"), col(r.month))) if by_month else literal(None)
     query = (
         select(
             *keys,
-            month,
+            month.label("month"),
             func.sum(r.entries),
             func.sum(r.quantity),
             func.sum(r.kg_co2e),
@@ -192,11 +209,10 @@ def _rollup_query(lab_id: UUID | None, first: int, last: int, by_month: bool) ->
         .outerjoin(
             ReportRollupStaleFactor, col(ReportRollupStaleFactor.factor_id) == col(r.factor_id)
         )
-        .where(col(r.year) >= first, col(r.year) <= last)
-        .group_by(*keys, *([col(r.month)] if by_month else []), col(EmissionFactor.id))
-        .group_by(col(ReportRollupStaleFactor.factor_id))
+        .where(col(r.year) >= bindparam("first"), col(r.year) <= bindparam("last"))
+        .group_by(*keys, month, col(EmissionFactor.id), col(ReportRollupStaleFactor.factor_id))
     )
-    return query if lab_id is None else query.where(col(r.lab_id) == lab_id)
+    return query.where(col(r.lab_id) == bindparam("lab")) if per_lab else query
 
 
 def _live_query(
@@ -227,21 +243,19 @@ def _live_query(
     return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
 
 
-def _sum_of(row: Any) -> _Sum:
-    lab, year, factor_id, amortised, month, n, qty, kg, *info, _ = row
-    key, category, unit, scope, f_year, u, basis = info
-    factor = _FactorInfo(str(key), str(category), str(unit), int(scope), int(f_year), u, basis)
-    return _Sum(
-        lab_id=lab,
-        year=int(year),
-        factor_id=factor_id,
-        month=None if month is None else int(month),
-        amortised=bool(amortised),
-        entries=int(n),
-        quantity=qty,
-        kg=kg,
-        factor=factor._replace(basis=_basis(basis)),
-    )
+def _sums_of(rows: Iterable[Any]) -> list[_Sum]:
+    factors: dict[UUID, _FactorInfo] = {}
+    sums = []
+    for lab, year, factor_id, amortised, month, n, qty, kg, *info in rows:
+        factor = factors.get(factor_id)
+        if factor is None:
+            key, category, unit, scope, f_year, u, basis, _ = info
+            factor = factors[factor_id] = _FactorInfo(
+                str(key), str(category), str(unit), int(scope), int(f_year), u, _basis(basis)
+            )
+        month = None if month is None else int(month)
+        sums.append(_Sum(lab, int(year), factor_id, month, amortised, int(n), qty, kg, factor))
+    return sums
 
 
 async def _sums(
@@ -251,14 +265,16 @@ async def _sums(
     year, factor, equipment flag and (`by_month`) month, each kg CO2e at its factor's current
     value: from the rollup (app/models/rollup.py), except for the factors whose stored values may
     lag it, which are aggregated from the entries (usually none)."""
-    rows = (await _run(session, _rollup_query(lab_id, first, last, by_month))).all()
+    query = _rollup_query(lab_id is not None, by_month)
+    params = {"first": first, "last": last, "lab": lab_id}
+    rows = (await (await session.connection()).execute(query, params)).all()
     stale = sorted({row[2] for row in rows if row[-1]})
-    fresh = [_sum_of(row) for row in rows if not row[-1]]
+    fresh = _sums_of(row for row in rows if not row[-1])
     if not stale:
         return fresh
     await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
     live = await _run(session, _live_query(lab_id, first, last, by_month, stale))
-    return fresh + [_sum_of(row) for row in live.all()]
+    return fresh + _sums_of(live.all())
 
 
 class _Factor(NamedTuple):
@@ -281,18 +297,34 @@ async def year_aggregates(
     """From the lab-year's sums per factor, month and equipment flag (a few hundred rows of the
     rollup): the sums by month and by factor; the rest is summed from the factors
     (docs/performance.md)."""
+    parts = await _sums(session, lab_id=lab_id, first=year, last=year, by_month=True)
+    return _aggregates(parts, year)
+
+
+async def year_report(
+    session: AsyncSession, *, lab_id: UUID, year: int
+) -> tuple[YearAggregates, Decimal]:
+    """A lab-year's aggregates and the previous year's headline total, from one read of the
+    rollup: what a lab's report needs of the entries."""
+    parts = await _sums(session, lab_id=lab_id, first=year - 1, last=year, by_month=True)
+    current = _aggregates([p for p in parts if p.year == year], year)
+    previous = _totals(p for p in parts if p.year == year - 1)
+    return current, previous[year - 1].kg if year - 1 in previous else Decimal(0)
+
+
+def _aggregates(parts: list[_Sum], year: int) -> YearAggregates:
     months: dict[tuple[int, Scope2Basis | None], Decimal] = {}
     by_factor: dict[UUID, list[_Sum]] = defaultdict(list)
-    for part in await _sums(session, lab_id=lab_id, first=year, last=year, by_month=True):
+    for part in parts:
         _add(months, (part.month or 0, part.factor.basis), part.kg)
         by_factor[part.factor_id].append(part)
     factors: list[_Factor] = []
-    for parts in by_factor.values():
-        info = parts[0].factor
-        kg = sum((p.kg for p in parts), Decimal(0))
-        entries = sum(p.entries for p in parts)
+    for mine in by_factor.values():
+        info = mine[0].factor
+        kg = sum((p.kg for p in mine), Decimal(0))
+        entries = sum(p.entries for p in mine)
         # An equipment's later years keep its purchase year's factor: not a rollover.
-        earlier = [p for p in parts if not p.amortised] if info.year < year else []
+        earlier = [p for p in mine if not p.amortised] if info.year < year else []
         factors.append(
             _Factor(
                 key=info.key,
@@ -302,7 +334,7 @@ async def year_aggregates(
                 basis=info.basis,
                 rollover_kg=sum((p.kg for p in earlier), Decimal(0)),
                 rollover_entries=sum(p.entries for p in earlier),
-                quantity=sum((p.quantity for p in parts), Decimal(0)),
+                quantity=sum((p.quantity for p in mine), Decimal(0)),
                 part=FactorSum(kg, entries, info.uncertainty_pct),
             )
         )
@@ -356,10 +388,14 @@ async def totals_by_year(
     """The headline total of each year from `first` to `last` that has entries, of one lab or
     (`lab_id` None) of every lab: scope 2 by the basis rule, for each lab-year on its own, as in
     its report."""
+    return _totals(await _sums(session, lab_id=lab_id, first=first, last=last, by_month=False))
+
+
+def _totals(parts: Iterable[_Sum]) -> dict[int, YearTotal]:
     by_lab_year: dict[tuple[int, UUID], dict[Scope2Basis | None, tuple[Decimal, int]]] = (
         defaultdict(dict)
     )
-    for part in await _sums(session, lab_id=lab_id, first=first, last=last, by_month=False):
+    for part in parts:
         by_basis = by_lab_year[(part.year, part.lab_id)]
         kg, n = by_basis.get(part.factor.basis, (Decimal(0), 0))
         by_basis[part.factor.basis] = (kg + part.kg, n + part.entries)
