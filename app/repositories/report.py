@@ -1,11 +1,12 @@
-"""Report aggregations, computed in the database.
+"""Report aggregations, read from the report rollup (app/models/rollup.py).
 
-One lab-year is a single scan of an index range (the index carries the entry columns the report
-reads): the entries are first summed per factor and day, then `GROUP BY GROUPING SETS` over those
-sums yields the totals by category, by scope, by month and by factor key, the grand total, and
-each factor's sum (for the uncertainty), in one query. Every grouping also splits by scope 2
-basis, so the headline's basis (app/models/scope2.py) is chosen over a handful of rows here,
-without a second pass over the entries.
+The rollup holds the entries' exact sums per lab, year, factor, month and equipment flag, kept in
+step by database triggers. A lab's report reads a few hundred of its rows (the year by month and
+factor, the previous year by factor) in one statement; the totals by category, scope, scope 2
+basis and factor, each factor's sum for the uncertainty (docs/uncertainty.md) and the headline's
+basis (app/models/scope2.py) are summed from them here in exact decimals. The factors whose
+stored kg CO2e may lag their current value (a recalculation pending) are aggregated from the
+entries instead, at that value, as every report was before the rollup (docs/report-rollup.md).
 """
 
 from collections import defaultdict
@@ -103,13 +104,6 @@ class YearAggregates:
     # entry whether the headline counts it or not.
     headline_basis: Scope2Basis = field(default_factory=lambda: headline_basis(()))
     scope2_by_basis: dict[Scope2Basis | None, BasisTotal] = field(default_factory=dict)
-
-
-def _in_year(query: AnySelect, lab_id: UUID | None, year: int) -> AnySelect:
-    query = query.where(
-        col(ActivityEntry.date) >= date(year, 1, 1), col(ActivityEntry.date) < date(year + 1, 1, 1)
-    )
-    return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
 
 
 async def _run(session: AsyncSession, query: AnySelect) -> AnyResult:
@@ -449,23 +443,28 @@ async def by_lab_and_category(session: AsyncSession, *, year: int) -> Institutio
     by code; and the institution's total and categories with their spread. Each lab's scope 2
     basis is chosen on its own; a factor used by many labs is one factor: its uncertainty
     applies to its kg summed over the labs' headlines."""
-    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
-    factor_columns = (
-        col(EmissionFactor.id),
-        col(EmissionFactor.category),
-        col(EmissionFactor.basis),
-        col(EmissionFactor.uncertainty_pct),
+    parts = await _sums(session, lab_id=None, first=year, last=year, by_month=False)
+    labs_query = select(col(Lab.id), col(Lab.code), col(Lab.name)).where(
+        col(Lab.id).in_({part.lab_id for part in parts})
     )
-    query = (
-        _in_year(_joined(), None, year)
-        .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
-        .add_columns(*lab_columns, *factor_columns, func.sum(_KG), func.count())
-        .group_by(col(Lab.id), col(EmissionFactor.id))
-    )
+    labs = {row[0]: (row[0], str(row[1]), str(row[2])) for row in await _run(session, labs_query)}
+    per_lab_factor: dict[tuple[UUID, UUID], _LabFactor] = {}
+    for part in parts:
+        lab, factor = labs[part.lab_id], part.factor
+        summed = per_lab_factor.get((part.lab_id, part.factor_id))
+        kg, n = (Decimal(0), 0) if summed is None else (summed.kg, summed.entries)
+        per_lab_factor[(part.lab_id, part.factor_id)] = _LabFactor(
+            lab,
+            part.factor_id,
+            factor.category,
+            factor.basis,
+            factor.uncertainty_pct,
+            kg + part.kg,
+            n + part.entries,
+        )
     by_lab: dict[tuple[UUID, str, str], list[_LabFactor]] = defaultdict(list)
-    for lab_id, code, name, factor_id, cat, basis, u, kg, n in (await _run(session, query)).all():
-        lab = (lab_id, str(code), str(name))
-        by_lab[lab].append(_LabFactor(lab, factor_id, str(cat), _basis(basis), u, kg, int(n)))
+    for row in per_lab_factor.values():
+        by_lab[row.lab].append(row)
     counted = [
         row
         for rows in by_lab.values()

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.factor import EmissionFactor, FactorCategory
+from app.models.factor import EmissionFactor, FactorCategory, Scope2Basis
 from app.models.job import JobKind
 from app.models.kg import compute_kg
 from tests.factories import Caller, make_factor, make_lab
@@ -326,3 +326,38 @@ async def test_an_entry_stored_off_its_factors_value_marks_the_factor_stale(
     await assert_rollup_exact(session)
     body = await assert_report_agrees(client, member, session, lab, 2025)
     assert body["total_kg_co2e"] == "0.936"  # 8 x 0.117, not the stored 1.936
+
+
+async def test_the_institution_report_from_the_rollup_equals_the_one_from_the_entries(
+    client: httpx.AsyncClient, admin: Caller, member: Caller, lab: UUID, session: AsyncSession
+) -> None:
+    await make_factor(
+        session,
+        key="electricity.contract.X",
+        year=2025,
+        kg="0.02",
+        unit="kWh",
+        uncertainty_pct="12.5",
+        basis=Scope2Basis.MARKET,
+    )
+    await make_factor(
+        session, key="electricity.grid.DE", year=2025, kg="0.3", basis=Scope2Basis.LOCATION
+    )
+    other = (await make_lab(session, member.user, code="OTHER-2")).id
+    await add(client, member, lab, "2025-03-01", "8.000001")
+    await add(client, member, lab, "2025-03-01", "8", "electricity.contract.X")  # not counted
+    await add(client, member, lab, "2025-03-02", "10", "electricity.grid.DE")
+    await add(client, member, lab, "2025-05-01", "40", "rail.km")
+    await add(client, member, other, "2025-06-01", "9", "electricity.contract.X")  # counted
+    await add(client, member, other, "2024-06-01", "9")  # another year
+    url, params = "/api/v1/reports", {"year": 2025}
+    from_rollup = await client.get(url, params=params, headers=admin.headers)
+    assert from_rollup.status_code == 200, from_rollup.text
+    await _sql(
+        session, text("INSERT INTO report_rollup_stale_factor SELECT id FROM emission_factor")
+    )
+    await session.commit()
+    from_entries = await client.get(url, params=params, headers=admin.headers)
+    assert from_rollup.json() == from_entries.json()
+    # 8.000001 x 0.117 + 10 x 0.3 + 40 x 0.007 + 9 x 0.02 (the other lab's only scope 2 basis)
+    assert from_rollup.json()["total_kg_co2e"] == "4.396"
