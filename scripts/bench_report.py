@@ -9,14 +9,21 @@ checkout on that database, checks that both answer the same report, and times se
 requests in alternating rounds (ABAB, then BABA). Last, with one of the lab's factors marked
 stale (a value changed, its recalculation pending), the new report again.
 
+With `--writes N`, it then times single-entry inserts (each its own transaction, as the API
+writes them), with the rollup's triggers on and off in alternating rounds of N: one writer, and
+8 concurrent writers to the same lab, month and factor (the rollup row they all update).
+
     scripts/bench-report [--entries 1000000] [--rounds 10] [--runs 20] [--old ../main]
+                         [--writes 2000]
 """
 
 import argparse
 import os
 import statistics
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -24,7 +31,7 @@ import psycopg
 
 os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
 
-from scripts.bench import (  # noqa: E402
+from scripts.bench import (
     FACTOR_KEYS,
     PASSWORD,
     YEAR,
@@ -33,7 +40,7 @@ from scripts.bench import (  # noqa: E402
     api_server,
     seed,
 )
-from scripts.scratch_db import scratch_database  # noqa: E402
+from scripts.scratch_db import scratch_database
 
 
 def _figures(url: str, big_lab: object) -> None:
@@ -75,6 +82,56 @@ def _mark_stale(url: str, key: str) -> None:
         connection.commit()
 
 
+_TRIGGERS = ("report_rollup_on_insert",)
+_INSERT = (
+    "INSERT INTO activity_entry (id, lab_id, factor_id, date, quantity, kg_co2e, note, version) "
+    "SELECT %s, %s, f.id, '2025-06-01', 12.5, round(12.5 * f.kg_co2e_per_unit, 6), '', 1 "
+    "FROM emission_factor AS f WHERE f.key = %s AND f.year = 2025"
+)
+
+
+def _insert_rate(url: str, lab: object, writers: int, count: int) -> float:
+    """Committed single-row inserts per second, `writers` connections at once."""
+
+    def write(n: int) -> None:
+        with psycopg.connect(_libpq(url)) as connection:
+            for _ in range(n):
+                connection.execute(_INSERT, (uuid.uuid4(), lab, FACTOR_KEYS[3]))
+                connection.commit()
+
+    threads = [threading.Thread(target=write, args=(count // writers,)) for _ in range(writers)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return (count // writers * writers) / (time.perf_counter() - started)
+
+
+def _writes(url: str, lab: object, count: int, rounds: int) -> None:
+    rates: dict[tuple[str, int], list[float]] = {}
+    with psycopg.connect(_libpq(url), autocommit=True) as admin:
+        for round_number in range(rounds):
+            order = ("ALWAYS", "DISABLE") if round_number % 2 == 0 else ("DISABLE", "ALWAYS")
+            for state in order:
+                for trigger in _TRIGGERS:
+                    verb = "ENABLE ALWAYS" if state == "ALWAYS" else "DISABLE"
+                    admin.execute(f"ALTER TABLE activity_entry {verb} TRIGGER {trigger}")
+                for writers in (1, 8):
+                    rate = _insert_rate(url, lab, writers, count)
+                    rates.setdefault((state, writers), []).append(rate)
+        admin.execute("ALTER TABLE activity_entry ENABLE ALWAYS TRIGGER report_rollup_on_insert")
+    print()
+    print(f"single-entry inserts, {count:,} per run, median of {rounds} alternating rounds:")
+    print()
+    print("| writers | rollup trigger on, inserts/s | off, inserts/s | on / off |")
+    print("|---:|---:|---:|---:|")
+    for writers in (1, 8):
+        on = statistics.median(rates[("ALWAYS", writers)])
+        off = statistics.median(rates[("DISABLE", writers)])
+        print(f"| {writers} | {on:,.0f} | {off:,.0f} | {on / off:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -83,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=10, help="alternating rounds")
     parser.add_argument("--runs", type=int, default=20, help="sequential requests per round")
     parser.add_argument("--old", type=Path, help="the checkout to compare with")
+    parser.add_argument("--writes", type=int, default=0, help="then time N inserts per run")
     args = parser.parse_args(argv)
     with scratch_database() as url:
         print(f"seeding {args.entries:,} entries ...", flush=True)
@@ -93,10 +151,14 @@ def main(argv: list[str] | None = None) -> int:
         with api_server(url, pool_size=4) as (new_base, _):
             bases = {"new": new_base}
             if args.old is None:
-                return _measure(url, bases, path, args)
-            with api_server(url, pool_size=4, cwd=args.old.resolve()) as (old_base, _):
-                bases["old"] = old_base
-                return _measure(url, bases, path, args)
+                status = _measure(url, bases, path, args)
+            else:
+                with api_server(url, pool_size=4, cwd=args.old.resolve()) as (old_base, _):
+                    bases["old"] = old_base
+                    status = _measure(url, bases, path, args)
+        if args.writes:
+            _writes(url, data["big_lab"], args.writes, max(4, args.rounds // 2))
+        return status
 
 
 def _measure(url: str, bases: dict[str, str], path: str, args: argparse.Namespace) -> int:
@@ -111,7 +173,7 @@ def _measure(url: str, bases: dict[str, str], path: str, args: argparse.Namespac
     with httpx.Client(timeout=60) as client:
         answers = {name: client.get(b + path, headers=headers).json() for name, b in bases.items()}
         same = len({repr(answer) for answer in answers.values()}) == 1
-        for name, b in bases.items():  # warm-up, unmeasured
+        for b in bases.values():  # warm-up, unmeasured
             _times(client, b + path, headers, 5)
         load_before = os.getloadavg()[0]
         for round_number in range(args.rounds):
@@ -149,7 +211,9 @@ def _measure(url: str, bases: dict[str, str], path: str, args: argparse.Namespac
             f"(min {min(ratios):.3f}, max {max(ratios):.3f})"
         )
         print(f"both answered the same report: {'yes' if same else 'NO'}")
-    print(f"with a stale factor, the same report: {'yes' if stale_answer == answers['new'] else 'NO'}")
+    print(
+        f"with a stale factor, the same report: {'yes' if stale_answer == answers['new'] else 'NO'}"
+    )
     return 0 if same and stale_answer == answers["new"] else 1
 
 

@@ -38,24 +38,38 @@ ENTRY_KEY = (
 )
 
 
-def _rows(relation: str, sign: str) -> str:
-    return f"SELECT {ENTRY_KEY}, {sign}1, {sign}e.quantity, {sign}e.kg_co2e FROM {relation} AS e"
+def _rows(relation: str, sign: str, checked: bool) -> str:
+    """The signed rows of `relation`; `checked`: each with whether its stored kg CO2e is other
+    than its factor's current value's (only new rows are checked)."""
+    off = "e.kg_co2e <> round(e.quantity * f.kg_co2e_per_unit, 6)" if checked else "false"
+    join = " JOIN emission_factor AS f ON f.id = e.factor_id" if checked else ""
+    columns = f"{ENTRY_KEY}, {sign}1, {sign}e.quantity, {sign}e.kg_co2e, {off}"
+    return f"SELECT {columns} FROM {relation} AS e{join}"  # noqa: S608 - constant SQL
 
 
 def _apply(*parts: str) -> str:
-    """Add the signed rows of `parts` to the rollup, in key order; a key whose sums do not move
-    (an update of a note) is not touched."""
+    """One pass over the signed rows of `parts`: add them to the rollup, in key order (a key
+    whose sums do not move, as on an update of a note, is not touched); then list the factors
+    of rows stored off their current value as stale."""
     return f"""
-        INSERT INTO report_rollup AS r ({KEY}, entries, quantity, kg_co2e)
-        SELECT {KEY}, sum(n), sum(q), sum(kg)
-        FROM ({" UNION ALL ".join(parts)}) AS changed ({KEY}, n, q, kg)
-        GROUP BY {KEY}
-        HAVING sum(n) <> 0 OR sum(q) <> 0 OR sum(kg) <> 0
-        ORDER BY {KEY}
-        ON CONFLICT ({KEY}) DO UPDATE
-        SET entries = r.entries + excluded.entries,
-            quantity = r.quantity + excluded.quantity,
-            kg_co2e = r.kg_co2e + excluded.kg_co2e;"""
+        WITH changed AS MATERIALIZED (
+            SELECT {KEY}, sum(n) AS n, sum(q) AS q, sum(kg) AS kg, bool_or(off) AS off
+            FROM ({" UNION ALL ".join(parts)}) AS signed ({KEY}, n, q, kg, off)
+            GROUP BY {KEY}
+        ),
+        added AS (
+            INSERT INTO report_rollup AS r ({KEY}, entries, quantity, kg_co2e)
+            SELECT {KEY}, n, q, kg FROM changed
+            WHERE n <> 0 OR q <> 0 OR kg <> 0
+            ORDER BY {KEY}
+            ON CONFLICT ({KEY}) DO UPDATE
+            SET entries = r.entries + excluded.entries,
+                quantity = r.quantity + excluded.quantity,
+                kg_co2e = r.kg_co2e + excluded.kg_co2e
+        )
+        INSERT INTO report_rollup_stale_factor (factor_id)
+        SELECT DISTINCT factor_id FROM changed WHERE off
+        ON CONFLICT DO NOTHING;"""  # noqa: S608 - constant SQL of this module
 
 
 # Only keys of removed rows can reach zero entries (then their sums are zero too: exact).
@@ -64,29 +78,16 @@ DROP_EMPTIED = """
         USING (SELECT DISTINCT lab_id, extract(year FROM date)::int AS year FROM old_rows) AS t
         WHERE r.lab_id = t.lab_id AND r.year = t.year AND r.entries = 0;"""
 
-
-def _mark_stale(relation: str) -> str:
-    """Factors of which a row of `relation` stores a kg CO2e other than its current value's."""
-    return f"""
-        INSERT INTO report_rollup_stale_factor (factor_id)
-        SELECT DISTINCT e.factor_id
-        FROM {relation} AS e JOIN emission_factor AS f ON f.id = e.factor_id
-        WHERE e.kg_co2e <> round(e.quantity * f.kg_co2e_per_unit, 6)
-        ON CONFLICT DO NOTHING;"""
-
-
 ENTRY_FUNCTION = f"""
 CREATE FUNCTION report_rollup_entries() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_apply(_rows("new_rows", ""))}
-        {_mark_stale("new_rows")}
+        {_apply(_rows("new_rows", "", checked=True))}
     ELSIF TG_OP = 'UPDATE' THEN
-        {_apply(_rows("new_rows", ""), _rows("old_rows", "-"))}
+        {_apply(_rows("new_rows", "", checked=True), _rows("old_rows", "-", checked=False))}
         {DROP_EMPTIED}
-        {_mark_stale("new_rows")}
     ELSIF TG_OP = 'DELETE' THEN
-        {_apply(_rows("old_rows", "-"))}
+        {_apply(_rows("old_rows", "-", checked=False))}
         {DROP_EMPTIED}
     ELSE  -- TRUNCATE
         DELETE FROM report_rollup;
@@ -94,7 +95,7 @@ BEGIN
     RETURN NULL;
 END
 $$
-"""
+"""  # noqa: S608 - constant SQL of this module
 
 FACTOR_FUNCTION = """
 CREATE FUNCTION report_rollup_factor_values() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -137,12 +138,19 @@ TRIGGERS = {
     ),
 }
 
+STALE_BACKFILL = """
+INSERT INTO report_rollup_stale_factor (factor_id)
+SELECT DISTINCT e.factor_id
+FROM activity_entry AS e JOIN emission_factor AS f ON f.id = e.factor_id
+WHERE e.kg_co2e <> round(e.quantity * f.kg_co2e_per_unit, 6)
+"""
+
 BACKFILL = f"""
 INSERT INTO report_rollup ({KEY}, entries, quantity, kg_co2e)
 SELECT {ENTRY_KEY}, count(*), sum(e.quantity), sum(e.kg_co2e)
 FROM activity_entry AS e
 GROUP BY 1, 2, 3, 4, 5
-"""
+"""  # noqa: S608 - constant SQL of this module
 
 
 def upgrade() -> None:
@@ -174,7 +182,7 @@ def upgrade() -> None:
         op.execute(f"CREATE TRIGGER {name} {definition}")
         op.execute(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}")
     op.execute(BACKFILL)
-    op.execute(_mark_stale("activity_entry").replace(";", ""))
+    op.execute(STALE_BACKFILL)
 
 
 def downgrade() -> None:
