@@ -108,8 +108,32 @@ def _insert_rate(url: str, lab: object, writers: int, count: int) -> float:
     return (count // writers * writers) / (time.perf_counter() - started)
 
 
+BULK_ROWS = 100_000
+# As the import job writes a batch: one INSERT … SELECT of 100,000 rows over the 20 factors,
+# foreign-key triggers skipped (the rollup's are ALWAYS triggers and still fire).
+_BULK_INSERT = (
+    "INSERT INTO activity_entry (id, lab_id, factor_id, date, quantity, kg_co2e, note, version) "
+    "SELECT gen_random_uuid(), %s, f.id, date '2025-01-01' + g %% 365, "
+    "(g %% 1000)::numeric / 7, round((g %% 1000)::numeric / 7 * f.kg_co2e_per_unit, 6), '', 1 "
+    "FROM generate_series(1, %s) AS g JOIN emission_factor AS f "
+    "ON f.key = 'bench.factor' || g %% 20 AND f.year = 2025"
+)
+
+
+def _bulk_seconds(url: str, lab: object) -> float:
+    """Seconds of one bulk insert statement (rolled back)."""
+    with psycopg.connect(_libpq(url)) as connection:
+        connection.execute("SET LOCAL session_replication_role = replica")
+        started = time.perf_counter()
+        connection.execute(_BULK_INSERT, (lab, BULK_ROWS))
+        seconds = time.perf_counter() - started
+        connection.rollback()
+    return seconds
+
+
 def _writes(url: str, lab: object, count: int, rounds: int) -> None:
     rates: dict[tuple[str, int], list[float]] = {}
+    bulk: dict[str, list[float]] = {}
     with psycopg.connect(_libpq(url), autocommit=True) as admin:
         for round_number in range(rounds):
             order = ("ALWAYS", "DISABLE") if round_number % 2 == 0 else ("DISABLE", "ALWAYS")
@@ -120,6 +144,7 @@ def _writes(url: str, lab: object, count: int, rounds: int) -> None:
                 for writers in (1, 8):
                     rate = _insert_rate(url, lab, writers, count)
                     rates.setdefault((state, writers), []).append(rate)
+                bulk.setdefault(state, []).append(_bulk_seconds(url, lab))
         admin.execute("ALTER TABLE activity_entry ENABLE ALWAYS TRIGGER report_rollup_on_insert")
     print()
     print(f"single-entry inserts, {count:,} per run, median of {rounds} alternating rounds:")
@@ -130,6 +155,12 @@ def _writes(url: str, lab: object, count: int, rounds: int) -> None:
         on = statistics.median(rates[("ALWAYS", writers)])
         off = statistics.median(rates[("DISABLE", writers)])
         print(f"| {writers} | {on:,.0f} | {off:,.0f} | {on / off:.2f} |")
+    on, off = statistics.median(bulk["ALWAYS"]), statistics.median(bulk["DISABLE"])
+    print()
+    print(
+        f"one {BULK_ROWS:,}-row INSERT … SELECT (an import batch), median of {rounds}: "
+        f"trigger on {on:.2f} s, off {off:.2f} s, on / off {on / off:.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

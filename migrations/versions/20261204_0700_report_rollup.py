@@ -1,8 +1,9 @@
 """report rollup: exact sums of the entries per lab, year, factor and month, kept by triggers
 
-`report_rollup` holds, per lab, year, factor, month and equipment flag, the entries' count and
-their exact quantity and stored kg CO2e; `report_rollup_stale_factor` the factors whose entries'
-stored kg CO2e may lag their current value (app/models/rollup.py, docs/report-rollup.md).
+`report_rollup` holds, per lab, year, factor, month, equipment flag and slot (a 16th of the
+entries, by id), the entries' count and their exact quantity and stored kg CO2e;
+`report_rollup_stale_factor` the factors whose entries' stored kg CO2e may lag their current
+value (app/models/rollup.py, docs/report-rollup.md).
 
 Statement-level AFTER triggers with transition tables on `activity_entry` keep the rollup in step
 in the writing transaction: one aggregation of the statement's rows, upserted in key order (so two
@@ -30,11 +31,15 @@ down_revision: str | Sequence[str] | None = "71ba3e9d89f3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-KEY = "lab_id, year, factor_id, month, amortised"
+KEY = "lab_id, year, factor_id, month, amortised, slot"
+SLOTS = 16
 # The rollup key of an entry row `e`, in the order of KEY.
 ENTRY_KEY = (
     "e.lab_id, extract(year FROM e.date)::int, e.factor_id, "
-    "extract(month FROM e.date)::smallint, e.kind = 'equipment'"
+    "extract(month FROM e.date)::smallint, e.kind = 'equipment', "
+    # An entry's slot, from the last byte of its id: concurrent writers of one lab, month and
+    # factor mostly update different rows instead of queueing on one until they commit.
+    f"(get_byte(uuid_send(e.id), 15) % {SLOTS})::smallint"
 )
 
 
@@ -149,7 +154,7 @@ BACKFILL = f"""
 INSERT INTO report_rollup ({KEY}, entries, quantity, kg_co2e)
 SELECT {ENTRY_KEY}, count(*), sum(e.quantity), sum(e.kg_co2e)
 FROM activity_entry AS e
-GROUP BY 1, 2, 3, 4, 5
+GROUP BY 1, 2, 3, 4, 5, 6
 """  # noqa: S608 - constant SQL of this module
 
 
@@ -161,11 +166,18 @@ def upgrade() -> None:
         sa.Column("factor_id", sa.Uuid(), nullable=False),
         sa.Column("month", sa.SmallInteger(), nullable=False),
         sa.Column("amortised", sa.Boolean(), nullable=False),
+        sa.Column("slot", sa.SmallInteger(), nullable=False),
         sa.Column("entries", sa.BigInteger(), nullable=False),
         sa.Column("quantity", sa.Numeric(), nullable=False),
         sa.Column("kg_co2e", sa.Numeric(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "lab_id", "year", "factor_id", "month", "amortised", name=op.f("pk_report_rollup")
+            "lab_id",
+            "year",
+            "factor_id",
+            "month",
+            "amortised",
+            "slot",
+            name=op.f("pk_report_rollup"),
         ),
     )
     op.create_table(
