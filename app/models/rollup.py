@@ -25,7 +25,7 @@ from sqlmodel import Field, SQLModel
 
 
 class ReportRollup(SQLModel, table=True):
-    """One lab's entries of one month and factor (equipment shares apart; one of 16 slots): how
+    """One lab's entries of one month and factor (equipment shares apart; one of 4 slots): how
     many, and their exact quantity and stored kg CO2e. No foreign keys: a lab's deletion cascades
     to its entries, whose trigger empties these rows; a row with no entries is deleted."""
 
@@ -38,7 +38,7 @@ class ReportRollup(SQLModel, table=True):
     # `kind = 'equipment'`: an equipment's yearly shares rest on the purchase year's factor on
     # purpose, so they are not year rollover.
     amortised: bool = Field(primary_key=True)
-    # 0-15, from the last byte of the entry's id: concurrent writers of one lab, month and factor
+    # 0-3, from the last byte of the entry's id: concurrent writers of one lab, month and factor
     # mostly update different rows rather than queue on one until they commit. Reads sum slots.
     slot: int = Field(primary_key=True, sa_type=SmallInteger)
     entries: int = Field(sa_type=BigInteger)

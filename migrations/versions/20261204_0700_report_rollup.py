@@ -1,6 +1,6 @@
 """report rollup: exact sums of the entries per lab, year, factor and month, kept by triggers
 
-`report_rollup` holds, per lab, year, factor, month, equipment flag and slot (a 16th of the
+`report_rollup` holds, per lab, year, factor, month, equipment flag and slot (a 4th of the
 entries, by id), the entries' count and their exact quantity and stored kg CO2e;
 `report_rollup_stale_factor` the factors whose entries' stored kg CO2e may lag their current
 value (app/models/rollup.py, docs/report-rollup.md).
@@ -32,7 +32,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 KEY = "lab_id, year, factor_id, month, amortised, slot"
-SLOTS = 16
+SLOTS = 4
 # The rollup key of an entry row `e`, in the order of KEY.
 ENTRY_KEY = (
     "e.lab_id, extract(year FROM e.date)::int, e.factor_id, "
