@@ -160,8 +160,10 @@ def api_server(
     pool_size: int = 32,
     application: str = "app.main:app",
     ready_path: str = "/api/v1/health/ready",
+    cwd: Path = ROOT,
 ) -> Iterator[tuple[str, psutil.Process]]:
-    """A uvicorn server of `application` on a free port, once `ready_path` answers below 500."""
+    """A uvicorn server of `application` (of the checkout `cwd`) on a free port, once
+    `ready_path` answers below 500."""
     port = _free_port()
     env = os.environ | {
         "DATABASE_URL": url,
@@ -190,7 +192,7 @@ def api_server(
             # Our API is served as in production; the lean reference by stock uvicorn.
             *(["--http", HTTP_PROTOCOL] if application == "app.main:app" else []),
         ],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
