@@ -211,7 +211,8 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
     add_pages(app, dashboard_url="/app/" if dashboard_built else None)
     refuse_two_transactions(app.routes)
     app.openapi = lambda: build_openapi(  # type: ignore[method-assign]
-        app, extra_models=(*live.MESSAGE_MODELS, *imports.UPLOAD_MODELS)
+        app,
+        extra_models=(*live.MESSAGE_MODELS, *imports.UPLOAD_MODELS, headcount.Body_importHeadcount),
     )
     return app
 

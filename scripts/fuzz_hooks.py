@@ -23,6 +23,7 @@ and the integration tests assert each refusal.
 - `file` of uploadActivities: must be a UTF-8 CSV with our header; a valid small CSV is sent.
 - `file` of uploadFactors: likewise, a valid one-row factors CSV (a factor of its own, so the
   run's factor is never changed by it).
+- `file` of importHeadcount: likewise, a valid one-row headcount CSV.
 - `cabin_class`, `distance_min_km`, `distance_max_km` of createFactor/updateFactor: a flight
   band is whole (a cabin class with a lower bound, an upper bound above it) or absent; a POST's
   is completed or dropped, a PATCH leaves the stored band alone.
@@ -70,6 +71,7 @@ PLAIN_ENTRY_REQUIRED = frozenset({"date", "factor_key", "quantity"})
 STRONG_PASSWORD = "fuzz-Pass-2026!"  # noqa: S105 - a throwaway account on a throwaway server
 CSV = "date,factor_key,quantity,note\n{year}-01-01,{key},1.5,fuzz\n"
 FACTORS_CSV = b"key,category,unit,kg_co2e_per_unit,scope,year\nfuzz.imported,other,kg,1.5,3,2025\n"
+HEADCOUNT_CSV = b"year,category,fte\n2025,researchers,2.5\n"
 
 
 def _is_positive(case: Case[Any]) -> bool:
@@ -216,4 +218,6 @@ def map_case(context: HookContext, case: Case[Any]) -> Case[Any]:
             _target_after_baseline(body)
         if operation_id == "uploadFactors" and "file" in body:
             body["file"] = FACTORS_CSV
+        if operation_id == "importHeadcount" and "file" in body:
+            body["file"] = HEADCOUNT_CSV
     return case

@@ -8,6 +8,7 @@ from app.models.factor_library import FactorLibraryLoad
 from app.models.headcount import Headcount
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
+from app.models.rollup import ReportRollup, ReportRollupStaleFactor
 from app.models.signoff import LabYear, LabYearTransition
 from app.models.staging import activity_computed, activity_staging, factor_staging
 from app.models.target import Target
@@ -28,6 +29,8 @@ __all__ = [
     "LabYear",
     "LabYearTransition",
     "RefreshToken",
+    "ReportRollup",
+    "ReportRollupStaleFactor",
     "Target",
     "User",
     "activity_computed",

@@ -106,5 +106,6 @@ async def import_kg(session: AsyncSession, *, job_id: UUID) -> tuple[int, Decima
     query = core_select(func.count(), func.coalesce(func.sum(col(ActivityEntry.kg_co2e)), 0)).where(
         col(ActivityEntry.import_id) == job_id
     )
-    count, kg = (await session.execute(query)).one()
+    connection = await session.connection()
+    count, kg = (await connection.execute(query)).one()
     return int(count), Decimal(kg)

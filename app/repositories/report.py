@@ -1,11 +1,12 @@
-"""Report aggregations, computed in the database.
+"""Report aggregations, read from the report rollup (app/models/rollup.py).
 
-One lab-year is a single scan of an index range (the index carries the entry columns the report
-reads): the entries are first summed per factor and day, then `GROUP BY GROUPING SETS` over those
-sums yields the totals by category, by scope, by month and by factor key, the grand total, and
-each factor's sum (for the uncertainty), in one query. Every grouping also splits by scope 2
-basis, so the headline's basis (app/models/scope2.py) is chosen over a handful of rows here,
-without a second pass over the entries.
+The rollup holds the entries' exact sums per lab, year, factor, month and equipment flag, kept in
+step by database triggers. A lab's report reads a few hundred of its rows (the year by month and
+factor, the previous year by factor) in one statement; the totals by category, scope, scope 2
+basis and factor, each factor's sum for the uncertainty (docs/uncertainty.md) and the headline's
+basis (app/models/scope2.py) are summed from them here in exact decimals. The factors whose
+stored kg CO2e may lag their current value (a recalculation pending) are aggregated from the
+entries instead, at that value, as every report was before the rollup (docs/report-rollup.md).
 """
 
 from collections import defaultdict
@@ -13,10 +14,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Result, Select, extract, func, select, text, tuple_
+from sqlalchemy import (
+    Result,
+    Select,
+    String,
+    bindparam,
+    case,
+    extract,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+)
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +39,7 @@ from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
 from app.models.lab import Lab
+from app.models.rollup import ReportRollup, ReportRollupStaleFactor
 from app.models.scope2 import counts, headline_basis
 from app.models.uncertainty import FactorSum, Spread, spread
 
@@ -91,13 +106,6 @@ class YearAggregates:
     scope2_by_basis: dict[Scope2Basis | None, BasisTotal] = field(default_factory=dict)
 
 
-def _in_year(query: AnySelect, lab_id: UUID | None, year: int) -> AnySelect:
-    query = query.where(
-        col(ActivityEntry.date) >= date(year, 1, 1), col(ActivityEntry.date) < date(year + 1, 1, 1)
-    )
-    return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
-
-
 async def _run(session: AsyncSession, query: AnySelect) -> AnyResult:
     """Core SELECTs (no ORM entities) run on the session's connection, in its transaction."""
     connection = await session.connection()
@@ -117,12 +125,6 @@ def _joined() -> AnySelect:
 # `kind` is in the covering index, so the report still reads the index alone.
 _AMORTISED = col(ActivityEntry.kind) == EntryKind.EQUIPMENT.value
 
-# The first aggregation keeps one group per factor and day; the planner expects far more (it
-# cannot know one lab-year's share of the table) and, at PostgreSQL's default 4 MB, sorts them
-# instead of hashing. For this transaction only.
-_AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
-
-
 K = TypeVar("K")
 
 
@@ -135,6 +137,138 @@ def _spreads(rows: Iterable[tuple[K, FactorSum]]) -> dict[K, Spread]:
 
 def _add(sums: dict[K, Decimal], key: K, kg: Decimal) -> None:
     sums[key] = sums.get(key, Decimal(0)) + kg
+
+
+class _FactorInfo(NamedTuple):
+    key: str
+    category: str
+    unit: str
+    scope: int
+    year: int
+    uncertainty_pct: Decimal | None
+    basis: Scope2Basis | None
+
+
+class _Sum(NamedTuple):
+    """The entries of one lab, year, factor, month (None: the whole year) and equipment flag."""
+
+    lab_id: UUID
+    year: int
+    factor_id: UUID
+    month: int | None
+    amortised: bool
+    entries: int
+    quantity: Decimal
+    kg: Decimal  # at the factor's current value
+    factor: _FactorInfo
+
+
+# The enumerations as their text: a few hundred rows skip the Enum type's conversion.
+_FACTOR_COLUMNS = (
+    col(EmissionFactor.key),
+    type_coerce(col(EmissionFactor.category), String),
+    type_coerce(col(EmissionFactor.unit), String),
+    col(EmissionFactor.scope),
+    col(EmissionFactor.year),
+    col(EmissionFactor.uncertainty_pct),
+    type_coerce(col(EmissionFactor.basis), String),
+)
+
+# The live aggregation of stale factors keeps one group per factor and month; the planner
+# expects more than there are and, at PostgreSQL's default 4 MB, sorts them instead of hashing.
+# For this transaction only.
+_AGGREGATION_WORK_MEM = text("SET LOCAL work_mem = '16MB'")
+
+
+@cache
+def _rollup_query(per_lab: bool, by_month: bool) -> AnySelect:
+    """The rollup's sums (stored kg CO2e) of the years `:first` to `:last` (of the lab `:lab`
+    when `per_lab`), with the factor's columns and whether it is stale. Built once per shape."""
+    r = ReportRollup
+    keys = [col(r.lab_id), col(r.year), col(r.factor_id), col(r.amortised)]
+    # By month in the last year only: a report's previous year needs its total alone.
+    month = case((col(r.year) == bindparam("last"), col(r.month))) if by_month else literal(None)
+    query = (
+        select(
+            *keys,
+            month.label("month"),
+            func.sum(r.entries),
+            func.sum(r.quantity),
+            func.sum(r.kg_co2e),
+            *_FACTOR_COLUMNS,
+            col(ReportRollupStaleFactor.factor_id).is_not(None),
+        )
+        .select_from(r)
+        .join(EmissionFactor, col(EmissionFactor.id) == col(r.factor_id))
+        .outerjoin(
+            ReportRollupStaleFactor, col(ReportRollupStaleFactor.factor_id) == col(r.factor_id)
+        )
+        .where(col(r.year) >= bindparam("first"), col(r.year) <= bindparam("last"))
+        .group_by(*keys, month, col(EmissionFactor.id), col(ReportRollupStaleFactor.factor_id))
+    )
+    return query.where(col(r.lab_id) == bindparam("lab")) if per_lab else query
+
+
+def _live_query(
+    lab_id: UUID | None, first: int, last: int, by_month: bool, factor_ids: list[UUID]
+) -> AnySelect:
+    """The same sums from the entries of `factor_ids`, at the factors' current values."""
+    year = extract("year", col(ActivityEntry.date))
+    month = extract("month", col(ActivityEntry.date))
+    keys = [col(ActivityEntry.lab_id), year, col(ActivityEntry.factor_id), _AMORTISED]
+    query = (
+        _joined()
+        .add_columns(
+            *keys,
+            month if by_month else literal(None).label("month"),
+            func.count(),
+            func.sum(ActivityEntry.quantity),
+            func.sum(_KG),
+            *_FACTOR_COLUMNS,
+            literal(True),
+        )
+        .where(
+            col(ActivityEntry.date) >= date(first, 1, 1),
+            col(ActivityEntry.date) < date(last + 1, 1, 1),
+            col(ActivityEntry.factor_id).in_(factor_ids),
+        )
+        .group_by(*keys, *([month] if by_month else []), col(EmissionFactor.id))
+    )
+    return query if lab_id is None else query.where(col(ActivityEntry.lab_id) == lab_id)
+
+
+def _sums_of(rows: Iterable[Any]) -> list[_Sum]:
+    factors: dict[UUID, _FactorInfo] = {}
+    sums = []
+    for lab, year, factor_id, amortised, month, n, qty, kg, *info in rows:
+        factor = factors.get(factor_id)
+        if factor is None:
+            key, category, unit, scope, f_year, u, basis, _ = info
+            factor = factors[factor_id] = _FactorInfo(
+                str(key), str(category), str(unit), int(scope), int(f_year), u, _basis(basis)
+            )
+        month = None if month is None else int(month)
+        sums.append(_Sum(lab, int(year), factor_id, month, amortised, int(n), qty, kg, factor))
+    return sums
+
+
+async def _sums(
+    session: AsyncSession, *, lab_id: UUID | None, first: int, last: int, by_month: bool
+) -> list[_Sum]:
+    """The entries' sums of the years `first` to `last` (of one lab, or of every lab) per lab,
+    year, factor, equipment flag and (`by_month`) month, each kg CO2e at its factor's current
+    value: from the rollup (app/models/rollup.py), except for the factors whose stored values may
+    lag it, which are aggregated from the entries (usually none)."""
+    query = _rollup_query(lab_id is not None, by_month)
+    params = {"first": first, "last": last, "lab": lab_id}
+    rows = (await (await session.connection()).execute(query, params)).all()
+    stale = sorted({row[2] for row in rows if row[-1]})
+    fresh = _sums_of(row for row in rows if not row[-1])
+    if not stale:
+        return fresh
+    await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
+    live = await _run(session, _live_query(lab_id, first, last, by_month, stale))
+    return fresh + _sums_of(live.all())
 
 
 class _Factor(NamedTuple):
@@ -154,87 +288,51 @@ class _Factor(NamedTuple):
 async def year_aggregates(
     session: AsyncSession, *, lab_id: UUID | None, year: int
 ) -> YearAggregates:
-    """In two steps: the entries summed per factor and day (one pass over the index), then those
-    few thousand sums rolled up by month and by factor; the rest is summed from the factors
+    """From the lab-year's sums per factor, month and equipment flag (a few hundred rows of the
+    rollup): the sums by month and by factor; the rest is summed from the factors
     (docs/performance.md)."""
-    per_day = _in_year(
-        _joined()
-        .add_columns(
-            col(EmissionFactor.id).label("factor_id"),
-            col(EmissionFactor.basis),
-            col(ActivityEntry.date),
-            func.sum(_KG).label("kg"),
-            func.sum(ActivityEntry.quantity).label("quantity"),
-            func.count().label("entries"),
-            func.sum(_KG).filter(_AMORTISED).label("amortised_kg"),
-            func.count().filter(_AMORTISED).label("amortised"),
-        )
-        .group_by(col(EmissionFactor.id), col(ActivityEntry.date)),
-        lab_id,
-        year,
-    ).subquery("per_factor_and_day")
-    c = per_day.c
-    month = extract("month", c.date)
-    rolled_up = (
-        select(
-            func.grouping(month).label("grouping"),
-            month.label("month"),
-            c.basis,
-            c.factor_id,
-            func.sum(c.kg).label("kg"),
-            func.sum(c.quantity).label("quantity"),
-            func.sum(c.entries).label("entries"),
-            func.sum(c.amortised_kg).label("amortised_kg"),
-            func.sum(c.amortised).label("amortised"),
-        )
-        .select_from(per_day)
-        .group_by(func.grouping_sets(tuple_(month, c.basis), tuple_(c.factor_id, c.basis)))
-        .subquery("rolled_up")
-    )
-    r = rolled_up.c
-    # The factor's columns, joined to its row (none on month rows: a left join).
-    query = select(
-        r.grouping,
-        r.month,
-        r.basis,
-        r.kg,
-        r.quantity,
-        r.entries,
-        r.amortised_kg,
-        r.amortised,
-        col(EmissionFactor.key),
-        col(EmissionFactor.category),
-        col(EmissionFactor.unit),
-        col(EmissionFactor.scope),
-        col(EmissionFactor.year),
-        col(EmissionFactor.uncertainty_pct),
-    ).select_from(rolled_up.outerjoin(EmissionFactor, col(EmissionFactor.id) == r.factor_id))
-    await (await session.connection()).execute(_AGGREGATION_WORK_MEM)
-    months: list[tuple[int, Scope2Basis | None, Decimal]] = []
+    parts = await _sums(session, lab_id=lab_id, first=year, last=year, by_month=True)
+    return _aggregates(parts, year)
+
+
+async def year_report(
+    session: AsyncSession, *, lab_id: UUID, year: int
+) -> tuple[YearAggregates, Decimal]:
+    """A lab-year's aggregates and the previous year's headline total, from one read of the
+    rollup: what a lab's report needs of the entries."""
+    parts = await _sums(session, lab_id=lab_id, first=year - 1, last=year, by_month=True)
+    current = _aggregates([p for p in parts if p.year == year], year)
+    previous = _totals(p for p in parts if p.year == year - 1)
+    return current, previous[year - 1].kg if year - 1 in previous else Decimal(0)
+
+
+def _aggregates(parts: list[_Sum], year: int) -> YearAggregates:
+    months: dict[tuple[int, Scope2Basis | None], Decimal] = {}
+    by_factor: dict[UUID, list[_Sum]] = defaultdict(list)
+    for part in parts:
+        _add(months, (part.month or 0, part.factor.basis), part.kg)
+        by_factor[part.factor_id].append(part)
     factors: list[_Factor] = []
-    for grouping, mon, basis, kg, qty, n, a_kg, a_n, key, cat, unit, scope, f_year, u in (
-        await _run(session, query)
-    ).all():
-        if grouping == _MONTH_ROW:
-            months.append((int(mon), _basis(basis), kg))
-        else:
-            part = FactorSum(kg, int(n), u)
-            # An equipment's later years keep its purchase year's factor: not a rollover.
-            earlier = f_year < year
-            factors.append(
-                _Factor(
-                    key=str(key),
-                    category=str(cat),
-                    unit=str(unit),
-                    scope=int(scope),
-                    basis=_basis(basis),
-                    rollover_kg=kg - (a_kg or 0) if earlier else Decimal(0),
-                    rollover_entries=int(n) - int(a_n or 0) if earlier else 0,
-                    quantity=qty,
-                    part=part,
-                )
+    for mine in by_factor.values():
+        info = mine[0].factor
+        kg = sum((p.kg for p in mine), Decimal(0))
+        entries = sum(p.entries for p in mine)
+        # An equipment's later years keep its purchase year's factor: not a rollover.
+        earlier = [p for p in mine if not p.amortised] if info.year < year else []
+        factors.append(
+            _Factor(
+                key=info.key,
+                category=info.category,
+                unit=info.unit,
+                scope=info.scope,
+                basis=info.basis,
+                rollover_kg=sum((p.kg for p in earlier), Decimal(0)),
+                rollover_entries=sum(p.entries for p in earlier),
+                quantity=sum((p.quantity for p in mine), Decimal(0)),
+                part=FactorSum(kg, entries, info.uncertainty_pct),
             )
-    return _year_from_factors(factors, months)
+        )
+    return _year_from_factors(factors, [(m, b, kg) for (m, b), kg in months.items()])
 
 
 def _year_from_factors(
@@ -284,24 +382,17 @@ async def totals_by_year(
     """The headline total of each year from `first` to `last` that has entries, of one lab or
     (`lab_id` None) of every lab: scope 2 by the basis rule, for each lab-year on its own, as in
     its report."""
-    year = extract("year", col(ActivityEntry.date))
-    lab, basis = col(ActivityEntry.lab_id), col(EmissionFactor.basis)
-    query = (
-        _joined()
-        .add_columns(year, lab, basis, func.sum(_KG), func.count())
-        .where(
-            col(ActivityEntry.date) >= date(first, 1, 1),
-            col(ActivityEntry.date) < date(last + 1, 1, 1),
-        )
-        .group_by(year, lab, basis)
-    )
-    if lab_id is not None:
-        query = query.where(lab == lab_id)
+    return _totals(await _sums(session, lab_id=lab_id, first=first, last=last, by_month=False))
+
+
+def _totals(parts: Iterable[_Sum]) -> dict[int, YearTotal]:
     by_lab_year: dict[tuple[int, UUID], dict[Scope2Basis | None, tuple[Decimal, int]]] = (
         defaultdict(dict)
     )
-    for y, lab_of_row, b, kg, n in (await _run(session, query)).all():
-        by_lab_year[(int(y), lab_of_row)][_basis(b)] = (kg, int(n))
+    for part in parts:
+        by_basis = by_lab_year[(part.year, part.lab_id)]
+        kg, n = by_basis.get(part.factor.basis, (Decimal(0), 0))
+        by_basis[part.factor.basis] = (kg + part.kg, n + part.entries)
     totals: dict[int, YearTotal] = {}
     for (y, _), by_basis in sorted(by_lab_year.items(), key=lambda item: item[0][0]):
         chosen = headline_basis(by_basis)
@@ -352,23 +443,28 @@ async def by_lab_and_category(session: AsyncSession, *, year: int) -> Institutio
     by code; and the institution's total and categories with their spread. Each lab's scope 2
     basis is chosen on its own; a factor used by many labs is one factor: its uncertainty
     applies to its kg summed over the labs' headlines."""
-    lab_columns = (col(Lab.id), col(Lab.code), col(Lab.name))
-    factor_columns = (
-        col(EmissionFactor.id),
-        col(EmissionFactor.category),
-        col(EmissionFactor.basis),
-        col(EmissionFactor.uncertainty_pct),
+    parts = await _sums(session, lab_id=None, first=year, last=year, by_month=False)
+    labs_query = select(col(Lab.id), col(Lab.code), col(Lab.name)).where(
+        col(Lab.id).in_({part.lab_id for part in parts})
     )
-    query = (
-        _in_year(_joined(), None, year)
-        .join(Lab, col(Lab.id) == col(ActivityEntry.lab_id))
-        .add_columns(*lab_columns, *factor_columns, func.sum(_KG), func.count())
-        .group_by(col(Lab.id), col(EmissionFactor.id))
-    )
+    labs = {row[0]: (row[0], str(row[1]), str(row[2])) for row in await _run(session, labs_query)}
+    per_lab_factor: dict[tuple[UUID, UUID], _LabFactor] = {}
+    for part in parts:
+        lab, factor = labs[part.lab_id], part.factor
+        summed = per_lab_factor.get((part.lab_id, part.factor_id))
+        kg, n = (Decimal(0), 0) if summed is None else (summed.kg, summed.entries)
+        per_lab_factor[(part.lab_id, part.factor_id)] = _LabFactor(
+            lab,
+            part.factor_id,
+            factor.category,
+            factor.basis,
+            factor.uncertainty_pct,
+            kg + part.kg,
+            n + part.entries,
+        )
     by_lab: dict[tuple[UUID, str, str], list[_LabFactor]] = defaultdict(list)
-    for lab_id, code, name, factor_id, cat, basis, u, kg, n in (await _run(session, query)).all():
-        lab = (lab_id, str(code), str(name))
-        by_lab[lab].append(_LabFactor(lab, factor_id, str(cat), _basis(basis), u, kg, int(n)))
+    for row in per_lab_factor.values():
+        by_lab[row.lab].append(row)
     counted = [
         row
         for rows in by_lab.values()

@@ -6,7 +6,8 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.errors import FieldError, InvalidInput, NotFound
+from app.core.errors import FieldError, InvalidInput, NotFound, PayloadTooLarge
+from app.core.multipart_stream import StreamedFile
 from app.models.audit import AuditAction
 from app.models.headcount import (
     Headcount,
@@ -18,6 +19,7 @@ from app.models.headcount import (
 from app.repositories import headcount as headcount_repository
 from app.repositories import lab as lab_repository
 from app.services import audit as audit_service
+from app.services import headcount_csv
 from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import LabAction
@@ -115,6 +117,13 @@ async def replace_headcount(
     """Make the lab-year's headcount exactly `data`: all of it or, on any error, nothing."""
     await _writable_year(session, principal, lab_id, year)
     _refuse_duplicates(data)
+    return await _replace(session, principal, lab_id, year, data)
+
+
+async def _replace(
+    session: AsyncSession, principal: Principal, lab_id: UUID, year: int, data: HeadcountReplace
+) -> HeadcountYearPublic:
+    """Replace a year whose write `_writable_year` has allowed, recording it."""
     before = _fte_of(await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year))
     await headcount_repository.replace_year(session, lab_id=lab_id, year=year, rows=data.categories)
     rows = await headcount_repository.list_for_lab(session, lab_id=lab_id, year=year)
@@ -149,3 +158,34 @@ async def delete_headcount(
         changes=audit_service.diff(before, {}),
     )
     await headcount_repository.delete_year(session, lab_id=lab_id, year=year)
+
+
+# A headcount CSV is a few rows a year (five categories): read whole, within this bound.
+MAX_CSV_BYTES = 64 * 1024
+CSV_COLUMNS = ("year", "category", "fte")
+
+
+async def import_headcount(
+    session: AsyncSession, *, principal: Principal, lab_id: UUID, file: StreamedFile
+) -> list[HeadcountYearPublic]:
+    """Replace every year a CSV (`year`, `category`, `fte`) names, as `replace_headcount` does
+    each, all of them or (on any bad row or a signed-off year) none; other years stay. The file
+    is read only once the caller may write the lab's headcount."""
+    await load_lab(session, principal, lab_id, LabAction.WRITE_HEADCOUNT)
+    years = headcount_csv.parse(await _read(file, MAX_CSV_BYTES))
+    for year in sorted(years):
+        await _writable_year(session, principal, lab_id, year)
+    return [
+        await _replace(session, principal, lab_id, year, data)
+        for year, data in sorted(years.items())
+    ]
+
+
+async def _read(file: StreamedFile, limit: int) -> bytes:
+    await file.open()
+    data = bytearray()
+    async for chunk in file.chunks():
+        data += chunk
+        if len(data) > limit:
+            raise PayloadTooLarge(f"A headcount CSV is at most {limit // 1024} KiB.")
+    return bytes(data)

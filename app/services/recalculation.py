@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.models.job import DataIngestionJob, JobState
 from app.models.kg import KG_CO2E_LIMIT
 from app.repositories import recalculation as recalculation_repository
+from app.repositories import rollup as rollup_repository
 from app.services import audit as audit_service
 from app.services import job_lifecycle
 from app.services.job_lifecycle import JobHandle
@@ -50,6 +51,8 @@ async def _recompute(
         last = min(first + BATCH_ROWS - 1, total)
         changed += await recalculation_repository.recompute_batch(session, first=first, last=last)
         await job_handle.report_progress(rows_processed=last)
+    # The reports may read these factors' stored values again (app/models/rollup.py).
+    await rollup_repository.clear_stale(session, factor_ids=factor_ids)
     job = await job_handle.held_job(session)
     job_lifecycle.finish(
         job,

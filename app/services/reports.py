@@ -42,8 +42,7 @@ async def lab_report(
     session: AsyncSession, *, principal: Principal, lab_id: UUID, year: int
 ) -> LabReport:
     await load_lab(session, principal, lab_id, LabAction.VIEW)
-    current = await report_repository.year_aggregates(session, lab_id=lab_id, year=year)
-    previous = await report_repository.year_total(session, lab_id=lab_id, year=year - 1)
+    current, previous = await report_repository.year_report(session, lab_id=lab_id, year=year)
     total = current.total_kg
     top = sorted(current.by_factor, key=lambda item: (-item.kg, item.key))[:TOP_FACTORS]
     change = total - previous

@@ -176,6 +176,11 @@ async def _headcount(world: World, actor: str) -> Call:
     return Call(path={"lab_id": world.lab.id, "year": 2025}, json=body)
 
 
+async def _headcount_csv(world: World, actor: str) -> Call:
+    csv = b"year,category,fte\n2025,researchers,2.5\n"
+    return Call(path={"lab_id": world.lab.id}, files={"file": ("headcount.csv", csv, "text/csv")})
+
+
 async def _recorded_year(world: World, actor: str) -> Call:
     body = HeadcountReplace(
         categories=[HeadcountCreate(category=StaffCategory.PROFESSORS, fte=Decimal(1))]
@@ -500,6 +505,7 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/labs/{lab_id}/headcount/{year}"): (_recorded_year, lab_readers(200)),
     ("PUT", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(204)),
+    ("POST", "/api/v1/labs/{lab_id}/headcount/import"): (_headcount_csv, lab_managers(200)),
     ("GET", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_readers(200)),
     ("PUT", "/api/v1/labs/{lab_id}/target"): (_target, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_managers(204)),

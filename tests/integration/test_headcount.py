@@ -338,3 +338,92 @@ async def test_deleting_a_lab_deletes_its_headcount(
         await client.get("/api/v1/reports", params={"year": YEAR}, headers=admin.headers)
     ).json()
     assert report["per_fte"] == []
+
+
+async def _import(
+    client: httpx.AsyncClient, caller: Caller, lab: Lab, content: bytes
+) -> httpx.Response:
+    return await client.post(
+        f"/api/v1/labs/{lab.id}/headcount/import",
+        files={"file": ("headcount.csv", content, "text/csv")},
+        headers=caller.headers,
+    )
+
+
+async def test_a_csv_replaces_the_years_it_names_as_a_put_would_and_leaves_the_others(
+    client: httpx.AsyncClient, member: Caller, lab: Lab
+) -> None:
+    assert (await _put(client, member, lab, FULL, year=2023)).status_code == 200
+    assert (await _put(client, member, lab, FULL, year=2024)).status_code == 200
+    content = (
+        "\ufeffYear;Category;FTE\r\n"
+        "2024;Researchers;4.5\r\n"
+        "2024;professors;1\r\n"
+        "2025;phd_students;7.25\r\n"
+    ).encode()
+    response = await _import(client, member, lab, content)
+    assert response.status_code == 200, response.text
+    assert [(y["year"], y["total_fte"]) for y in response.json()] == [(2024, "5.5"), (2025, "7.25")]
+    # What a PUT of the same year would have stored.
+    put = await _put(
+        client, member, lab, {"categories": [{"category": "phd_students", "fte": "7.25"}]}
+    )
+    assert put.json()["categories"][0]["fte"] == response.json()[1]["categories"][0]["fte"]
+    stored = {year["year"]: _fte(year) for year in await _stored(client, member, lab)}
+    assert stored[2023] == _fte((await _put(client, member, lab, FULL, year=2022)).json())
+    assert stored[2024] == {"professors": "1", "researchers": "4.5"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"year,category\n2025,professors\n", "line 1, header: expected the columns"),
+        (b"year,category,fte\n2025,professors,-1\n", "line 2, fte:"),
+        (b"year,category,fte\n2025,wizards,1\n", "line 2, category:"),
+        (b"year,category,fte\n1989,professors,1\n", "line 2, year: expected a year"),
+        (b"year,category,fte\n2025,professors,1\n2025,Professors,2\n", "line 3, category:"),
+        (b"year,category,fte\n2025,professors,10000.5\n", "line 2, fte:"),
+        (b"year,category,fte\n2025,professors\n", "line 2, row: expected 3 fields"),
+        (b"year,category,fte\n", "line 2, row: no rows"),
+        (b"year,category,fte\n2025,professors,\xff\n", "line 1, file: not UTF-8 text"),
+    ],
+)
+async def test_a_bad_csv_is_a_422_naming_the_line_and_nothing_changes(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, content: bytes, message: str
+) -> None:
+    before = (await _put(client, member, lab, FULL)).json()
+    good_row = b"2024,students,3\n"
+    response = await _import(
+        client, member, lab, content + (good_row if b"\n2" in content else b"")
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert any(message in error["msg"] for error in response.json()["errors"]), response.text
+    assert await _stored(client, member, lab) == [before]
+
+
+async def test_a_csv_naming_a_signed_off_year_is_a_409_and_changes_no_year(
+    client: httpx.AsyncClient, member: Caller, lab: Lab
+) -> None:
+    before = (await _put(client, member, lab, FULL)).json()
+    submitted = await client.post(
+        f"/api/v1/labs/{lab.id}/years/{YEAR}/submit", json={"version": 0}, headers=member.headers
+    )
+    assert submitted.status_code == 200, submitted.text
+    content = f"year,category,fte\n2024,students,3\n{YEAR},students,9\n".encode()
+    response = await _import(client, member, lab, content)
+    assert response.status_code == 409, response.text
+    assert await _stored(client, member, lab) == [before]  # 2024 was not written either
+
+
+async def test_a_csv_too_large_is_a_413_and_a_contributor_may_not_import(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    big = b"year,category,fte\n" + b"2025,students,1\n" * 5000
+    response = await _import(client, member, lab, big)
+    assert response.status_code == 413, response.text
+    contributor = await sign_in(client, await make_user(session))
+    await add_member(session, lab, contributor.user, LabRole.CONTRIBUTOR)
+    refused = await _import(client, contributor, lab, b"year,category,fte\n2025,students,1\n")
+    assert refused.status_code == 403
+    assert await _stored(client, member, lab) == []

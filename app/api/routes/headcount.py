@@ -4,8 +4,10 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, status
+from pydantic import BaseModel, Field
 
 from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.routes.imports import BINARY, UploadedFile, form_body
 from app.core.errors import problem_responses
 from app.models.factor import FIRST_YEAR, LAST_YEAR
 from app.models.headcount import HeadcountReplace, HeadcountYearPublic
@@ -52,6 +54,35 @@ async def replace_headcount(
     """Replace a year's FTE by staff category, all at once (managers)."""
     return await headcount_service.replace_headcount(
         session, principal=principal, lab_id=lab_id, year=year, data=data
+    )
+
+
+class Body_importHeadcount(BaseModel):  # noqa: N801 - the component name FastAPI would give
+    file: Annotated[
+        bytes,
+        BINARY,
+        Field(
+            title="File",
+            description="CSV, UTF-8, `,` or `;` separated, header row first: `year`, "
+            "`category`, `fte` (a row per staff category and year)",
+        ),
+    ]
+
+
+@router.post(
+    "/labs/{lab_id}/headcount/import",
+    responses=problem_responses(409, 413, 422),
+    openapi_extra=form_body(Body_importHeadcount),
+)
+async def import_headcount(
+    lab_id: UUID,
+    file: UploadedFile,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+) -> list[HeadcountYearPublic]:
+    """Replace the years a headcount CSV names, all or none (managers)."""
+    return await headcount_service.import_headcount(
+        session, principal=principal, lab_id=lab_id, file=file
     )
 
 

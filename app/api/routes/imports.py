@@ -26,24 +26,24 @@ FACTORS_CSV = (
     "CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: `key`, "
     "`category`, `unit`, `kg_co2e_per_unit`, `scope`, `year`, optional `region`, `source`"
 )
-_BINARY = WithJsonSchema({"type": "string", "contentMediaType": "application/octet-stream"})
+BINARY = WithJsonSchema({"type": "string", "contentMediaType": "application/octet-stream"})
 
 
 # The upload bodies are read by the services, after authorization (app/core/multipart_stream.py),
 # so FastAPI does not see them as parameters; these models describe them in the spec, under the
 # component names FastAPI gave them when it read the form itself.
 class Body_uploadActivities(BaseModel):  # noqa: N801
-    file: Annotated[bytes, _BINARY, Field(title="File", description=ACTIVITIES_CSV)]
+    file: Annotated[bytes, BINARY, Field(title="File", description=ACTIVITIES_CSV)]
 
 
 class Body_uploadFactors(BaseModel):  # noqa: N801
-    file: Annotated[bytes, _BINARY, Field(title="File", description=FACTORS_CSV)]
+    file: Annotated[bytes, BINARY, Field(title="File", description=FACTORS_CSV)]
 
 
 UPLOAD_MODELS: tuple[type[BaseModel], ...] = (Body_uploadActivities, Body_uploadFactors)
 
 
-def _form_body(model: type[BaseModel]) -> dict[str, Any]:
+def form_body(model: type[BaseModel]) -> dict[str, Any]:
     schema = {"$ref": f"#/components/schemas/{model.__name__}"}
     return {
         "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
@@ -80,7 +80,7 @@ def _public(job: DataIngestionJob) -> JobPublic:
     "/labs/{lab_id}/imports",
     status_code=status.HTTP_202_ACCEPTED,
     responses=UPLOAD_ERRORS,
-    openapi_extra=_form_body(Body_uploadActivities),
+    openapi_extra=form_body(Body_uploadActivities),
 )
 async def upload_activities(
     lab_id: UUID,
@@ -106,7 +106,7 @@ async def upload_activities(
     "/factors/imports",
     status_code=status.HTTP_202_ACCEPTED,
     responses=UPLOAD_ERRORS,
-    openapi_extra=_form_body(Body_uploadFactors),
+    openapi_extra=form_body(Body_uploadFactors),
 )
 async def upload_factors(
     file: UploadedFile,

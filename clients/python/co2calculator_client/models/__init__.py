@@ -8,6 +8,7 @@ from .audit_event_page import AuditEventPage
 from .audit_event_public import AuditEventPublic
 from .audit_event_public_changes import AuditEventPublicChanges
 from .audit_object import AuditObject
+from .body_import_headcount import BodyImportHeadcount
 from .body_upload_activities import BodyUploadActivities
 from .body_upload_factors import BodyUploadFactors
 from .browser_session import BrowserSession
@@ -115,6 +116,7 @@ __all__ = (
     "AuditEventPublic",
     "AuditEventPublicChanges",
     "AuditObject",
+    "BodyImportHeadcount",
     "BodyUploadActivities",
     "BodyUploadFactors",
     "BrowserSession",

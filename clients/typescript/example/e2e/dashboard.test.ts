@@ -77,7 +77,7 @@ beforeAll(async () => {
   expect(served.status, `${baseUrl}/app/ does not serve the built dashboard`).toBe(200);
   world = await seedWorld();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB' });
   await context.clock.install(); // time flows as usual; the refresh step jumps ahead
   page = await context.newPage();
   page.on('console', (message) => {
@@ -225,7 +225,7 @@ describe('the dashboard', () => {
     await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
     await job.scrollIntoViewIfNeeded();
     await shot('05-import-succeeded');
-    // The whole page at once (the README's picture, docs/dashboard.png, is made from this one).
+    // The whole page at once.
     await page.setViewportSize({ width: 1280, height: 1200 });
     await page.getByTestId('lab-list').evaluate((list) => list.scrollTo(0, 0));
     await page.locator('.content').evaluate((content) => content.scrollTo(0, 0));
@@ -253,6 +253,8 @@ describe('the dashboard', () => {
     expect(text).toMatch(/^3\s+factor_key/m);
     expect(text).toMatch(/^4\s+date/m);
     expect(text).toMatch(/^5\s+quantity/m);
+    // The unknown key's row suggests the nearest known key.
+    await expect.poll(() => errors.nth(0).getByTestId('row-suggestion').innerText()).toContain('electricity.grid.CH');
     expect(frames.some((m) => m.type === 'job' && m.job.id === jobId && m.job.state === 'failed')).toBe(true);
     expect(await reportTotal()).toBe(before);
     await page.getByTestId('row-errors').scrollIntoViewIfNeeded();

@@ -58,7 +58,7 @@ beforeAll(async () => {
   await createUser({ auth: admin, body: { email: member, password, full_name: 'Nina Weber' }, throwOnError: true });
   auth = await signIn(email, password);
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-  context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
   page = await context.newPage();
   watch(page);
 });

@@ -20,21 +20,48 @@ import { LABS_PAGE_SIZE } from './pages';
 import { ProblemView } from './problem';
 import { Profile } from './Profile';
 import { href, Link, labHref, navigate, useRoute, type Route } from './router';
-import { signOut, startSession, useEndedReason, useSession } from './session';
+import { LANGUAGES, ROLE_NAMES, setLang, useLang, useT, type Lang, type Messages } from './i18n';
+import { signOut, startSession, useEndedReason, useSession, type EndedReason } from './session';
 
 export function App() {
   const session = useSession();
+  const t = useT();
   if (session === 'restoring') {
     return (
       <main className="signin" aria-busy="true">
-        <p className="muted">Restoring your session…</p>
+        <p className="muted">{t.restoring}</p>
       </main>
     );
   }
   return session ? <Dashboard accessToken={session.accessToken} /> : <SignIn />;
 }
 
+/** The language switch: remembered in this browser, and the page's `lang`. */
+export function LanguageSwitch() {
+  const lang = useLang();
+  const t = useT();
+  return (
+    <label className="inline lang-switch">
+      <span className="visually-hidden">{t.language}</span>
+      <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t.language}>
+        {(Object.keys(LANGUAGES) as Lang[]).map((code) => (
+          <option key={code} value={code} lang={code}>
+            {LANGUAGES[code]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function endedText(t: Messages, reason: EndedReason): string {
+  if (reason === 'unreachable') return t.signedOutUnreachable;
+  if (reason === 'other-tab') return t.signedOutOtherTab;
+  return t.signedOut(reason.detail);
+}
+
 function SignIn() {
+  const t = useT();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const ended = useEndedReason();
@@ -47,18 +74,21 @@ function SignIn() {
 
   return (
     <main className="signin">
-      <form className="card signin-card" onSubmit={submit} aria-label="Sign in">
-        <h1>
-          co2<span>calculator</span>
-        </h1>
-        <p className="muted">Your labs' carbon footprint, by year, category and scope.</p>
-        {ended ? <p className="notice">{ended}</p> : null}
+      <form className="card signin-card" onSubmit={submit} aria-label={t.signIn}>
+        <div className="signin-head">
+          <h1>
+            co2<span>calculator</span>
+          </h1>
+          <LanguageSwitch />
+        </div>
+        <p className="muted">{t.appTagline}</p>
+        {ended ? <p className="notice">{endedText(t, ended)}</p> : null}
         <label>
-          Email
+          {t.email}
           <input type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
         </label>
         <label>
-          Password
+          {t.password}
           <input
             type="password"
             autoComplete="current-password"
@@ -68,22 +98,26 @@ function SignIn() {
           />
         </label>
         <button type="submit" disabled={signIn.isPending}>
-          {signIn.isPending ? 'Signing in…' : 'Sign in'}
+          {signIn.isPending ? t.signingIn : t.signIn}
         </button>
-        {signIn.isError ? <ProblemView error={signIn.error} context="Sign-in" /> : null}
+        {signIn.isError ? <ProblemView error={signIn.error} context={t.signInProblem} /> : null}
       </form>
     </main>
   );
 }
 
-const STREAM_LABELS: Record<StreamState, string> = {
-  connecting: 'connecting…',
-  replaying: 'catching up…',
-  live: 'live',
-  reconnecting: 'reconnecting…',
-};
+function streamLabel(t: Messages, state: StreamState): string {
+  const labels: Record<StreamState, string> = {
+    connecting: t.jobsConnecting,
+    replaying: t.jobsReplaying,
+    live: t.jobsLive,
+    reconnecting: t.jobsReconnecting,
+  };
+  return labels[state];
+}
 
 function Dashboard({ accessToken }: { accessToken: string }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const me = useQuery(getMeOptions());
   const stream = useJobStream(accessToken);
@@ -96,29 +130,30 @@ function Dashboard({ accessToken }: { accessToken: string }) {
 
   const section = route.name === 'factors' ? 'factors' : route.name === 'profile' ? 'profile' : 'labs';
   return (
-    <div className="layout">
+    <div className={`layout route-${route.name}`}>
       <header className="topbar">
-        <div className="brand">
+        <h1 className="brand">
           co2<span>calculator</span>
-        </div>
-        <nav className="topnav" aria-label="Sections">
+        </h1>
+        <nav className="topnav" aria-label={t.sections}>
           <Link to={href({ name: 'home' })} aria-current={section === 'labs' ? 'page' : undefined}>
-            Labs
+            {t.navLabs}
           </Link>
           <Link to={href({ name: 'factors', params: new URLSearchParams() })} aria-current={section === 'factors' ? 'page' : undefined}>
-            Factors
+            {t.navFactors}
           </Link>
           <Link to={href({ name: 'profile' })} aria-current={section === 'profile' ? 'page' : undefined}>
-            Profile
+            {t.navProfile}
           </Link>
         </nav>
         <div className="topbar-right">
-          <span className={`stream stream-${stream.state}`} title="Live job status (WebSocket)">
-            <span className="dot" /> jobs {STREAM_LABELS[stream.state]}
+          <span className={`stream stream-${stream.state}`} title={t.jobsTitle}>
+            <span className="dot" /> {streamLabel(t, stream.state)}
           </span>
           <span className="me">{me.data ? me.data.full_name || me.data.email : ''}</span>
+          <LanguageSwitch />
           <button className="link" onClick={() => void leave()}>
-            Sign out
+            {t.signOut}
           </button>
         </div>
       </header>
@@ -133,6 +168,7 @@ function Dashboard({ accessToken }: { accessToken: string }) {
 }
 
 function Content({ route, jobs }: { route: Route; jobs: Parameters<typeof LabView>[0]['jobs'] }) {
+  const t = useT();
   switch (route.name) {
     case 'home':
       return <Home />;
@@ -147,9 +183,9 @@ function Content({ route, jobs }: { route: Route; jobs: Parameters<typeof LabVie
     case 'not-found':
       return (
         <div className="empty card">
-          <h2>Nothing here</h2>
+          <h2>{t.nothingHere}</h2>
           <p className="muted">
-            <code>{route.path}</code> is not a page of this app. <Link to={href({ name: 'home' })}>Go to your labs</Link>.
+            <code>{route.path}</code> {t.notAPage} <Link to={href({ name: 'home' })}>{t.goToLabs}</Link>.
           </p>
         </div>
       );
@@ -158,6 +194,7 @@ function Content({ route, jobs }: { route: Route; jobs: Parameters<typeof LabVie
 
 /** No lab open: pick one, or (with none yet) create the first. */
 function Home() {
+  const t = useT();
   const first = useInfiniteQuery({
     ...listLabsInfiniteOptions({ query: { limit: LABS_PAGE_SIZE } }),
     initialPageParam: {},
@@ -169,18 +206,18 @@ function Home() {
       <MyInvitations />
       {none ? (
     <div className="empty card" data-testid="no-labs">
-      <h2>No labs yet</h2>
-      <p className="muted">A lab holds a group's activities, its members and its yearly reports. Create the first one.</p>
+      <h2>{t.noLabsYet}</h2>
+      <p className="muted">{t.noLabsHelp}</p>
       <Link className="button" to={href({ name: 'new-lab' })}>
-        Create a lab
+        {t.createALab}
       </Link>
     </div>
   ) : (
     <div className="empty card">
-      <h2>Pick a lab</h2>
-      <p className="muted">Its yearly report, entries and imports open here.</p>
+      <h2>{t.pickALab}</h2>
+      <p className="muted">{t.pickALabHelp}</p>
       <Link className="button secondary" to={href({ name: 'new-lab' })}>
-        Create a lab
+        {t.createALab}
       </Link>
     </div>
       )}
@@ -190,6 +227,8 @@ function Home() {
 
 /** Labs that invited me: accept (I become a member, and the lab opens) or decline. */
 function MyInvitations() {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const invitations = useQuery(listMyInvitationsOptions());
   const settle = () =>
@@ -208,28 +247,30 @@ function MyInvitations() {
   const items = invitations.data ?? [];
   if (!items.length) return null;
   return (
-    <section className="card invitations" aria-label="Invitations">
-      <h3>You are invited</h3>
+    <section className="card invitations" aria-label={t.invitations}>
+      <h3>{t.youAreInvited}</h3>
       <ul>
         {items.map((invitation) => (
           <li key={invitation.id}>
-            <strong>{invitation.lab_name}</strong> <span className="muted">({invitation.lab_code}) as {invitation.role}</span>{' '}
+            <strong>{invitation.lab_name}</strong> <span className="muted">{t.invitedAs(invitation.lab_code, ROLE_NAMES[lang][invitation.role])}</span>{' '}
             <button onClick={() => accept.mutate({ path: { invitation_id: invitation.id } })} disabled={accept.isPending}>
-              Accept
+              {t.accept}
             </button>{' '}
             <button className="secondary" onClick={() => decline.mutate({ path: { invitation_id: invitation.id } })} disabled={decline.isPending}>
-              Decline
+              {t.decline}
             </button>
           </li>
         ))}
       </ul>
-      <ProblemView error={accept.error ?? decline.error} context="Invitation" />
+      <ProblemView error={accept.error ?? decline.error} context={t.invitation} />
     </section>
   );
 }
 
 /** The caller's labs, a page at a time over the cursor pagination, loaded as the list scrolls. */
 function LabList({ selected }: { selected: string | null }) {
+  const t = useT();
+  const lang = useLang();
   const labs = useInfiniteQuery({
     ...listLabsInfiniteOptions({ query: { limit: LABS_PAGE_SIZE } }),
     initialPageParam: {},
@@ -250,14 +291,14 @@ function LabList({ selected }: { selected: string | null }) {
 
   const items = labs.data?.pages.flatMap((page) => page.items) ?? [];
   return (
-    <nav className="labs" aria-label="Labs">
+    <nav className="labs" aria-label={t.labs}>
       <h2>
-        Labs <span className="count">{items.length ? `${items.length}${hasNextPage ? '+' : ''}` : ''}</span>
-        <Link className="new-lab" to={href({ name: 'new-lab' })} aria-label="New lab">
-          + New
+        {t.labs} <span className="count">{items.length ? `${items.length}${hasNextPage ? '+' : ''}` : ''}</span>
+        <Link className="new-lab" to={href({ name: 'new-lab' })} aria-label={t.newLab}>
+          {t.newLabShort}
         </Link>
       </h2>
-      {labs.isError ? <ProblemView error={labs.error} context="Labs" /> : null}
+      {labs.isError ? <ProblemView error={labs.error} context={t.labs} /> : null}
       <ul className="lab-list" data-testid="lab-list">
         {items.map((lab) => (
           <li key={lab.id}>
@@ -265,19 +306,19 @@ function LabList({ selected }: { selected: string | null }) {
               <span className="lab-name">{lab.name}</span>
               <span className="lab-meta">
                 {lab.code}
-                {lab.my_role ? ` · ${lab.my_role}` : ''}
+                {lab.my_role ? ` · ${ROLE_NAMES[lang][lab.my_role]}` : ''}
               </span>
             </Link>
           </li>
         ))}
         {hasNextPage ? (
           <li ref={sentinel} className="muted loading-more">
-            Loading more…
+            {t.loadingMore}
           </li>
         ) : labs.isSuccess ? (
-          <li className="muted list-end">{items.length ? 'All labs shown' : 'No labs yet'}</li>
+          <li className="muted list-end">{items.length ? t.allLabsShown : t.noLabsYet}</li>
         ) : (
-          <li className="muted">Loading…</li>
+          <li className="muted">{t.loading}</li>
         )}
       </ul>
     </nav>

@@ -14,7 +14,9 @@ import {
   updateEntryMutation,
 } from '@co2calculator/client/react-query';
 
-import { CATEGORY_LABELS, co2e } from './format';
+import { Field, FormProblem } from './fields';
+import { co2e, decimalInput, quantity as formatQuantity } from './format';
+import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 
 /** What an entry change makes stale: the lab's reports (every year) and its entry lists. */
@@ -30,18 +32,33 @@ function defaultDate(year: number): string {
   return today.startsWith(String(year)) ? today : `${year}-01-15`;
 }
 
-export function AddEntry({ labId, year }: { labId: string; year: number }) {
+/** Per key, the factor the server applies to an entry of the year in a lab of `region`: the
+ * region's own when there is one, else the region-less one (app/repositories/factor.py,
+ * `find_applicable`). Keys with only other regions' factors that year are not offered. */
+export function applicableFactors(factors: FactorPublic[], region: string | null): FactorPublic[] {
+  const byKey = new Map<string, FactorPublic>();
+  for (const factor of factors) {
+    const held = byKey.get(factor.key);
+    if (region !== null && factor.region === region) byKey.set(factor.key, factor);
+    else if (factor.region === null && (!held || held.region !== region)) byKey.set(factor.key, factor);
+  }
+  return [...byKey.values()];
+}
+
+const ENTRY_FIELDS = ['date', 'factor_key', 'quantity', 'note'];
+
+export function AddEntry({ labId, region, year }: { labId: string; region: string | null; year: number }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
-  const factors = useQuery(listFactorsOptions({ query: { year, limit: 200 } }));
-  const choices = useMemo(() => {
-    const byKey = new Map<string, FactorPublic>();
-    for (const factor of factors.data?.items ?? []) if (!byKey.has(factor.key)) byKey.set(factor.key, factor);
-    return [...byKey.values()];
-  }, [factors.data]);
   const [factorKey, setFactorKey] = useState('');
   const [date, setDate] = useState(() => defaultDate(year));
   const [quantity, setQuantity] = useState('');
   const [note, setNote] = useState('');
+  // The factors of the entry's own year (its date may be in another year than the page's).
+  const dateYear = /^\d{4}-/.test(date) ? Number(date.slice(0, 4)) : year;
+  const factors = useQuery(listFactorsOptions({ query: { year: dateYear, limit: 200 } }));
+  const choices = useMemo(() => applicableFactors(factors.data?.items ?? [], region), [factors.data, region]);
   const add = useMutation({
     ...createEntryMutation(),
     onSuccess: async () => {
@@ -55,45 +72,47 @@ export function AddEntry({ labId, year }: { labId: string; year: number }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!chosen) return;
-    add.mutate({ path: { lab_id: labId }, body: { date, factor_key: chosen.key, quantity, note } });
+    add.mutate({ path: { lab_id: labId }, body: { date, factor_key: chosen.key, quantity: decimalInput(quantity), note } });
   };
 
   return (
-    <form className="card add-entry" onSubmit={submit} aria-label="Add an entry">
-      <h3>Add an entry</h3>
-      {factors.isError ? <ProblemView error={factors.error} context="Factors" /> : null}
-      {factors.isSuccess && !choices.length ? <p className="muted">No emission factors for {year} yet.</p> : null}
+    <form className="card add-entry" onSubmit={submit} aria-label={t.addAnEntry}>
+      <h3>{t.addAnEntry}</h3>
+      {factors.isError ? <ProblemView error={factors.error} context={t.factors} /> : null}
+      {factors.isSuccess && !choices.length ? <p className="muted">{t.noFactorsFor(dateYear)}</p> : null}
       <div className="form-row">
-        <label>
-          Date
+        <Field label={t.date} name="date" error={add.error}>
           <input type="date" value={date} onChange={(e) => setDate(e.target.value)} required />
-        </label>
-        <label className="grow">
-          Factor
-          <select value={chosen?.key ?? ''} onChange={(e) => setFactorKey(e.target.value)} aria-label="Factor">
+        </Field>
+        <Field label={t.factor} name="factor_key" error={add.error} className="grow">
+          <select value={chosen?.key ?? ''} onChange={(e) => setFactorKey(e.target.value)} aria-label={t.factor}>
             {choices.map((f) => (
               <option key={f.key} value={f.key}>
-                {f.key} ({CATEGORY_LABELS[f.category]}, {f.kg_co2e_per_unit} kg/{f.unit})
+                {f.key} ({CATEGORY_NAMES[lang][f.category]})
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          Quantity{chosen ? ` (${chosen.unit})` : ''}
+        </Field>
+        <Field label={`${t.quantity}${chosen ? ` (${chosen.unit})` : ''}`} name="quantity" error={add.error}>
           <input inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} required />
-        </label>
-        <label className="grow">
-          Note
+        </Field>
+        <Field label={t.note} name="note" error={add.error} className="grow">
           <input value={note} onChange={(e) => setNote(e.target.value)} />
-        </label>
+        </Field>
         <button type="submit" disabled={add.isPending || !chosen}>
-          {add.isPending ? 'Adding…' : 'Add'}
+          {add.isPending ? t.adding : t.add}
         </button>
       </div>
-      {add.isError ? <ProblemView error={add.error} context="The entry was not added" /> : null}
+      {chosen ? (
+        <p className="muted small applied" data-testid="applied-factor">
+          {t.appliedFactor(formatQuantity(chosen.kg_co2e_per_unit), chosen.unit, chosen.year)}{' '}
+          {chosen.region ? t.appliedRegion(chosen.region) : region ? t.appliedNoRegional(region) : t.appliedEverywhere}
+        </p>
+      ) : null}
+      <FormProblem error={add.error} context={t.entryNotAdded} fields={ENTRY_FIELDS} />
       {add.isSuccess ? (
         <p className="success" role="status">
-          Added {Number(add.data.quantity).toLocaleString('en')} {add.data.unit} of <code>{add.data.factor_key}</code>: {co2e(add.data.kg_co2e)} CO2e
+          {t.added(formatQuantity(add.data.quantity), add.data.unit)} <code>{add.data.factor_key}</code>: {co2e(add.data.kg_co2e)} CO2e
         </p>
       ) : null}
     </form>
@@ -101,6 +120,7 @@ export function AddEntry({ labId, year }: { labId: string; year: number }) {
 }
 
 export function Entries({ labId, year, canEdit }: { labId: string; year: number; canEdit: boolean }) {
+  const t = useT();
   const entries = useInfiniteQuery({
     ...listLabEntriesInfiniteOptions({
       path: { lab_id: labId },
@@ -111,18 +131,20 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
   });
   const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
   return (
-    <section className="card entries" aria-label="Entries">
-      <h3>Entries {year}</h3>
-      {entries.isError ? <ProblemView error={entries.error} context="Entries" /> : null}
-      <table className="entries-table" data-testid="entries">
+    <section className="card entries" aria-label={t.entries}>
+      <h3>{t.entriesOf(year)}</h3>
+      {entries.isError ? <ProblemView error={entries.error} context={t.entries} /> : null}
+      <table className="entries-table stack" data-testid="entries">
         <thead>
           <tr>
-            <th>Date</th>
-            <th>Factor</th>
-            <th className="num">Quantity</th>
+            <th>{t.date}</th>
+            <th>{t.factor}</th>
+            <th className="num">{t.quantity}</th>
             <th className="num">CO2e</th>
-            <th>Note</th>
-            <th />
+            <th>{t.note}</th>
+            <th>
+              <span className="visually-hidden">{t.actions}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -133,13 +155,12 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
       </table>
       {entries.isSuccess && !items.length ? (
         <p className="muted" data-testid="no-entries">
-          No entries for {year}.{' '}
-          {canEdit ? 'Add one above, or import a CSV of activities.' : 'The lab\'s contributors add them.'}
+          {t.noEntriesFor(year)} {canEdit ? t.addOneAbove : t.contributorsAdd}
         </p>
       ) : null}
       {entries.hasNextPage ? (
         <button className="secondary" onClick={() => void entries.fetchNextPage()} disabled={entries.isFetchingNextPage}>
-          {entries.isFetchingNextPage ? 'Loading…' : 'More entries'}
+          {entries.isFetchingNextPage ? t.loading : t.moreEntries}
         </button>
       ) : null}
     </section>
@@ -147,6 +168,7 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
 }
 
 function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string; canEdit: boolean }) {
+  const t = useT();
   const queryClient = useQueryClient();
   // The version is the one read when the edit began, not a later background refetch's.
   const [editing, setEditing] = useState<{ version: number; quantity: string } | null>(null);
@@ -168,7 +190,7 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
   };
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (editing) update.mutate({ path: { entry_id: entry.id }, body: { version: editing.version, quantity: editing.quantity } });
+    if (editing) update.mutate({ path: { entry_id: entry.id }, body: { version: editing.version, quantity: decimalInput(editing.quantity) } });
   };
 
   return (
@@ -177,23 +199,23 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
         <td className="date">{entry.date}</td>
         <td>
           <code>{entry.factor_key}</code>
-          {entry.import_id ? <span className="tag">import</span> : null}
+          {entry.import_id ? <span className="tag">{t.importTag}</span> : null}
         </td>
         <td className="num">
           {editing ? (
             <form onSubmit={save} className="inline-edit">
               <input
-                aria-label="New quantity"
+                aria-label={t.newQuantity}
                 value={editing.quantity}
                 onChange={(e) => setEditing({ ...editing, quantity: e.target.value })}
                 autoFocus
               />
               <button type="submit" disabled={update.isPending}>
-                Save
+                {t.save}
               </button>
             </form>
           ) : (
-            `${Number(entry.quantity).toLocaleString('en')} ${entry.unit}`
+            `${formatQuantity(entry.quantity)} ${entry.unit}`
           )}
         </td>
         <td className="num">{co2e(entry.kg_co2e)}</td>
@@ -201,21 +223,21 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
         <td className="actions">
           {!canEdit ? null : editing ? (
             <button className="link" onClick={() => (update.reset(), setEditing(null))}>
-              Cancel
+              {t.cancel}
             </button>
           ) : (
             <>
               <button className="link" onClick={() => setEditing({ version: entry.version, quantity: entry.quantity })}>
-                Edit
+                {t.edit}
               </button>
               <button
                 className="link danger"
                 disabled={remove.isPending}
                 onClick={() => {
-                  if (window.confirm(`Delete the entry of ${entry.date} (${entry.factor_key})?`)) remove.mutate({ path: { entry_id: entry.id } });
+                  if (window.confirm(t.confirmDeleteEntry(entry.date, entry.factor_key))) remove.mutate({ path: { entry_id: entry.id } });
                 }}
               >
-                Delete
+                {t.delete}
               </button>
             </>
           )}
@@ -224,16 +246,16 @@ function EntryRow({ entry, labId, canEdit }: { entry: EntryPublic; labId: string
       {remove.isError ? (
         <tr className="error-row">
           <td colSpan={6}>
-            <ProblemView error={remove.error} context="Not deleted" />
+            <ProblemView error={remove.error} context={t.notDeleted} />
           </td>
         </tr>
       ) : null}
       {update.isError ? (
         <tr className="error-row">
           <td colSpan={6}>
-            <ProblemView error={update.error} context="Not saved" />
+            <ProblemView error={update.error} context={t.notSaved} />
             <button className="secondary" onClick={() => void reread()}>
-              Reload the entry
+              {t.reloadEntry}
             </button>
           </td>
         </tr>

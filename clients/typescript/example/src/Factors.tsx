@@ -1,7 +1,7 @@
 // Emission factors: everyone lists and filters them (the filters are the page's URL, so a
 // filtered list can be shared); administrators add one.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 
 import type { FactorCategory } from '@co2calculator/client';
 import {
@@ -9,19 +9,24 @@ import {
   getMeOptions,
   listFactorsInfiniteOptions,
   listFactorsInfiniteQueryKey,
+  listFactorsOptions,
   listFactorsQueryKey,
 } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem, type Fallback } from './fields';
-import { CATEGORY_LABELS } from './format';
+import { decimalInput } from './format';
+import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 import { href, navigate } from './router';
+import { nearestKeys } from './suggest';
 
-const CATEGORIES = Object.keys(CATEGORY_LABELS) as FactorCategory[];
+const CATEGORIES = Object.keys(CATEGORY_NAMES.en) as FactorCategory[];
 const FACTOR_FIELDS = ['key', 'category', 'unit', 'kg_co2e_per_unit', 'scope', 'year', 'region', 'source'];
 const DUPLICATE: Fallback = { status: [409], field: 'key' };
 
 export function Factors({ params }: { params: URLSearchParams }) {
+  const t = useT();
+  const lang = useLang();
   const me = useQuery(getMeOptions());
   const category = (params.get('category') || null) as FactorCategory | null;
   const year = params.get('year') ? Number(params.get('year')) : null;
@@ -47,8 +52,8 @@ export function Factors({ params }: { params: URLSearchParams }) {
 
   return (
     <div className="lab-view">
-      <h2>Emission factors</h2>
-      <section className="card" aria-label="Filter factors">
+      <h2>{t.emissionFactors}</h2>
+      <section className="card" aria-label={t.filterFactors}>
         <form
           className="form-row"
           onSubmit={(e) => {
@@ -62,42 +67,42 @@ export function Factors({ params }: { params: URLSearchParams }) {
           }}
         >
           <label className="grow">
-            Search (key or source)
-            <input value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. grid" />
+            {t.searchLabel}
+            <input value={text} onChange={(e) => setText(e.target.value)} placeholder={t.searchPlaceholder} />
           </label>
           <label>
-            Category
+            {t.category}
             <select value={category ?? ''} onChange={(e) => setFilter('category', e.target.value)}>
-              <option value="">all</option>
+              <option value="">{t.all}</option>
               {CATEGORIES.map((c) => (
                 <option key={c} value={c}>
-                  {CATEGORY_LABELS[c]}
+                  {CATEGORY_NAMES[lang][c]}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            Year
+            {t.year}
             <input type="number" min={1990} max={2100} value={yearText} onChange={(e) => setYearText(e.target.value)} onBlur={() => setFilter('year', yearText)} />
           </label>
           <label>
-            Region
+            {t.region}
             <input value={region ?? ''} onChange={(e) => setFilter('region', e.target.value.toUpperCase())} size={5} />
           </label>
-          <button type="submit">Search</button>
+          <button type="submit">{t.search}</button>
         </form>
-        {factors.isError ? <ProblemView error={factors.error} context="Factors" /> : null}
+        {factors.isError ? <ProblemView error={factors.error} context={t.factors} /> : null}
         <div className="table-scroll">
-          <table data-testid="factors">
+          <table className="stack" data-testid="factors">
             <thead>
               <tr>
-                <th>Key</th>
-                <th>Category</th>
-                <th className="num">Year</th>
-                <th>Region</th>
-                <th className="num">kg CO2e / unit</th>
-                <th className="num">Scope</th>
-                <th>Source</th>
+                <th>{t.key}</th>
+                <th>{t.category}</th>
+                <th className="num">{t.year}</th>
+                <th>{t.region}</th>
+                <th className="num">{t.kgPerUnit}</th>
+                <th className="num">{t.scopeLabel}</th>
+                <th>{t.source}</th>
               </tr>
             </thead>
             <tbody>
@@ -106,7 +111,7 @@ export function Factors({ params }: { params: URLSearchParams }) {
                   <td>
                     <code>{f.key}</code>
                   </td>
-                  <td>{CATEGORY_LABELS[f.category]}</td>
+                  <td>{CATEGORY_NAMES[lang][f.category]}</td>
                   <td className="num">{f.year}</td>
                   <td>{f.region ?? '—'}</td>
                   <td className="num">
@@ -121,16 +126,21 @@ export function Factors({ params }: { params: URLSearchParams }) {
         </div>
         {factors.isSuccess && !items.length ? (
           <p className="muted" data-testid="no-factors">
-            {filtered
-              ? 'No factor matches these filters: widen them (another year, all categories).'
-              : me.data?.role === 'admin'
-                ? 'No emission factors yet: add one below, or load the factor library (scripts/run does on a fresh install).'
-                : 'No emission factors yet: an administrator adds them.'}
+            {filtered ? t.noFactorMatches : me.data?.role === 'admin' ? t.noFactorsAdmin : t.noFactorsUser}
           </p>
+        ) : null}
+        {factors.isSuccess && !items.length && search ? (
+          <DidYouMean
+            typed={search}
+            pick={(key) => {
+              setText(key);
+              setFilter('search', key);
+            }}
+          />
         ) : null}
         {factors.hasNextPage ? (
           <button className="secondary" onClick={() => void factors.fetchNextPage()} disabled={factors.isFetchingNextPage}>
-            {factors.isFetchingNextPage ? 'Loading…' : 'More factors'}
+            {factors.isFetchingNextPage ? t.loading : t.moreFactors}
           </button>
         ) : null}
       </section>
@@ -139,7 +149,31 @@ export function Factors({ params }: { params: URLSearchParams }) {
   );
 }
 
+/** A search that found nothing: the keys nearest to what was typed, each a new search. */
+function DidYouMean({ typed, pick }: { typed: string; pick: (key: string) => void }) {
+  const t = useT();
+  const known = useQuery(listFactorsOptions({ query: { limit: 200 } }));
+  const nearest = useMemo(() => nearestKeys(typed, (known.data?.items ?? []).map((f) => f.key)), [typed, known.data]);
+  if (!nearest.length) return null;
+  return (
+    <p data-testid="did-you-mean">
+      {t.didYouMean}{' '}
+      {nearest.map((key, index) => (
+        <span key={key}>
+          {index ? ', ' : ''}
+          <button type="button" className="link" onClick={() => pick(key)}>
+            <code>{key}</code>
+          </button>
+        </span>
+      ))}
+      {t.questionEnd}
+    </p>
+  );
+}
+
 function CreateFactor() {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const empty = { key: '', category: 'electricity' as FactorCategory, unit: '', kg: '', scope: '2', year: String(new Date().getFullYear()), region: '', source: '' };
   const [draft, setDraft] = useState(empty);
@@ -161,7 +195,7 @@ function CreateFactor() {
         key: draft.key,
         category: draft.category,
         unit: draft.unit,
-        kg_co2e_per_unit: draft.kg,
+        kg_co2e_per_unit: decimalInput(draft.kg),
         scope: Number(draft.scope),
         year: Number(draft.year),
         region: draft.region.trim() || null,
@@ -170,52 +204,52 @@ function CreateFactor() {
     });
   };
   return (
-    <form className="card" onSubmit={submit} aria-label="Add a factor">
-      <h3>Add a factor</h3>
+    <form className="card" onSubmit={submit} aria-label={t.addAFactor}>
+      <h3>{t.addAFactor}</h3>
       <div className="form-grid">
-        <Field label="Key" name="key" error={create.error} fallback={DUPLICATE}>
+        <Field label={t.key} name="key" error={create.error} fallback={DUPLICATE}>
           <input value={draft.key} onChange={set('key')} required placeholder="electricity.grid.CH" />
         </Field>
-        <Field label="Category" name="category" error={create.error}>
+        <Field label={t.category} name="category" error={create.error}>
           <select value={draft.category} onChange={set('category')}>
             {CATEGORIES.map((c) => (
               <option key={c} value={c}>
-                {CATEGORY_LABELS[c]}
+                {CATEGORY_NAMES[lang][c]}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Unit" name="unit" error={create.error}>
+        <Field label={t.unit} name="unit" error={create.error}>
           <input value={draft.unit} onChange={set('unit')} required placeholder="kWh" />
         </Field>
-        <Field label="kg CO2e per unit" name="kg_co2e_per_unit" error={create.error}>
+        <Field label={t.kgPerUnitLabel} name="kg_co2e_per_unit" error={create.error}>
           <input inputMode="decimal" value={draft.kg} onChange={set('kg')} required />
         </Field>
-        <Field label="Scope" name="scope" error={create.error}>
+        <Field label={t.scopeLabel} name="scope" error={create.error}>
           <select value={draft.scope} onChange={set('scope')}>
             <option>1</option>
             <option>2</option>
             <option>3</option>
           </select>
         </Field>
-        <Field label="Year" name="year" error={create.error}>
+        <Field label={t.year} name="year" error={create.error}>
           <input type="number" value={draft.year} onChange={set('year')} required />
         </Field>
-        <Field label="Region (none: everywhere)" name="region" error={create.error}>
+        <Field label={t.regionEverywhere} name="region" error={create.error}>
           <input value={draft.region} onChange={set('region')} />
         </Field>
-        <Field label="Source" name="source" error={create.error}>
+        <Field label={t.source} name="source" error={create.error}>
           <input value={draft.source} onChange={set('source')} />
         </Field>
       </div>
-      <FormProblem error={create.error} context="The factor was not added" fields={FACTOR_FIELDS} fallback={DUPLICATE} />
+      <FormProblem error={create.error} context={t.factorNotAdded} fields={FACTOR_FIELDS} fallback={DUPLICATE} />
       {create.isSuccess ? (
         <p className="success" role="status">
-          Added <code>{create.data.key}</code> ({create.data.year}).
+          {t.addedFactor} <code>{create.data.key}</code> ({create.data.year}).
         </p>
       ) : null}
       <button type="submit" disabled={create.isPending}>
-        {create.isPending ? 'Adding…' : 'Add factor'}
+        {create.isPending ? t.adding : t.addFactor}
       </button>
     </form>
   );

@@ -7,29 +7,40 @@ import { deleteImportMutation, listLabImportsOptions, listLabImportsQueryKey } f
 
 import { invalidateLab } from './Entries';
 import { hasEnded } from './jobStream';
+import { dateTime } from './format';
+import { JOB_STATE_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 import { Link, labHref } from './router';
 
 export function Imports({ lab, canWrite }: { lab: LabPublic; canWrite: boolean }) {
+  const t = useT();
   const imports = useQuery(listLabImportsOptions({ path: { lab_id: lab.id }, query: { limit: 50 } }));
   const items = imports.data?.items ?? [];
   return (
-    <section className="card imports" aria-label="Imports">
-      <h3>Imports</h3>
-      {imports.isError ? <ProblemView error={imports.error} context="Imports" /> : null}
+    <section className="card imports" aria-label={t.imports}>
+      <h3>{t.imports}</h3>
+      {imports.isError ? <ProblemView error={imports.error} context={t.imports} /> : null}
       {imports.isSuccess && !items.length ? (
         <p className="muted" data-testid="no-imports">
-          No imports yet. {canWrite ? <>Upload a CSV of activities on the <Link to={labHref(lab.id)}>report &amp; entries</Link> tab.</> : null}
+          {t.noImportsYet}{' '}
+          {canWrite ? (
+            <>
+              {t.uploadOnBefore} <Link to={labHref(lab.id)}>{t.uploadOnLink}</Link>
+              {t.uploadOnAfter}
+            </>
+          ) : null}
         </p>
       ) : (
-        <table data-testid="imports">
+        <table className="stack" data-testid="imports">
           <thead>
             <tr>
-              <th>Started</th>
-              <th>State</th>
-              <th className="num">Rows</th>
-              <th>Message</th>
-              <th />
+              <th>{t.started}</th>
+              <th>{t.state}</th>
+              <th className="num">{t.rows}</th>
+              <th>{t.message}</th>
+              <th>
+                <span className="visually-hidden">{t.actions}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -44,6 +55,8 @@ export function Imports({ lab, canWrite }: { lab: LabPublic; canWrite: boolean }
 }
 
 function ImportRow({ job, labId, canWrite }: { job: JobStatus; labId: string; canWrite: boolean }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const undo = useMutation({
     ...deleteImportMutation(),
@@ -57,13 +70,13 @@ function ImportRow({ job, labId, canWrite }: { job: JobStatus; labId: string; ca
   return (
     <>
       <tr data-import={job.id}>
-        <td className="date">{new Date(job.created_at).toLocaleString('en-GB')}</td>
+        <td className="date">{dateTime(job.created_at)}</td>
         <td>
-          <span className={`state state-${job.state}`}>{job.state}</span>
+          <span className={`state state-${job.state}`}>{JOB_STATE_NAMES[lang][job.state]}</span>
         </td>
         <td className="num">
           {job.rows_ok}/{job.rows_total}
-          {job.rows_failed ? <span className="muted"> ({job.rows_failed} bad)</span> : null}
+          {job.rows_failed ? <span className="muted"> {t.nBad(job.rows_failed)}</span> : null}
         </td>
         <td className="note">{job.message}</td>
         <td className="actions">
@@ -72,10 +85,10 @@ function ImportRow({ job, labId, canWrite }: { job: JobStatus; labId: string; ca
               className="link danger"
               disabled={undo.isPending}
               onClick={() => {
-                if (window.confirm(`Undo this import? Its ${job.rows_ok} entries are deleted.`)) undo.mutate({ path: { job_id: job.id } });
+                if (window.confirm(t.confirmUndo(job.rows_ok))) undo.mutate({ path: { job_id: job.id } });
               }}
             >
-              Undo
+              {t.undo}
             </button>
           ) : null}
         </td>
@@ -83,7 +96,7 @@ function ImportRow({ job, labId, canWrite }: { job: JobStatus; labId: string; ca
       {undo.isError ? (
         <tr className="error-row">
           <td colSpan={5}>
-            <ProblemView error={undo.error} context="Not undone" />
+            <ProblemView error={undo.error} context={t.notUndone} />
           </td>
         </tr>
       ) : null}

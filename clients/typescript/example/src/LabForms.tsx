@@ -22,6 +22,8 @@ import {
 } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem, type Fallback } from './fields';
+import { date as formatDate } from './format';
+import { ROLE_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
 import { labHref, navigate } from './router';
 
@@ -38,25 +40,26 @@ interface LabDraft {
 }
 
 function LabFields({ draft, set, error }: { draft: LabDraft; set: (draft: LabDraft) => void; error: unknown }) {
+  const t = useT();
   const input = (key: keyof LabDraft) => ({
     value: draft[key],
     onChange: (e: { target: { value: string } }) => set({ ...draft, [key]: e.target.value }),
   });
   return (
     <div className="form-grid">
-      <Field label="Name" name="name" error={error}>
+      <Field label={t.name} name="name" error={error}>
         <input {...input('name')} required maxLength={200} />
       </Field>
-      <Field label="Code (unique, e.g. GLAC-01)" name="code" error={error} fallback={CODE_TAKEN}>
+      <Field label={t.codeLabel} name="code" error={error} fallback={CODE_TAKEN}>
         <input {...input('code')} required maxLength={50} />
       </Field>
-      <Field label="Institution" name="institution" error={error}>
+      <Field label={t.institution} name="institution" error={error}>
         <input {...input('institution')} />
       </Field>
-      <Field label="Region (electricity grid, e.g. CH)" name="region" error={error}>
-        <input {...input('region')} placeholder="none" />
+      <Field label={t.regionLabel} name="region" error={error}>
+        <input {...input('region')} placeholder={t.regionNone} />
       </Field>
-      <Field label="Description" name="description" error={error} className="wide">
+      <Field label={t.description} name="description" error={error} className="wide">
         <input {...input('description')} />
       </Field>
     </div>
@@ -64,6 +67,7 @@ function LabFields({ draft, set, error }: { draft: LabDraft; set: (draft: LabDra
 }
 
 export function CreateLab() {
+  const t = useT();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<LabDraft>({ name: '', code: '', institution: '', region: '', description: '' });
   const create = useMutation({
@@ -86,19 +90,20 @@ export function CreateLab() {
     });
   };
   return (
-    <form className="card lab-form" onSubmit={submit} aria-label="Create a lab">
-      <h2>Create a lab</h2>
-      <p className="muted">You become its manager; then add its members, and its activities by hand or from a CSV.</p>
+    <form className="card lab-form" onSubmit={submit} aria-label={t.createALab}>
+      <h2>{t.createALab}</h2>
+      <p className="muted">{t.createLabHelp}</p>
       <LabFields draft={draft} set={setDraft} error={create.error} />
-      <FormProblem error={create.error} context="The lab was not created" fields={LAB_FIELDS} fallback={CODE_TAKEN} />
+      <FormProblem error={create.error} context={t.labNotCreated} fields={LAB_FIELDS} fallback={CODE_TAKEN} />
       <button type="submit" disabled={create.isPending}>
-        {create.isPending ? 'Creating…' : 'Create the lab'}
+        {create.isPending ? t.creating : t.createTheLab}
       </button>
     </form>
   );
 }
 
 export function EditLab({ lab }: { lab: LabPublic }) {
+  const t = useT();
   const queryClient = useQueryClient();
   // The version read when the edit began: a change made meanwhile is a 409, not overwritten.
   const [version, setVersion] = useState(lab.version);
@@ -132,17 +137,17 @@ export function EditLab({ lab }: { lab: LabPublic }) {
     });
   };
   return (
-    <form className="card lab-form" onSubmit={submit} aria-label="Lab settings">
-      <h3>Settings</h3>
+    <form className="card lab-form" onSubmit={submit} aria-label={t.labSettings}>
+      <h3>{t.settings}</h3>
       <LabFields draft={draft} set={setDraft} error={update.error} />
-      <FormProblem error={update.error} context="Not saved" fields={LAB_FIELDS} fallback={CODE_TAKEN} />
+      <FormProblem error={update.error} context={t.notSaved} fields={LAB_FIELDS} fallback={CODE_TAKEN} />
       <div className="form-row">
         <button type="submit" disabled={update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save'}
+          {update.isPending ? t.saving : t.save}
         </button>
         {update.isSuccess ? (
           <span className="success" role="status">
-            Saved.
+            {t.saved}
           </span>
         ) : null}
       </div>
@@ -151,22 +156,25 @@ export function EditLab({ lab }: { lab: LabPublic }) {
 }
 
 export function Members({ lab, isManager }: { lab: LabPublic; isManager: boolean }) {
+  const t = useT();
   const members = useQuery(listLabMembersOptions({ path: { lab_id: lab.id } }));
   const me = useQuery(getMeOptions());
   const list = members.data ?? [];
   return (
-    <section className="card members" aria-label="Members">
-      <h3>Members</h3>
-      {members.isError ? <ProblemView error={members.error} context="Members" /> : null}
+    <section className="card members" aria-label={t.members}>
+      <h3>{t.members}</h3>
+      {members.isError ? <ProblemView error={members.error} context={t.members} /> : null}
       {/* Admins add an account directly; a lab's managers invite (the invitee accepts). */}
       {me.data?.role === 'admin' ? <AddMember labId={lab.id} /> : isManager ? <Invite labId={lab.id} /> : null}
-      <table data-testid="members">
+      <table className="stack" data-testid="members">
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Email</th>
-            <th>Role</th>
-            <th />
+            <th>{t.name}</th>
+            <th>{t.email}</th>
+            <th>{t.role}</th>
+            <th>
+              <span className="visually-hidden">{t.actions}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -177,9 +185,7 @@ export function Members({ lab, isManager }: { lab: LabPublic; isManager: boolean
       </table>
       {members.isSuccess && list.length <= 1 ? (
         <p className="muted">
-          {isManager
-            ? 'Only you so far: add a colleague by the email of their account, as a contributor (adds entries) or a viewer (reads).'
-            : 'No other members.'}
+          {isManager ? t.onlyYou : t.noOtherMembers}
         </p>
       ) : null}
       {isManager && me.data?.role !== 'admin' ? <Invitations labId={lab.id} /> : null}
@@ -188,6 +194,8 @@ export function Members({ lab, isManager }: { lab: LabPublic; isManager: boolean
 }
 
 function Invite({ labId }: { labId: string }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<LabRole>('contributor');
@@ -204,26 +212,30 @@ function Invite({ labId }: { labId: string }) {
     invite.mutate({ path: { lab_id: labId }, body: { email, role } });
   };
   return (
-    <form className="form-row add-member" onSubmit={submit} aria-label="Invite a member">
-      <Field label="Email" name="email" error={invite.error} fallback={already} className="grow">
+    <form className="form-row add-member" onSubmit={submit} aria-label={t.inviteAMember}>
+      <Field label={t.email} name="email" error={invite.error} fallback={already} className="grow">
         <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
       </Field>
-      <Field label="Role" name="role" error={invite.error}>
+      <Field label={t.role} name="role" error={invite.error}>
         <select value={role} onChange={(e) => setRole(e.target.value as LabRole)}>
           {ROLES.map((r) => (
-            <option key={r}>{r}</option>
+            <option key={r} value={r}>
+              {ROLE_NAMES[lang][r]}
+            </option>
           ))}
         </select>
       </Field>
       <button type="submit" disabled={invite.isPending}>
-        {invite.isPending ? 'Inviting…' : 'Invite'}
+        {invite.isPending ? t.inviting : t.invite}
       </button>
-      <FormProblem error={invite.error} context="Not invited" fields={['email', 'role']} fallback={already} />
+      <FormProblem error={invite.error} context={t.notInvited} fields={['email', 'role']} fallback={already} />
     </form>
   );
 }
 
 function Invitations({ labId }: { labId: string }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const invitations = useQuery(listLabInvitationsOptions({ path: { lab_id: labId } }));
   const revoke = useMutation({
@@ -231,33 +243,35 @@ function Invitations({ labId }: { labId: string }) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: listLabInvitationsQueryKey({ path: { lab_id: labId } }) }),
   });
   const items = invitations.data ?? [];
-  if (invitations.isError) return <ProblemView error={invitations.error} context="Invitations" />;
+  if (invitations.isError) return <ProblemView error={invitations.error} context={t.invitations} />;
   if (!items.length) return null;
   return (
     <>
-      <h4>Invited (they accept after signing in)</h4>
-      <table data-testid="invitations">
+      <h4>{t.invitedPending}</h4>
+      <table className="stack" data-testid="invitations">
         <tbody>
           {items.map((invitation) => (
             <tr key={invitation.id} data-invitation={invitation.email}>
               <td>{invitation.email}</td>
-              <td>{invitation.role}</td>
-              <td className="date">until {new Date(invitation.expires_at).toLocaleDateString('en-GB')}</td>
+              <td>{ROLE_NAMES[lang][invitation.role]}</td>
+              <td className="date">{t.until(formatDate(invitation.expires_at))}</td>
               <td className="actions">
                 <button className="link danger" disabled={revoke.isPending} onClick={() => revoke.mutate({ path: { lab_id: labId, invitation_id: invitation.id } })}>
-                  Revoke
+                  {t.revoke}
                 </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {revoke.isError ? <ProblemView error={revoke.error} context="Not revoked" /> : null}
+      {revoke.isError ? <ProblemView error={revoke.error} context={t.notRevoked} /> : null}
     </>
   );
 }
 
 function AddMember({ labId }: { labId: string }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<LabRole>('contributor');
@@ -274,26 +288,30 @@ function AddMember({ labId }: { labId: string }) {
     add.mutate({ path: { lab_id: labId }, body: { email, role } });
   };
   return (
-    <form className="form-row add-member" onSubmit={submit} aria-label="Add a member">
-      <Field label="Email" name="email" error={add.error} fallback={already} className="grow">
+    <form className="form-row add-member" onSubmit={submit} aria-label={t.addAMember}>
+      <Field label={t.email} name="email" error={add.error} fallback={already} className="grow">
         <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required />
       </Field>
-      <Field label="Role" name="role" error={add.error}>
+      <Field label={t.role} name="role" error={add.error}>
         <select value={role} onChange={(e) => setRole(e.target.value as LabRole)}>
           {ROLES.map((r) => (
-            <option key={r}>{r}</option>
+            <option key={r} value={r}>
+              {ROLE_NAMES[lang][r]}
+            </option>
           ))}
         </select>
       </Field>
       <button type="submit" disabled={add.isPending}>
-        {add.isPending ? 'Adding…' : 'Add member'}
+        {add.isPending ? t.adding : t.addMember}
       </button>
-      <FormProblem error={add.error} context="Not added" fields={['email', 'role']} fallback={already} />
+      <FormProblem error={add.error} context={t.notAdded} fields={['email', 'role']} fallback={already} />
     </form>
   );
 }
 
 function MemberRow({ labId, member, isManager, isMe }: { labId: string; member: MemberPublic; isManager: boolean; isMe: boolean }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const refresh = async () => {
     await queryClient.invalidateQueries({ queryKey: listLabMembersQueryKey({ path: { lab_id: labId } }) });
@@ -307,23 +325,25 @@ function MemberRow({ labId, member, isManager, isMe }: { labId: string; member: 
       <tr data-member={member.email}>
         <td>
           {member.full_name || '—'}
-          {isMe ? <span className="tag">you</span> : null}
+          {isMe ? <span className="tag">{t.you}</span> : null}
         </td>
         <td>{member.email}</td>
         <td>
           {isManager ? (
             <select
-              aria-label={`Role of ${member.email}`}
+              aria-label={t.roleOf(member.email)}
               value={member.role}
               disabled={change.isPending}
               onChange={(e) => change.mutate({ path, body: { role: e.target.value as LabRole } })}
             >
               {ROLES.map((r) => (
-                <option key={r}>{r}</option>
+                <option key={r} value={r}>
+                  {ROLE_NAMES[lang][r]}
+                </option>
               ))}
             </select>
           ) : (
-            member.role
+            ROLE_NAMES[lang][member.role]
           )}
         </td>
         <td className="actions">
@@ -332,10 +352,10 @@ function MemberRow({ labId, member, isManager, isMe }: { labId: string; member: 
               className="link danger"
               disabled={remove.isPending}
               onClick={() => {
-                if (window.confirm(`Remove ${member.email} from this lab?`)) remove.mutate({ path });
+                if (window.confirm(t.confirmRemove(member.email))) remove.mutate({ path });
               }}
             >
-              Remove
+              {t.remove}
             </button>
           ) : null}
         </td>
@@ -343,7 +363,7 @@ function MemberRow({ labId, member, isManager, isMe }: { labId: string; member: 
       {change.isError || remove.isError ? (
         <tr className="error-row">
           <td colSpan={4}>
-            <ProblemView error={change.error ?? remove.error} context="Not changed" />
+            <ProblemView error={change.error ?? remove.error} context={t.notChanged} />
           </td>
         </tr>
       ) : null}

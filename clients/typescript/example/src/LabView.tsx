@@ -10,14 +10,19 @@ import { Imports } from './Imports';
 import { EditLab, Members } from './LabForms';
 import { ProblemView } from './problem';
 import { href, Link, labHref, navigate, type LabTab } from './router';
+import { ROLE_NAMES, useLang, useT, type Messages } from './i18n';
 import { Report } from './Report';
+import { SignOffTab } from './SignOff';
+import { TargetTab } from './Target';
 import { Upload } from './Upload';
 
-const TABS: { tab: LabTab; label: string; managers?: boolean }[] = [
-  { tab: 'year', label: 'Report & entries' },
-  { tab: 'imports', label: 'Imports' },
-  { tab: 'members', label: 'Members' },
-  { tab: 'settings', label: 'Settings', managers: true },
+const TABS: { tab: LabTab; label: (t: Messages) => string; managers?: boolean }[] = [
+  { tab: 'year', label: (t) => t.tabYear },
+  { tab: 'signoff', label: (t) => t.tabSignOff },
+  { tab: 'target', label: (t) => t.tabTarget },
+  { tab: 'imports', label: (t) => t.tabImports },
+  { tab: 'members', label: (t) => t.tabMembers },
+  { tab: 'settings', label: (t) => t.tabSettings, managers: true },
 ];
 
 export function LabView({
@@ -31,14 +36,15 @@ export function LabView({
   year: number;
   jobs: Record<string, JobStatus>;
 }) {
+  const t = useT();
   const lab = useQuery(getLabOptions({ path: { lab_id: labId } }));
-  if (lab.isPending) return <div className="card">Loading the lab…</div>;
+  if (lab.isPending) return <div className="card">{t.loadingLab}</div>;
   if (lab.isError) {
     return (
       <div className="empty card">
-        <ProblemView error={lab.error} context="This lab" />
+        <ProblemView error={lab.error} context={t.thisLab} />
         <p className="muted">
-          It may have been deleted, or you are not one of its members. <Link to={href({ name: 'home' })}>Back to your labs</Link>.
+          {t.labGone} <Link to={href({ name: 'home' })}>{t.backToLabs}</Link>.
         </p>
       </div>
     );
@@ -49,6 +55,8 @@ export function LabView({
 function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: number; jobs: Record<string, JobStatus> }) {
   // Viewers read only; the server decides all the same (a 403 would be shown as a problem).
   // Administrators manage every lab, member of it or not.
+  const t = useT();
+  const lang = useLang();
   const me = useQuery(getMeOptions());
   const isAdmin = me.data?.role === 'admin';
   const canWrite = lab.my_role !== 'viewer' || isAdmin;
@@ -62,27 +70,27 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
             {lab.code}
             {lab.institution ? ` · ${lab.institution}` : ''}
             {lab.region ? ` · ${lab.region}` : ''}
-            {lab.my_role ? ` · you are ${lab.my_role}` : ''}
+            {lab.my_role ? ` · ${t.youAre(ROLE_NAMES[lang][lab.my_role])}` : ''}
           </div>
         </div>
-        {tab === 'year' ? (
-          <div className="year-picker" role="group" aria-label="Year">
-            <button className="secondary" onClick={() => navigate(labHref(lab.id, 'year', year - 1))} aria-label="Previous year">
+        {tab === 'year' || tab === 'signoff' ? (
+          <div className="year-picker" role="group" aria-label={t.year}>
+            <button className="secondary" onClick={() => navigate(labHref(lab.id, tab, year - 1))} aria-label={t.previousYear}>
               ‹
             </button>
             <span className="year" data-testid="year">
               {year}
             </span>
-            <button className="secondary" onClick={() => navigate(labHref(lab.id, 'year', year + 1))} aria-label="Next year">
+            <button className="secondary" onClick={() => navigate(labHref(lab.id, tab, year + 1))} aria-label={t.nextYear}>
               ›
             </button>
           </div>
         ) : null}
       </div>
-      <nav className="tabs" aria-label="Lab views">
-        {TABS.filter((t) => !t.managers || isManager).map((t) => (
-          <Link key={t.tab} to={labHref(lab.id, t.tab, year)} aria-current={t.tab === tab ? 'page' : undefined}>
-            {t.label}
+      <nav className="tabs" aria-label={t.labViews}>
+        {TABS.filter((item) => !item.managers || isManager).map((item) => (
+          <Link key={item.tab} to={labHref(lab.id, item.tab, year)} aria-current={item.tab === tab ? 'page' : undefined}>
+            {item.label(t)}
           </Link>
         ))}
       </nav>
@@ -91,12 +99,16 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
           <Report labId={lab.id} year={year} />
           {canWrite ? (
             <div className="columns inputs">
-              <AddEntry key={`add-${year}`} labId={lab.id} year={year} />
+              <AddEntry key={`add-${year}`} labId={lab.id} region={lab.region ?? null} year={year} />
               <Upload labId={lab.id} jobs={jobs} />
             </div>
           ) : null}
           <Entries labId={lab.id} year={year} canEdit={canWrite} />
         </>
+      ) : tab === 'signoff' ? (
+        <SignOffTab labId={lab.id} year={year} isManager={isManager} isAdmin={isAdmin} />
+      ) : tab === 'target' ? (
+        <TargetTab labId={lab.id} isManager={isManager} />
       ) : tab === 'imports' ? (
         <Imports lab={lab} canWrite={canWrite} />
       ) : tab === 'members' ? (
@@ -104,7 +116,7 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
       ) : isManager ? (
         <EditLab lab={lab} />
       ) : (
-        <p className="muted card">Only the lab's managers change its settings.</p>
+        <p className="muted card">{t.onlyManagers}</p>
       )}
     </div>
   );

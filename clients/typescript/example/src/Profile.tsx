@@ -16,14 +16,17 @@ import {
 } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem } from './fields';
+import { date, dateTime } from './format';
+import { useT } from './i18n';
 import { ProblemView } from './problem';
 
 export function Profile() {
+  const t = useT();
   const me = useQuery(getMeOptions());
   return (
     <div className="lab-view">
-      <h2>My profile</h2>
-      {me.isError ? <ProblemView error={me.error} context="Profile" /> : null}
+      <h2>{t.myProfile}</h2>
+      {me.isError ? <ProblemView error={me.error} context={t.profile} /> : null}
       {me.data ? <ProfileForm key={me.data.version} me={me.data} /> : null}
       <ChangePassword />
       <ApiKeys />
@@ -32,6 +35,7 @@ export function Profile() {
 }
 
 function ProfileForm({ me }: { me: UserPublic }) {
+  const t = useT();
   const queryClient = useQueryClient();
   const [name, setName] = useState(me.full_name ?? '');
   const update = useMutation({
@@ -43,25 +47,26 @@ function ProfileForm({ me }: { me: UserPublic }) {
     update.mutate({ body: { version: me.version, full_name: name } });
   };
   return (
-    <form className="card" onSubmit={submit} aria-label="Profile">
+    <form className="card" onSubmit={submit} aria-label={t.profile}>
       <p className="muted">
-        {me.email} · {me.role === 'admin' ? 'administrator' : 'user'}
+        {me.email} · {me.role === 'admin' ? t.administrator : t.user}
       </p>
       <div className="form-row">
-        <Field label="Full name" name="full_name" error={update.error} className="grow">
+        <Field label={t.fullName} name="full_name" error={update.error} className="grow">
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={200} />
         </Field>
         <button type="submit" disabled={update.isPending}>
-          Save
+          {t.save}
         </button>
       </div>
-      <FormProblem error={update.error} context="Not saved" fields={['full_name']} />
+      <FormProblem error={update.error} context={t.notSaved} fields={['full_name']} />
     </form>
   );
 }
 
 /** The current password is required; the server ends my other sessions (this one goes on). */
 function ChangePassword() {
+  const t = useT();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const change = useMutation({
@@ -77,23 +82,23 @@ function ChangePassword() {
     change.mutate({ body: { current_password: current, new_password: next } });
   };
   return (
-    <form className="card" onSubmit={submit} aria-label="Change my password">
-      <h3>Password</h3>
+    <form className="card" onSubmit={submit} aria-label={t.changeMyPassword}>
+      <h3>{t.passwordTitle}</h3>
       <div className="form-row">
-        <Field label="Current password" name="current_password" error={change.error} fallback={wrongCurrent} className="grow">
+        <Field label={t.currentPassword} name="current_password" error={change.error} fallback={wrongCurrent} className="grow">
           <input type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
         </Field>
-        <Field label="New password" name="new_password" error={change.error} className="grow">
+        <Field label={t.newPassword} name="new_password" error={change.error} className="grow">
           <input type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
         </Field>
         <button type="submit" disabled={change.isPending}>
-          Change password
+          {t.changePassword}
         </button>
       </div>
-      <FormProblem error={change.error} context="Not changed" fields={['current_password', 'new_password']} fallback={wrongCurrent} />
+      <FormProblem error={change.error} context={t.notChanged} fields={['current_password', 'new_password']} fallback={wrongCurrent} />
       {change.isSuccess ? (
         <p className="success" role="status">
-          Changed. Your other sessions (other browsers, other devices) are signed out.
+          {t.passwordChanged}
         </p>
       ) : null}
     </form>
@@ -101,6 +106,7 @@ function ChangePassword() {
 }
 
 function ApiKeys() {
+  const t = useT();
   const queryClient = useQueryClient();
   const keys = useQuery(listMyApiKeysOptions());
   const [name, setName] = useState('');
@@ -119,43 +125,45 @@ function ApiKeys() {
   };
   const items = keys.data ?? [];
   return (
-    <section className="card api-keys" aria-label="API keys">
-      <h3>API keys</h3>
+    <section className="card api-keys" aria-label={t.apiKeys}>
+      <h3>{t.apiKeys}</h3>
       <p className="muted small">
-        For scripts: send a key as <code>X-API-Key</code> (or as the bearer token). It acts as you, in every lab you belong to.
+        {t.apiKeysHelpStart} <code>X-API-Key</code> {t.apiKeysHelpEnd}
       </p>
-      <form className="form-row" onSubmit={submit} aria-label="Create an API key">
-        <Field label="Name of the new key" name="name" error={create.error} className="grow">
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="e.g. monthly meter upload" />
+      <form className="form-row" onSubmit={submit} aria-label={t.createAnApiKey}>
+        <Field label={t.newKeyName} name="name" error={create.error} className="grow">
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder={t.newKeyPlaceholder} />
         </Field>
         <button type="submit" disabled={create.isPending}>
-          Create key
+          {t.createKey}
         </button>
       </form>
-      <FormProblem error={create.error} context="No key created" fields={['name']} />
+      <FormProblem error={create.error} context={t.noKeyCreated} fields={['name']} />
       {create.data ? (
         <div className="once" role="status" data-testid="new-key">
-          <strong>Copy this key now: it is not shown again.</strong>
+          <strong>{t.copyNow}</strong>
           <code className="secret">{create.data.key}</code>
           <button className="link" onClick={() => create.reset()}>
-            I have copied it
+            {t.copied}
           </button>
         </div>
       ) : null}
-      {keys.isError ? <ProblemView error={keys.error} context="API keys" /> : null}
+      {keys.isError ? <ProblemView error={keys.error} context={t.apiKeys} /> : null}
       {keys.isSuccess && !items.length ? (
         <p className="muted" data-testid="no-keys">
-          No API keys. Create one above for a script; you can revoke it at any time.
+          {t.noKeys}
         </p>
       ) : (
-        <table data-testid="api-keys">
+        <table className="stack" data-testid="api-keys">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Prefix</th>
-              <th>Created</th>
-              <th>Last used</th>
-              <th />
+              <th>{t.name}</th>
+              <th>{t.prefix}</th>
+              <th>{t.created}</th>
+              <th>{t.lastUsed}</th>
+              <th>
+                <span className="visually-hidden">{t.actions}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -165,17 +173,17 @@ function ApiKeys() {
                 <td>
                   <code>{key.prefix}…</code>
                 </td>
-                <td className="date">{new Date(key.created_at).toLocaleDateString('en-GB')}</td>
-                <td className="date">{key.last_used_at ? new Date(key.last_used_at).toLocaleString('en-GB') : 'never'}</td>
+                <td className="date">{date(key.created_at)}</td>
+                <td className="date">{key.last_used_at ? dateTime(key.last_used_at) : t.never}</td>
                 <td className="actions">
                   <button
                     className="link danger"
                     disabled={revoke.isPending}
                     onClick={() => {
-                      if (window.confirm(`Revoke the key "${key.name}"? Scripts using it stop working.`)) revoke.mutate({ path: { key_id: key.id } });
+                      if (window.confirm(t.confirmRevokeKey(key.name))) revoke.mutate({ path: { key_id: key.id } });
                     }}
                   >
-                    Revoke
+                    {t.revoke}
                   </button>
                 </td>
               </tr>
@@ -183,7 +191,7 @@ function ApiKeys() {
           </tbody>
         </table>
       )}
-      {revoke.isError ? <ProblemView error={revoke.error} context="Not revoked" /> : null}
+      {revoke.isError ? <ProblemView error={revoke.error} context={t.notRevoked} /> : null}
     </section>
   );
 }

@@ -6,62 +6,95 @@ import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxi
 import type { LabReport } from '@co2calculator/client';
 import { getLabReportOptions } from '@co2calculator/client/react-query';
 
-import { CATEGORY_COLORS, CATEGORY_LABELS, MONTHS, co2e, co2eTick, percent } from './format';
+import { CATEGORY_COLORS, change as formatChange, co2e, co2eTick, percent, quantity } from './format';
+import { BASIS_NAMES, CATEGORY_NAMES, MONTH_NAMES, YEAR_STATE_NAMES, useLang, useT, type Messages } from './i18n';
+import { labHref, Link } from './router';
 import { ProblemView } from './problem';
 
-const SCOPES: Record<number, string> = {
-  1: 'direct: fuel burnt on site, own vehicles',
-  2: 'purchased electricity and heat',
-  3: 'everything else: travel, purchases, waste',
+const SCOPE_NOTES: Record<number, (t: Messages) => string> = {
+  1: (t) => t.scope1,
+  2: (t) => t.scope2,
+  3: (t) => t.scope3,
 };
 
 export function Report({ labId, year }: { labId: string; year: number }) {
+  const t = useT();
   const report = useQuery(getLabReportOptions({ path: { lab_id: labId }, query: { year } }));
-  if (report.isPending) return <section className="card report">Loading the {year} report…</section>;
-  if (report.isError) return <ProblemView error={report.error} context={`Report ${year}`} />;
+  if (report.isPending) return <section className="card report">{t.loadingReport(year)}</section>;
+  if (report.isError) return <ProblemView error={report.error} context={t.report(year)} />;
   return <ReportBody report={report.data} refreshing={report.isFetching} />;
 }
 
 function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boolean }) {
+  const perFte = report.headcount?.t_co2e_per_fte ?? null;
+  const signOff = report.sign_off;
+  const t = useT();
+  const lang = useLang();
   const total = Number(report.total_kg_co2e);
   const change = report.change_percent === null ? null : Number(report.change_percent);
-  const months = report.by_month.map((m) => ({ month: MONTHS[m.month - 1], kg: Number(m.kg_co2e) }));
+  const months = report.by_month.map((m) => ({ month: MONTH_NAMES[lang][m.month - 1], kg: Number(m.kg_co2e) }));
   const categories = [...report.by_category].sort((a, b) => Number(b.kg_co2e) - Number(a.kg_co2e));
   const share = (kg: string) => (total > 0 ? Number(kg) / total : 0);
 
   return (
-    <section className="report" aria-label={`Report ${report.year}`} aria-busy={refreshing}>
+    <section className="report" aria-label={t.report(report.year)} aria-busy={refreshing}>
+      {signOff.state !== 'open' ? (
+        <p className="notice" data-testid="year-locked">
+          {t.lockedNotice(YEAR_STATE_NAMES[lang][signOff.state])}{' '}
+          {signOff.signed_total_kg_co2e !== null && signOff.difference_kg_co2e !== null
+            ? t.signedDifference(co2e(signOff.signed_total_kg_co2e), co2e(signOff.difference_kg_co2e))
+            : null}
+        </p>
+      ) : null}
       <div className="kpis">
         <div className="card kpi">
-          <div className="kpi-label">Emissions {report.year}</div>
+          <div className="kpi-label">{t.emissions(report.year)}</div>
           <div className="kpi-value" data-testid="report-total">
             {co2e(report.total_kg_co2e)} <small>CO2e</small>
           </div>
-        </div>
-        <div className="card kpi">
-          <div className="kpi-label">vs {report.year - 1}</div>
-          <div className={`kpi-value ${change !== null && change > 0 ? 'up' : 'down'}`}>
-            {change === null ? '—' : `${change > 0 ? '+' : ''}${change.toFixed(1)} %`}
+          <div className="kpi-note" data-testid="report-interval">
+            {t.interval(co2e(report.uncertainty.low_kg_co2e), co2e(report.uncertainty.high_kg_co2e))}
           </div>
-          <div className="kpi-note">{co2e(report.previous_year_total_kg_co2e)} last year</div>
         </div>
         <div className="card kpi">
-          <div className="kpi-label">Entries</div>
+          <div className="kpi-label">{t.versus(report.year - 1)}</div>
+          <div className={`kpi-value ${change !== null && change > 0 ? 'up' : 'down'}`}>
+            {change === null ? '—' : formatChange(change)}
+          </div>
+          <div className="kpi-note">{t.lastYear(co2e(report.previous_year_total_kg_co2e))}</div>
+        </div>
+        <div className="card kpi">
+          <div className="kpi-label">{t.entries}</div>
           <div className="kpi-value" data-testid="report-entries">
             {report.entry_count}
+          </div>
+        </div>
+        <div className="card kpi">
+          <div className="kpi-label">{t.perFte}</div>
+          <div className="kpi-value" data-testid="report-per-fte">
+            {perFte === null ? '—' : t.perFteValue(quantity(perFte))}
+          </div>
+          <div className="kpi-note">
+            {report.headcount ? (
+              t.fteNote(quantity(report.headcount.total_fte))
+            ) : (
+              <>
+                {t.noHeadcountYet} <Link to={labHref(report.lab_id, 'signoff', report.year)}>{t.addHeadcount}</Link>
+              </>
+            )}
           </div>
         </div>
       </div>
 
       <div className="card">
-        <h3>By month</h3>
+        <h3>{t.byMonth}</h3>
         <div className="chart" data-testid="month-chart">
           <ResponsiveContainer width="100%" height={220}>
             <BarChart data={months} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
               <CartesianGrid vertical={false} stroke="#e6ebf0" />
               <XAxis dataKey="month" tickLine={false} axisLine={false} />
               <YAxis tickFormatter={co2eTick} width={64} tickLine={false} axisLine={false} />
-              <Tooltip formatter={(v) => [`${co2e(Number(v))} CO2e`, 'Emissions']} cursor={{ fill: '#f1f5f4' }} />
+              <Tooltip formatter={(v) => [`${co2e(Number(v))} CO2e`, t.emissionsSeries]} cursor={{ fill: '#f1f5f4' }} />
               <Bar dataKey="kg" fill="#2f855a" radius={[4, 4, 0, 0]} isAnimationActive={false} />
             </BarChart>
           </ResponsiveContainer>
@@ -70,15 +103,15 @@ function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boo
 
       <div className="columns">
         <div className="card">
-          <h3>By category</h3>
-          {categories.length === 0 ? <p className="muted">Nothing recorded for {report.year} yet.</p> : null}
+          <h3>{t.byCategory}</h3>
+          {categories.length === 0 ? <p className="muted">{t.nothingRecorded(report.year)}</p> : null}
           <table className="breakdown" data-testid="by-category">
             <tbody>
               {categories.map((row) => (
                 <tr key={row.category}>
                   <th>
                     <span className="swatch" style={{ background: CATEGORY_COLORS[row.category] }} />
-                    {CATEGORY_LABELS[row.category]}
+                    {CATEGORY_NAMES[lang][row.category]}
                   </th>
                   <td className="bar-cell">
                     <span
@@ -94,23 +127,39 @@ function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boo
           </table>
         </div>
         <div className="card">
-          <h3>By scope</h3>
+          <h3>{t.byScope}</h3>
           <div className="scopes" data-testid="by-scope">
             {[1, 2, 3].map((scope) => {
               const kg = report.by_scope.find((s) => s.scope === scope)?.kg_co2e ?? '0';
               return (
                 <div className="scope" key={scope}>
-                  <div className="scope-name">Scope {scope}</div>
+                  <div className="scope-name">{t.scope(scope)}</div>
                   <div className="scope-value">{co2e(kg)}</div>
                   <div className="scope-share">{percent(share(kg))}</div>
-                  <div className="scope-note">{SCOPES[scope]}</div>
+                  <div className="scope-note">{SCOPE_NOTES[scope](t)}</div>
                 </div>
               );
             })}
           </div>
+          {report.scope2_by_basis.length ? (
+            <>
+              <h4>{t.scope2Bases}</h4>
+              <ul className="bases" data-testid="scope2-bases">
+                {report.scope2_by_basis.map((row) => (
+                  <li key={row.basis ?? 'none'} data-basis={row.basis ?? 'none'}>
+                    {BASIS_NAMES[lang][row.basis ?? 'none']}: <strong>{co2e(row.kg_co2e)}</strong>{' '}
+                    <span className="muted">
+                      ({t.interval(co2e(row.uncertainty.low_kg_co2e), co2e(row.uncertainty.high_kg_co2e))};{' '}
+                      {row.in_headline ? t.inTheTotal : t.notInTheTotal})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {report.top_factors.length ? (
             <>
-              <h4>Top factors</h4>
+              <h4>{t.topFactors}</h4>
               <table className="top-factors">
                 <tbody>
                   {report.top_factors.slice(0, 4).map((f) => (
@@ -119,7 +168,7 @@ function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boo
                         <code>{f.factor_key}</code>
                       </td>
                       <td className="num muted">
-                        {Number(f.quantity).toLocaleString('en')} {f.unit}
+                        {quantity(f.quantity)} {f.unit}
                       </td>
                       <td className="num">{co2e(f.kg_co2e)}</td>
                     </tr>

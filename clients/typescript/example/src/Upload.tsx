@@ -4,13 +4,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import type { ErrorPolicy, JobStatus } from '@co2calculator/client';
-import { getImportOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
+import { getImportOptions, listFactorsOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
 
 import { invalidateLab } from './Entries';
 import { hasEnded } from './jobStream';
+import { quantity, time } from './format';
+import { JOB_STATE_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
+import { nearestKeys } from './suggest';
 
 export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, JobStatus> }) {
+  const t = useT();
+  const lang = useLang();
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [policy, setPolicy] = useState<ErrorPolicy>('fail');
@@ -41,50 +46,51 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
     .slice(0, 5);
 
   return (
-    <section className="card upload" aria-label="Import a CSV">
-      <h3>Import a CSV</h3>
+    <section className="card upload" aria-label={t.importACsv}>
+      <h3>{t.importACsv}</h3>
       <p className="muted small">
-        A header row, then one activity a line: <code>date,factor_key,quantity</code>, optionally{' '}
-        <code>unit</code> and <code>note</code>; comma or semicolon separated.
+        {t.csvHelpStart} <code>date,factor_key,quantity</code>, {t.csvHelpOptionally} <code>unit</code> {t.csvHelpAnd}{' '}
+        <code>note</code>
+        {t.csvHelpEnd}
       </p>
       <form className="form-row" onSubmit={submit}>
         <input
           ref={input}
           type="file"
           accept=".csv,text/csv"
-          aria-label="CSV file"
+          aria-label={t.csvFile}
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
         <label className="inline">
-          Bad rows
-          <select value={policy} onChange={(e) => setPolicy(e.target.value as ErrorPolicy)} aria-label="Bad rows">
-            <option value="fail">fail the import</option>
-            <option value="skip">skip them</option>
+          {t.badRows}
+          <select value={policy} onChange={(e) => setPolicy(e.target.value as ErrorPolicy)} aria-label={t.badRows}>
+            <option value="fail">{t.failTheImport}</option>
+            <option value="skip">{t.skipThem}</option>
           </select>
         </label>
         <button type="submit" disabled={!file || upload.isPending}>
-          {upload.isPending ? 'Uploading…' : 'Upload'}
+          {upload.isPending ? t.uploading : t.upload}
         </button>
       </form>
-      {upload.isError ? <ProblemView error={upload.error} context="The file was refused" /> : null}
+      {upload.isError ? <ProblemView error={upload.error} context={t.fileRefused} /> : null}
       {job ? <JobProgress job={job} filename={started?.filename ?? null} /> : null}
-      {details.isError ? <ProblemView error={details.error} context="Row errors" /> : null}
+      {details.isError ? <ProblemView error={details.error} context={t.rowErrors} /> : null}
       {details.data && details.data.row_errors.length ? (
         <div className="row-errors">
           <h4>
-            Row errors{' '}
+            {t.rowErrors}{' '}
             <span className="muted">
               {details.data.row_errors_total > details.data.row_errors.length
-                ? `(first ${details.data.row_errors.length} of ${details.data.row_errors_total})`
+                ? t.firstOf(details.data.row_errors.length, details.data.row_errors_total)
                 : `(${details.data.row_errors_total})`}
             </span>
           </h4>
-          <table data-testid="row-errors">
+          <table className="stack" data-testid="row-errors">
             <thead>
               <tr>
-                <th className="num">Line</th>
-                <th>Column</th>
-                <th>Problem</th>
+                <th className="num">{t.line}</th>
+                <th>{t.column}</th>
+                <th>{t.problem}</th>
               </tr>
             </thead>
             <tbody>
@@ -92,7 +98,10 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
                 <tr key={index}>
                   <td className="num">{error.row}</td>
                   <td>{error.column ? <code>{error.column}</code> : '—'}</td>
-                  <td>{error.message}</td>
+                  <td>
+                    {error.message}
+                    {error.column === 'factor_key' ? <RowKeySuggestion message={error.message} /> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -101,12 +110,12 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
       ) : null}
       {recent.length ? (
         <div className="recent">
-          <h4>Recent imports of this lab</h4>
+          <h4>{t.recentImports}</h4>
           <ul>
             {recent.map((j) => (
               <li key={j.id}>
-                <span className={`state state-${j.state}`}>{j.state}</span> {j.rows_ok}/{j.rows_total} rows ·{' '}
-                {new Date(j.created_at).toLocaleTimeString('en-GB')}
+                <span className={`state state-${j.state}`}>{JOB_STATE_NAMES[lang][j.state]}</span> {t.rowsOf(j.rows_ok, j.rows_total)} ·{' '}
+                {time(j.created_at)}
               </li>
             ))}
           </ul>
@@ -116,21 +125,43 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
   );
 }
 
+/** A row refused for its factor key: the nearest known keys. The server's message quotes the key
+ * it did not find (`no emission factor 'electricty.grid.CH' for 2026 …`); a message that quotes
+ * none gets no suggestion. */
+function RowKeySuggestion({ message }: { message: string }) {
+  const t = useT();
+  const typed = /'([^']+)'/.exec(message)?.[1] ?? '';
+  const known = useQuery({ ...listFactorsOptions({ query: { limit: 200 } }), enabled: typed !== '' });
+  const nearest = nearestKeys(typed, (known.data?.items ?? []).map((f) => f.key)).filter((key) => key !== typed);
+  if (!nearest.length) return null;
+  return (
+    <span className="suggestion" data-testid="row-suggestion">
+      {' '}
+      {t.didYouMean} {nearest.map((key, index) => (
+        <span key={key}>
+          {index ? ', ' : ''}
+          <code>{key}</code>
+        </span>
+      ))}
+      {t.questionEnd}
+    </span>
+  );
+}
+
 function JobProgress({ job, filename }: { job: JobStatus; filename: string | null }) {
+  const t = useT();
+  const lang = useLang();
   const fraction = job.rows_total ? job.rows_processed / job.rows_total : hasEnded(job) ? 1 : 0;
   return (
     <div className="job" data-testid="job" data-state={job.state} role="status">
       <div className="job-head">
         <span className={`state state-${job.state}`} data-testid="job-state">
-          {job.state}
+          {JOB_STATE_NAMES[lang][job.state]}
         </span>
-        <span>{filename ?? 'upload'}</span>
-        <span className="muted">
-          {job.rows_processed.toLocaleString('en')} / {job.rows_total.toLocaleString('en')} rows · {job.rows_ok} ok ·{' '}
-          {job.rows_failed} bad
-        </span>
+        <span>{filename ?? t.upload}</span>
+        <span className="muted">{t.jobRows(quantity(job.rows_processed), quantity(job.rows_total), job.rows_ok, job.rows_failed)}</span>
       </div>
-      <div className="progress" aria-label="progress">
+      <div className="progress" role="progressbar" aria-label={t.progress} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
         <span className={`progress-bar state-${job.state}`} style={{ width: `${Math.round(fraction * 100)}%` }} />
       </div>
       {job.message ? <div className="job-message">{job.message}</div> : null}

@@ -1,6 +1,8 @@
 // problem+json errors (the generated `ProblemDetails`), shown as a person would want to read them.
 import type { FieldError, ProblemDetails } from '@co2calculator/client';
 
+import { useT } from './i18n';
+
 export function isProblem(error: unknown): error is ProblemDetails {
   return (
     typeof error === 'object' &&
@@ -17,13 +19,16 @@ function fieldName(loc: FieldError['loc']): string {
   return where === 'body' || !rest.length ? name : `${name} (${where})`;
 }
 
+// The problem's own words (title, detail, field messages) are shown as the server sent them.
 export function ProblemView({ error, context }: { error: unknown; context?: string }) {
+  const t = useT();
   if (error === null || error === undefined) return null;
   if (!isProblem(error)) {
     const message = error instanceof Error ? error.message : String(error);
     return (
       <div className="problem" role="alert">
-        <div className="problem-title">{context ? `${context}: ` : ''}the request did not complete</div>
+        <div className="problem-title">{context ? `${context}: ` : ''}
+          {t.didNotComplete}</div>
         <div className="problem-detail">{message}</div>
       </div>
     );
@@ -44,7 +49,7 @@ export function ProblemView({ error, context }: { error: unknown; context?: stri
           ))}
         </ul>
       ) : null}
-      {error.request_id ? <div className="problem-request">request id {error.request_id}</div> : null}
+      {error.request_id ? <div className="problem-request">{t.requestId(error.request_id)}</div> : null}
     </div>
   );
 }

@@ -5,6 +5,8 @@
 //   /app/                               labs (or what to do when there are none)
 //   /app/labs/new                       create a lab
 //   /app/labs/:labId/:year              a lab's year: report, add entries, import, entries
+//   /app/labs/:labId/:year/sign-off     that year's headcount and sign-off
+//   /app/labs/:labId/target             its reduction target and progress
 //   /app/labs/:labId/imports            its imports (undo)
 //   /app/labs/:labId/members            its members
 //   /app/labs/:labId/settings           edit the lab
@@ -14,7 +16,7 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
 
 export const BASE = '/app';
 
-export type LabTab = 'year' | 'imports' | 'members' | 'settings';
+export type LabTab = 'year' | 'signoff' | 'target' | 'imports' | 'members' | 'settings';
 
 export type Route =
   | { name: 'home' }
@@ -33,11 +35,14 @@ export function parse(pathname: string, search = ''): Route {
   if (parts[0] === 'factors' && parts.length === 1) return { name: 'factors', params: new URLSearchParams(search) };
   if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
   if (parts[0] === 'labs' && parts[1] === 'new' && parts.length === 2) return { name: 'new-lab' };
+  if (parts[0] === 'labs' && parts.length === 4 && /^\d{4}$/.test(parts[2]) && parts[3] === 'sign-off') {
+    return { name: 'lab', labId: parts[1], tab: 'signoff', year: Number(parts[2]) };
+  }
   if (parts[0] === 'labs' && parts.length >= 2 && parts.length <= 3) {
     const [, labId, view] = parts;
     if (view === undefined) return { name: 'lab', labId, tab: 'year', year: thisYear() };
     if (/^\d{4}$/.test(view)) return { name: 'lab', labId, tab: 'year', year: Number(view) };
-    if (view === 'imports' || view === 'members' || view === 'settings') {
+    if (view === 'imports' || view === 'members' || view === 'settings' || view === 'target') {
       return { name: 'lab', labId, tab: view, year: thisYear() };
     }
   }
@@ -53,7 +58,9 @@ export function href(route: Route): string {
       return `${BASE}/labs/new`;
     case 'lab': {
       const lab = `${BASE}/labs/${encodeURIComponent(route.labId)}`;
-      return route.tab === 'year' ? `${lab}/${route.year}` : `${lab}/${route.tab}`;
+      if (route.tab === 'year') return `${lab}/${route.year}`;
+      if (route.tab === 'signoff') return `${lab}/${route.year}/sign-off`;
+      return `${lab}/${route.tab}`;
     }
     case 'factors': {
       const query = route.params.toString();

@@ -24,7 +24,9 @@ const REFRESH_MARGIN_MS = 60_000;
 const LOCK = 'co2calc-session-refresh';
 
 let current: SessionState = 'restoring';
-let endedReason: string | null = null;
+/** Why the page signed out: the server's refusal (its detail as sent), no server, or another tab. */
+export type EndedReason = { detail: string | null } | 'unreachable' | 'other-tab';
+let endedReason: EndedReason | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<boolean> | null = null;
 const listeners = new Set<() => void>();
@@ -60,7 +62,7 @@ export function startSession(answer: BrowserSession): void {
   publish();
 }
 
-export function endSession(reason: string | null = null): void {
+export function endSession(reason: EndedReason | null = null): void {
   clearTimeout(timer);
   current = null;
   endedReason = reason;
@@ -86,7 +88,7 @@ export function refreshNow(): Promise<boolean> {
         startSession(data);
         return true;
       }
-      endSession(before === 'restoring' ? null : `Signed out: ${error?.detail ?? 'your session ended; sign in again.'}`);
+      endSession(before === 'restoring' ? null : { detail: error?.detail ?? null });
       return false;
     })
     .catch(() => {
@@ -96,7 +98,7 @@ export function refreshNow(): Promise<boolean> {
         timer = setTimeout(() => void refreshNow(), 5_000);
         return true;
       }
-      endSession('Signed out: the server could not be reached; sign in again.');
+      endSession('unreachable');
       return false;
     })
     .finally(() => {
@@ -113,7 +115,7 @@ export async function signOut(): Promise<void> {
 }
 
 channel?.addEventListener('message', ({ data }) => {
-  if (data === 'signed-out' && live()) endSession('Signed out in another tab.');
+  if (data === 'signed-out' && live()) endSession('other-tab');
 });
 
 // A laptop waking up: timers were frozen, so check the deadline when the page is seen again.
@@ -136,6 +138,6 @@ export function useSession(): SessionState {
   return useSyncExternalStore(subscribe, () => current);
 }
 
-export function useEndedReason(): string | null {
+export function useEndedReason(): EndedReason | null {
   return useSyncExternalStore(subscribe, () => endedReason);
 }

@@ -166,6 +166,18 @@ export type AuditEventPublic = {
 export type AuditObject = 'lab' | 'member' | 'invitation' | 'entry' | 'factor' | 'import' | 'recalculation' | 'headcount' | 'year' | 'target' | 'user' | 'api_key';
 
 /**
+ * Body_importHeadcount
+ */
+export type BodyImportHeadcount = {
+    /**
+     * File
+     *
+     * CSV, UTF-8, `,` or `;` separated, header row first: `year`, `category`, `fte` (a row per staff category and year)
+     */
+    file: Blob | File;
+};
+
+/**
  * Body_uploadActivities
  */
 export type BodyUploadActivities = {
@@ -4990,6 +5002,70 @@ export type ReplaceHeadcountResponses = {
 };
 
 export type ReplaceHeadcountResponse = ReplaceHeadcountResponses[keyof ReplaceHeadcountResponses];
+
+export type ImportHeadcountData = {
+    body: BodyImportHeadcount;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/headcount/import';
+};
+
+export type ImportHeadcountErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Payload Too Large: the file is larger than `IMPORT_MAX_BYTES` (100 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ImportHeadcountError = ImportHeadcountErrors[keyof ImportHeadcountErrors];
+
+export type ImportHeadcountResponses = {
+    /**
+     * Response Importheadcount
+     *
+     * Successful Response
+     */
+    200: Array<HeadcountYearPublic>;
+};
+
+export type ImportHeadcountResponse = ImportHeadcountResponses[keyof ImportHeadcountResponses];
 
 export type DeleteTargetData = {
     body?: never;

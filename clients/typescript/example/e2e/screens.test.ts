@@ -1,0 +1,95 @@
+// The documentation's pictures of the app (docs/screens/*.png, shown in docs/dashboard.md): each
+// main screen at 1280 px, and a few at 360 px, of a lab with a year of data, its headcount and a
+// target. Runs only when CO2CALC_SCREENSHOTS names the folder to write (scripts/screenshots sets
+// it to docs/screens); the browser suite skips it otherwise. pngquant, when installed, reduces
+// each picture to 128 colours.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+
+import { replaceHeadcount, replaceTarget } from '@co2calculator/client';
+
+import { baseUrl, seedWorld, YEAR, type World } from './seed';
+
+const OUT = process.env.CO2CALC_SCREENSHOTS ?? '';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PNGQUANT = ['/usr/bin/pngquant', '/usr/local/bin/pngquant'].find((path) => existsSync(path));
+
+let browser: Browser;
+let page: Page;
+let world: World;
+
+async function shoot(name: string, path: string, ready: (page: Page) => Promise<unknown>): Promise<void> {
+  await page.evaluate((to) => {
+    window.history.pushState(null, '', to);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+  await ready(page);
+  await page.evaluate(() => document.fonts.ready);
+  await save(name);
+}
+
+async function save(name: string): Promise<void> {
+  const file = resolve(OUT, `${name}.png`);
+  await page.screenshot({ path: file, animations: 'disabled' });
+  if (PNGQUANT) execFileSync(PNGQUANT, ['--force', '--skip-if-larger', '--output', file, '128', '--', file]);
+}
+
+describe.skipIf(!OUT)('screenshots for the documentation', () => {
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    world = await seedWorld();
+    const lab = world.lab.id;
+    await replaceHeadcount({
+      auth: world.auth,
+      path: { lab_id: lab, year: YEAR },
+      body: { categories: [{ category: 'professors', fte: '2' }, { category: 'researchers', fte: '6' }, { category: 'phd_students', fte: '9.5' }] },
+      throwOnError: true,
+    });
+    await replaceTarget({ auth: world.auth, path: { lab_id: lab }, body: { baseline_year: YEAR - 1, target_year: 2030, reduction_pct: '40' }, throwOnError: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    await page.goto(`${baseUrl}/app/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await save('sign-in');
+    await page.getByLabel('Email').fill(world.email);
+    await page.getByLabel('Password').fill(world.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('writes each main screen at 1280 px', async () => {
+    const lab = `/app/labs/${world.lab.id}`;
+    await shoot('labs', '/app/', (p) => p.getByText('Pick a lab').waitFor());
+    // The app scrolls inside its content pane, so a whole page is a taller window.
+    await page.setViewportSize({ width: 1280, height: 1750 });
+    await shoot('report', `${lab}/${YEAR}`, (p) => p.getByTestId('entries').locator('tbody tr').first().waitFor());
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shoot('sign-off', `${lab}/${YEAR}/sign-off`, (p) => p.getByTestId('year-state').waitFor());
+    await shoot('target', `${lab}/target`, (p) => p.getByTestId('target-years').waitFor());
+    await shoot('imports', `${lab}/imports`, (p) => p.getByTestId('no-imports').waitFor());
+    await shoot('members', `${lab}/members`, (p) => p.getByTestId('members').locator('tbody tr').first().waitFor());
+    await shoot('settings', `${lab}/settings`, (p) => p.locator('form.lab-form').waitFor());
+    await shoot('new-lab', '/app/labs/new', (p) => p.locator('form.lab-form').waitFor());
+    await shoot('factors', '/app/factors', (p) => p.getByTestId('factors').locator('tbody tr').first().waitFor());
+    await shoot('profile', '/app/profile', (p) => p.getByTestId('no-keys').waitFor());
+  });
+
+  it('writes a few at 360 px, in English and in French', async () => {
+    const lab = `/app/labs/${world.lab.id}`;
+    await page.setViewportSize({ width: 360, height: 780 });
+    await shoot('phone-report', `${lab}/${YEAR}`, (p) => p.getByTestId('report-total').waitFor());
+    await shoot('phone-labs', '/app/', (p) => p.getByText('Pick a lab').waitFor());
+    await page.getByLabel('Language').selectOption('fr');
+    await shoot('phone-report-fr', `${lab}/${YEAR}`, (p) => p.getByText('Émissions').first().waitFor());
+    await shoot('phone-sign-off-fr', `${lab}/${YEAR}/sign-off`, (p) => p.getByTestId('year-state').waitFor());
+  });
+});

@@ -1,0 +1,334 @@
+// Usable (issue 17 item 4) and in two languages (SPEC §10): every main screen passes axe's
+// automated accessibility rules (colour contrast, labels, names, landmarks, …; no rule disabled) in
+// English at desktop width and in French at 360 px (a small phone); at 360 px, in both languages,
+// nothing scrolls or sticks out sideways; the app can be used from the keyboard; the language
+// switch is remembered across a reload and sets `lang`; and no English is left on a French screen
+// (the words of the English dictionary that the French one does not use, looked for in the text,
+// labels and placeholders of each screen, without the data the test created).
+// Screenshots: .artifacts/dashboard/usable-*.png.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import { createEntry, createFactor, createLab, createUser, type LabPublic } from '@co2calculator/client';
+
+import {
+  BASIS_NAMES,
+  CATEGORY_NAMES,
+  JOB_STATE_NAMES,
+  MESSAGES,
+  MONTH_NAMES,
+  ROLE_NAMES,
+  STAFF_NAMES,
+  YEAR_ACTION_NAMES,
+  YEAR_STATE_NAMES,
+  type Lang,
+} from '../src/i18n';
+import { baseUrl, seedFactors, signIn, YEAR } from './seed';
+
+const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let browser: Browser;
+let page: Page;
+let email: string;
+let password: string;
+let lab: LabPublic;
+let regionalKey: string;
+/** What the test created, shown as data on the screens (not words of the app). */
+const seedData = () => [email, lab.name, lab.code, lab.institution ?? '', 'Inès Favre', 'meter reading', 'conference, Lisbon', 'field trip'];
+const consoleErrors: string[] = [];
+
+/** A main screen: its path under /app/ and what shows once it has loaded. */
+interface Screen {
+  name: string;
+  path: () => string;
+  ready: (page: Page) => Promise<unknown>;
+}
+
+const SCREENS: Screen[] = [
+  { name: 'home', path: () => '/app/', ready: (p) => p.locator('.content .empty h2').waitFor() },
+  { name: 'new-lab', path: () => '/app/labs/new', ready: (p) => p.getByRole('form', { name: /./ }).waitFor() },
+  {
+    name: 'lab-year',
+    path: () => `/app/labs/${lab.id}/${YEAR}`,
+    ready: async (p) => {
+      await p.getByTestId('report-total').waitFor();
+      await p.getByTestId('entries').locator('tbody tr').first().waitFor();
+    },
+  },
+  { name: 'imports', path: () => `/app/labs/${lab.id}/imports`, ready: (p) => p.getByTestId('no-imports').waitFor() },
+  { name: 'members', path: () => `/app/labs/${lab.id}/members`, ready: (p) => p.getByTestId('members').locator('tbody tr').first().waitFor() },
+  { name: 'settings', path: () => `/app/labs/${lab.id}/settings`, ready: (p) => p.locator('form.lab-form').waitFor() },
+  { name: 'sign-off', path: () => `/app/labs/${lab.id}/${YEAR}/sign-off`, ready: (p) => p.getByTestId('year-state').waitFor() },
+  { name: 'target', path: () => `/app/labs/${lab.id}/target`, ready: (p) => p.getByTestId('no-target').waitFor() },
+  { name: 'factors', path: () => '/app/factors', ready: (p) => p.getByTestId('factors').locator('tbody tr').first().waitFor() },
+  { name: 'profile', path: () => '/app/profile', ready: (p) => p.getByTestId('no-keys').waitFor() },
+];
+
+/** Opens a screen as a click on a link would (no reload: the session and caches stay). */
+async function open(screen: Screen): Promise<void> {
+  await page.evaluate((path) => {
+    window.history.pushState(null, '', path);
+    window.dispatchEvent(new PopStateEvent('popstate'));
+  }, screen.path());
+  await screen.ready(page);
+}
+
+/** The words a language's messages use (every message, with sample arguments for the functions). */
+function wordsOf(lang: Lang): Set<string> {
+  const texts: string[] = [
+    ...Object.values(CATEGORY_NAMES[lang]),
+    ...Object.values(ROLE_NAMES[lang]),
+    ...Object.values(JOB_STATE_NAMES[lang]),
+    ...Object.values(STAFF_NAMES[lang]),
+    ...Object.values(YEAR_STATE_NAMES[lang]),
+    ...Object.values(YEAR_ACTION_NAMES[lang]),
+    ...Object.values(BASIS_NAMES[lang]),
+    ...MONTH_NAMES[lang],
+  ];
+  for (const message of Object.values(MESSAGES[lang])) {
+    if (typeof message === 'string') texts.push(message);
+    else texts.push((message as (...args: unknown[]) => string)(...Array<unknown>(message.length).fill(null)));
+  }
+  return new Set(texts.flatMap(words));
+}
+
+function words(text: string): string[] {
+  return text.toLowerCase().split(/[^\p{L}]+/u).filter((word) => word.length > 1);
+}
+
+/** English words of the app that French never uses (`the`, `entries`, `sign`, …). */
+const ENGLISH_ONLY = (() => {
+  const french = wordsOf('fr');
+  return new Set([...wordsOf('en')].filter((word) => !french.has(word)));
+})();
+
+/** The app's English words on the screen: its text, labels and placeholders, without the data. */
+async function englishLeftovers(data: string[]): Promise<string[]> {
+  const shown = await page.evaluate(() => {
+    const clone = document.body.cloneNode(true) as HTMLElement;
+    // Data, not the app's words: factor keys and CSV columns (code), notes and sources.
+    for (const element of Array.from(clone.querySelectorAll('code, .note, script, style'))) element.remove();
+    const attributes = Array.from(document.querySelectorAll('[aria-label], [placeholder], [title]')).flatMap((element) =>
+      ['aria-label', 'placeholder', 'title'].map((name) => element.getAttribute(name) ?? ''),
+    );
+    document.body.appendChild(clone);
+    clone.style.position = 'absolute';
+    const text = clone.innerText;
+    clone.remove();
+    return [text, ...attributes].join('\n');
+  });
+  let text = shown;
+  for (const value of data) text = text.split(value).join(' ');
+  text = text.replace(/[\w-]+(\.[\w-]+)+/g, ' '); // factor keys inside option texts, emails
+  return [...new Set(words(text).filter((word) => ENGLISH_ONLY.has(word)))];
+}
+
+/** axe's violations, one line each (rule, impact, the elements' selectors), for a readable failure. */
+async function axeViolations(): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`,
+  );
+}
+
+/** What sticks out of the viewport horizontally: the page's own scroll, and any visible element. */
+async function overflow(): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const root = document.scrollingElement!;
+    if (root.scrollWidth > root.clientWidth) problems.push(`page scrolls: ${root.scrollWidth} > ${root.clientWidth}`);
+    const width = document.documentElement.clientWidth;
+    for (const element of Array.from(document.body.querySelectorAll('*'))) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const style = getComputedStyle(element);
+      if (style.visibility === 'hidden' || style.position === 'absolute' && style.clipPath !== 'none') continue;
+      if (box.left < -0.5 || box.right > width + 0.5) {
+        const name = `${element.tagName.toLowerCase()}${element.className && typeof element.className === 'string' ? `.${element.className.split(' ').join('.')}` : ''}`;
+        problems.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
+      }
+    }
+    return problems.slice(0, 12);
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const admin = await signIn(process.env.CO2CALC_TEST_ADMIN_EMAIL ?? '', process.env.CO2CALC_TEST_ADMIN_PASSWORD ?? '');
+  await seedFactors(admin);
+  const tag = crypto.randomUUID().slice(0, 6).toLowerCase();
+  email = `ines.${tag}@example.org`;
+  password = `pw-${crypto.randomUUID()}`;
+  await createUser({ auth: admin, body: { email, password, full_name: 'Inès Favre' }, throwOnError: true });
+  // A factor of the lab's region beside the one for every region (the form must show the former).
+  regionalKey = `heating.district.${tag}`;
+  for (const region of [null, 'CH']) {
+    await createFactor({
+      auth: admin,
+      body: { key: regionalKey, category: 'heating', unit: 'kWh', kg_co2e_per_unit: region ? '0.15' : '0.2', scope: 2, year: YEAR, region },
+      throwOnError: true,
+    });
+  }
+  const auth = await signIn(email, password);
+  ({ data: lab } = await createLab({
+    auth,
+    body: { name: 'Hydrology', code: `HYDR-${tag.toUpperCase()}`, institution: 'Institute for Environmental Research', region: 'CH' },
+    throwOnError: true,
+  }));
+  for (const [date, factor_key, quantity, note] of [
+    [`${YEAR}-01-31`, 'electricity.grid.CH', '9100', 'meter reading'],
+    [`${YEAR}-02-28`, 'heating.natural_gas', '4600', ''],
+    [`${YEAR}-03-14`, 'air_travel.economy.short_haul', '4200', 'conference, Lisbon'],
+    [`${YEAR}-06-02`, 'rail_travel.national', '1800', 'field trip'],
+  ]) {
+    await createEntry({ auth, path: { lab_id: lab.id }, body: { date, factor_key, quantity, note }, throwOnError: true });
+  }
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  // A context of its own (axe runs its frames' script through the context).
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB' });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('console', (message) => {
+    // Chromium logs every non-2xx answer: the signed-out page's first refresh (401) and the
+    // refused entry (422) are provoked on purpose.
+    const expected = ['status of 401', 'status of 422'].some((status) => message.text().includes(status));
+    if (message.type() === 'error' && !expected) consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+});
+
+afterEach(async (test) => {
+  if (test.task.result?.state === 'fail' && page) {
+    await page.screenshot({ path: `${ARTIFACTS}failed-${test.task.name.replace(/\W+/g, '-')}.png`, fullPage: true });
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('usable', () => {
+  it('signs in with the keyboard alone, and the sign-in screen passes axe at both widths', async () => {
+    await page.goto(`${baseUrl}/app/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await axeViolations()).toEqual([]);
+    await page.setViewportSize(PHONE);
+    expect(await overflow()).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}usable-360-sign-in.png` });
+    await page.setViewportSize(DESKTOP);
+
+    // Tab order: (language switch,) email, password, the button; Enter submits.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('autocomplete') ?? document.activeElement?.tagName);
+    await page.locator('body').focus();
+    for (let tabs = 0; tabs < 4 && (await focused()) !== 'username'; tabs++) await page.keyboard.press('Tab');
+    expect(await focused()).toBe('username');
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('current-password');
+    await page.keyboard.type(password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  });
+
+  it('shows where the keyboard focus is', async () => {
+    await page.keyboard.press('Tab');
+    const outline = await page.evaluate(() => {
+      const style = getComputedStyle(document.activeElement!);
+      return [document.activeElement!.tagName, style.outlineStyle, style.outlineWidth];
+    });
+    expect(outline[1]).not.toBe('none');
+    expect(outline[2]).not.toBe('0px');
+  });
+
+  for (const screen of SCREENS) {
+    it(`${screen.name}: no axe violation on the desktop`, async () => {
+      await page.setViewportSize(DESKTOP);
+      await open(screen);
+      expect(await axeViolations()).toEqual([]);
+    });
+  }
+
+  it('the entry form shows the factor it will apply: the region\'s own, else the one for every region', async () => {
+    await open(SCREENS[2]);
+    const applied = page.getByTestId('applied-factor');
+    await page.getByLabel('Factor').selectOption('electricity.grid.CH');
+    await expect.poll(() => applied.innerText()).toBe(`Factor applied: 0.128 kg CO2e per kWh, of ${YEAR}, for every region (there is none of CH).`);
+    await page.getByLabel('Factor').selectOption(regionalKey);
+    await expect.poll(() => applied.innerText()).toBe(`Factor applied: 0.15 kg CO2e per kWh, of ${YEAR}, for region CH.`);
+  });
+
+  it('shows a refused entry\'s problem next to the field it names, and adds nothing', async () => {
+    const before = await page.getByTestId('report-entries').innerText();
+    await page.getByLabel(/^Quantity/).fill('-5');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const fieldError = page.locator('.add-entry [data-field="quantity"] .field-error');
+    await fieldError.waitFor();
+    expect(await fieldError.innerText()).not.toBe('');
+    expect(await page.locator('.add-entry .problem').count()).toBe(0); // nothing else to say
+    expect(await page.getByTestId('report-entries').innerText()).toBe(before);
+  });
+
+  it('a search for a mistyped factor key suggests the nearest keys', async () => {
+    await open({ ...SCREENS.find((x) => x.name === 'factors')!, path: () => '/app/factors?search=electrcity.grid', ready: (p) => p.getByTestId('no-factors').waitFor() });
+    const suggestions = page.getByTestId('did-you-mean');
+    await suggestions.waitFor();
+    expect(await suggestions.locator('code').allInnerTexts()).toContain('electricity.grid.CH');
+    await suggestions.getByRole('button', { name: 'electricity.grid.CH' }).click();
+    await page.getByTestId('factors').locator('tbody tr').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('search')).toBe('electricity.grid.CH');
+  });
+
+  for (const screen of SCREENS) {
+    it(`${screen.name}: at 360 px, no horizontal scrolling, nothing outside the viewport`, async () => {
+      await page.setViewportSize(PHONE);
+      await open(screen);
+      expect(await overflow()).toEqual([]);
+    });
+  }
+
+  it('switches to French: `lang` is set, and the choice survives a reload', async () => {
+    await page.setViewportSize(DESKTOP);
+    await open(SCREENS[0]);
+    // The check can fail: on the English screen it finds the app's English words.
+    expect(await englishLeftovers(seedData())).toEqual(expect.arrayContaining(['labs', 'pick', 'create', 'sign', 'out']));
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    await page.reload();
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    expect(await page.getByLabel('Langue').inputValue()).toBe('fr');
+    expect(await englishLeftovers(seedData())).toEqual([]);
+  });
+
+  for (const screen of SCREENS) {
+    it(`${screen.name} in French at 360 px: no English left, no axe violation, nothing outside the viewport`, async () => {
+      await page.setViewportSize(PHONE);
+      await open(screen);
+      expect(await englishLeftovers(seedData())).toEqual([]);
+      expect(await overflow()).toEqual([]);
+      expect(await axeViolations()).toEqual([]);
+      await page.screenshot({ path: `${ARTIFACTS}usable-360-fr-${screen.name}.png`, fullPage: true });
+    });
+  }
+
+  it('the sign-in screen in French after signing out: no English left', async () => {
+    await page.setViewportSize(DESKTOP);
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    expect(await englishLeftovers([])).toEqual([]);
+    expect(await axeViolations()).toEqual([]);
+  });
+
+  it('logged no unexpected errors in the page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
