@@ -11,6 +11,7 @@ from uuid import UUID
 import email_validator
 import uuid6
 from pydantic import (
+    AwareDatetime,
     BeforeValidator,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -172,6 +173,21 @@ def parse_iso_date(value: Any) -> date:
 IsoDate = Annotated[
     date, PlainValidator(parse_iso_date), WithJsonSchema({"type": "string", "format": "date"})
 ]
+
+
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}.*")
+
+
+def iso_datetime_text(value: Any) -> Any:
+    """A date and time as ISO 8601 text (`2026-01-31T08:00:00Z`), as the schema's `date-time`
+    says; pydantic alone would also take `0.5` as a Unix timestamp."""
+    if isinstance(value, str) and not _ISO_DATETIME.fullmatch(value):
+        raise ValueError("must be a date and time as YYYY-MM-DDTHH:MM:SS with a time zone")
+    return value
+
+
+# A query parameter's date and time: ISO 8601 text with a time zone only.
+IsoAwareDatetime = Annotated[AwareDatetime, BeforeValidator(iso_datetime_text)]
 
 
 def json_integer(value: Any) -> Any:

@@ -505,7 +505,7 @@ MATRIX: dict[tuple[str, str], tuple[Prepare, dict[str, int]]] = {
     ("GET", "/api/v1/labs/{lab_id}/headcount/{year}"): (_recorded_year, lab_readers(200)),
     ("PUT", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/headcount/{year}"): (_headcount, lab_managers(204)),
-    ("POST", "/api/v1/labs/{lab_id}/headcount/import"): (_headcount_csv, lab_managers(200)),
+    ("POST", "/api/v1/labs/{lab_id}/headcount"): (_headcount_csv, lab_managers(200)),
     ("GET", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_readers(200)),
     ("PUT", "/api/v1/labs/{lab_id}/target"): (_target, lab_managers(200)),
     ("DELETE", "/api/v1/labs/{lab_id}/target"): (_stored_target, lab_managers(204)),

@@ -344,7 +344,7 @@ async def _import(
     client: httpx.AsyncClient, caller: Caller, lab: Lab, content: bytes
 ) -> httpx.Response:
     return await client.post(
-        f"/api/v1/labs/{lab.id}/headcount/import",
+        f"/api/v1/labs/{lab.id}/headcount",
         files={"file": ("headcount.csv", content, "text/csv")},
         headers=caller.headers,
     )

@@ -4,12 +4,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from app.api.deps import CurrentPrincipal, SessionDep
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.audit import AuditAction, AuditEventPage, AuditFilters, AuditObject
+from app.models.base import IsoAwareDatetime
 from app.services import audit_trail as audit_trail_service
 
 router = APIRouter(tags=["audit"], responses=problem_responses(401, 403))
@@ -19,9 +19,12 @@ ObjectIdQuery = Annotated[
     Query(min_length=1, max_length=200, pattern=r"^[^\x00]*$", description="The object's id"),
 ]
 SinceQuery = Annotated[
-    AwareDatetime | None, Query(description="Events at or after (with a time zone)")
+    IsoAwareDatetime | None, Query(description="Events at or after (with a time zone)")
 ]
-UntilQuery = Annotated[AwareDatetime | None, Query(description="Events before (with a time zone)")]
+UntilQuery = Annotated[
+    IsoAwareDatetime | None,
+    Query(description="Events before (with a time zone); none when not after `since`"),
+]
 
 
 @router.get("/labs/{lab_id}/audit", responses=problem_responses(404))

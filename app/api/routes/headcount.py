@@ -70,7 +70,7 @@ class Body_importHeadcount(BaseModel):  # noqa: N801 - the component name FastAP
 
 
 @router.post(
-    "/labs/{lab_id}/headcount/import",
+    "/labs/{lab_id}/headcount",
     responses=problem_responses(409, 413, 422),
     openapi_extra=form_body(Body_importHeadcount),
 )

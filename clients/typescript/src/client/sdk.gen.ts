@@ -511,6 +511,22 @@ export const listHeadcount = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
+ * Replace the years a headcount CSV names, all or none (managers)
+ *
+ * Replace the years a headcount CSV names, all or none (managers).
+ */
+export const importHeadcount = <ThrowOnError extends boolean = false>(options: Options<ImportHeadcountData, ThrowOnError>) => (options.client ?? client).post<ImportHeadcountResponses, ImportHeadcountErrors, ThrowOnError>({
+    ...formDataBodySerializer,
+    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
+    url: '/api/v1/labs/{lab_id}/headcount',
+    ...options,
+    headers: {
+        'Content-Type': null,
+        ...options.headers
+    }
+});
+
+/**
  * Remove a year's headcount (managers)
  *
  * Remove a year's headcount (managers).
@@ -543,22 +559,6 @@ export const replaceHeadcount = <ThrowOnError extends boolean = false>(options: 
     ...options,
     headers: {
         'Content-Type': 'application/json',
-        ...options.headers
-    }
-});
-
-/**
- * Replace the years a headcount CSV names, all or none (managers)
- *
- * Replace the years a headcount CSV names, all or none (managers).
- */
-export const importHeadcount = <ThrowOnError extends boolean = false>(options: Options<ImportHeadcountData, ThrowOnError>) => (options.client ?? client).post<ImportHeadcountResponses, ImportHeadcountErrors, ThrowOnError>({
-    ...formDataBodySerializer,
-    security: [{ scheme: 'bearer', type: 'http' }, { name: 'X-API-Key', type: 'apiKey' }],
-    url: '/api/v1/labs/{lab_id}/headcount/import',
-    ...options,
-    headers: {
-        'Content-Type': null,
         ...options.headers
     }
 });

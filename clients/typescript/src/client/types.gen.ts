@@ -4825,6 +4825,70 @@ export type ListHeadcountResponses = {
 
 export type ListHeadcountResponse = ListHeadcountResponses[keyof ListHeadcountResponses];
 
+export type ImportHeadcountData = {
+    body: BodyImportHeadcount;
+    path: {
+        /**
+         * Lab Id
+         */
+        lab_id: string;
+    };
+    query?: never;
+    url: '/api/v1/labs/{lab_id}/headcount';
+};
+
+export type ImportHeadcountErrors = {
+    /**
+     * Bad Request
+     */
+    400: ProblemDetails;
+    /**
+     * Unauthorized: no credential, or one that is wrong, expired or revoked.
+     */
+    401: ProblemDetails;
+    /**
+     * Forbidden
+     */
+    403: ProblemDetails;
+    /**
+     * Not Found
+     */
+    404: ProblemDetails;
+    /**
+     * Conflict
+     */
+    409: ProblemDetails;
+    /**
+     * Payload Too Large: the file is larger than `IMPORT_MAX_BYTES` (100 MiB by default).
+     */
+    413: ProblemDetails;
+    /**
+     * Unprocessable Entity
+     */
+    422: ProblemDetails;
+    /**
+     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
+     */
+    500: ProblemDetails;
+    /**
+     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
+     */
+    503: ProblemDetails;
+};
+
+export type ImportHeadcountError = ImportHeadcountErrors[keyof ImportHeadcountErrors];
+
+export type ImportHeadcountResponses = {
+    /**
+     * Response Importheadcount
+     *
+     * Successful Response
+     */
+    200: Array<HeadcountYearPublic>;
+};
+
+export type ImportHeadcountResponse = ImportHeadcountResponses[keyof ImportHeadcountResponses];
+
 export type DeleteHeadcountData = {
     body?: never;
     path: {
@@ -5002,70 +5066,6 @@ export type ReplaceHeadcountResponses = {
 };
 
 export type ReplaceHeadcountResponse = ReplaceHeadcountResponses[keyof ReplaceHeadcountResponses];
-
-export type ImportHeadcountData = {
-    body: BodyImportHeadcount;
-    path: {
-        /**
-         * Lab Id
-         */
-        lab_id: string;
-    };
-    query?: never;
-    url: '/api/v1/labs/{lab_id}/headcount/import';
-};
-
-export type ImportHeadcountErrors = {
-    /**
-     * Bad Request
-     */
-    400: ProblemDetails;
-    /**
-     * Unauthorized: no credential, or one that is wrong, expired or revoked.
-     */
-    401: ProblemDetails;
-    /**
-     * Forbidden
-     */
-    403: ProblemDetails;
-    /**
-     * Not Found
-     */
-    404: ProblemDetails;
-    /**
-     * Conflict
-     */
-    409: ProblemDetails;
-    /**
-     * Payload Too Large: the file is larger than `IMPORT_MAX_BYTES` (100 MiB by default).
-     */
-    413: ProblemDetails;
-    /**
-     * Unprocessable Entity
-     */
-    422: ProblemDetails;
-    /**
-     * Internal Server Error: a bug; the body names only the request id (as `X-Request-ID` does) and the connection is closed.
-     */
-    500: ProblemDetails;
-    /**
-     * Service Unavailable: the database cannot be reached or has no connection free; retry after `Retry-After` seconds.
-     */
-    503: ProblemDetails;
-};
-
-export type ImportHeadcountError = ImportHeadcountErrors[keyof ImportHeadcountErrors];
-
-export type ImportHeadcountResponses = {
-    /**
-     * Response Importheadcount
-     *
-     * Successful Response
-     */
-    200: Array<HeadcountYearPublic>;
-};
-
-export type ImportHeadcountResponse = ImportHeadcountResponses[keyof ImportHeadcountResponses];
 
 export type DeleteTargetData = {
     body?: never;
@@ -6219,7 +6219,7 @@ export type ListLabAuditData = {
         /**
          * Until
          *
-         * Events before (with a time zone)
+         * Events before (with a time zone); none when not after `since`
          */
         until?: string | null;
     };
@@ -6311,7 +6311,7 @@ export type ListAuditData = {
         /**
          * Until
          *
-         * Events before (with a time zone)
+         * Events before (with a time zone); none when not after `since`
          */
         until?: string | null;
     };

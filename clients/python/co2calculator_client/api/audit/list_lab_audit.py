@@ -185,7 +185,8 @@ def sync_detailed(
         action (AuditAction | None | Unset):
         actor_id (None | Unset | UUID):
         since (datetime.datetime | None | Unset): Events at or after (with a time zone)
-        until (datetime.datetime | None | Unset): Events before (with a time zone)
+        until (datetime.datetime | None | Unset): Events before (with a time zone); none when not
+            after `since`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -240,7 +241,8 @@ def sync(
         action (AuditAction | None | Unset):
         actor_id (None | Unset | UUID):
         since (datetime.datetime | None | Unset): Events at or after (with a time zone)
-        until (datetime.datetime | None | Unset): Events before (with a time zone)
+        until (datetime.datetime | None | Unset): Events before (with a time zone); none when not
+            after `since`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -290,7 +292,8 @@ async def asyncio_detailed(
         action (AuditAction | None | Unset):
         actor_id (None | Unset | UUID):
         since (datetime.datetime | None | Unset): Events at or after (with a time zone)
-        until (datetime.datetime | None | Unset): Events before (with a time zone)
+        until (datetime.datetime | None | Unset): Events before (with a time zone); none when not
+            after `since`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -343,7 +346,8 @@ async def asyncio(
         action (AuditAction | None | Unset):
         actor_id (None | Unset | UUID):
         since (datetime.datetime | None | Unset): Events at or after (with a time zone)
-        until (datetime.datetime | None | Unset): Events before (with a time zone)
+        until (datetime.datetime | None | Unset): Events before (with a time zone); none when not
+            after `since`
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

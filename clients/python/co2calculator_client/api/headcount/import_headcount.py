@@ -22,7 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/api/v1/labs/{lab_id}/headcount/import".format(
+        "url": "/api/v1/labs/{lab_id}/headcount".format(
             lab_id=quote(str(lab_id), safe=""),
         ),
     }

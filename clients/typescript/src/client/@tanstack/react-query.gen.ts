@@ -931,6 +931,25 @@ export const listHeadcountOptions = (options: Options<ListHeadcountData>) => que
 });
 
 /**
+ * Replace the years a headcount CSV names, all or none (managers)
+ *
+ * Replace the years a headcount CSV names, all or none (managers).
+ */
+export const importHeadcountMutation = (options?: Partial<Options<ImportHeadcountData>>): UseMutationOptions<ImportHeadcountResponse, ImportHeadcountError, Options<ImportHeadcountData>> => {
+    const mutationOptions: UseMutationOptions<ImportHeadcountResponse, ImportHeadcountError, Options<ImportHeadcountData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await importHeadcount({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
  * Remove a year's headcount (managers)
  *
  * Remove a year's headcount (managers).
@@ -978,25 +997,6 @@ export const replaceHeadcountMutation = (options?: Partial<Options<ReplaceHeadco
     const mutationOptions: UseMutationOptions<ReplaceHeadcountResponse, ReplaceHeadcountError, Options<ReplaceHeadcountData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await replaceHeadcount({
-                ...options,
-                ...fnOptions,
-                throwOnError: true
-            });
-            return data;
-        }
-    };
-    return mutationOptions;
-};
-
-/**
- * Replace the years a headcount CSV names, all or none (managers)
- *
- * Replace the years a headcount CSV names, all or none (managers).
- */
-export const importHeadcountMutation = (options?: Partial<Options<ImportHeadcountData>>): UseMutationOptions<ImportHeadcountResponse, ImportHeadcountError, Options<ImportHeadcountData>> => {
-    const mutationOptions: UseMutationOptions<ImportHeadcountResponse, ImportHeadcountError, Options<ImportHeadcountData>> = {
-        mutationFn: async (fnOptions) => {
-            const { data } = await importHeadcount({
                 ...options,
                 ...fnOptions,
                 throwOnError: true
