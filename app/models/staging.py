@@ -5,7 +5,7 @@ the job in set-based SQL. Plain tables (no API shape), in the same metadata as t
 file is its rank by `seq` within the job, plus one for the header.
 """
 
-from typing import get_args
+from typing import Any, get_args
 
 from sqlalchemy import (
     BigInteger,
@@ -25,18 +25,23 @@ from app.models.entry import EntryCreate, TypedEntryCreate
 from app.models.factor import FactorCreate
 
 
+def _job_column(**options: Any) -> Column[Any]:
+    """The job a staged (or computed) row belongs to: gone with the job."""
+    return Column(
+        "job_id",
+        Uuid,
+        ForeignKey("data_ingestion_jobs.id", ondelete="CASCADE"),
+        primary_key=True,
+        **options,
+    )
+
+
 def _staging_table(name: str, *columns: str) -> Table:
     return Table(
         name,
         SQLModel.metadata,
-        Column(
-            "job_id",
-            Uuid,
-            ForeignKey("data_ingestion_jobs.id", ondelete="CASCADE"),
-            primary_key=True,
-            # COPY leaves job_id out: it comes from `SET LOCAL co2.import_job` of the upload.
-            server_default=text("current_setting('co2.import_job')::uuid"),
-        ),
+        # COPY leaves job_id out: it comes from `SET LOCAL co2.import_job` of the upload.
+        _job_column(server_default=text("current_setting('co2.import_job')::uuid")),
         Column("seq", BigInteger, Identity(always=True), primary_key=True),
         *(Column(column, Text) for column in columns),
     )
@@ -84,12 +89,7 @@ activity_staging = _staging_table("import_activity_row", *ACTIVITY_COLUMNS)
 activity_computed = Table(
     "import_activity_computed",
     SQLModel.metadata,
-    Column(
-        "job_id",
-        Uuid,
-        ForeignKey("data_ingestion_jobs.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _job_column(),
     Column("seq", BigInteger, primary_key=True),  # the staged row's
     # An equipment row is an entry per year of its lifetime: part 0 is the purchase year, dated
     # as the row; part k is dated `entry_date`, 1 January k years later. Other rows: part 0.
