@@ -217,7 +217,7 @@ def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
         band = factor.distance_min_km, factor.distance_max_km
         yield row(
             key=factor.key,
-            category=rule.category,
+            category=rule.category.value,
             unit=rule.unit,
             kg_co2e_per_unit=value,
             scope=str(rule.scope),
@@ -229,7 +229,7 @@ def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
             source_dataset=f"{rule.dataset}: {factor.name}; nosgestesclimat rule '{rule.rule}'",
             source_edition=f"nosgestesclimat {version}; {rule.edition} {factor.year}",
             source_url=factor.url or ngc_factors.PACKAGE_URL,
-            cabin_class=rule.cabin_class,
+            cabin_class=rule.cabin_class.value if rule.cabin_class else "",
             distance_min_km="" if band[0] is None else str(band[0]),
             distance_max_km="" if band[1] is None else str(band[1]),
         )

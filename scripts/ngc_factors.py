@@ -29,6 +29,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.models.factor import CabinClass, FactorCategory
+
 PACKAGE = "@incubateur-ademe/nosgestesclimat"
 VERSION = "4.10.2"
 # The registry's `dist.integrity` for 4.10.2 (npm view @incubateur-ademe/nosgestesclimat@4.10.2).
@@ -58,7 +60,7 @@ class Rule:
     rule: str  # its name in the package
     key: str  # ours (a flight's gets its band appended)
     label: str  # what it is, in English, for `source`
-    category: str
+    category: FactorCategory
     scope: int
     unit: str  # ours
     source_unit: str  # the rule's `unité`; the value is taken as it is (all kg CO2e)
@@ -69,7 +71,7 @@ class Rule:
     edition: str = BASE_EMPREINTE  # followed by the year
     publisher: str = "ADEME"
     region: str | None = "FR"
-    cabin_class: str = ""
+    cabin_class: CabinClass | None = None
     linked: bool = False  # the rule's note links its source
 
 
@@ -108,22 +110,24 @@ def _flight(rule: str) -> Rule:
         key="flight.ademe.economy",
         label="Passenger flight, all cabins together (the source has no cabin classes), "
         "contrails included",
-        category="air_travel",
+        category=FactorCategory.AIR_TRAVEL,
         scope=3,
         unit="pkm",
         source_unit="kgCO2e/km",
         pattern=_FLIGHT,
         region=None,  # the package applies it in all 23 of its regional models
-        cabin_class="economy",
+        cabin_class=CabinClass.ECONOMY,
     )
 
 
-def _passenger_km(rule: str, key: str, label: str, category: str, pattern: str | None) -> Rule:
+def _passenger_km(
+    rule: str, key: str, label: str, category: FactorCategory, pattern: str | None
+) -> Rule:
     return Rule(rule, key, label, category, 3, "pkm", "kgCO2e/km", pattern)
 
 
 def _heating(rule: str, key: str, label: str, unit: str, pattern: str | None) -> Rule:
-    return Rule(rule, key, label, "heating", 1, unit, f"kgCO2e/{unit}", pattern)
+    return Rule(rule, key, label, FactorCategory.HEATING, 1, unit, f"kgCO2e/{unit}", pattern)
 
 
 RULES: tuple[Rule, ...] = (
@@ -135,47 +139,53 @@ RULES: tuple[Rule, ...] = (
         "transport . train . TGV",
         "rail.ademe.tgv",
         "High-speed train (TGV)",
-        "rail_travel",
+        FactorCategory.RAIL_TRAVEL,
         r"Base Empreinte \((?P<name>TGV/(?P<year>\d{4}))\)",
     ),
     _passenger_km(
         "transport . train . intercités",
         "rail.ademe.intercites",
         "Intercity train (Intercités)",
-        "rail_travel",
+        FactorCategory.RAIL_TRAVEL,
         r"Base Empreinte \((?P<name>Intercités/(?P<year>\d{4}))\)",
     ),
     _passenger_km(
         "transport . train . TER",
         "rail.ademe.ter",
         "Regional train (TER), average traction",
-        "rail_travel",
+        FactorCategory.RAIL_TRAVEL,
         r"Base Empreinte \((?P<name>TER/(?P<year>\d{4})/Traction moyenne)\)",
     ),
     _passenger_km(
         _TRAM + "impact par km RER",
         "rail.ademe.rer_transilien",
         "Suburban train (RER and Transilien), Île-de-France",
-        "rail_travel",
+        FactorCategory.RAIL_TRAVEL,
         r"Base Empreinte \((?P<name>RER et transilien/(?P<year>\d{4})/Ile de France)\)",
     ),
     _passenger_km(
         _TRAM + "impact par km métro",
         "rail.ademe.metro_tram",
         "Metro, tram and trolleybus, cities of 100,000 to 250,000 inhabitants",
-        "rail_travel",
+        FactorCategory.RAIL_TRAVEL,
         r"Base Empreinte \((?P<name>Métro, tramway, trolleybus/(?P<year>\d{4})/[^)]+)\)",
     ),
-    _passenger_km(_BUS + "gazole", "road.ademe.bus.diesel", "Bus, diesel", "road_travel", None),
-    _passenger_km(_BUS + "gnv", "road.ademe.bus.cng", "Bus, CNG", "road_travel", None),
     _passenger_km(
-        _BUS + "électrique", "road.ademe.bus.electric", "Bus, electric", "road_travel", None
+        _BUS + "gazole", "road.ademe.bus.diesel", "Bus, diesel", FactorCategory.ROAD_TRAVEL, None
+    ),
+    _passenger_km(_BUS + "gnv", "road.ademe.bus.cng", "Bus, CNG", FactorCategory.ROAD_TRAVEL, None),
+    _passenger_km(
+        _BUS + "électrique",
+        "road.ademe.bus.electric",
+        "Bus, electric",
+        FactorCategory.ROAD_TRAVEL,
+        None,
     ),
     _passenger_km(
         "transport . transports commun . car . impact par km",
         "road.ademe.coach.diesel",
         "Coach, diesel",
-        "road_travel",
+        FactorCategory.ROAD_TRAVEL,
         None,
     ),
     _heating(
@@ -225,7 +235,7 @@ RULES: tuple[Rule, ...] = (
         "logement . chauffage . réseau de chaleur . intensité carbone",
         "heating.ademe.district_heat",
         "District heating, French networks' average",
-        category="heating",
+        category=FactorCategory.HEATING,
         scope=2,  # purchased heat
         unit="kWh",
         source_unit="kgCO2e/kWh",
