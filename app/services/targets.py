@@ -57,6 +57,20 @@ async def replace_target(
 ) -> TargetPublic:
     """Make `data` the lab's target (creating it or replacing the one there was)."""
     await _writable(session, principal, lab_id)
+    return TargetPublic.model_validate(await _replace(session, principal, lab_id, data))
+
+
+async def delete_target(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> None:
+    """Remove the lab's target (nothing to remove is not an error)."""
+    await _writable(session, principal, lab_id)
+    await _delete(session, principal, lab_id)
+
+
+async def _replace(
+    session: AsyncSession, principal: Principal, lab_id: UUID | None, data: TargetPut
+) -> Target:
+    """Store `data` as the target of a lab (None: the institution's), with its audit event;
+    the caller has authorized the change."""
     before = audit_service.snapshot(await target_repository.get(session, lab_id=lab_id))
     await target_repository.replace(session, lab_id=lab_id, target=data)
     stored = await _stored(session, lab_id)
@@ -64,22 +78,22 @@ async def replace_target(
         session,
         principal,
         AuditAction.TARGET_REPLACED,
-        object_id=lab_id,
+        object_id=INSTITUTION if lab_id is None else lab_id,
         lab_id=lab_id,
         changes=audit_service.diff(before, audit_service.snapshot(stored)),
     )
-    return TargetPublic.model_validate(stored)
+    return stored
 
 
-async def delete_target(session: AsyncSession, *, principal: Principal, lab_id: UUID) -> None:
-    """Remove the lab's target (nothing to remove is not an error)."""
-    await _writable(session, principal, lab_id)
+async def _delete(session: AsyncSession, principal: Principal, lab_id: UUID | None) -> None:
+    """Remove the target of a lab (None: the institution's), with its audit event; the caller
+    has authorized the change."""
     before = audit_service.snapshot(await target_repository.get(session, lab_id=lab_id))
     await audit_service.record(
         session,
         principal,
         AuditAction.TARGET_DELETED,
-        object_id=lab_id,
+        object_id=INSTITUTION if lab_id is None else lab_id,
         lab_id=lab_id,
         changes=audit_service.diff(before, {}),
     )
@@ -149,33 +163,13 @@ async def replace_institution_target(
     session: AsyncSession, *, principal: Principal, data: TargetPut
 ) -> InstitutionTargetPublic:
     authorize(principal.user, Action.MANAGE_INSTITUTION_TARGET)
-    before = audit_service.snapshot(await target_repository.get(session, lab_id=None))
-    await target_repository.replace(session, lab_id=None, target=data)
-    stored = await _stored(session, None)
-    await audit_service.record(
-        session,
-        principal,
-        AuditAction.TARGET_REPLACED,
-        object_id=INSTITUTION,
-        lab_id=None,
-        changes=audit_service.diff(before, audit_service.snapshot(stored)),
-    )
-    return InstitutionTargetPublic.model_validate(stored)
+    return InstitutionTargetPublic.model_validate(await _replace(session, principal, None, data))
 
 
 async def delete_institution_target(session: AsyncSession, *, principal: Principal) -> None:
     """Remove the institution's target (nothing to remove is not an error)."""
     authorize(principal.user, Action.MANAGE_INSTITUTION_TARGET)
-    before = audit_service.snapshot(await target_repository.get(session, lab_id=None))
-    await audit_service.record(
-        session,
-        principal,
-        AuditAction.TARGET_DELETED,
-        object_id=INSTITUTION,
-        lab_id=None,
-        changes=audit_service.diff(before, {}),
-    )
-    await target_repository.delete_for_lab(session, lab_id=None)
+    await _delete(session, principal, None)
 
 
 async def institution_target_progress(
