@@ -17,13 +17,12 @@ from app.models.headcount import (
     StaffCategory,
 )
 from app.repositories import headcount as headcount_repository
-from app.repositories import lab as lab_repository
 from app.services import audit as audit_service
 from app.services import headcount_csv
 from app.services import signoff as signoff_service
 from app.services.auth import Principal
 from app.services.authz import LabAction
-from app.services.labs import load_lab
+from app.services.labs import hold_lab, load_lab
 
 # Per-FTE figures: t CO2e (kg / 1000) per FTE, rounded half-even to the kilogram (0.001 t);
 # shares of the total FTE, half-even to 0.0001 (as the reports' other shares).
@@ -98,9 +97,7 @@ async def _writable_year(
     session: AsyncSession, principal: Principal, lab_id: UUID, year: int
 ) -> None:
     await load_lab(session, principal, lab_id, LabAction.WRITE_HEADCOUNT)
-    # Held against a concurrent delete of the lab (which would fail our inserts' foreign key).
-    if not await lab_repository.hold(session, lab_id=lab_id):
-        raise NotFound("No such lab.")
+    await hold_lab(session, lab_id=lab_id)
     await headcount_repository.lock_year(session, lab_id=lab_id, year=year)
     # Per-FTE figures are the year's figures too: frozen while it is signed off.
     await signoff_service.check_years_writable(session, lab_id=lab_id, years={year})

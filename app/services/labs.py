@@ -52,6 +52,13 @@ async def load_lab(
     return _authorized(found, principal, action)
 
 
+async def hold_lab(session: AsyncSession, *, lab_id: UUID) -> None:
+    """Hold the lab's row until the transaction ends, against a concurrent delete (which would
+    fail the caller's inserts' foreign keys); 404 when it is gone. Call it after `load_lab`."""
+    if not await lab_repository.hold(session, lab_id=lab_id):
+        raise NotFound("No such lab.")
+
+
 async def read_lab(
     reads: Reads, principal: Principal, lab_id: UUID, action: LabAction
 ) -> LabWithRole:

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.core.errors import Conflict, FieldError, InvalidInput, NotFound, YearLocked
+from app.core.errors import Conflict, FieldError, InvalidInput, YearLocked
 from app.db.statements import Reads
 from app.models.audit import AuditAction
 from app.models.factor import FactorCategory
@@ -31,13 +31,12 @@ from app.models.signoff import (
     YearTransitionPublic,
     YearTransitionRequest,
 )
-from app.repositories import lab as lab_repository
 from app.repositories import report as report_repository
 from app.repositories import signoff as signoff_repository
 from app.services import audit as audit_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, authorize
-from app.services.labs import load_lab
+from app.services.labs import hold_lab, load_lab
 
 
 def _locked(lab_id: UUID, states: dict[int, YearState]) -> YearLocked:
@@ -116,8 +115,7 @@ async def transition_year(
             f"Say why ({action.value.replace('_', ' ')} needs a reason).",
             errors=[FieldError(loc=["body", "reason"], msg="a reason is required", type="missing")],
         )
-    if not await lab_repository.hold(session, lab_id=lab_id):  # against a concurrent delete
-        raise NotFound("No such lab.")
+    await hold_lab(session, lab_id=lab_id)
     # Concurrent transitions of the year run one after the other (the second then finds the
     # state or the version changed); a submission waits for the year's writes in progress.
     await signoff_repository.lock_year(session, lab_id=lab_id, year=year)

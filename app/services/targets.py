@@ -19,13 +19,12 @@ from app.models.target import (
     TargetPut,
     TargetYear,
 )
-from app.repositories import lab as lab_repository
 from app.repositories import report as report_repository
 from app.repositories import target as target_repository
 from app.services import audit as audit_service
 from app.services.auth import Principal
 from app.services.authz import Action, LabAction, authorize
-from app.services.labs import load_lab
+from app.services.labs import hold_lab, load_lab
 
 PATH_STEP = Decimal("0.001")  # kg CO2e: the path is given to the gram, half-even
 NO_TARGET = "This lab has no reduction target."
@@ -47,9 +46,7 @@ async def get_target(session: AsyncSession, *, principal: Principal, lab_id: UUI
 
 async def _writable(session: AsyncSession, principal: Principal, lab_id: UUID) -> None:
     await load_lab(session, principal, lab_id, LabAction.WRITE_TARGETS)
-    # Held against a concurrent delete of the lab (which would fail our insert's foreign key).
-    if not await lab_repository.hold(session, lab_id=lab_id):
-        raise NotFound("No such lab.")
+    await hold_lab(session, lab_id=lab_id)
 
 
 async def replace_target(
