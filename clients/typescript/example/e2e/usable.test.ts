@@ -17,7 +17,9 @@ import { createEntry, createFactor, createLab, createUser, type LabPublic } from
 
 import {
   BASIS_NAMES,
+  CABIN_NAMES,
   CATEGORY_NAMES,
+  KIND_NAMES,
   JOB_STATE_NAMES,
   MESSAGES,
   MONTH_NAMES,
@@ -66,6 +68,12 @@ const SCREENS: Screen[] = [
   { name: 'members', path: () => `/app/labs/${lab.id}/members`, ready: (p) => p.getByTestId('members').locator('tbody tr').first().waitFor() },
   { name: 'settings', path: () => `/app/labs/${lab.id}/settings`, ready: (p) => p.locator('form.lab-form').waitFor() },
   { name: 'sign-off', path: () => `/app/labs/${lab.id}/${YEAR}/sign-off`, ready: (p) => p.getByTestId('year-state').waitFor() },
+  {
+    name: 'years',
+    path: () => `/app/labs/${lab.id}/${YEAR}/years`,
+    ready: (p) => p.locator('[data-testid="years"][aria-busy="false"]').waitFor(),
+  },
+  { name: 'audit', path: () => `/app/labs/${lab.id}/audit`, ready: (p) => p.getByTestId('audit').locator('tbody tr').first().waitFor() },
   { name: 'target', path: () => `/app/labs/${lab.id}/target`, ready: (p) => p.getByTestId('no-target').waitFor() },
   { name: 'factors', path: () => '/app/factors', ready: (p) => p.getByTestId('factors').locator('tbody tr').first().waitFor() },
   { name: 'profile', path: () => '/app/profile', ready: (p) => p.getByTestId('no-keys').waitFor() },
@@ -90,6 +98,8 @@ function wordsOf(lang: Lang): Set<string> {
     ...Object.values(YEAR_STATE_NAMES[lang]),
     ...Object.values(YEAR_ACTION_NAMES[lang]),
     ...Object.values(BASIS_NAMES[lang]),
+    ...Object.values(KIND_NAMES[lang]),
+    ...Object.values(CABIN_NAMES[lang]),
     ...MONTH_NAMES[lang],
   ];
   for (const message of Object.values(MESSAGES[lang])) {
