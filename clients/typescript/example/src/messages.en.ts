@@ -166,7 +166,7 @@ export const en = {
   csvNotDownloaded: 'The CSV was not downloaded',
   tabYears: 'Years',
   yearsTitle: (from: number, to: number) => `Emissions ${from}–${to}`,
-  yearsHelp: 'Each year’s total with its 95 % interval, against the year before.',
+  yearsHelp: 'Each year’s total against the year before; a year opens its report.',
   changeVsPrevious: 'Change vs the year before',
   noEmissions: 'nothing recorded',
   headcountCsv: 'Upload a headcount CSV',

@@ -158,7 +158,7 @@ export const fr: Messages = {
   csvNotDownloaded: 'Le CSV n’a pas été téléchargé',
   tabYears: 'Années',
   yearsTitle: (from, to) => `Émissions ${from}–${to}`,
-  yearsHelp: 'Le total de chaque année avec son intervalle à 95 %, comparé à l’année précédente.',
+  yearsHelp: 'Le total de chaque année comparé à l’année précédente ; une année ouvre son rapport.',
   changeVsPrevious: 'Variation sur l’année précédente',
   noEmissions: 'rien de saisi',
   headcountCsv: 'Téléverser un CSV d’effectifs',
