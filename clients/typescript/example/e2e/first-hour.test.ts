@@ -319,7 +319,7 @@ describe('the first hour in the app', () => {
 
     await kind('equipment');
     await form.getByLabel('Purchase date').fill(`${year}-06-15`);
-    await form.getByLabel('Item type').selectOption(ACTIVITY_FACTORS.equipment);
+    await form.getByLabel('Equipment type').selectOption(ACTIVITY_FACTORS.equipment);
     await form.getByLabel(/^Items/).fill('2');
     await form.getByLabel('Lifetime (years)').fill('3');
     await add(5);

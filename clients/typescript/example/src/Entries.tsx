@@ -113,13 +113,13 @@ export function AddEntry({ labId, region, year }: { labId: string; region: strin
   const applicable = useMemo(() => applicableFactors(factors.data?.items ?? [], region), [factors.data, region]);
   // What a kind may name: a plain entry any factor; a purchase a spend-based one; an equipment any
   // but the gases' and the flights' (refrigerants are chosen by gas, flights by the server).
-  const choices = useMemo(
-    () =>
-      applicable.filter((f) =>
-        kind === 'purchase' ? isCurrency(f.unit) : kind === 'quantity' || (!GAS_KEY.test(f.key) && !f.cabin_class),
-      ),
-    [applicable, kind],
-  );
+  const choices = useMemo(() => {
+    const fit = applicable.filter((f) =>
+      kind === 'purchase' ? isCurrency(f.unit) : kind === 'quantity' || (!GAS_KEY.test(f.key) && !f.cabin_class),
+    );
+    // An equipment's item types first (the category `equipment`), then the rest.
+    return kind === 'equipment' ? [...fit.filter((f) => f.category === 'equipment'), ...fit.filter((f) => f.category !== 'equipment')] : fit;
+  }, [applicable, kind]);
   const gases = useMemo(
     () => [...new Set(applicable.flatMap((f) => (GAS_KEY.exec(f.key)?.[1] === draft.assessment ? [GAS_KEY.exec(f.key)![2]] : [])))].sort(),
     [applicable, draft.assessment],

@@ -142,7 +142,7 @@ export const en = {
   gas: 'Gas',
   kgOfGas: 'kg of gas',
   assessment: 'GWP values',
-  equipmentType: 'Item type',
+  equipmentType: 'Equipment type',
   items: 'Items',
   purchaseDate: 'Purchase date',
   lifetimeYears: 'Lifetime (years)',
