@@ -5,16 +5,20 @@
 // the session and the view survive a reload of a deep link, a link opened in a new tab, and two
 // tabs reloading at the same moment (they share the refresh cookie: without the cross-tab lock,
 // the second rotation would present a spent token and the server would end the session).
-// Screenshots go to .artifacts/dashboard/ (1x-*.png).
-import { mkdirSync } from 'node:fs';
+// Then an entry of each kind (plain, flight, purchase, refrigerant, equipment; a bad airport and a
+// bad currency refused at their fields), each showing what it was computed from; a typed entry's
+// note edited, the report exported as CSV (its total is the entries' sum) and an equipment's
+// lifetime deleted as one. Screenshots go to .artifacts/dashboard/ (1x-*.png).
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createUser, getMe, listLabMembers, listMyInvitations } from '@co2calculator/client';
+import { createUser, getLabReport, getMe, listLabEntries, listLabMembers, listMyInvitations } from '@co2calculator/client';
 
-import { baseUrl, seedFactors, signIn, YEAR, type Token } from './seed';
+import { co2e } from '../src/format';
+import { ACTIVITY_FACTORS, baseUrl, seedActivityFactors, seedFactors, signIn, YEAR, type Token } from './seed';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -48,6 +52,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const admin = await signIn(process.env.CO2CALC_TEST_ADMIN_EMAIL ?? '', process.env.CO2CALC_TEST_ADMIN_PASSWORD ?? '');
   await seedFactors(admin);
+  await seedActivityFactors(admin, YEAR - 1);
   const tag = crypto.randomUUID().slice(0, 6).toLowerCase();
   email = `lea.${tag}@example.org`;
   colleague = `marc.${tag}@example.org`;
@@ -261,6 +266,105 @@ describe('the first hour in the app', () => {
     await expect.poll(() => row.count()).toBe(0);
     const { data } = await listLabMembers({ auth, path: { lab_id: labId }, throwOnError: true });
     expect(data.map((m) => m.email)).toEqual([email]);
+  });
+
+  it('adds an entry of each kind, shows what each was computed from, and exports the report as CSV', async () => {
+    // Last year: the ECB rates a purchase needs are in the package up to its release.
+    const year = YEAR - 1;
+    await page.goto(`${baseUrl}/app/labs/${labId}/${year}`);
+    await page.getByTestId('no-entries').waitFor();
+    const form = page.getByRole('form', { name: 'Add an entry' });
+    const rows = page.getByTestId('entries').locator('tbody tr[data-entry]');
+    const add = async (count: number) => {
+      await form.getByRole('button', { name: 'Add', exact: true }).click();
+      await expect.poll(() => rows.count()).toBe(count);
+    };
+    const kind = (name: string) => form.getByLabel('Kind').selectOption(name);
+
+    await form.getByLabel('Date').fill(`${year}-01-31`);
+    await form.getByLabel('Factor').selectOption('electricity.grid.CH');
+    await form.getByLabel(/^Quantity/).fill('1000');
+    await add(1);
+
+    await kind('flight');
+    await form.getByLabel('Date').fill(`${year}-02-03`);
+    await form.getByLabel('From (IATA)').fill('GVA');
+    await form.getByLabel('To (IATA)').fill('QQQ');
+    await form.getByLabel('Travellers').fill('2');
+    await form.getByLabel('Round trip').check();
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    const airport = form.locator('[data-field="destination"] .field-error');
+    await airport.waitFor();
+    expect(await airport.innerText()).not.toBe('');
+    await form.getByLabel('To (IATA)').fill('lhr');
+    await add(2);
+
+    await kind('purchase');
+    await form.getByLabel('Date').fill(`${year}-03-02`);
+    expect(await form.getByLabel('Spend category').inputValue()).toBe(ACTIVITY_FACTORS.spend);
+    await form.getByLabel('Amount').fill('1000');
+    await form.getByLabel('Currency').fill('XYZ');
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    const currency = form.locator('[data-field="currency"] .field-error');
+    await currency.waitFor();
+    expect(await currency.innerText()).not.toBe('');
+    await form.getByLabel('Currency').fill('EUR');
+    await add(3);
+
+    await kind('refrigerant');
+    await form.getByLabel('Date').fill(`${year}-04-01`);
+    await form.locator('[data-field="gas"] input').fill(ACTIVITY_FACTORS.gas);
+    await form.getByLabel('kg of gas').fill('0,5'); // a French decimal comma is sent as 0.5
+    await add(4);
+
+    await kind('equipment');
+    await form.getByLabel('Purchase date').fill(`${year}-06-15`);
+    await form.getByLabel('Equipment type').selectOption(ACTIVITY_FACTORS.equipment);
+    await form.getByLabel(/^Items/).fill('2');
+    await form.getByLabel('Lifetime (years)').fill('3');
+    await add(5);
+    await shot(page, '16-typed-entries');
+
+    // Each line says what it was computed from.
+    const detail = (k: string) => page.locator(`tr[data-kind="${k}"] [data-testid="activity"]`).innerText();
+    expect(await detail('flight')).toMatch(/^GVA → LHR, economy, return, 2 × traveller; [\d,.]+ km per leg \([\d,.]+ \+ 95 uplift\), radiative forcing × 1 · [\d,.]+ km × factor of \d{4}$/);
+    expect(await detail('purchase')).toMatch(/^1,000 EUR at [\d.]+ CHF\/EUR \(ECB rate of \d{4}-\d{2}-\d{2}\) · [\d,.]+ CHF × factor of \d{4}$/);
+    expect(await detail('refrigerant')).toBe(`0.5 kg of ${ACTIVITY_FACTORS.gas}, GWP 1,530 (AR6) · 0.5 kg × factor of ${year}`);
+    expect(await detail('equipment')).toBe(`year 1 of 3: 0.666666 of 2 bought ${year}-06-15 · 0.666666 item × factor of ${year}`);
+
+    // A typed entry's note changes (its quantity follows from its activity).
+    const gasRow = page.locator('tr[data-kind="refrigerant"]');
+    await gasRow.getByRole('button', { name: 'Edit note' }).click();
+    await gasRow.getByLabel('New note').fill('leak, cold room');
+    await gasRow.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => gasRow.locator('.note').innerText()).toBe('leak, cold room');
+
+    // The CSV export: its total is the sum of the year's entries, as the page shows it.
+    const { data: entries } = await listLabEntries({ auth, path: { lab_id: labId }, query: { date_from: `${year}-01-01`, date_to: `${year}-12-31` }, throwOnError: true });
+    expect(entries.items.map((e) => e.kind).sort()).toEqual(['equipment', 'flight', 'purchase', 'quantity', 'refrigerant']);
+    const sum = entries.items.reduce((total, e) => total + Number(e.kg_co2e), 0);
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('download-csv').click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(new RegExp(`${year}\\.csv$`));
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('section,key,kg_co2e,quantity,unit,share');
+    const totalRow = csv.split('\r\n').find((line) => line.startsWith('total,'))!.split(',');
+    expect(totalRow[1]).toBe(String(year));
+    expect(Number(totalRow[2])).toBeCloseTo(sum, 6);
+    const { data: report } = await getLabReport({ auth, path: { lab_id: labId }, query: { year }, throwOnError: true });
+    expect(totalRow[2]).toBe(report.total_kg_co2e);
+    await expect.poll(() => page.getByTestId('report-total').innerText()).toBe(`${co2e(totalRow[2])} CO2e`);
+    for (const kindRow of ['category,air_travel,', 'category,other,', 'category,equipment,', 'category,purchases,', 'category,electricity,']) {
+      expect(csv).toContain(kindRow);
+    }
+
+    // Deleting any year of an equipment deletes its whole lifetime.
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('tr[data-kind="equipment"]').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => rows.count()).toBe(4);
+    const { data: after } = await listLabEntries({ auth, path: { lab_id: labId }, throwOnError: true });
+    expect(after.items.filter((e) => e.kind === 'equipment')).toEqual([]);
   });
 
   it('logged no unexpected errors in the pages', () => {

@@ -10,9 +10,9 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 
-import { replaceHeadcount, replaceTarget } from '@co2calculator/client';
+import { createEntry, replaceHeadcount, replaceTarget } from '@co2calculator/client';
 
-import { baseUrl, seedWorld, YEAR, type World } from './seed';
+import { ACTIVITY_FACTORS, baseUrl, seedActivityFactors, seedWorld, signIn, YEAR, type World } from './seed';
 
 const OUT = process.env.CO2CALC_SCREENSHOTS ?? '';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -49,6 +49,15 @@ describe.skipIf(!OUT)('screenshots for the documentation', () => {
       body: { categories: [{ category: 'professors', fte: '2' }, { category: 'researchers', fte: '6' }, { category: 'phd_students', fte: '9.5' }] },
       throwOnError: true,
     });
+    // A flight, a refrigerant leak and a laptop, late in the year (the entries list is newest first).
+    await seedActivityFactors(await signIn(process.env.CO2CALC_TEST_ADMIN_EMAIL ?? '', process.env.CO2CALC_TEST_ADMIN_PASSWORD ?? ''), YEAR);
+    for (const body of [
+      { kind: 'flight', date: `${YEAR}-11-28`, origin: 'GVA', destination: 'LIS', round_trip: true, travellers: 2, note: 'conference, Lisbon' },
+      { kind: 'refrigerant', date: `${YEAR}-11-25`, gas: ACTIVITY_FACTORS.gas, kg: '0.8', note: 'cold room' },
+      { kind: 'equipment', date: `${YEAR}-11-20`, factor_key: ACTIVITY_FACTORS.equipment, quantity: '3', lifetime_years: 4 },
+    ] as const) {
+      await createEntry({ auth: world.auth, path: { lab_id: lab }, body, throwOnError: true });
+    }
     await replaceTarget({ auth: world.auth, path: { lab_id: lab }, body: { baseline_year: YEAR - 1, target_year: 2030, reduction_pct: '40' }, throwOnError: true });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
@@ -74,6 +83,8 @@ describe.skipIf(!OUT)('screenshots for the documentation', () => {
     await shoot('report', `${lab}/${YEAR}`, (p) => p.getByTestId('entries').locator('tbody tr').first().waitFor());
     await page.setViewportSize({ width: 1280, height: 900 });
     await shoot('sign-off', `${lab}/${YEAR}/sign-off`, (p) => p.getByTestId('year-state').waitFor());
+    await shoot('years', `${lab}/${YEAR}/years`, (p) => p.locator('[data-testid="years"][aria-busy="false"]').waitFor());
+    await shoot('audit', `${lab}/audit`, (p) => p.getByTestId('audit').locator('tbody tr').first().waitFor());
     await shoot('target', `${lab}/target`, (p) => p.getByTestId('target-years').waitFor());
     await shoot('imports', `${lab}/imports`, (p) => p.getByTestId('no-imports').waitFor());
     await shoot('members', `${lab}/members`, (p) => p.getByTestId('members').locator('tbody tr').first().waitFor());

@@ -121,3 +121,25 @@ export async function seedWorld(): Promise<World> {
   await seedEntries(auth, lab.id);
   return { email, password, auth, lab };
 }
+
+/** What the typed activities need (docs/activities.md), for a year: a flight factor of every
+ * distance in economy, a refrigerant's GWP and a laptop's embodied emissions; a purchase uses the
+ * spend-based `purchases.lab_consumables` (per CHF) of `FACTORS`. A 409: made by a previous run. */
+export const ACTIVITY_FACTORS = {
+  flight: 'air_travel.flight.economy',
+  gas: 'HFC134a',
+  equipment: 'equipment.laptop',
+  spend: 'purchases.lab_consumables',
+};
+
+export async function seedActivityFactors(admin: Token, year: number): Promise<void> {
+  const bodies = [
+    { key: ACTIVITY_FACTORS.flight, category: 'air_travel', unit: 'km', kg_co2e_per_unit: '0.15', scope: 3, year, cabin_class: 'economy', distance_min_km: 0 },
+    { key: `gas.ar6.${ACTIVITY_FACTORS.gas}`, category: 'other', unit: 'kg', kg_co2e_per_unit: '1530', scope: 1, year },
+    { key: ACTIVITY_FACTORS.equipment, category: 'equipment', unit: 'item', kg_co2e_per_unit: '250', scope: 3, year },
+  ] as const;
+  for (const body of bodies) {
+    const { error, response } = await createFactor({ auth: admin, body });
+    if (error && response.status !== 409) throw new Error(`createFactor ${body.key}: ${JSON.stringify(error)}`);
+  }
+}

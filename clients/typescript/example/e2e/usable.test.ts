@@ -17,7 +17,9 @@ import { createEntry, createFactor, createLab, createUser, type LabPublic } from
 
 import {
   BASIS_NAMES,
+  CABIN_NAMES,
   CATEGORY_NAMES,
+  KIND_NAMES,
   JOB_STATE_NAMES,
   MESSAGES,
   MONTH_NAMES,
@@ -27,7 +29,7 @@ import {
   YEAR_STATE_NAMES,
   type Lang,
 } from '../src/i18n';
-import { baseUrl, seedFactors, signIn, YEAR } from './seed';
+import { ACTIVITY_FACTORS, baseUrl, seedActivityFactors, seedFactors, signIn, YEAR } from './seed';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,6 +68,12 @@ const SCREENS: Screen[] = [
   { name: 'members', path: () => `/app/labs/${lab.id}/members`, ready: (p) => p.getByTestId('members').locator('tbody tr').first().waitFor() },
   { name: 'settings', path: () => `/app/labs/${lab.id}/settings`, ready: (p) => p.locator('form.lab-form').waitFor() },
   { name: 'sign-off', path: () => `/app/labs/${lab.id}/${YEAR}/sign-off`, ready: (p) => p.getByTestId('year-state').waitFor() },
+  {
+    name: 'years',
+    path: () => `/app/labs/${lab.id}/${YEAR}/years`,
+    ready: (p) => p.locator('[data-testid="years"][aria-busy="false"]').waitFor(),
+  },
+  { name: 'audit', path: () => `/app/labs/${lab.id}/audit`, ready: (p) => p.getByTestId('audit').locator('tbody tr').first().waitFor() },
   { name: 'target', path: () => `/app/labs/${lab.id}/target`, ready: (p) => p.getByTestId('no-target').waitFor() },
   { name: 'factors', path: () => '/app/factors', ready: (p) => p.getByTestId('factors').locator('tbody tr').first().waitFor() },
   { name: 'profile', path: () => '/app/profile', ready: (p) => p.getByTestId('no-keys').waitFor() },
@@ -90,6 +98,8 @@ function wordsOf(lang: Lang): Set<string> {
     ...Object.values(YEAR_STATE_NAMES[lang]),
     ...Object.values(YEAR_ACTION_NAMES[lang]),
     ...Object.values(BASIS_NAMES[lang]),
+    ...Object.values(KIND_NAMES[lang]),
+    ...Object.values(CABIN_NAMES[lang]),
     ...MONTH_NAMES[lang],
   ];
   for (const message of Object.values(MESSAGES[lang])) {
@@ -189,6 +199,15 @@ beforeAll(async () => {
     [`${YEAR}-06-02`, 'rail_travel.national', '1800', 'field trip'],
   ]) {
     await createEntry({ auth, path: { lab_id: lab.id }, body: { date, factor_key, quantity, note }, throwOnError: true });
+  }
+  // Typed entries: each line says what it was computed from (in both languages, at 360 px too).
+  await seedActivityFactors(admin, YEAR);
+  for (const body of [
+    { kind: 'flight', date: `${YEAR}-04-02`, origin: 'GVA', destination: 'LIS', round_trip: true, travellers: 2 },
+    { kind: 'refrigerant', date: `${YEAR}-04-03`, gas: ACTIVITY_FACTORS.gas, kg: '0.8' },
+    { kind: 'equipment', date: `${YEAR}-04-04`, factor_key: ACTIVITY_FACTORS.equipment, quantity: '3', lifetime_years: 4 },
+  ] as const) {
+    await createEntry({ auth, path: { lab_id: lab.id }, body, throwOnError: true });
   }
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
   // A context of its own (axe runs its frames' script through the context).
@@ -319,6 +338,24 @@ describe('usable', () => {
       await page.screenshot({ path: `${ARTIFACTS}usable-360-fr-${screen.name}.png`, fullPage: true });
     });
   }
+
+  it('the add-entry form of every kind, in French at 360 px: no English left, no axe violation, nothing outside the viewport', async () => {
+    await page.setViewportSize(PHONE);
+    await open(SCREENS.find((x) => x.name === 'lab-year')!);
+    const kinds = await page.getByTestId('entry-kind').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(kinds).toEqual(['quantity', 'flight', 'purchase', 'refrigerant', 'equipment']);
+    for (const kind of kinds) {
+      await page.getByTestId('entry-kind').selectOption(kind);
+      await page.locator(`.add-entry [data-field="${kind === 'flight' ? 'origin' : kind === 'refrigerant' ? 'gas' : 'factor_key'}"]`).waitFor();
+      expect(await englishLeftovers(seedData())).toEqual([]);
+      expect(await overflow()).toEqual([]);
+      expect(await axeViolations()).toEqual([]);
+    }
+    expect(await page.getByTestId('activity').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^GVA → LIS, économique, aller-retour, 2 × voyageur; /)]),
+    );
+    await page.getByTestId('entry-kind').selectOption('quantity');
+  });
 
   it('the sign-in screen in French after signing out: no English left', async () => {
     await page.setViewportSize(DESKTOP);

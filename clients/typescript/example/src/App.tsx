@@ -175,7 +175,7 @@ function Content({ route, jobs }: { route: Route; jobs: Parameters<typeof LabVie
     case 'new-lab':
       return <CreateLab />;
     case 'lab':
-      return <LabView key={route.labId} labId={route.labId} tab={route.tab} year={route.year} jobs={jobs} />;
+      return <LabView key={route.labId} labId={route.labId} tab={route.tab} year={route.year} jobs={jobs} params={route.params} />;
     case 'factors':
       return <Factors params={route.params} />;
     case 'profile':

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { JobStatus, LabPublic } from '@co2calculator/client';
 import { getLabOptions, getMeOptions } from '@co2calculator/client/react-query';
 
+import { Audit } from './Audit';
 import { AddEntry, Entries } from './Entries';
 import { Imports } from './Imports';
 import { EditLab, Members } from './LabForms';
@@ -15,14 +16,17 @@ import { Report } from './Report';
 import { SignOffTab } from './SignOff';
 import { TargetTab } from './Target';
 import { Upload } from './Upload';
+import { Years } from './Years';
 
 const TABS: { tab: LabTab; label: (t: Messages) => string; managers?: boolean }[] = [
   { tab: 'year', label: (t) => t.tabYear },
   { tab: 'signoff', label: (t) => t.tabSignOff },
+  { tab: 'years', label: (t) => t.tabYears },
   { tab: 'target', label: (t) => t.tabTarget },
   { tab: 'imports', label: (t) => t.tabImports },
   { tab: 'members', label: (t) => t.tabMembers },
   { tab: 'settings', label: (t) => t.tabSettings, managers: true },
+  { tab: 'audit', label: (t) => t.tabAudit, managers: true },
 ];
 
 export function LabView({
@@ -30,11 +34,13 @@ export function LabView({
   tab,
   year,
   jobs,
+  params,
 }: {
   labId: string;
   tab: LabTab;
   year: number;
   jobs: Record<string, JobStatus>;
+  params?: URLSearchParams;
 }) {
   const t = useT();
   const lab = useQuery(getLabOptions({ path: { lab_id: labId } }));
@@ -49,10 +55,22 @@ export function LabView({
       </div>
     );
   }
-  return <LabBody lab={lab.data} tab={tab} year={year} jobs={jobs} />;
+  return <LabBody lab={lab.data} tab={tab} year={year} jobs={jobs} params={params ?? new URLSearchParams()} />;
 }
 
-function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: number; jobs: Record<string, JobStatus> }) {
+function LabBody({
+  lab,
+  tab,
+  year,
+  jobs,
+  params,
+}: {
+  lab: LabPublic;
+  tab: LabTab;
+  year: number;
+  jobs: Record<string, JobStatus>;
+  params: URLSearchParams;
+}) {
   // Viewers read only; the server decides all the same (a 403 would be shown as a problem).
   // Administrators manage every lab, member of it or not.
   const t = useT();
@@ -73,7 +91,7 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
             {lab.my_role ? ` · ${t.youAre(ROLE_NAMES[lang][lab.my_role])}` : ''}
           </div>
         </div>
-        {tab === 'year' || tab === 'signoff' ? (
+        {tab === 'year' || tab === 'signoff' || tab === 'years' ? (
           <div className="year-picker" role="group" aria-label={t.year}>
             <button className="secondary" onClick={() => navigate(labHref(lab.id, tab, year - 1))} aria-label={t.previousYear}>
               ‹
@@ -107,6 +125,10 @@ function LabBody({ lab, tab, year, jobs }: { lab: LabPublic; tab: LabTab; year: 
         </>
       ) : tab === 'signoff' ? (
         <SignOffTab labId={lab.id} year={year} isManager={isManager} isAdmin={isAdmin} />
+      ) : tab === 'years' ? (
+        <Years labId={lab.id} year={year} />
+      ) : tab === 'audit' ? (
+        isManager ? <Audit key={params.toString()} labId={lab.id} params={params} /> : <p className="muted card">{t.onlyManagersAudit}</p>
       ) : tab === 'target' ? (
         <TargetTab labId={lab.id} isManager={isManager} />
       ) : tab === 'imports' ? (

@@ -1,9 +1,9 @@
 // A lab's yearly report: total, change against last year, a chart by month, and the breakdown by
 // category and scope (one `getLabReportOptions` query; entries and imports invalidate it).
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
-import type { LabReport } from '@co2calculator/client';
+import { getLabReport, type LabReport } from '@co2calculator/client';
 import { getLabReportOptions } from '@co2calculator/client/react-query';
 
 import { CATEGORY_COLORS, change as formatChange, co2e, co2eTick, percent, quantity } from './format';
@@ -22,7 +22,50 @@ export function Report({ labId, year }: { labId: string; year: number }) {
   const report = useQuery(getLabReportOptions({ path: { lab_id: labId }, query: { year } }));
   if (report.isPending) return <section className="card report">{t.loadingReport(year)}</section>;
   if (report.isError) return <ProblemView error={report.error} context={t.report(year)} />;
-  return <ReportBody report={report.data} refreshing={report.isFetching} />;
+  return (
+    <>
+      <ReportBody report={report.data} refreshing={report.isFetching} />
+      <CsvDownload labId={labId} year={year} />
+    </>
+  );
+}
+
+/** The year's report as CSV (`GET /reports/{lab_id}?format=csv`), saved under the server's name.
+ * Not a generated hook: `getLabReportOptions` types its data as the JSON report and would cache
+ * the CSV text under a report's query key, and a download is an action, not a view. So the
+ * generated `getLabReport` itself, asked for text, in a mutation; a plain link cannot carry the
+ * bearer token. */
+export function CsvDownload({ labId, year }: { labId: string; year: number }) {
+  const t = useT();
+  const download = useMutation({
+    mutationFn: async () => {
+      const { data, response } = await getLabReport({
+        path: { lab_id: labId },
+        query: { year, format: 'csv' },
+        parseAs: 'text',
+        throwOnError: true,
+      });
+      const named = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
+      return { csv: data as unknown as string, filename: named ?? `report-${year}.csv` };
+    },
+    onSuccess: ({ csv, filename }) => {
+      const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = filename;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    },
+  });
+  return (
+    <div className="report-actions">
+      <button className="secondary" onClick={() => download.mutate()} disabled={download.isPending} data-testid="download-csv">
+        {download.isPending ? t.downloading : t.downloadCsv}
+      </button>
+      <Link to={labHref(labId, 'years', year)}>{t.yearsTitle(year - 4, year)}</Link>
+      {download.isError ? <ProblemView error={download.error} context={t.csvNotDownloaded} /> : null}
+    </div>
+  );
 }
 
 function ReportBody({ report, refreshing }: { report: LabReport; refreshing: boolean }) {

@@ -9,6 +9,7 @@ import {
   getLabReportQueryKey,
   getYearStatusOptions,
   getYearStatusQueryKey,
+  importHeadcountMutation,
   listHeadcountOptions,
   listHeadcountQueryKey,
   reopenYearMutation,
@@ -18,7 +19,7 @@ import {
   validateYearMutation,
 } from '@co2calculator/client/react-query';
 
-import { FormProblem } from './fields';
+import { Field, FormProblem } from './fields';
 import { co2e, dateTime, decimalInput, quantity } from './format';
 import { STAFF_NAMES, YEAR_ACTION_NAMES, YEAR_STATE_NAMES, useLang, useT } from './i18n';
 import { isProblem, ProblemView } from './problem';
@@ -42,6 +43,7 @@ export function SignOffTab({ labId, year, isManager, isAdmin }: { labId: string;
           locked={status.data !== undefined && status.data.state !== 'open'}
         />
       ) : null}
+      {isManager ? <HeadcountUpload labId={labId} /> : null}
       {status.isError ? <ProblemView error={status.error} context={t.signOff} /> : null}
       {status.isSuccess ? <SignOff labId={labId} status={status.data} isManager={isManager} isAdmin={isAdmin} /> : null}
     </>
@@ -124,6 +126,50 @@ function Headcount({
       ) : (
         <p className="muted small">{locked ? t.headcountLocked : t.onlyManagersHeadcount}</p>
       )}
+    </form>
+  );
+}
+
+/** A headcount CSV (`year,category,fte`) replacing the years it names, all or none: a bad line is a
+ * 422 whose `errors` say which line (shown under the file), a signed-off year a 409, a file over
+ * the limit a 413 (shown under the form). */
+function HeadcountUpload({ labId }: { labId: string }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const upload = useMutation({
+    ...importHeadcountMutation(),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: listHeadcountQueryKey({ path: { lab_id: labId } }) }),
+        queryClient.invalidateQueries({ queryKey: getLabReportQueryKey({ path: { lab_id: labId } }) }),
+      ]),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (file) upload.mutate({ path: { lab_id: labId }, body: { file } });
+  };
+  return (
+    <form className="card headcount-upload" onSubmit={submit} aria-label={t.headcountCsv}>
+      <h3>{t.headcountCsv}</h3>
+      <p className="muted small">
+        {t.headcountCsvHelp} <code>year,category,fte</code>
+        {t.headcountCsvEnd}
+      </p>
+      <div className="form-row">
+        <Field label={t.headcountCsvFile} name="file" error={upload.error} className="grow">
+          <input type="file" accept=".csv,text/csv" onChange={(e) => (upload.reset(), setFile(e.target.files?.[0] ?? null))} />
+        </Field>
+        <button type="submit" disabled={!file || upload.isPending}>
+          {upload.isPending ? t.uploading : t.upload}
+        </button>
+      </div>
+      <FormProblem error={upload.error} context={t.headcountRefused} fields={['file']} />
+      {upload.isSuccess ? (
+        <p className="success" role="status" data-testid="headcount-uploaded">
+          {t.headcountUploaded(upload.data.map((y) => y.year).join(', '))}
+        </p>
+      ) : null}
     </form>
   );
 }

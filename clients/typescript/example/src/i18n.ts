@@ -6,7 +6,7 @@
 // page's `lang`. Problem responses from the server are shown as the server sent them.
 import { useSyncExternalStore } from 'react';
 
-import type { FactorCategory, JobState, LabRole, Scope2Basis, StaffCategory, YearAction, YearState } from '@co2calculator/client';
+import type { CabinClass, EntryKind, FactorCategory, JobState, LabRole, Scope2Basis, StaffCategory, YearAction, YearState } from '@co2calculator/client';
 
 import { en, type Messages } from './messages.en';
 import { fr } from './messages.fr';
@@ -87,6 +87,17 @@ export const YEAR_ACTION_NAMES: Record<Lang, Record<YearAction, string>> = {
 export const BASIS_NAMES: Record<Lang, Record<Scope2Basis | 'none', string>> = {
   en: { location: 'location-based', market: 'market-based', none: 'no basis stated' },
   fr: { location: 'méthode géographique', market: 'méthode de marché', none: 'méthode non indiquée' },
+};
+
+/** Kinds of entry (docs/activities.md) and flight cabin classes. */
+export const KIND_NAMES: Record<Lang, Record<EntryKind, string>> = {
+  en: { quantity: 'Plain entry', flight: 'Flight', purchase: 'Purchase', refrigerant: 'Refrigerant', equipment: 'Equipment' },
+  fr: { quantity: 'Saisie simple', flight: 'Vol', purchase: 'Achat', refrigerant: 'Fluide frigorigène', equipment: 'Équipement' },
+};
+
+export const CABIN_NAMES: Record<Lang, Record<CabinClass, string>> = {
+  en: { economy: 'economy', premium_economy: 'premium economy', business: 'business', first: 'first' },
+  fr: { economy: 'économique', premium_economy: 'économique premium', business: 'affaires', first: 'première' },
 };
 
 export const MONTH_NAMES: Record<Lang, string[]> = {

@@ -6,6 +6,8 @@
 //   /app/labs/new                       create a lab
 //   /app/labs/:labId/:year              a lab's year: report, add entries, import, entries
 //   /app/labs/:labId/:year/sign-off     that year's headcount and sign-off
+//   /app/labs/:labId/:year/years        the five years up to :year, each against the one before
+//   /app/labs/:labId/audit?since=&until=   its audit trail (managers, admins)
 //   /app/labs/:labId/target             its reduction target and progress
 //   /app/labs/:labId/imports            its imports (undo)
 //   /app/labs/:labId/members            its members
@@ -16,12 +18,12 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
 
 export const BASE = '/app';
 
-export type LabTab = 'year' | 'signoff' | 'target' | 'imports' | 'members' | 'settings';
+export type LabTab = 'year' | 'signoff' | 'years' | 'target' | 'imports' | 'members' | 'settings' | 'audit';
 
 export type Route =
   | { name: 'home' }
   | { name: 'new-lab' }
-  | { name: 'lab'; labId: string; tab: LabTab; year: number }
+  | { name: 'lab'; labId: string; tab: LabTab; year: number; params?: URLSearchParams }
   | { name: 'factors'; params: URLSearchParams }
   | { name: 'profile' }
   | { name: 'not-found'; path: string };
@@ -35,8 +37,8 @@ export function parse(pathname: string, search = ''): Route {
   if (parts[0] === 'factors' && parts.length === 1) return { name: 'factors', params: new URLSearchParams(search) };
   if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
   if (parts[0] === 'labs' && parts[1] === 'new' && parts.length === 2) return { name: 'new-lab' };
-  if (parts[0] === 'labs' && parts.length === 4 && /^\d{4}$/.test(parts[2]) && parts[3] === 'sign-off') {
-    return { name: 'lab', labId: parts[1], tab: 'signoff', year: Number(parts[2]) };
+  if (parts[0] === 'labs' && parts.length === 4 && /^\d{4}$/.test(parts[2]) && (parts[3] === 'sign-off' || parts[3] === 'years')) {
+    return { name: 'lab', labId: parts[1], tab: parts[3] === 'years' ? 'years' : 'signoff', year: Number(parts[2]) };
   }
   if (parts[0] === 'labs' && parts.length >= 2 && parts.length <= 3) {
     const [, labId, view] = parts;
@@ -45,6 +47,7 @@ export function parse(pathname: string, search = ''): Route {
     if (view === 'imports' || view === 'members' || view === 'settings' || view === 'target') {
       return { name: 'lab', labId, tab: view, year: thisYear() };
     }
+    if (view === 'audit') return { name: 'lab', labId, tab: 'audit', year: thisYear(), params: new URLSearchParams(search) };
   }
   return { name: 'not-found', path: pathname };
 }
@@ -60,7 +63,9 @@ export function href(route: Route): string {
       const lab = `${BASE}/labs/${encodeURIComponent(route.labId)}`;
       if (route.tab === 'year') return `${lab}/${route.year}`;
       if (route.tab === 'signoff') return `${lab}/${route.year}/sign-off`;
-      return `${lab}/${route.tab}`;
+      if (route.tab === 'years') return `${lab}/${route.year}/years`;
+      const query = route.params?.toString();
+      return `${lab}/${route.tab}${query ? `?${query}` : ''}`;
     }
     case 'factors': {
       const query = route.params.toString();
