@@ -198,6 +198,8 @@ export function InstitutionTarget() {
   const t = useT();
   const progress = useQuery(getInstitutionTargetProgressOptions());
   const none = progress.isError && isProblem(progress.error) && progress.error.status === 404;
+  // A refetch that fails keeps the last data: after a removal, "none" wins over it.
+  const data = none ? null : (progress.data ?? null);
   return (
     <div className="lab-view">
       <h2>{t.institution}</h2>
@@ -206,9 +208,9 @@ export function InstitutionTarget() {
       {progress.isError && !none ? <ProblemView error={progress.error} context={t.institutionTarget} /> : null}
       {progress.isSuccess || none ? (
         <>
-          <InstitutionTargetForm key={progress.data?.target.updated_at ?? 'none'} progress={progress.data ?? null} />
-          {progress.data ? (
-            <Progress progress={{ ...progress.data, target: { ...progress.data.target, lab_id: '' } }} isManager />
+          <InstitutionTargetForm key={data?.target.updated_at ?? 'none'} progress={data} />
+          {data ? (
+            <Progress progress={{ ...data, target: { ...data.target, lab_id: '' } }} isManager />
           ) : (
             <p className="card muted" data-testid="no-target">
               {t.noInstitutionTarget}

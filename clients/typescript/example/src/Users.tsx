@@ -28,20 +28,41 @@ export function Users() {
   const t = useT();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<UserPublic | null>(null);
+  const [saved, setSaved] = useState<UserPublic | null>(null);
   const users = useInfiniteQuery({
     ...listUsersInfiniteOptions({ query: { limit: USERS_PAGE_SIZE } }),
     initialPageParam: {},
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: listUsersInfiniteQueryKey() });
-  const deactivate = useMutation({ ...deactivateUserMutation(), onSuccess: refresh });
-  const reactivate = useMutation({ ...updateUserMutation(), onSuccess: refresh });
+  // A change keeps the account's form open on what the server answered (its new version).
+  const changed = async (user: UserPublic) => {
+    if (editing?.id === user.id) setEditing(user);
+    setSaved(user);
+    await refresh();
+  };
+  const deactivate = useMutation({ ...deactivateUserMutation(), onSuccess: changed });
+  const reactivate = useMutation({ ...updateUserMutation(), onSuccess: changed });
   const items = users.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <div className="lab-view">
       <h2>{t.usersTitle}</h2>
-      <CreateUser onCreated={refresh} />
+      <CreateUser
+        onCreated={async (user) => {
+          setEditing(user);
+          await refresh();
+        }}
+      />
+      {editing ? (
+        <EditUser
+          key={`${editing.id}-${editing.version}`}
+          user={editing}
+          saved={saved?.id === editing.id && saved.version === editing.version}
+          onDone={() => setEditing(null)}
+          onSaved={changed}
+        />
+      ) : null}
       <section className="card" aria-label={t.accounts}>
         <h3>{t.accounts}</h3>
         {users.isError ? <ProblemView error={users.error} context={t.accounts} /> : null}
@@ -109,7 +130,6 @@ export function Users() {
           </button>
         ) : null}
       </section>
-      {editing ? <EditUser key={`${editing.id}-${editing.version}`} user={editing} onDone={() => setEditing(null)} onSaved={refresh} /> : null}
     </div>
   );
 }
@@ -124,15 +144,15 @@ function RoleSelect({ value, onChange }: { value: UserRole; onChange: (role: Use
   );
 }
 
-function CreateUser({ onCreated }: { onCreated: () => Promise<unknown> }) {
+function CreateUser({ onCreated }: { onCreated: (user: UserPublic) => Promise<unknown> }) {
   const t = useT();
   const empty = { email: '', full_name: '', password: '', role: 'user' as UserRole };
   const [draft, setDraft] = useState(empty);
   const create = useMutation({
     ...createUserMutation(),
-    onSuccess: async () => {
+    onSuccess: async (user) => {
       setDraft(empty);
-      await onCreated();
+      await onCreated(user);
     },
   });
   const submit = (event: FormEvent) => {
@@ -176,16 +196,21 @@ function CreateUser({ onCreated }: { onCreated: () => Promise<unknown> }) {
   );
 }
 
-function EditUser({ user, onDone, onSaved }: { user: UserPublic; onDone: () => void; onSaved: () => Promise<unknown> }) {
+function EditUser({
+  user,
+  saved,
+  onDone,
+  onSaved,
+}: {
+  user: UserPublic;
+  saved: boolean;
+  onDone: () => void;
+  onSaved: (user: UserPublic) => Promise<unknown>;
+}) {
   const t = useT();
   const [draft, setDraft] = useState({ email: user.email, full_name: user.full_name ?? '', role: user.role });
-  const save = useMutation({
-    ...updateUserMutation(),
-    onSuccess: async () => {
-      await onSaved();
-      onDone();
-    },
-  });
+  const save = useMutation({ ...updateUserMutation(), onSuccess: onSaved });
+  const deactivate = useMutation({ ...deactivateUserMutation(), onSuccess: onSaved });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // Only what changed, with the version read: a change made meanwhile by someone else is a 409.
@@ -200,10 +225,13 @@ function EditUser({ user, onDone, onSaved }: { user: UserPublic; onDone: () => v
     });
   };
   return (
-    <form className="card" onSubmit={submit} aria-label={t.editAccount}>
+    <form className="card" onSubmit={submit} aria-label={t.editAccount} data-testid="edit-user">
       <h3>
         {t.editAccount} <span className="muted">{user.email}</span>
       </h3>
+      <p className="muted small" data-testid="edit-user-state">
+        {userRoleName(t, user.role)} · {user.is_active ? t.active : t.inactive}
+      </p>
       <div className="form-grid">
         <Field label={t.email} name="email" error={save.error} fallback={TAKEN}>
           <input type="email" value={draft.email} onChange={(e) => setDraft({ ...draft, email: e.target.value })} required />
@@ -215,13 +243,23 @@ function EditUser({ user, onDone, onSaved }: { user: UserPublic; onDone: () => v
           <RoleSelect value={draft.role} onChange={(role) => setDraft({ ...draft, role })} />
         </Field>
       </div>
-      <FormProblem error={save.error} context={t.accountNotChanged} fields={USER_FIELDS} fallback={TAKEN} />
+      <FormProblem error={save.error ?? deactivate.error} context={t.accountNotChanged} fields={USER_FIELDS} fallback={TAKEN} />
+      {saved ? (
+        <p className="success" role="status">
+          {t.accountSaved}
+        </p>
+      ) : null}
       <div className="form-row">
         <button type="submit" disabled={save.isPending}>
           {save.isPending ? t.saving : t.saveAccount}
         </button>
+        {user.is_active ? (
+          <button type="button" className="secondary" disabled={deactivate.isPending} onClick={() => deactivate.mutate({ path: { user_id: user.id } })}>
+            {t.deactivate}
+          </button>
+        ) : null}
         <button type="button" className="secondary" onClick={onDone}>
-          {t.cancel}
+          {t.close}
         </button>
       </div>
     </form>

@@ -317,6 +317,8 @@ export const en = {
   accountNotCreated: 'The account was not created',
   editAccount: 'Edit the account',
   saveAccount: 'Save the account',
+  accountSaved: 'Saved.',
+  close: 'Close',
   accountNotChanged: 'The account was not changed',
   // administrators: factors
   importOrSyncFactors: 'Import or sync factors',

@@ -305,6 +305,8 @@ export const fr: Messages = {
   accountNotCreated: 'Le compte n’a pas été créé',
   editAccount: 'Modifier le compte',
   saveAccount: 'Enregistrer le compte',
+  accountSaved: 'Enregistré.',
+  close: 'Fermer',
   accountNotChanged: 'Le compte n’a pas été modifié',
   importOrSyncFactors: 'Importer ou synchroniser des facteurs',
   editFactorNamed: (key, year) => `Modifier ${key} (${year})`,
