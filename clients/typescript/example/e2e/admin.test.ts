@@ -7,8 +7,13 @@
 // percentage next to its field, and each year against the path). A plain account sees none of
 // these links and is told at their URLs that they are for administrators. axe passes on each
 // screen in English at 1280 px and in French at 360 px, where nothing sticks out sideways.
+// A sync that runs: a second throwaway server (scripts/live-server) whose FACTOR_SYNC_URL is a
+// loopback source of this test; the job's progress shows live and the synced factor is listed.
 // Screenshots go to .artifacts/dashboard/ (admin-*.png).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import AxeBuilder from '@axe-core/playwright';
@@ -414,4 +419,80 @@ describe("the administrator's screens", () => {
   it('logged no unexpected console error', () => {
     expect(consoleErrors).toEqual([]);
   });
+});
+
+/** A second live server started with FACTOR_SYNC_URL (the shared one has none, on purpose: the
+ * co2calc suite checks its 409), printed by `scripts.live_server` when it serves. */
+async function syncServer(url: string): Promise<{ process: ChildProcess; base: string; email: string; password: string }> {
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const child = spawn('uv', ['run', '--no-sync', 'python', '-m', 'scripts.live_server'], {
+    cwd: root,
+    env: { ...process.env, FACTOR_SYNC_URL: url, CO2CALC_BASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const found = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no second server within 90 s:\n${out}`)), 90_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /CO2CALC_BASE_URL=(\S+)[\s\S]*CO2CALC_TEST_ADMIN_EMAIL=(\S+)[\s\S]*CO2CALC_TEST_ADMIN_PASSWORD=(\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the second server exited with ${code}:\n${out}`));
+    });
+  });
+  return { process: child, base: found[1], email: found[2], password: found[3] };
+}
+
+describe('a sync that runs, on a server with FACTOR_SYNC_URL', () => {
+  let source: Server;
+  let second: Awaited<ReturnType<typeof syncServer>> | undefined;
+  const key = `sync.feed.${crypto.randomUUID().slice(0, 6)}`;
+
+  beforeAll(async () => {
+    source = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/csv' });
+      response.end(`key,category,unit,kg_co2e_per_unit,scope,year,region,source\n${key},heating,kWh,0.2,1,${YEAR},,the test's feed\n`);
+    });
+    await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
+    second = await syncServer(`http://127.0.0.1:${(source.address() as AddressInfo).port}/factors.csv`);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (second?.process.exitCode === null) {
+      const exited = new Promise((resolve) => second!.process.once('exit', resolve));
+      second.process.kill('SIGTERM'); // the live server stops uvicorn and drops its database
+      await exited;
+    }
+    await new Promise((resolve) => source?.close(resolve));
+  }, 60_000);
+
+  it('starts the sync, shows its job live until it succeeds, and lists the synced factor', async () => {
+    const other = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB' });
+    const target = await other.newPage();
+    watch(target);
+    await target.goto(`${second!.base}/app/factors/imports`);
+    await target.getByLabel('Email').fill(second!.email);
+    await target.getByLabel('Password').fill(second!.password);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    const section = target.getByRole('region', { name: 'Sync from the source' });
+    const answer = target.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/factors/sync'));
+    await section.getByRole('button', { name: 'Sync now' }).click();
+    expect((await answer).status()).toBe(202);
+    const job = section.getByTestId('job');
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
+    expect(await job.innerText()).toContain('factors.csv');
+    await expect.poll(() => target.getByTestId('factor-jobs').locator('tbody tr[data-kind="factor_sync"]').first().innerText()).toMatch(/sync\s+succeeded/i);
+    await target.getByRole('link', { name: '‹ Emission factors' }).first().click();
+    await target.getByLabel('Search').fill(key);
+    await target.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => target.getByTestId('factors').locator('tbody tr').first().innerText()).toContain(key);
+    await other.close();
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
 });
