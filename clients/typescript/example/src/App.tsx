@@ -149,7 +149,7 @@ function Dashboard({ accessToken }: { accessToken: string }) {
           {isAdmin ? (
             <>
               <Link to={href({ name: 'institution', year: new Date().getFullYear() })} aria-current={current === 'institution' ? 'page' : undefined}>
-                {t.navInstitution}
+                {t.institution}
               </Link>
               <Link to={href({ name: 'users' })} aria-current={current === 'users' ? 'page' : undefined}>
                 {t.navUsers}

@@ -115,7 +115,7 @@ function FactorForm({ factor }: { factor: FactorPublic }) {
   };
   return (
     <div className="lab-view">
-      <p className="muted small">
+      <p className="muted small admin-back">
         <Link to={factorsList()}>{t.backToFactors}</Link>
       </p>
       <form className="card" onSubmit={submit} aria-label={t.editFactor}>
@@ -182,7 +182,7 @@ export function FactorImports({ jobs }: { jobs: Record<string, JobStatus> }) {
   const items = [...byId.values()].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at)).slice(0, 20);
   return (
     <div className="lab-view">
-      <p className="muted small">
+      <p className="muted small admin-back">
         <Link to={factorsList()}>{t.backToFactors}</Link>
       </p>
       <h2>{t.factorImportsTitle}</h2>

@@ -107,7 +107,7 @@ function InstitutionReportBody({ report }: { report: InstitutionReport }) {
     );
   }
   return (
-    <section className="report" aria-label={t.report(report.year)}>
+    <section className="report institution" aria-label={t.report(report.year)}>
       <div className="kpis">
         <div className="card kpi">
           <div className="kpi-label">{t.emissions(report.year)}</div>
@@ -117,7 +117,7 @@ function InstitutionReportBody({ report }: { report: InstitutionReport }) {
           <div className="kpi-note">{t.interval(co2e(report.uncertainty.low_kg_co2e), co2e(report.uncertainty.high_kg_co2e))}</div>
         </div>
         <div className="card kpi">
-          <div className="kpi-label">{t.labs}</div>
+          <div className="kpi-label">{t.labsReporting}</div>
           <div className="kpi-value" data-testid="institution-labs">
             {perLab.length}
           </div>

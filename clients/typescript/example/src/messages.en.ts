@@ -290,7 +290,6 @@ export const en = {
   onTrack: 'on track',
   offTrack: 'above the path',
   // administrators: navigation, the gate
-  navInstitution: 'Institution',
   navUsers: 'Users',
   adminsOnly: 'For administrators only',
   adminsOnlyHelp: 'This page manages accounts, factors or the whole institution: your account is not an administrator.',
@@ -357,10 +356,11 @@ export const en = {
   exporting: 'Exporting…',
   exportRefused: 'The export failed',
   noInstitutionEmissions: (year: number) => `No lab has emissions in ${year} yet: labs add entries or import a CSV, or pick another year above.`,
+  labsReporting: 'Labs reporting',
   perLab: 'Per lab',
   perLabAndCategory: 'Per lab and category',
   lab: 'Lab',
-  emissionsColumn: 'CO2e',
+  emissionsColumn: 'Emissions (CO2e)',
   fte: 'FTE',
   noInstitutionTarget: 'No reduction target for the institution yet: set a baseline year, a target year and the reduction to reach above.',
   // problems
