@@ -361,6 +361,7 @@ describe("the administrator's screens", () => {
   it('passes axe on each screen in English at 1280 px and in French at 360 px, where nothing sticks out', async () => {
     const screens: [string, string, () => Promise<unknown>][] = [
       ['users', '/app/users', () => page.getByTestId('users').locator('tbody tr').first().waitFor()],
+      ['factors', `/app/factors?search=${factor.key}`, () => page.getByTestId('factors').locator('tbody tr td.actions a').first().waitFor()],
       ['factor', `/app/factors/${factor.id}`, () => page.getByRole('form', { name: /./ }).locator('input').first().waitFor()],
       ['factor-imports', '/app/factors/imports', () => page.getByTestId('factor-jobs').waitFor()],
       ['institution', `/app/institution/${YEAR}`, () => page.getByTestId('institution-total').waitFor()],
@@ -382,6 +383,25 @@ describe("the administrator's screens", () => {
     }
     await page.locator('.lang-switch select').selectOption('en');
     await page.setViewportSize(DESKTOP);
+  });
+
+  it('creates an account with the keyboard alone', async () => {
+    await open('/app/users');
+    const form = page.getByRole('form', { name: 'Create an account' });
+    await form.getByLabel('Email').focus();
+    const email = `kbd.${tag}@example.org`;
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Kim Berg');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(`pw-${crypto.randomUUID()}`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('label')?.dataset.field)).toBe('role');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Create an account');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => form.getByRole('status').innerText()).toContain(email);
+    expect(await page.getByTestId('edit-user').locator('h3').innerText()).toContain(email);
   });
 
   it('removes the target again (the institution is shared by the other browser tests)', async () => {
