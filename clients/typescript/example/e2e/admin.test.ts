@@ -35,6 +35,7 @@ import {
 } from '@co2calculator/client';
 
 import { co2e } from '../src/format';
+import { CATEGORY_NAMES, JOB_STATE_NAMES, MESSAGES, type Lang } from '../src/i18n';
 import { baseUrl, seedFactors, signIn, YEAR, type Token } from './seed';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
@@ -109,6 +110,39 @@ async function overflow(target: Page): Promise<string[]> {
     }
     return problems.slice(0, 12);
   });
+}
+
+/** The app's English words that French never uses (as e2e/usable.test.ts builds them). */
+const words = (text: string) => text.toLowerCase().split(/[^\p{L}]+/u).filter((word) => word.length > 1);
+function wordsOf(lang: Lang): Set<string> {
+  const texts = [...Object.values(CATEGORY_NAMES[lang]), ...Object.values(JOB_STATE_NAMES[lang])];
+  for (const message of Object.values(MESSAGES[lang])) {
+    texts.push(typeof message === 'string' ? message : (message as (...args: unknown[]) => string)(...Array<unknown>(message.length).fill(null)));
+  }
+  return new Set(texts.flatMap(words));
+}
+const ENGLISH_ONLY = (() => {
+  const french = wordsOf('fr');
+  return new Set([...wordsOf('en')].filter((word) => !french.has(word)));
+})();
+
+/** The app's English words on a French screen: its text, labels and placeholders, without the
+ * data (table cells, code, the signed-in name, the labs list, emails and factor keys). */
+async function englishLeftovers(target: Page): Promise<string[]> {
+  const shown = await target.evaluate(() => {
+    const clone = document.body.cloneNode(true) as HTMLElement;
+    for (const element of Array.from(clone.querySelectorAll('td, code, .note, .me, .sidebar, h3 .muted, script, style'))) element.remove();
+    const attributes = Array.from(document.querySelectorAll('[aria-label], [placeholder], [title]'))
+      .filter((element) => !element.closest('td, .sidebar'))
+      .flatMap((element) => ['aria-label', 'placeholder', 'title'].map((name) => element.getAttribute(name) ?? ''));
+    document.body.appendChild(clone);
+    clone.style.position = 'absolute';
+    const text = clone.innerText;
+    clone.remove();
+    return [text, ...attributes].join('\n');
+  });
+  const text = shown.replace(/[\w-]+(\.[\w-]+)+/g, ' ');
+  return [...new Set(words(text).filter((word) => ENGLISH_ONLY.has(word)))];
 }
 
 beforeAll(async () => {
@@ -374,15 +408,20 @@ describe("the administrator's screens", () => {
     }
     await page.locator('.lang-switch select').selectOption('fr');
     await page.setViewportSize(PHONE);
-    for (const [name, path, ready] of screens) {
-      await open(path);
-      await ready();
-      expect(await axeViolations(page), `${name} (fr, 360 px)`).toEqual([]);
-      expect(await overflow(page), `${name} (fr, 360 px)`).toEqual([]);
-      await page.screenshot({ path: `${ARTIFACTS}admin-360-fr-${name}.png`, fullPage: true });
+    try {
+      for (const [name, path, ready] of screens) {
+        await open(path);
+        await ready();
+        expect(await axeViolations(page), `${name} (fr, 360 px)`).toEqual([]);
+        expect(await overflow(page), `${name} (fr, 360 px)`).toEqual([]);
+        expect(await englishLeftovers(page), `${name} (fr): English words`).toEqual([]);
+        await page.screenshot({ path: `${ARTIFACTS}admin-360-fr-${name}.png`, fullPage: true });
+      }
+    } finally {
+      // The next steps read English at desktop width, also after a failure here.
+      await page.locator('.lang-switch select').selectOption('en');
+      await page.setViewportSize(DESKTOP);
     }
-    await page.locator('.lang-switch select').selectOption('en');
-    await page.setViewportSize(DESKTOP);
   });
 
   it('creates an account with the keyboard alone', async () => {
