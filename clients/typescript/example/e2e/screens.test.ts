@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 
-import { createEntry, replaceHeadcount, replaceTarget } from '@co2calculator/client';
+import { createEntry, replaceHeadcount, replaceInstitutionTarget, replaceTarget } from '@co2calculator/client';
 
 import { ACTIVITY_FACTORS, baseUrl, seedActivityFactors, seedWorld, signIn, YEAR, type World } from './seed';
 
@@ -102,5 +102,29 @@ describe.skipIf(!OUT)('screenshots for the documentation', () => {
     await page.getByLabel('Language').selectOption('fr');
     await shoot('phone-report-fr', `${lab}/${YEAR}`, (p) => p.getByText('Émissions').first().waitFor());
     await shoot('phone-sign-off-fr', `${lab}/${YEAR}/sign-off`, (p) => p.getByTestId('year-state').waitFor());
+  });
+
+  it("writes the administrator's screens at 1280 px", async () => {
+    const adminEmail = process.env.CO2CALC_TEST_ADMIN_EMAIL ?? '';
+    const adminPassword = process.env.CO2CALC_TEST_ADMIN_PASSWORD ?? '';
+    const admin = await signIn(adminEmail, adminPassword);
+    await replaceInstitutionTarget({ auth: admin, body: { baseline_year: YEAR - 1, target_year: 2030, reduction_pct: '40' }, throwOnError: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    page = await context.newPage();
+    await page.goto(`${baseUrl}/app/users`);
+    await page.getByLabel('Email').fill(adminEmail);
+    await page.getByLabel('Password').fill(adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('users').locator('tbody tr').nth(1).waitFor();
+    await save('users');
+    await shoot('institution', `/app/institution/${YEAR}`, (p) => p.getByTestId('institution-labs-table').locator('tbody tr').first().waitFor());
+    await shoot('institution-target', '/app/institution/target', (p) => p.getByTestId('target-years').waitFor());
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await shoot('factor-imports', '/app/factors/imports', (p) => p.getByTestId('no-factor-jobs').waitFor());
+    const lines = ['key,category,unit,kg_co2e_per_unit,scope,year', `heating.wood_pellets,heating,kWh,0.027,1,${YEAR}`, `heating.district,heating,kWh,lots,1,${YEAR}`];
+    await page.getByLabel('CSV file').setInputFiles({ name: 'factors-update.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+    await page.getByRole('region', { name: 'Import a factors CSV' }).getByRole('button', { name: 'Upload' }).click();
+    await page.getByTestId('row-errors').waitFor({ timeout: 30_000 });
+    await save('factor-imports');
   });
 });

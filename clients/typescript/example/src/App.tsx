@@ -12,6 +12,7 @@ import {
   startBrowserSessionMutation,
 } from '@co2calculator/client/react-query';
 
+import { AdminScreen } from './Admin';
 import { Factors } from './Factors';
 import { useJobStream, type StreamState } from './jobStream';
 import { CreateLab } from './LabForms';
@@ -129,6 +130,9 @@ function Dashboard({ accessToken }: { accessToken: string }) {
   };
 
   const section = route.name === 'factors' ? 'factors' : route.name === 'profile' ? 'profile' : 'labs';
+  const adminSection = { users: 'users', institution: 'institution', 'institution-target': 'institution', factor: 'factors', 'factor-imports': 'factors' } as const;
+  const current = route.name in adminSection ? adminSection[route.name as keyof typeof adminSection] : section;
+  const isAdmin = me.data?.role === 'admin';
   return (
     <div className={`layout route-${route.name}`}>
       <header className="topbar">
@@ -136,13 +140,23 @@ function Dashboard({ accessToken }: { accessToken: string }) {
           co2<span>calculator</span>
         </h1>
         <nav className="topnav" aria-label={t.sections}>
-          <Link to={href({ name: 'home' })} aria-current={section === 'labs' ? 'page' : undefined}>
+          <Link to={href({ name: 'home' })} aria-current={current === 'labs' ? 'page' : undefined}>
             {t.navLabs}
           </Link>
-          <Link to={href({ name: 'factors', params: new URLSearchParams() })} aria-current={section === 'factors' ? 'page' : undefined}>
+          <Link to={href({ name: 'factors', params: new URLSearchParams() })} aria-current={current === 'factors' ? 'page' : undefined}>
             {t.navFactors}
           </Link>
-          <Link to={href({ name: 'profile' })} aria-current={section === 'profile' ? 'page' : undefined}>
+          {isAdmin ? (
+            <>
+              <Link to={href({ name: 'institution', year: new Date().getFullYear() })} aria-current={current === 'institution' ? 'page' : undefined}>
+                {t.institution}
+              </Link>
+              <Link to={href({ name: 'users' })} aria-current={current === 'users' ? 'page' : undefined}>
+                {t.navUsers}
+              </Link>
+            </>
+          ) : null}
+          <Link to={href({ name: 'profile' })} aria-current={current === 'profile' ? 'page' : undefined}>
             {t.navProfile}
           </Link>
         </nav>
@@ -180,6 +194,12 @@ function Content({ route, jobs }: { route: Route; jobs: Parameters<typeof LabVie
       return <Factors params={route.params} />;
     case 'profile':
       return <Profile />;
+    case 'users':
+    case 'factor-imports':
+    case 'factor':
+    case 'institution':
+    case 'institution-target':
+      return <AdminScreen route={route} jobs={jobs} />;
     case 'not-found':
       return (
         <div className="empty card">

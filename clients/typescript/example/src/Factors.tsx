@@ -17,7 +17,7 @@ import { Field, FormProblem, type Fallback } from './fields';
 import { decimalInput } from './format';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { ProblemView } from './problem';
-import { href, navigate } from './router';
+import { href, Link, navigate } from './router';
 import { nearestKeys } from './suggest';
 
 const CATEGORIES = Object.keys(CATEGORY_NAMES.en) as FactorCategory[];
@@ -34,6 +34,7 @@ export function Factors({ params }: { params: URLSearchParams }) {
   const region = params.get('region') || null;
   const [text, setText] = useState(search ?? '');
   const [yearText, setYearText] = useState(year ? String(year) : '');
+  const isAdmin = me.data?.role === 'admin';
 
   const factors = useInfiniteQuery({
     ...listFactorsInfiniteOptions({ query: { limit: 50, category, year, search, region } }),
@@ -53,6 +54,13 @@ export function Factors({ params }: { params: URLSearchParams }) {
   return (
     <div className="lab-view">
       <h2>{t.emissionFactors}</h2>
+      {isAdmin ? (
+        <p className="admin-links">
+          <Link className="button secondary" to={href({ name: 'factor-imports' })}>
+            {t.importOrSyncFactors}
+          </Link>
+        </p>
+      ) : null}
       <section className="card" aria-label={t.filterFactors}>
         <form
           className="form-row"
@@ -103,6 +111,11 @@ export function Factors({ params }: { params: URLSearchParams }) {
                 <th className="num">{t.kgPerUnit}</th>
                 <th className="num">{t.scopeLabel}</th>
                 <th>{t.source}</th>
+                {isAdmin ? (
+                  <th>
+                    <span className="visually-hidden">{t.actions}</span>
+                  </th>
+                ) : null}
               </tr>
             </thead>
             <tbody>
@@ -119,6 +132,13 @@ export function Factors({ params }: { params: URLSearchParams }) {
                   </td>
                   <td className="num">{f.scope}</td>
                   <td className="note">{f.source}</td>
+                  {isAdmin ? (
+                    <td className="actions">
+                      <Link to={href({ name: 'factor', factorId: f.id })} aria-label={t.editFactorNamed(f.key, f.year)}>
+                        {t.edit}
+                      </Link>
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>
@@ -144,7 +164,7 @@ export function Factors({ params }: { params: URLSearchParams }) {
           </button>
         ) : null}
       </section>
-      {me.data?.role === 'admin' ? <CreateFactor /> : null}
+      {isAdmin ? <CreateFactor /> : null}
     </div>
   );
 }

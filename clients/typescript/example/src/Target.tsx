@@ -73,7 +73,7 @@ function TargetForm({ labId, progress }: { labId: string; progress: TargetProgre
   );
 }
 
-function Progress({ progress, isManager }: { progress: TargetProgress; isManager: boolean }) {
+export function Progress({ progress, isManager }: { progress: TargetProgress; isManager: boolean }) {
   const t = useT();
   const target = progress.target;
   if (!target) {

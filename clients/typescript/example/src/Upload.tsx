@@ -148,7 +148,7 @@ function RowKeySuggestion({ message }: { message: string }) {
   );
 }
 
-function JobProgress({ job, filename }: { job: JobStatus; filename: string | null }) {
+export function JobProgress({ job, filename }: { job: JobStatus; filename: string | null }) {
   const t = useT();
   const lang = useLang();
   const fraction = job.rows_total ? job.rows_processed / job.rows_total : hasEnded(job) ? 1 : 0;

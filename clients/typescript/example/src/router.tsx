@@ -14,6 +14,11 @@
 //   /app/labs/:labId/settings           edit the lab
 //   /app/factors?category=&year=&search=   emission factors (create: admins)
 //   /app/profile                        my profile and API keys
+//   /app/users                          accounts (admins)
+//   /app/factors/imports                factor CSV uploads, syncs, their jobs (admins)
+//   /app/factors/:factorId              edit or delete a factor (admins)
+//   /app/institution/:year              the institution's report, CSV export (admins)
+//   /app/institution/target             the institution's reduction target, progress (admins)
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 export const BASE = '/app';
@@ -26,6 +31,11 @@ export type Route =
   | { name: 'lab'; labId: string; tab: LabTab; year: number; params?: URLSearchParams }
   | { name: 'factors'; params: URLSearchParams }
   | { name: 'profile' }
+  | { name: 'users' }
+  | { name: 'factor-imports' }
+  | { name: 'factor'; factorId: string }
+  | { name: 'institution'; year: number }
+  | { name: 'institution-target' }
   | { name: 'not-found'; path: string };
 
 export const thisYear = (): number => new Date().getFullYear();
@@ -36,6 +46,14 @@ export function parse(pathname: string, search = ''): Route {
   if (parts.length === 0) return { name: 'home' };
   if (parts[0] === 'factors' && parts.length === 1) return { name: 'factors', params: new URLSearchParams(search) };
   if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
+  if (parts[0] === 'users' && parts.length === 1) return { name: 'users' };
+  if (parts[0] === 'factors' && parts.length === 2) {
+    return parts[1] === 'imports' ? { name: 'factor-imports' } : { name: 'factor', factorId: parts[1] };
+  }
+  if (parts[0] === 'institution' && parts.length <= 2) {
+    if (parts[1] === 'target') return { name: 'institution-target' };
+    if (parts[1] === undefined || /^\d{4}$/.test(parts[1])) return { name: 'institution', year: parts[1] ? Number(parts[1]) : thisYear() };
+  }
   if (parts[0] === 'labs' && parts[1] === 'new' && parts.length === 2) return { name: 'new-lab' };
   if (parts[0] === 'labs' && parts.length === 4 && /^\d{4}$/.test(parts[2]) && (parts[3] === 'sign-off' || parts[3] === 'years')) {
     return { name: 'lab', labId: parts[1], tab: parts[3] === 'years' ? 'years' : 'signoff', year: Number(parts[2]) };
@@ -73,6 +91,16 @@ export function href(route: Route): string {
     }
     case 'profile':
       return `${BASE}/profile`;
+    case 'users':
+      return `${BASE}/users`;
+    case 'factor-imports':
+      return `${BASE}/factors/imports`;
+    case 'factor':
+      return `${BASE}/factors/${encodeURIComponent(route.factorId)}`;
+    case 'institution':
+      return `${BASE}/institution/${route.year}`;
+    case 'institution-target':
+      return `${BASE}/institution/target`;
     case 'not-found':
       return route.path;
   }
