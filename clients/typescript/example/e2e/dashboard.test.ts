@@ -1,7 +1,8 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core) against a live
 // server that serves the built page at /app/: sign in, labs over cursor pages, a report, an entry
 // that changes the total, a stale edit's 409, a CSV import followed live over the job socket, a
-// failed import's row errors, and the token refresh. Screenshots go to .artifacts/dashboard/.
+// failed import's row errors, an import undone, the entries filtered, an import cancelled while
+// it runs, and the token refresh. Screenshots go to .artifacts/dashboard/.
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -276,6 +277,58 @@ describe('the dashboard', () => {
     await shot('08-imports-undone');
     await page.getByRole('link', { name: 'Report & entries' }).click();
     await expect.poll(total).toBe(`${co2e(await reportTotal())} CO2e`);
+  });
+
+  it('filters the entries by category and by factor key, and says when none match', async () => {
+    const filters = page.getByRole('form', { name: 'Filter entries' });
+    const rows = page.getByTestId('entries').locator('tbody tr');
+    const texts = async () => (await rows.allInnerTexts()).join('\n');
+    await expect.poll(() => rows.count()).toBe(8); // the first page of the year's entries
+
+    await filters.getByLabel('Category').selectOption('heating');
+    const only = async (key: string) => {
+      const shown = await rows.allInnerTexts();
+      return shown.length > 0 && shown.every((row) => row.includes(key));
+    };
+    await expect.poll(() => only('heating.natural_gas')).toBe(true);
+    expect(await texts()).not.toContain('electricity.grid.CH');
+
+    await filters.getByLabel('Category').selectOption('');
+    await filters.getByLabel('Filter by key').fill('Not a key!');
+    await filters.getByRole('alert').waitFor();
+    expect(await filters.getByRole('button', { name: 'Filter', exact: true }).isDisabled()).toBe(true);
+    await filters.getByLabel('Filter by key').fill('rail_travel.national');
+    await filters.getByRole('button', { name: 'Filter', exact: true }).click();
+    const { data } = await listLabEntries({
+      auth: world.auth,
+      path: { lab_id: world.lab.id },
+      query: { factor_key: 'rail_travel.national', date_from: `${YEAR}-01-01`, date_to: `${YEAR}-12-31`, limit: 8 },
+      throwOnError: true,
+    });
+    expect(data.items.length).toBeGreaterThan(0);
+    await expect.poll(() => only('rail_travel.national')).toBe(true);
+    expect(await rows.count()).toBe(data.items.length);
+
+    await filters.getByLabel('Category').selectOption('waste');
+    await expect.poll(() => page.getByTestId('no-entries').innerText()).toBe('No entries of this year match these filters.');
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => rows.count()).toBe(8);
+  });
+
+  it('cancels an import while it runs: nothing of it is written', async () => {
+    const before = await reportTotal();
+    // Large enough to be still running when the click lands (a few seconds of work).
+    const rows = Array.from(
+      { length: 150_000 },
+      (_, i) => `${YEAR}-${String((i % 11) + 1).padStart(2, '0')}-10,rail_travel.national,${1 + (i % 9)}`,
+    );
+    const jobId = await upload(csv(['date,factor_key,quantity', ...rows]), 'fail');
+    await page.getByRole('button', { name: 'Cancel the import' }).click();
+    const job = page.getByTestId('job');
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 60_000 }).toBe('cancelled');
+    expect(frames.some((m) => m.type === 'job' && m.job.id === jobId && m.job.state === 'cancelled')).toBe(true);
+    expect(await page.getByRole('button', { name: 'Cancel the import' }).count()).toBe(0);
+    expect(await reportTotal()).toBe(before);
   });
 
   it('refreshes the access token before it expires and carries on with the new one', async () => {

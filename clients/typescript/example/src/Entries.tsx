@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useMemo, useState, type ChangeEvent, type FormEvent } from 'react';
 
-import type { CabinClass, CreateEntryData, EntryKind, EntryPublic, FactorPublic, GwpAssessment } from '@co2calculator/client';
+import type { CabinClass, CreateEntryData, EntryKind, EntryPublic, FactorCategory, FactorPublic, GwpAssessment } from '@co2calculator/client';
 import {
   createEntryMutation,
   deleteEntryMutation,
@@ -272,20 +272,84 @@ export function AddEntry({ labId, region, year }: { labId: string; region: strin
   );
 }
 
+// A factor key as the API's filter takes it (anything else would be a 422).
+const FACTOR_KEY = /^[a-z0-9_]+(\.[A-Za-z0-9_-]+)*$/;
+const CATEGORIES = Object.keys(CATEGORY_NAMES.en) as FactorCategory[];
+
 export function Entries({ labId, year, canEdit }: { labId: string; year: number; canEdit: boolean }) {
   const t = useT();
+  const lang = useLang();
+  const [category, setCategory] = useState<FactorCategory | ''>('');
+  const [keyText, setKeyText] = useState('');
+  const [factorKey, setFactorKey] = useState('');
+  const keyValid = keyText.trim() === '' || FACTOR_KEY.test(keyText.trim());
+  const filtered = category !== '' || factorKey !== '';
   const entries = useInfiniteQuery({
     ...listLabEntriesInfiniteOptions({
       path: { lab_id: labId },
-      query: { limit: 8, date_from: `${year}-01-01`, date_to: `${year}-12-31` },
+      query: {
+        limit: 8,
+        date_from: `${year}-01-01`,
+        date_to: `${year}-12-31`,
+        ...(category ? { category } : {}),
+        ...(factorKey ? { factor_key: factorKey } : {}),
+      },
     }),
     initialPageParam: { path: { lab_id: labId } },
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   });
   const items = entries.data?.pages.flatMap((page) => page.items) ?? [];
+  const applyKey = (event: FormEvent) => {
+    event.preventDefault();
+    if (keyValid) setFactorKey(keyText.trim());
+  };
   return (
     <section className="card entries" aria-label={t.entries}>
       <h3>{t.entriesOf(year)}</h3>
+      <form className="form-row entry-filters" onSubmit={applyKey} aria-label={t.filterEntries}>
+        <label>
+          {t.category}
+          <select value={category} onChange={(e) => setCategory(e.target.value as FactorCategory | '')}>
+            <option value="">{t.all}</option>
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {CATEGORY_NAMES[lang][c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="grow">
+          {t.factorKeyFilter}
+          <input
+            value={keyText}
+            onChange={(e) => setKeyText(e.target.value)}
+            aria-invalid={!keyValid}
+            aria-describedby={keyValid ? undefined : 'factor-key-filter-hint'}
+            placeholder="electricity.grid"
+          />
+          {keyValid ? null : (
+            <span className="field-error" id="factor-key-filter-hint" role="alert">
+              {t.factorKeyFilterHint}
+            </span>
+          )}
+        </label>
+        <button type="submit" className="secondary" disabled={!keyValid}>
+          {t.applyFilter}
+        </button>
+        {filtered ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setCategory('');
+              setKeyText('');
+              setFactorKey('');
+            }}
+          >
+            {t.clearFilters}
+          </button>
+        ) : null}
+      </form>
       {entries.isError ? <ProblemView error={entries.error} context={t.entries} /> : null}
       <table className="entries-table stack" data-testid="entries">
         <thead>
@@ -308,7 +372,7 @@ export function Entries({ labId, year, canEdit }: { labId: string; year: number;
       </table>
       {entries.isSuccess && !items.length ? (
         <p className="muted" data-testid="no-entries">
-          {t.noEntriesFor(year)} {canEdit ? t.addOneAbove : t.contributorsAdd}
+          {filtered ? t.noEntryMatches : `${t.noEntriesFor(year)} ${canEdit ? t.addOneAbove : t.contributorsAdd}`}
         </p>
       ) : null}
       {entries.hasNextPage ? (

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import type { ErrorPolicy, JobStatus } from '@co2calculator/client';
-import { getImportOptions, listFactorsOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
+import { cancelImportMutation, getImportOptions, listFactorsOptions, uploadActivitiesMutation } from '@co2calculator/client/react-query';
 
 import { invalidateLab } from './Entries';
 import { hasEnded } from './jobStream';
@@ -21,6 +21,7 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
   const [policy, setPolicy] = useState<ErrorPolicy>('fail');
   const input = useRef<HTMLInputElement>(null);
   const upload = useMutation({ ...uploadActivitiesMutation() });
+  const cancel = useMutation({ ...cancelImportMutation() });
 
   const started = upload.data;
   // The socket's newest status of our job, else what the upload answered.
@@ -37,6 +38,7 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    cancel.reset();
     if (file) upload.mutate({ path: { lab_id: labId }, query: { on_error: policy }, body: { file } });
   };
 
@@ -74,6 +76,17 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
       </form>
       {upload.isError ? <ProblemView error={upload.error} context={t.fileRefused} /> : null}
       {job ? <JobProgress job={job} filename={started?.filename ?? null} /> : null}
+      {job && !ended ? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={cancel.isPending}
+          onClick={() => cancel.mutate({ path: { job_id: job.id } })}
+        >
+          {cancel.isPending ? t.cancelling : t.cancelImport}
+        </button>
+      ) : null}
+      {cancel.isError ? <ProblemView error={cancel.error} context={t.cancelRefused} /> : null}
       {details.isError ? <ProblemView error={details.error} context={t.rowErrors} /> : null}
       {details.data && details.data.row_errors.length ? (
         <div className="row-errors">
