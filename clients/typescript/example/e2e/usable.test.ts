@@ -9,26 +9,12 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { createEntry, createFactor, createLab, createUser, type LabPublic } from '@co2calculator/client';
 
-import {
-  BASIS_NAMES,
-  CABIN_NAMES,
-  CATEGORY_NAMES,
-  KIND_NAMES,
-  JOB_STATE_NAMES,
-  MESSAGES,
-  MONTH_NAMES,
-  ROLE_NAMES,
-  STAFF_NAMES,
-  YEAR_ACTION_NAMES,
-  YEAR_STATE_NAMES,
-  type Lang,
-} from '../src/i18n';
+import { axeViolations, englishLeftovers, overflow } from './checks';
 import { ACTIVITY_FACTORS, baseUrl, seedActivityFactors, seedFactors, signIn, YEAR } from './seed';
 
 const ARTIFACTS = fileURLToPath(new URL('../../../../.artifacts/dashboard/', import.meta.url));
@@ -86,87 +72,6 @@ async function open(screen: Screen): Promise<void> {
     window.dispatchEvent(new PopStateEvent('popstate'));
   }, screen.path());
   await screen.ready(page);
-}
-
-/** The words a language's messages use (every message, with sample arguments for the functions). */
-function wordsOf(lang: Lang): Set<string> {
-  const texts: string[] = [
-    ...Object.values(CATEGORY_NAMES[lang]),
-    ...Object.values(ROLE_NAMES[lang]),
-    ...Object.values(JOB_STATE_NAMES[lang]),
-    ...Object.values(STAFF_NAMES[lang]),
-    ...Object.values(YEAR_STATE_NAMES[lang]),
-    ...Object.values(YEAR_ACTION_NAMES[lang]),
-    ...Object.values(BASIS_NAMES[lang]),
-    ...Object.values(KIND_NAMES[lang]),
-    ...Object.values(CABIN_NAMES[lang]),
-    ...MONTH_NAMES[lang],
-  ];
-  for (const message of Object.values(MESSAGES[lang])) {
-    if (typeof message === 'string') texts.push(message);
-    else texts.push((message as (...args: unknown[]) => string)(...Array<unknown>(message.length).fill(null)));
-  }
-  return new Set(texts.flatMap(words));
-}
-
-function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}]+/u).filter((word) => word.length > 1);
-}
-
-/** English words of the app that French never uses (`the`, `entries`, `sign`, …). */
-const ENGLISH_ONLY = (() => {
-  const french = wordsOf('fr');
-  return new Set([...wordsOf('en')].filter((word) => !french.has(word)));
-})();
-
-/** The app's English words on the screen: its text, labels and placeholders, without the data. */
-async function englishLeftovers(data: string[]): Promise<string[]> {
-  const shown = await page.evaluate(() => {
-    const clone = document.body.cloneNode(true) as HTMLElement;
-    // Data, not the app's words: factor keys and CSV columns (code), notes and sources.
-    for (const element of Array.from(clone.querySelectorAll('code, .note, script, style'))) element.remove();
-    const attributes = Array.from(document.querySelectorAll('[aria-label], [placeholder], [title]')).flatMap((element) =>
-      ['aria-label', 'placeholder', 'title'].map((name) => element.getAttribute(name) ?? ''),
-    );
-    document.body.appendChild(clone);
-    clone.style.position = 'absolute';
-    const text = clone.innerText;
-    clone.remove();
-    return [text, ...attributes].join('\n');
-  });
-  let text = shown;
-  for (const value of data) text = text.split(value).join(' ');
-  text = text.replace(/[\w-]+(\.[\w-]+)+/g, ' '); // factor keys inside option texts, emails
-  return [...new Set(words(text).filter((word) => ENGLISH_ONLY.has(word)))];
-}
-
-/** axe's violations, one line each (rule, impact, the elements' selectors), for a readable failure. */
-async function axeViolations(): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`,
-  );
-}
-
-/** What sticks out of the viewport horizontally: the page's own scroll, and any visible element. */
-async function overflow(): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const root = document.scrollingElement!;
-    if (root.scrollWidth > root.clientWidth) problems.push(`page scrolls: ${root.scrollWidth} > ${root.clientWidth}`);
-    const width = document.documentElement.clientWidth;
-    for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      const box = element.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0) continue;
-      const style = getComputedStyle(element);
-      if (style.visibility === 'hidden' || style.position === 'absolute' && style.clipPath !== 'none') continue;
-      if (box.left < -0.5 || box.right > width + 0.5) {
-        const name = `${element.tagName.toLowerCase()}${element.className && typeof element.className === 'string' ? `.${element.className.split(' ').join('.')}` : ''}`;
-        problems.push(`${name} spans ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
-      }
-    }
-    return problems.slice(0, 12);
-  });
 }
 
 beforeAll(async () => {
@@ -237,10 +142,10 @@ describe('usable', () => {
   it('signs in with the keyboard alone, and the sign-in screen passes axe at both widths', async () => {
     await page.goto(`${baseUrl}/app/`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.setViewportSize(PHONE);
-    expect(await overflow()).toEqual([]);
-    expect(await axeViolations()).toEqual([]);
+    expect(await overflow(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.screenshot({ path: `${ARTIFACTS}usable-360-sign-in.png` });
     await page.setViewportSize(DESKTOP);
 
@@ -271,7 +176,7 @@ describe('usable', () => {
     it(`${screen.name}: no axe violation on the desktop`, async () => {
       await page.setViewportSize(DESKTOP);
       await open(screen);
-      expect(await axeViolations()).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     });
   }
 
@@ -309,7 +214,7 @@ describe('usable', () => {
     it(`${screen.name}: at 360 px, no horizontal scrolling, nothing outside the viewport`, async () => {
       await page.setViewportSize(PHONE);
       await open(screen);
-      expect(await overflow()).toEqual([]);
+      expect(await overflow(page)).toEqual([]);
     });
   }
 
@@ -317,7 +222,7 @@ describe('usable', () => {
     await page.setViewportSize(DESKTOP);
     await open(SCREENS[0]);
     // The check can fail: on the English screen it finds the app's English words.
-    expect(await englishLeftovers(seedData())).toEqual(expect.arrayContaining(['labs', 'pick', 'create', 'sign', 'out']));
+    expect(await englishLeftovers(page, { data: seedData() })).toEqual(expect.arrayContaining(['labs', 'pick', 'create', 'sign', 'out']));
     await page.getByLabel('Language').selectOption('fr');
     await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
@@ -325,16 +230,16 @@ describe('usable', () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(await page.getByLabel('Langue').inputValue()).toBe('fr');
-    expect(await englishLeftovers(seedData())).toEqual([]);
+    expect(await englishLeftovers(page, { data: seedData() })).toEqual([]);
   });
 
   for (const screen of SCREENS) {
     it(`${screen.name} in French at 360 px: no English left, no axe violation, nothing outside the viewport`, async () => {
       await page.setViewportSize(PHONE);
       await open(screen);
-      expect(await englishLeftovers(seedData())).toEqual([]);
-      expect(await overflow()).toEqual([]);
-      expect(await axeViolations()).toEqual([]);
+      expect(await englishLeftovers(page, { data: seedData() })).toEqual([]);
+      expect(await overflow(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: `${ARTIFACTS}usable-360-fr-${screen.name}.png`, fullPage: true });
     });
   }
@@ -347,9 +252,9 @@ describe('usable', () => {
     for (const kind of kinds) {
       await page.getByTestId('entry-kind').selectOption(kind);
       await page.locator(`.add-entry [data-field="${kind === 'flight' ? 'origin' : kind === 'refrigerant' ? 'gas' : 'factor_key'}"]`).waitFor();
-      expect(await englishLeftovers(seedData())).toEqual([]);
-      expect(await overflow()).toEqual([]);
-      expect(await axeViolations()).toEqual([]);
+      expect(await englishLeftovers(page, { data: seedData() })).toEqual([]);
+      expect(await overflow(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     }
     expect(await page.getByTestId('activity').allInnerTexts()).toEqual(
       expect.arrayContaining([expect.stringMatching(/^GVA → LIS, économique, aller-retour, 2 × voyageur; /)]),
@@ -361,8 +266,8 @@ describe('usable', () => {
     await page.setViewportSize(DESKTOP);
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('button', { name: 'Se connecter' }).waitFor();
-    expect(await englishLeftovers([])).toEqual([]);
-    expect(await axeViolations()).toEqual([]);
+    expect(await englishLeftovers(page, { data: [] })).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('logged no unexpected errors in the page', () => {

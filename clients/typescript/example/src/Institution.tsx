@@ -2,7 +2,6 @@
 // interval, by category, per lab with emissions per FTE, per lab and category) with a CSV export,
 // and the institution's reduction target with each year against its path.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 
 import { getInstitutionReport, type InstitutionReport, type InstitutionTargetProgress } from '@co2calculator/client';
 import {
@@ -13,14 +12,12 @@ import {
   replaceInstitutionTargetMutation,
 } from '@co2calculator/client/react-query';
 
-import { Field, FormProblem } from './fields';
-import { co2e, decimalInput, quantity } from './format';
+import { co2e, quantity } from './format';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { isProblem, ProblemView } from './problem';
 import { href, Link, navigate, thisYear } from './router';
-import { Progress } from './Target';
+import { Progress, TargetEditor } from './Target';
 
-const TARGET_FIELDS = ['baseline_year', 'target_year', 'reduction_pct'];
 
 function InstitutionTabs({ current }: { current: 'report' | 'target' }) {
   const t = useT();
@@ -225,42 +222,15 @@ export function InstitutionTarget() {
 function InstitutionTargetForm({ progress }: { progress: InstitutionTargetProgress | null }) {
   const t = useT();
   const queryClient = useQueryClient();
-  const target = progress?.target;
-  const [baseline, setBaseline] = useState(String(target?.baseline_year ?? thisYear() - 1));
-  const [until, setUntil] = useState(String(target?.target_year ?? 2030));
-  const [reduction, setReduction] = useState(target?.reduction_pct ?? '');
   const refresh = () => queryClient.invalidateQueries({ queryKey: getInstitutionTargetProgressQueryKey() });
   const save = useMutation({ ...replaceInstitutionTargetMutation(), onSuccess: refresh });
   const remove = useMutation({ ...deleteInstitutionTargetMutation(), onSuccess: refresh });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate({ body: { baseline_year: Number(baseline), target_year: Number(until), reduction_pct: decimalInput(reduction) } });
-  };
   return (
-    <form className="card" onSubmit={submit} aria-label={t.institutionTarget}>
-      <h3>{t.institutionTarget}</h3>
-      <div className="form-grid">
-        <Field label={t.baselineYear} name="baseline_year" error={save.error}>
-          <input type="number" value={baseline} onChange={(e) => setBaseline(e.target.value)} required />
-        </Field>
-        <Field label={t.targetYear} name="target_year" error={save.error}>
-          <input type="number" value={until} onChange={(e) => setUntil(e.target.value)} required />
-        </Field>
-        <Field label={t.reductionPct} name="reduction_pct" error={save.error}>
-          <input inputMode="decimal" value={reduction} onChange={(e) => setReduction(e.target.value)} required />
-        </Field>
-      </div>
-      <FormProblem error={save.error ?? remove.error} context={t.notSaved} fields={TARGET_FIELDS} />
-      <div className="form-row">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? t.saving : t.saveTarget}
-        </button>
-        {target ? (
-          <button type="button" className="secondary" disabled={remove.isPending} onClick={() => remove.mutate({})}>
-            {t.removeTarget}
-          </button>
-        ) : null}
-      </div>
-    </form>
+    <TargetEditor
+      title={t.institutionTarget}
+      target={progress?.target}
+      save={{ ...save, mutate: (body) => save.mutate({ body }) }}
+      remove={{ ...remove, mutate: () => remove.mutate({}) }}
+    />
   );
 }

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 
-import type { TargetProgress } from '@co2calculator/client';
+import type { TargetProgress, TargetPublic, TargetPut } from '@co2calculator/client';
 import { deleteTargetMutation, getTargetProgressOptions, getTargetProgressQueryKey, replaceTargetMutation } from '@co2calculator/client/react-query';
 
 import { Field, FormProblem } from './fields';
@@ -30,23 +30,49 @@ export function TargetTab({ labId, isManager }: { labId: string; isManager: bool
 function TargetForm({ labId, progress }: { labId: string; progress: TargetProgress }) {
   const t = useT();
   const queryClient = useQueryClient();
-  const target = progress.target;
-  const [baseline, setBaseline] = useState(String(target?.baseline_year ?? thisYear() - 1));
-  const [until, setUntil] = useState(String(target?.target_year ?? 2030));
-  const [reduction, setReduction] = useState(target?.reduction_pct ?? '');
   const refresh = () => queryClient.invalidateQueries({ queryKey: getTargetProgressQueryKey({ path: { lab_id: labId } }) });
   const save = useMutation({ ...replaceTargetMutation(), onSuccess: refresh });
   const remove = useMutation({ ...deleteTargetMutation(), onSuccess: refresh });
+  return (
+    <TargetEditor
+      title={t.reductionTarget}
+      target={progress.target}
+      save={{ ...save, mutate: (body) => save.mutate({ path: { lab_id: labId }, body }) }}
+      remove={{ ...remove, mutate: () => remove.mutate({ path: { lab_id: labId } }) }}
+    />
+  );
+}
+
+/** What `TargetEditor` needs of a mutation: to run it, whether it runs, and its problem. */
+interface Action<Body> {
+  mutate: (body: Body) => void;
+  isPending: boolean;
+  error: unknown;
+}
+
+/** The form of a reduction target, a lab's or the institution's (the caller's mutations). */
+export function TargetEditor({
+  title,
+  target,
+  save,
+  remove,
+}: {
+  title: string;
+  target: Pick<TargetPublic, 'baseline_year' | 'target_year' | 'reduction_pct'> | null | undefined;
+  save: Action<TargetPut>;
+  remove: Action<void>;
+}) {
+  const t = useT();
+  const [baseline, setBaseline] = useState(String(target?.baseline_year ?? thisYear() - 1));
+  const [until, setUntil] = useState(String(target?.target_year ?? 2030));
+  const [reduction, setReduction] = useState(target?.reduction_pct ?? '');
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    save.mutate({
-      path: { lab_id: labId },
-      body: { baseline_year: Number(baseline), target_year: Number(until), reduction_pct: decimalInput(reduction) },
-    });
+    save.mutate({ baseline_year: Number(baseline), target_year: Number(until), reduction_pct: decimalInput(reduction) });
   };
   return (
-    <form className="card" onSubmit={submit} aria-label={t.reductionTarget}>
-      <h3>{t.reductionTarget}</h3>
+    <form className="card" onSubmit={submit} aria-label={title}>
+      <h3>{title}</h3>
       <div className="form-grid">
         <Field label={t.baselineYear} name="baseline_year" error={save.error}>
           <input type="number" value={baseline} onChange={(e) => setBaseline(e.target.value)} required />
@@ -64,7 +90,7 @@ function TargetForm({ labId, progress }: { labId: string; progress: TargetProgre
           {save.isPending ? t.saving : t.saveTarget}
         </button>
         {target ? (
-          <button type="button" className="secondary" disabled={remove.isPending} onClick={() => remove.mutate({ path: { lab_id: labId } })}>
+          <button type="button" className="secondary" disabled={remove.isPending} onClick={() => remove.mutate()}>
             {t.removeTarget}
           </button>
         ) : null}
