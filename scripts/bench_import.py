@@ -36,6 +36,7 @@ from websockets.sync.client import connect as ws_connect
 
 os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
 
+from app.config import settings
 from app.core.security import hash_password
 from app.repositories.activity_import import _INSERT_BATCH, entry_id_prefix
 from app.repositories.bulk_load import _BULK_PLANS, _SKIP
@@ -245,7 +246,8 @@ def explain_batch(url: str, csv_path: Path, job_id: str, lab_id: uuid.UUID) -> l
             plan = connection.execute(
                 text("EXPLAIN (ANALYZE, BUFFERS) " + _INSERT_BATCH[False].text),
                 {"job": job_id, "lab": lab_id, "region": None, "user": user_id,
-                 "id_prefix": entry_id_prefix(), "first": first, "last": first + BATCH_ROWS - 1},
+                 "id_prefix": entry_id_prefix(), "first": first, "last": first + BATCH_ROWS - 1,
+                 "window": settings.FACTOR_ROLLOVER_YEARS, "locked_years": []},
             ).scalars().all()  # fmt: skip
             connection.rollback()
     finally:
