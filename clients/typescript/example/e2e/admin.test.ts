@@ -333,6 +333,35 @@ describe("the administrator's screens", () => {
     await shot(page, 'institution-target');
   });
 
+  it("shows every lab's audit trail at its URL: who did what, in which lab; the period is in the URL", async () => {
+    await page.getByRole('link', { name: 'Audit trail of every lab' }).click();
+    expect(new URL(page.url()).pathname).toBe('/app/audit');
+    const rows = page.getByTestId('audit').locator('tbody tr');
+    // The plain account added entries to its lab in beforeAll: events of that lab, by that account.
+    const created = rows.filter({ hasText: plainEmail }).filter({ hasText: 'entry.created' }).first();
+    await created.waitFor();
+    expect(await created.locator('td').nth(2).innerText()).toBe('Glaciology');
+    // The target this admin just set belongs to no lab.
+    const target = rows.filter({ hasText: 'target.replaced' }).first();
+    expect(await target.locator('td').nth(2).innerText()).toBe('—');
+    expect(await target.innerText()).toContain(adminEmail);
+
+    const today = new Date().toLocaleDateString('en-CA'); // YYYY-MM-DD, the browser's own day
+    const filter = page.getByRole('form', { name: 'Filter the audit trail' });
+    await filter.getByLabel('From').fill(today);
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe(`?since=${today}`);
+    await created.waitFor();
+    await page.reload();
+    await created.waitFor();
+    const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA');
+    await filter.getByLabel('From').fill(tomorrow);
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    await page.getByTestId('no-audit').waitFor();
+    expect(await rows.count()).toBe(0);
+    await shot(page, 'audit');
+  });
+
   it('passes axe on each screen in English at 1280 px and in French at 360 px, where nothing sticks out', async () => {
     const screens: [string, string, () => Promise<unknown>][] = [
       ['users', '/app/users', () => page.getByTestId('users').locator('tbody tr').first().waitFor()],
@@ -341,6 +370,7 @@ describe("the administrator's screens", () => {
       ['factor-imports', '/app/factors/imports', () => page.getByTestId('factor-jobs').waitFor()],
       ['institution', `/app/institution/${YEAR}`, () => page.getByTestId('institution-total').waitFor()],
       ['institution-target', '/app/institution/target', () => page.getByTestId('target-years').waitFor()],
+      ['audit', '/app/audit', () => page.getByTestId('audit').locator('tbody tr').first().waitFor()],
     ];
     for (const [name, path, ready] of screens) {
       await open(path);
@@ -400,7 +430,7 @@ describe("the administrator's screens", () => {
     expect(await refused.innerText()).toContain('For administrators only');
     const nav = plain.getByRole('navigation', { name: 'Sections' });
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Labs', 'Factors', 'Profile']);
-    for (const path of [`/app/institution/${YEAR}`, '/app/institution/target', '/app/factors/imports', `/app/factors/${factor.id}`]) {
+    for (const path of [`/app/institution/${YEAR}`, '/app/institution/target', '/app/audit', '/app/factors/imports', `/app/factors/${factor.id}`]) {
       await plain.goto(`${baseUrl}${path}`);
       await refused.waitFor();
     }

@@ -119,6 +119,7 @@ describe.skipIf(!OUT)('screenshots for the documentation', () => {
     await save('users');
     await shoot('institution', `/app/institution/${YEAR}`, (p) => p.getByTestId('institution-labs-table').locator('tbody tr').first().waitFor());
     await shoot('institution-target', '/app/institution/target', (p) => p.getByTestId('target-years').waitFor());
+    await shoot('institution-audit', '/app/audit', (p) => p.getByTestId('audit').locator('tbody tr').first().waitFor());
     await page.setViewportSize({ width: 1280, height: 1100 });
     await shoot('factor-imports', '/app/factors/imports', (p) => p.getByTestId('no-factor-jobs').or(p.getByTestId('factor-jobs')).waitFor()); // empty unless other files ran first
     const lines = ['key,category,unit,kg_co2e_per_unit,scope,year', `heating.wood_pellets,heating,kWh,0.027,1,${YEAR}`, `heating.district,heating,kWh,lots,1,${YEAR}`];

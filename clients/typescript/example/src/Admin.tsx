@@ -1,4 +1,5 @@
-// The administrators' screens (users, factor edit and imports, the institution), behind one gate:
+// The administrators' screens (users, factor edit and imports, the institution and its audit
+// trail), behind one gate:
 // anyone else reaching their URL is told they are for administrators (the server refuses their
 // calls all the same, with a 403).
 import { useQuery } from '@tanstack/react-query';
@@ -8,12 +9,12 @@ import { getMeOptions } from '@co2calculator/client/react-query';
 
 import { FactorEdit, FactorImports } from './FactorAdmin';
 import { useT } from './i18n';
-import { Institution, InstitutionTarget } from './Institution';
+import { Institution, InstitutionAudit, InstitutionTarget } from './Institution';
 import { ProblemView } from './problem';
 import { href, Link, type Route } from './router';
 import { Users } from './Users';
 
-export type AdminRoute = Extract<Route, { name: 'users' | 'factor-imports' | 'factor' | 'institution' | 'institution-target' }>;
+export type AdminRoute = Extract<Route, { name: 'users' | 'factor-imports' | 'factor' | 'institution' | 'institution-target' | 'audit' }>;
 
 export function AdminScreen({ route, jobs }: { route: AdminRoute; jobs: Record<string, JobStatus> }) {
   const t = useT();
@@ -41,5 +42,7 @@ export function AdminScreen({ route, jobs }: { route: AdminRoute; jobs: Record<s
       return <Institution year={route.year} />;
     case 'institution-target':
       return <InstitutionTarget />;
+    case 'audit':
+      return <InstitutionAudit params={route.params} />;
   }
 }

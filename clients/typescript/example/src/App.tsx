@@ -130,7 +130,7 @@ function Dashboard({ accessToken }: { accessToken: string }) {
   };
 
   const section = route.name === 'factors' ? 'factors' : route.name === 'profile' ? 'profile' : 'labs';
-  const adminSection = { users: 'users', institution: 'institution', 'institution-target': 'institution', factor: 'factors', 'factor-imports': 'factors' } as const;
+  const adminSection = { users: 'users', institution: 'institution', 'institution-target': 'institution', audit: 'institution', factor: 'factors', 'factor-imports': 'factors' } as const;
   const current = route.name in adminSection ? adminSection[route.name as keyof typeof adminSection] : section;
   const isAdmin = me.data?.role === 'admin';
   return (
@@ -199,6 +199,7 @@ function Content({ route, jobs }: { route: Route; jobs: Parameters<typeof LabVie
     case 'factor':
     case 'institution':
     case 'institution-target':
+    case 'audit':
       return <AdminScreen route={route} jobs={jobs} />;
     case 'not-found':
       return (

@@ -1,11 +1,19 @@
-// A lab's audit trail (`GET /labs/{lab_id}/audit`, newest first, a page at a time), filtered by a
-// period whose days are the URL (`?since=YYYY-MM-DD&until=YYYY-MM-DD`, both days included): a
-// filtered trail can be shared and survives a reload.
+// An audit trail, newest first, a page at a time: a lab's (`GET /labs/{lab_id}/audit`, its
+// managers) or the whole of it (`GET /audit`, administrators: every lab, even deleted ones, and
+// what belongs to none). Filtered by a period whose days are the URL
+// (`?since=YYYY-MM-DD&until=YYYY-MM-DD`, both days included): a filtered trail can be shared and
+// survives a reload.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 
 import type { AuditEventPublic } from '@co2calculator/client';
-import { listLabAuditInfiniteOptions, listLabMembersOptions } from '@co2calculator/client/react-query';
+import {
+  listAuditInfiniteOptions,
+  listLabAuditInfiniteOptions,
+  listLabMembersOptions,
+  listLabsOptions,
+  listUsersOptions,
+} from '@co2calculator/client/react-query';
 
 import { dateTime } from './format';
 import { useT } from './i18n';
@@ -31,21 +39,36 @@ function endOf(day: string | null): string | undefined {
   return next.toISOString();
 }
 
-export function Audit({ labId, params }: { labId: string; params: URLSearchParams }) {
+/** A lab's trail (`labId`), or the whole trail (`null`: administrators). */
+export function Audit({ labId, params }: { labId: string | null; params: URLSearchParams }) {
   const t = useT();
   const since = params.get('since') ?? '';
   const until = params.get('until') ?? '';
   const [draft, setDraft] = useState({ since, until });
-  const members = useQuery(listLabMembersOptions({ path: { lab_id: labId } }));
-  const events = useInfiniteQuery({
-    ...listLabAuditInfiniteOptions({
-      path: { lab_id: labId },
-      query: { limit: AUDIT_PAGE_SIZE, since: startOf(since), until: endOf(until) },
-    }),
-    initialPageParam: { path: { lab_id: labId } },
+  const period = { limit: AUDIT_PAGE_SIZE, since: startOf(since), until: endOf(until) };
+  const labEvents = useInfiniteQuery({
+    ...listLabAuditInfiniteOptions({ path: { lab_id: labId ?? '' }, query: period }),
+    initialPageParam: { path: { lab_id: labId ?? '' } },
     getNextPageParam: (page) => page.next_cursor ?? undefined,
+    enabled: labId !== null,
   });
-  const who = new Map((members.data ?? []).map((m) => [m.user_id, m.email]));
+  const allEvents = useInfiniteQuery({
+    ...listAuditInfiniteOptions({ query: period }),
+    initialPageParam: {},
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    enabled: labId === null,
+  });
+  const events = labId === null ? allEvents : labEvents;
+  // Names for the ids the events carry: a lab's members, or (administrators) the first 200
+  // accounts and labs; anyone else shows as the start of their id.
+  const members = useQuery({ ...listLabMembersOptions({ path: { lab_id: labId ?? '' } }), enabled: labId !== null });
+  const users = useQuery({ ...listUsersOptions({ query: { limit: 200 } }), enabled: labId === null });
+  const labs = useQuery({ ...listLabsOptions({ query: { limit: 200 } }), enabled: labId === null });
+  const who = new Map<string, string>([
+    ...(members.data ?? []).map((m): [string, string] => [m.user_id, m.email]),
+    ...(users.data?.items ?? []).map((u): [string, string] => [u.id, u.email]),
+  ]);
+  const labNames = new Map((labs.data?.items ?? []).map((lab) => [lab.id, lab.name]));
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
 
   const filter = (event: FormEvent) => {
@@ -53,12 +76,12 @@ export function Audit({ labId, params }: { labId: string; params: URLSearchParam
     const next = new URLSearchParams();
     if (draft.since) next.set('since', draft.since);
     if (draft.until) next.set('until', draft.until);
-    navigate(href({ name: 'lab', labId, tab: 'audit', year: 0, params: next }));
+    navigate(labId === null ? href({ name: 'audit', params: next }) : href({ name: 'lab', labId, tab: 'audit', year: 0, params: next }));
   };
 
   return (
-    <section className="card audit" aria-label={t.auditTrail}>
-      <h3>{t.auditTrail}</h3>
+    <section className="card audit" aria-label={labId === null ? t.auditTrailAll : t.auditTrail}>
+      <h3>{labId === null ? t.auditTrailAll : t.auditTrail}</h3>
       <form className="form-row" onSubmit={filter} aria-label={t.auditFilter}>
         <label>
           {t.auditSince}
@@ -76,13 +99,14 @@ export function Audit({ labId, params }: { labId: string; params: URLSearchParam
           <tr>
             <th>{t.when}</th>
             <th>{t.who}</th>
+            {labId === null ? <th>{t.auditLab}</th> : null}
             <th>{t.action}</th>
             <th>{t.changes}</th>
           </tr>
         </thead>
         <tbody>
           {items.map((event) => (
-            <AuditRow key={event.id} event={event} who={who} />
+            <AuditRow key={event.id} event={event} who={who} labNames={labId === null ? labNames : null} />
           ))}
         </tbody>
       </table>
@@ -103,7 +127,7 @@ export function Audit({ labId, params }: { labId: string; params: URLSearchParam
 /** A value of `changes` as JSON would say it (decimals are exact strings). */
 const shown = (value: unknown): string => (value === undefined ? '' : JSON.stringify(value));
 
-function AuditRow({ event, who }: { event: AuditEventPublic; who: Map<string, string> }) {
+function AuditRow({ event, who, labNames }: { event: AuditEventPublic; who: Map<string, string>; labNames: Map<string, string> | null }) {
   const t = useT();
   const actor = event.actor_id === null ? t.theSystem : (who.get(event.actor_id) ?? event.actor_id.slice(0, 8));
   return (
@@ -113,6 +137,7 @@ function AuditRow({ event, who }: { event: AuditEventPublic; who: Map<string, st
         {actor}
         {event.api_key_id ? <span className="muted small"> ({t.withApiKey})</span> : null}
       </td>
+      {labNames ? <td>{event.lab_id === null ? '—' : (labNames.get(event.lab_id) ?? event.lab_id.slice(0, 8))}</td> : null}
       <td>
         <code>{event.action}</code>
       </td>

@@ -12,14 +12,14 @@ import {
   replaceInstitutionTargetMutation,
 } from '@co2calculator/client/react-query';
 
+import { Audit } from './Audit';
 import { co2e, quantity } from './format';
 import { CATEGORY_NAMES, useLang, useT } from './i18n';
 import { isProblem, ProblemView } from './problem';
 import { href, Link, navigate, thisYear } from './router';
 import { Progress, TargetEditor } from './Target';
 
-
-function InstitutionTabs({ current }: { current: 'report' | 'target' }) {
+function InstitutionTabs({ current }: { current: 'report' | 'target' | 'audit' }) {
   const t = useT();
   return (
     <nav className="tabs" aria-label={t.institution}>
@@ -29,7 +29,22 @@ function InstitutionTabs({ current }: { current: 'report' | 'target' }) {
       <Link to={href({ name: 'institution-target' })} aria-current={current === 'target' ? 'page' : undefined}>
         {t.institutionTarget}
       </Link>
+      <Link to={href({ name: 'audit', params: new URLSearchParams() })} aria-current={current === 'audit' ? 'page' : undefined}>
+        {t.auditTrailAll}
+      </Link>
     </nav>
+  );
+}
+
+/** `/app/audit?since=&until=`: every lab's audit trail and what belongs to none. */
+export function InstitutionAudit({ params }: { params: URLSearchParams }) {
+  const t = useT();
+  return (
+    <div className="lab-view">
+      <h2>{t.institution}</h2>
+      <InstitutionTabs current="audit" />
+      <Audit key={params.toString()} labId={null} params={params} />
+    </div>
   );
 }
 

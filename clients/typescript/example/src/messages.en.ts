@@ -186,6 +186,8 @@ export const en = {
   headcountRefused: 'The headcount CSV was refused',
   tabAudit: 'Audit trail',
   auditTrail: 'Audit trail',
+  auditTrailAll: 'Audit trail of every lab',
+  auditLab: 'Lab',
   auditFilter: 'Filter the audit trail',
   auditSince: 'From (day)',
   auditUntil: 'Until (day, included)',

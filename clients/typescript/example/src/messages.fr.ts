@@ -178,6 +178,8 @@ export const fr: Messages = {
   headcountRefused: 'Le CSV d’effectifs a été refusé',
   tabAudit: 'Journal',
   auditTrail: 'Journal des modifications',
+  auditTrailAll: 'Journal de tous les laboratoires',
+  auditLab: 'Laboratoire',
   auditFilter: 'Filtrer le journal',
   auditSince: 'Du (jour)',
   auditUntil: 'Au (jour, inclus)',

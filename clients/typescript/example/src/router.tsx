@@ -14,6 +14,7 @@
 //   /app/labs/:labId/settings           edit the lab
 //   /app/factors?category=&year=&search=   emission factors (create: admins)
 //   /app/profile                        my profile and API keys
+//   /app/audit?since=&until=            the whole audit trail (admins)
 //   /app/users                          accounts (admins)
 //   /app/factors/imports                factor CSV uploads, syncs, their jobs (admins)
 //   /app/factors/:factorId              edit or delete a factor (admins)
@@ -36,6 +37,7 @@ export type Route =
   | { name: 'factor'; factorId: string }
   | { name: 'institution'; year: number }
   | { name: 'institution-target' }
+  | { name: 'audit'; params: URLSearchParams }
   | { name: 'not-found'; path: string };
 
 export const thisYear = (): number => new Date().getFullYear();
@@ -47,6 +49,7 @@ export function parse(pathname: string, search = ''): Route {
   if (parts[0] === 'factors' && parts.length === 1) return { name: 'factors', params: new URLSearchParams(search) };
   if (parts[0] === 'profile' && parts.length === 1) return { name: 'profile' };
   if (parts[0] === 'users' && parts.length === 1) return { name: 'users' };
+  if (parts[0] === 'audit' && parts.length === 1) return { name: 'audit', params: new URLSearchParams(search) };
   if (parts[0] === 'factors' && parts.length === 2) {
     return parts[1] === 'imports' ? { name: 'factor-imports' } : { name: 'factor', factorId: parts[1] };
   }
@@ -101,6 +104,10 @@ export function href(route: Route): string {
       return `${BASE}/institution/${route.year}`;
     case 'institution-target':
       return `${BASE}/institution/target`;
+    case 'audit': {
+      const query = route.params.toString();
+      return `${BASE}/audit${query ? `?${query}` : ''}`;
+    }
     case 'not-found':
       return route.path;
   }
