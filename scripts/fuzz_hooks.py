@@ -67,12 +67,33 @@ settings.register_profile(
 settings.load_profile("co2calculator-fuzz")
 
 
+class _PinnedLambdas:
+    """Hypothesis' cache of parsed sources (an LRU of 100 files) with one entry it can never
+    evict: a run parses more than 100 files' lambdas, and an evicted entry is parsed again, deep
+    in the C stack, where the bug below strikes."""
+
+    def __init__(self, pinned: dict[Any, Any], cache: Any) -> None:
+        self._pinned, self._cache = pinned, cache
+
+    def __getitem__(self, key: Any) -> Any:
+        found = self._pinned.get(key)
+        return self._cache[key] if found is None else found
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._cache[key] = value
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._pinned or key in self._cache
+
+
 def _parse_lambda_sources_now() -> None:
     """CPython 3.11.7's parser can fail on valid source when called deep in the C stack
     (python/cpython gh-106905, fixed in 3.11.8): Hypothesis parses schemathesis's coverage module
     there, to describe a filter's lambda, and the run stops with a Runtime Error (scripts/fuzz
     runs a pass once more, and on 2026-12-04 both attempts met it). Parsed here, at the hook
-    module's shallow import, into the cache Hypothesis reads first, the deep parse never runs."""
+    module's shallow import, and pinned in the cache Hypothesis reads first, the deep parse never
+    runs (an entry merely put in the cache was evicted during a run and parsed again: a CI run of
+    2026-12-04 met the bug so)."""
     try:
         import ast
         import inspect
@@ -82,9 +103,10 @@ def _parse_lambda_sources_now() -> None:
     except ImportError:  # the tools moved things: the workaround goes, nothing else does
         return
     lines = tuple(inspect.findsource(_schema)[0])
-    tree = ast.parse("".join(lines))
-    lambdas = lambda_sources.extract_all_lambdas(tree)  # type: ignore[no-untyped-call]
-    lambda_sources.AST_LAMBDAS_CACHE[lines] = lambdas  # type: ignore[index]  # its key: the lines
+    lambdas = lambda_sources.extract_all_lambdas(ast.parse("".join(lines)))  # type: ignore[no-untyped-call]
+    lambda_sources.AST_LAMBDAS_CACHE = _PinnedLambdas(  # type: ignore[assignment]
+        {lines: lambdas}, lambda_sources.AST_LAMBDAS_CACHE
+    )
 
 
 _parse_lambda_sources_now()
