@@ -26,7 +26,7 @@ import { hasEnded } from './jobStream';
 import { CATEGORY_NAMES, JOB_STATE_NAMES, useLang, useT, type Messages } from './i18n';
 import { ProblemView } from './problem';
 import { href, Link, navigate } from './router';
-import { JobProgress } from './Upload';
+import { JobProgress, PolicySelect } from './Upload';
 
 const CATEGORIES = Object.keys(CATEGORY_NAMES.en) as FactorCategory[];
 const EDIT_FIELDS = ['category', 'unit', 'kg_co2e_per_unit', 'scope', 'source', 'uncertainty_pct'];
@@ -274,13 +274,7 @@ function UploadFactors({ jobs }: { jobs: Record<string, JobStatus> }) {
       </p>
       <form className="form-row" onSubmit={submit}>
         <input type="file" accept=".csv,text/csv" aria-label={t.csvFile} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        <label className="inline">
-          {t.badRows}
-          <select value={policy} onChange={(e) => setPolicy(e.target.value as ErrorPolicy)} aria-label={t.badRows}>
-            <option value="fail">{t.failTheImport}</option>
-            <option value="skip">{t.skipThem}</option>
-          </select>
-        </label>
+        <PolicySelect policy={policy} onChange={setPolicy} />
         <button type="submit" disabled={!file || upload.isPending}>
           {upload.isPending ? t.uploading : t.upload}
         </button>
@@ -307,13 +301,7 @@ function SyncFactors({ jobs }: { jobs: Record<string, JobStatus> }) {
       <h3>{t.syncFactors}</h3>
       <p className="muted small">{t.syncHelp}</p>
       <div className="form-row">
-        <label className="inline">
-          {t.badRows}
-          <select value={policy} onChange={(e) => setPolicy(e.target.value as ErrorPolicy)} aria-label={t.badRows}>
-            <option value="fail">{t.failTheImport}</option>
-            <option value="skip">{t.skipThem}</option>
-          </select>
-        </label>
+        <PolicySelect policy={policy} onChange={setPolicy} />
         <button type="button" disabled={sync.isPending} onClick={() => sync.mutate({ query: { on_error: policy } })}>
           {sync.isPending ? t.syncing : t.syncNow}
         </button>

@@ -63,13 +63,7 @@ export function Upload({ labId, jobs }: { labId: string; jobs: Record<string, Jo
           aria-label={t.csvFile}
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
-        <label className="inline">
-          {t.badRows}
-          <select value={policy} onChange={(e) => setPolicy(e.target.value as ErrorPolicy)} aria-label={t.badRows}>
-            <option value="fail">{t.failTheImport}</option>
-            <option value="skip">{t.skipThem}</option>
-          </select>
-        </label>
+        <PolicySelect policy={policy} onChange={setPolicy} />
         <button type="submit" disabled={!file || upload.isPending}>
           {upload.isPending ? t.uploading : t.upload}
         </button>
@@ -158,6 +152,20 @@ function RowKeySuggestion({ message }: { message: string }) {
       ))}
       {t.questionEnd}
     </span>
+  );
+}
+
+/** What an import does with bad rows: fail the whole import, or skip them. */
+export function PolicySelect({ policy, onChange }: { policy: ErrorPolicy; onChange: (policy: ErrorPolicy) => void }) {
+  const t = useT();
+  return (
+    <label className="inline">
+      {t.badRows}
+      <select value={policy} onChange={(e) => onChange(e.target.value as ErrorPolicy)} aria-label={t.badRows}>
+        <option value="fail">{t.failTheImport}</option>
+        <option value="skip">{t.skipThem}</option>
+      </select>
+    </label>
   );
 }
 
