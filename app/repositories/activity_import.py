@@ -19,6 +19,7 @@ Built for a million rows per job:
 
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from types import NoneType
@@ -519,14 +520,11 @@ class TypedRow:
     values: dict[str, str]
 
 
-# A row's non-blank columns as one JSON object: decoded in one call per row, not a value per
-# column (most of a typed row's columns are another kind's, so blank).
-_TYPED_VALUES = ", ".join(
-    f"{_sql_string(name)}, nullif(s.\"{name}\", '')" for name in ACTIVITY_COLUMNS
-)
+# The columns as they are: building a JSON object of the non-blank ones in the query cost the
+# database 4x the time of the whole read (measured on 100,000 flights).
 _TYPED_ROWS = text(
     f"""
-    SELECT s.seq, jsonb_strip_nulls(jsonb_build_object({_TYPED_VALUES}))
+    SELECT s.seq, {", ".join(f's."{name}"' for name in ACTIVITY_COLUMNS)}
     FROM import_activity_row AS s
     WHERE s.job_id = :job AND s.seq > :after AND {_KIND} <> {_PLAIN}
     ORDER BY s.seq
@@ -541,7 +539,11 @@ async def typed_rows(
     """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
     connection = await session.connection()
     rows = await connection.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
-    return [TypedRow(seq, values) for seq, values in rows]
+    return [TypedRow(row[0], _non_blank(row[1:])) for row in rows]
+
+
+def _non_blank(values: Sequence[str | None]) -> dict[str, str]:
+    return {name: value for name, value in zip(ACTIVITY_COLUMNS, values, strict=True) if value}
 
 
 @dataclass(slots=True)  # not frozen: made once per typed row, and a frozen init costs 3x

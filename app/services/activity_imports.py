@@ -8,8 +8,9 @@ or a cancellation rolls all of it back.
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter, ValidationError
@@ -31,6 +32,10 @@ from app.services import activities, job_lifecycle
 from app.services import audit as audit_service
 from app.services import signoff as signoff_service
 from app.services.job_lifecycle import JobHandle
+
+_A = TypeVar("_A")
+_B = TypeVar("_B")
+_T = TypeVar("_T")
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
 # Insert without a foreign-key trigger call per row where the role may (see bulk_load); the
@@ -205,6 +210,22 @@ def _compute_all(
     return computed
 
 
+async def _both(cpu: Awaitable[_A], database: Awaitable[_B]) -> tuple[_A, _B]:
+    """Run a computation off the event loop while the job's connection does other work (the
+    database's CPU is another core's); a failure of either cancels the other."""
+    async with asyncio.TaskGroup() as group:
+        first, second = group.create_task(_awaited(cpu)), group.create_task(_awaited(database))
+    return first.result(), second.result()
+
+
+async def _awaited(awaitable: Awaitable[_T]) -> _T:
+    return await awaitable
+
+
+async def _nothing() -> None:
+    return None
+
+
 async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UUID) -> bool:
     """Compute the typed rows (flights, purchases, refrigerants) as the API would, a chunk at a
     time, each chunk committed: parsed and computed off the event loop, the factors they need read
@@ -212,7 +233,10 @@ async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UU
     set-based checks and insert like a plain row, or its problem into the row errors; committed,
     they outlive the rollback of a failed import, whose report reads them. The insert finds each
     key's factor again under the values lock, its unit checked, as the API does. Whether there
-    were typed rows."""
+    were typed rows.
+
+    Pipelined: while a chunk is parsed, the next one is read; while it is computed, the one
+    before is stored and committed. The connection does one thing at a time, in that order."""
     lab = await lab_repository.get(session, lab_id)
     if lab is None:
         return False  # deleted meanwhile: the import ends with it
@@ -220,23 +244,43 @@ async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UU
     await staging_repository.delete_rows(session, table=activity_computed, job_id=job_id)
     region = lab.region
     window = settings.FACTOR_ROLLOVER_YEARS
-    after = 0
     reads = SessionReads(session)
-    while rows := await activity_import_repository.typed_rows(
-        session, job_id=job_id, after=after, limit=TYPED_CHUNK_ROWS
-    ):
-        parsed = await asyncio.to_thread(_parse_all, rows)
+
+    async def chunk_after(seq: int) -> list[TypedRow]:
+        return await activity_import_repository.typed_rows(
+            session, job_id=job_id, after=seq, limit=TYPED_CHUNK_ROWS
+        )
+
+    async def store(computed: list[Computed]) -> None:
+        await activity_import_repository.record_computed(session, job_id=job_id, rows=computed)
+        await session.commit()
+
+    rows = await chunk_after(0)
+    typed = bool(rows)
+    pending: list[Computed] = []  # the chunk before, stored while this one is computed
+    while rows:
+        parsed, next_rows = await _both(
+            asyncio.to_thread(_parse_all, rows),
+            chunk_after(rows[-1].seq) if len(rows) == TYPED_CHUNK_ROWS else _no_rows(),
+        )
         factors = await activities.gather(
             reads,
             region=region,
             window=window,
             activities=[item for _, item in parsed if not isinstance(item, Computed)],
         )
-        computed = await asyncio.to_thread(_compute_all, parsed, factors)
-        await activity_import_repository.record_computed(session, job_id=job_id, rows=computed)
-        await session.commit()
-        after = rows[-1].seq
-    return after > 0
+        computed, _ = await _both(
+            asyncio.to_thread(_compute_all, parsed, factors),
+            store(pending) if pending else _nothing(),
+        )
+        pending, rows = computed, next_rows
+    if pending:
+        await store(pending)
+    return typed
+
+
+async def _no_rows() -> list[TypedRow]:
+    return []
 
 
 async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJob) -> _Counts:

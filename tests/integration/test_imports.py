@@ -520,9 +520,19 @@ async def test_an_import_whose_factor_is_deleted_while_it_runs_writes_nothing(
     assert await entry_count(session, lab) == 0
 
 
+# The file's 10 typed rows in one chunk, in chunks of 3 (the last one short) and of 5 (the last
+# one full, so an empty chunk ends the pipeline).
+@pytest.mark.parametrize("chunk_rows", [activity_imports.TYPED_CHUNK_ROWS, 3, 5])
 async def test_typed_rows_import_as_the_api_computes_them_and_bad_ones_are_row_errors(
-    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession, jobs: None
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk_rows: int,
 ) -> None:
+    monkeypatch.setattr(activity_imports, "TYPED_CHUNK_ROWS", chunk_rows)
     for key, kg, unit, cabin, low in [
         ("flight.economy", "0.1", "pkm", CabinClass.ECONOMY, 0),
         ("spend.it", "0.3", "CHF", None, None),
