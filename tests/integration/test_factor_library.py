@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+import globalwarmingpotentials
 import httpx
 import pytest
 from sqlmodel import func, select
@@ -85,6 +86,7 @@ def settings_for(database_url: str, **values: Any) -> Settings:
 async def test_the_shipped_library_loads_on_a_fresh_database_and_a_second_start_is_a_no_op(
     client: httpx.AsyncClient,
     admin: Caller,
+    member: Caller,
     session: AsyncSession,
     database_url: str,
     jobs: None,
@@ -124,11 +126,49 @@ async def test_the_shipped_library_loads_on_a_fresh_database_and_a_second_start_
         1,
         None,
     )
+    await _a_refrigerant_blend_weighs_kg_times_its_mass_weighted_gwp(client, member, session)
     before = await counts(session)
 
     await serve._load_factor_library(settings_for(database_url))
     assert "is loaded" in capsys.readouterr().out
     assert await counts(session) == before  # no job, no rows, no load recorded
+
+
+async def _a_refrigerant_blend_weighs_kg_times_its_mass_weighted_gwp(
+    client: httpx.AsyncClient, member: Caller, session: AsyncSession
+) -> None:
+    """A lab enters the blend as the library names it (`R410A`); its GWP, computed here from
+    globalwarmingpotentials itself and R-410A's composition (R-32/125, 50/50 by mass), is the
+    shipped factor's."""
+    gwps: dict[str, Any] = globalwarmingpotentials.data
+    lab = await make_lab(session, member.user)
+    entries = f"/api/v1/labs/{lab.id}/entries"
+    for assessment, column in (("ar6", "AR6GWP100"), ("ar5", "AR5GWP100")):
+        half = Decimal("0.5")
+        gwp = half * Decimal(str(gwps[column]["HFC32"])) + half * Decimal(
+            str(gwps[column]["HFC125"])
+        )
+        body = {
+            "kind": "refrigerant",
+            "date": "2025-03-01",
+            "gas": "R410A",
+            "kg": "2.5",
+            "assessment": assessment,
+        }
+        response = await client.post(entries, json=body, headers=member.headers)
+        assert response.status_code == 201, response.text
+        entry = response.json()
+        assert (entry["factor_key"], entry["factor_year"]) == (f"gas.{assessment}.R410A", 2025)
+        assert Decimal(entry["activity"]["gwp"]) == gwp
+        kg = (Decimal("2.5") * gwp).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        assert Decimal(entry["kg_co2e"]) == kg
+    assert Decimal(entry["kg_co2e"]) == Decimal("4808.75")  # AR5: 2.5 x 1923.5
+    # R-454B's R-1234yf has no GWP in the package: left out of the library, so refused.
+    refused = await client.post(
+        entries, json=body | {"gas": "R454B", "assessment": "ar6"}, headers=member.headers
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["loc"] == ["body", "gas"]
 
 
 async def test_a_newer_version_upgrades_through_the_import_and_recalculates_entries(
