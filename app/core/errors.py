@@ -280,8 +280,15 @@ DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 async def _database_unavailable_handler(request: Request, exc: Exception) -> JSONResponse:
+    # The SQLSTATE tells a deadlock (40P01) or a lock timeout (55P03) from an outage (08...);
+    # the message is not logged (it may quote values).
+    origin = getattr(exc, "orig", None) or exc
     logger.warning(
-        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+        "database unavailable on %s %s: %s (SQLSTATE %s)",
+        request.method,
+        request.url.path,
+        type(origin).__name__,
+        getattr(origin, "sqlstate", None) or "none",
     )
     return problem_response(
         HTTPStatus.SERVICE_UNAVAILABLE,

@@ -39,6 +39,7 @@ from app.models.kg import (
     kg_expression,
     kg_sql,
 )
+from app.models.lab import Lab
 from app.repositories import factor as factor_repository
 from app.repositories import signoff as signoff_repository
 
@@ -57,6 +58,18 @@ async def get_with_factor(
         query = query.with_for_update(of=ActivityEntry)
     row = (await session.exec(query)).first()
     return (row[0], row[1]) if row is not None else None
+
+
+async def hold_lab_of(session: AsyncSession, entry_id: UUID) -> bool:
+    """Lock the entry's lab's row FOR KEY SHARE (as `lab.hold` does), not the entry's; False
+    when there is no such entry."""
+    query = (
+        select(Lab.id)
+        .join(ActivityEntry, col(ActivityEntry.lab_id) == col(Lab.id))
+        .where(ActivityEntry.id == entry_id)
+        .with_for_update(of=Lab, key_share=True)
+    )
+    return (await session.exec(query)).first() is not None
 
 
 @cache

@@ -31,6 +31,12 @@ async def get(
     return (await session.exec(query)).first()
 
 
+async def lab_of(session: AsyncSession, job_id: UUID) -> UUID | None:
+    """The lab of the job, read without a lock (None: no such job, or a job of no lab)."""
+    query = select(DataIngestionJob.lab_id).where(DataIngestionJob.id == job_id)
+    return (await session.exec(query)).first()
+
+
 async def add(session: AsyncSession, *, job: DataIngestionJob) -> DataIngestionJob:
     session.add(job)
     await session.flush()

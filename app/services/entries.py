@@ -274,6 +274,11 @@ async def list_entries(
 async def _load_entry(
     session: AsyncSession, principal: Principal, entry_id: UUID, action: LabAction
 ) -> tuple[ActivityEntry, EmissionFactor, Lab]:
+    # Locks in the order a lab's delete takes them: the lab's row, then (its cascade) its
+    # entries. Deleting an equipment's years after locking one of them, without the lab, could
+    # deadlock with it.
+    if action != LabAction.VIEW and not await entry_repository.hold_lab_of(session, entry_id):
+        raise NotFound("No such entry.")
     found = await entry_repository.get_with_factor(
         session, entry_id, for_update=action != LabAction.VIEW
     )

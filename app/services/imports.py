@@ -165,6 +165,13 @@ async def _load_job(
     *,
     for_update: bool = False,
 ) -> DataIngestionJob:
+    if for_update:
+        # Locks in the order a lab's delete takes them: the lab's row, then (its cascade) its
+        # entries and jobs. An undo that locked its job first, then deleted the lab's entries,
+        # could deadlock with it. A lab gone meanwhile took the job with it (404 below).
+        lab_id = await job_repository.lab_of(session, job_id)
+        if lab_id is not None:
+            await lab_repository.hold(session, lab_id=lab_id)
     job = await job_repository.get(session, job_id, for_update=for_update)
     if job is None:
         raise NotFound("No such import.")

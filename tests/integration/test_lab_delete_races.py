@@ -1,5 +1,6 @@
 """Deleting a lab while one of its imports is being uploaded: a 409 within a bounded wait, never a
-wait for the upload, and never a foreign-key 500 for the upload."""
+wait for the upload, and never a foreign-key 500 for the upload. Deleting a lab while one of its
+equipment's years is deleted: no deadlock (a 503), as both lock the lab's row first."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -10,6 +11,8 @@ import pytest
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.models.entry import ActivityEntry
+from app.models.factor import FactorCategory
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab
 from tests.conftest import libpq_url
@@ -69,7 +72,7 @@ async def test_a_lab_being_uploaded_to_is_not_deleted_and_the_delete_does_not_wa
     assert await session.get(Lab, lab.id) is not None
 
 
-async def _until_a_backend_waits_for_a_lock(database_url: str) -> None:
+async def _until_a_backend_waits_for_a_lock(database_url: str, backends: int = 1) -> None:
     query = (
         "SELECT count(*) FROM pg_stat_activity"
         " WHERE datname = current_database() AND wait_event_type = 'Lock'"
@@ -80,7 +83,7 @@ async def _until_a_backend_waits_for_a_lock(database_url: str) -> None:
     ):
         while True:  # polled with a deadline: PostgreSQL has no event for "someone waits"
             row = await (await watcher.execute(query)).fetchone()
-            if row is not None and row[0]:
+            if row is not None and row[0] >= backends:
                 return
             await asyncio.sleep(0.02)
 
@@ -106,4 +109,111 @@ async def test_an_upload_to_a_lab_deleted_meanwhile_is_a_404_not_a_foreign_key_5
         await deleter.close()
 
     assert uploaded.status_code == 404, uploaded.text
+    assert (await session.exec(select(func.count()).select_from(DataIngestionJob))).one() == 0
+
+
+async def test_a_lab_deleted_while_an_equipments_years_are_deleted_is_deleted_without_deadlock(
+    client: httpx.AsyncClient, session: AsyncSession, member: Caller, lab: Lab, database_url: str
+) -> None:
+    await make_factor(
+        session, key="equipment.laptop", year=2024, kg="300", unit="item",
+        category=FactorCategory.EQUIPMENT, scope=3,
+    )  # fmt: skip
+    body = {"kind": "equipment", "date": "2024-06-15", "factor_key": "equipment.laptop",
+            "quantity": "1", "lifetime_years": 3}  # fmt: skip
+    added = await client.post(f"/api/v1/labs/{lab.id}/entries", json=body, headers=member.headers)
+    assert added.status_code == 201, added.text
+    years = (
+        await client.get(
+            f"/api/v1/labs/{lab.id}/entries", params={"order": "asc"}, headers=member.headers
+        )
+    ).json()["items"]
+    assert len(years) == 3
+    blocker = await psycopg.AsyncConnection.connect(libpq_url(database_url))
+    try:
+        # The lab's delete removes the first year, then waits here for the second.
+        await blocker.execute(
+            "SELECT 1 FROM activity_entry WHERE id = %s FOR UPDATE", (years[1]["id"],)
+        )
+        lab_deleted = asyncio.create_task(
+            client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
+        )
+        await _until_a_backend_waits_for_a_lock(database_url)
+        # Deleting the third year deletes all three. Had it locked its entry before the lab's
+        # row, the lab's delete would wait for it there, and it for the first year: a deadlock.
+        year_deleted = asyncio.create_task(
+            client.delete(f"/api/v1/entries/{years[2]['id']}", headers=member.headers)
+        )
+        await _until_a_backend_waits_for_a_lock(database_url, backends=2)
+        await blocker.rollback()
+        async with asyncio.timeout(30):
+            deleted, entry_deleted = await lab_deleted, await year_deleted
+    finally:
+        await blocker.close()
+
+    assert deleted.status_code == 204, deleted.text
+    assert entry_deleted.status_code == 404, entry_deleted.text  # the lab took it
+    await session.rollback()
+    labs = select(func.count()).select_from(Lab).where(Lab.id == lab.id)
+    assert (await session.exec(labs)).one() == 0
+    assert (await session.exec(select(func.count()).select_from(ActivityEntry))).one() == 0
+
+
+async def test_a_lab_deleted_while_one_of_its_imports_is_undone_is_deleted_without_deadlock(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    member: Caller,
+    lab: Lab,
+    database_url: str,
+    jobs: None,
+) -> None:
+    csv = "date,factor_key,quantity\n" + "".join(
+        f"2025-01-0{day},grid.x,{day}\n" for day in (1, 2, 3)
+    )
+    accepted = await client.post(
+        f"/api/v1/labs/{lab.id}/imports",
+        files={"file": ("a.csv", csv.encode(), "text/csv")},
+        headers=member.headers,
+    )
+    assert accepted.status_code == 202, accepted.text
+    job_id = accepted.json()["id"]
+    async with asyncio.timeout(30):
+        while True:  # polled with a deadline, as tests/integration/test_imports does
+            job = await client.get(f"/api/v1/imports/{job_id}", headers=member.headers)
+            if job.json()["state"] not in {"queued", "running"}:
+                break
+            await asyncio.sleep(0.05)
+    assert job.json()["state"] == "succeeded", job.text
+    entries = (
+        await client.get(
+            f"/api/v1/labs/{lab.id}/entries", params={"order": "asc"}, headers=member.headers
+        )
+    ).json()["items"]
+    assert len(entries) == 3
+    blocker = await psycopg.AsyncConnection.connect(libpq_url(database_url))
+    try:
+        # The lab's delete removes the first entry, then waits here for the second.
+        await blocker.execute(
+            "SELECT 1 FROM activity_entry WHERE id = %s FOR UPDATE", (entries[1]["id"],)
+        )
+        lab_deleted = asyncio.create_task(
+            client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
+        )
+        await _until_a_backend_waits_for_a_lock(database_url)
+        # Undoing the import deletes its entries and its job. Had it locked the job before the
+        # lab's row, the lab's delete could wait for the job, and the undo for the first entry.
+        undone = asyncio.create_task(
+            client.delete(f"/api/v1/imports/{job_id}", headers=member.headers)
+        )
+        await _until_a_backend_waits_for_a_lock(database_url, backends=2)
+        await blocker.rollback()
+        async with asyncio.timeout(30):
+            deleted, undo = await lab_deleted, await undone
+    finally:
+        await blocker.close()
+
+    assert deleted.status_code == 204, deleted.text
+    assert undo.status_code == 404, undo.text  # the lab took the import with it
+    await session.rollback()
+    assert (await session.exec(select(func.count()).select_from(ActivityEntry))).one() == 0
     assert (await session.exec(select(func.count()).select_from(DataIngestionJob))).one() == 0
