@@ -1,6 +1,7 @@
 """What a job handler gets: its claim, and short side transactions for progress (the job's own
 work runs in one long transaction that commits its rows and its end state together)."""
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,9 @@ class JobContext:
             await session.commit()
         if cancel:
             raise JobCancelled
+
+    def side_session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self.sessions()
 
     async def held_job(self, session: AsyncSession) -> DataIngestionJob:
         """The job row, locked, in the handler's transaction; LeaseLost if it is not ours."""

@@ -533,6 +533,18 @@ _TYPED_ROWS = text(
 )
 
 
+_HAS_TYPED_ROWS = text(
+    f"SELECT EXISTS (SELECT 1 FROM import_activity_row AS s "
+    f"WHERE s.job_id = :job AND {_KIND} <> {_PLAIN})"
+)
+
+
+async def has_typed_rows(session: AsyncSession, *, job_id: UUID) -> bool:
+    """Whether the job's staged rows include a typed kind (or an unknown one)."""
+    connection = await session.connection()
+    return bool((await connection.execute(_HAS_TYPED_ROWS, {"job": job_id})).scalar_one())
+
+
 async def typed_rows(
     session: AsyncSession, *, job_id: UUID, after: int, limit: int
 ) -> list[TypedRow]:

@@ -8,7 +8,8 @@ or a cancellation rolls all of it back.
 
 import asyncio
 import json
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
@@ -69,12 +70,12 @@ class _Counts:
         return self.processed - self.inserted
 
 
-def _batches(bounds: tuple[int, int] | None) -> list[tuple[int, int]]:
-    """Inclusive seq ranges of at most BATCH_ROWS rows covering `bounds`."""
+def _batches(bounds: tuple[int, int] | None, rows: int) -> list[tuple[int, int]]:
+    """Inclusive seq ranges of at most `rows` rows covering `bounds`."""
     if bounds is None:
         return []
     first, last = bounds
-    return [(low, min(low + BATCH_ROWS - 1, last)) for low in range(first, last + 1, BATCH_ROWS)]
+    return [(low, min(low + rows - 1, last)) for low in range(first, last + 1, rows)]
 
 
 async def import_activities(job_handle: JobHandle, session: AsyncSession) -> None:
@@ -87,7 +88,7 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     await session.commit()  # release the row lock: progress updates need it
     if lab_id is None:
         return  # the lab was deleted meanwhile; its jobs went with it
-    typed = await _compute_typed_rows(session, job_id=job_id, lab_id=lab_id)
+    typed = await activity_import_repository.has_typed_rows(session, job_id=job_id)
     # Until commit, factor values cannot change under the rows this job computes.
     await factor_repository.lock_values_shared(session)
     parents = await activity_import_repository.lock_parents(
@@ -213,9 +214,20 @@ def _compute_all(
 async def _both(cpu: Awaitable[_A], database: Awaitable[_B]) -> tuple[_A, _B]:
     """Run a computation off the event loop while the job's connection does other work (the
     database's CPU is another core's); a failure of either cancels the other."""
-    async with asyncio.TaskGroup() as group:
+    async with _tasks() as group:
         first, second = group.create_task(_awaited(cpu)), group.create_task(_awaited(database))
     return first.result(), second.result()
+
+
+@asynccontextmanager
+async def _tasks() -> AsyncIterator[asyncio.TaskGroup]:
+    """A task group whose failure is raised as the failed task's own exception, not as a group:
+    the job's runner tells JobCancelled and LeaseLost from other errors."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            yield group
+    except ExceptionGroup as failed:
+        raise failed.exceptions[0] from None
 
 
 async def _awaited(awaitable: Awaitable[_T]) -> _T:
@@ -226,22 +238,40 @@ async def _nothing() -> None:
     return None
 
 
-async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UUID) -> bool:
+ALL_COMPUTED = 2**63 - 1  # a seq past every row: the computation has ended
+
+
+async def _compute_typed_rows(
+    job_handle: JobHandle, *, job_id: UUID, lab_id: UUID, computed: asyncio.Queue[int]
+) -> None:
     """Compute the typed rows (flights, purchases, refrigerants) as the API would, a chunk at a
-    time, each chunk committed: parsed and computed off the event loop, the factors they need read
-    in a few queries. Each row then carries its factor key, quantity, unit and activity into the
-    set-based checks and insert like a plain row, or its problem into the row errors; committed,
-    they outlive the rollback of a failed import, whose report reads them. The insert finds each
-    key's factor again under the values lock, its unit checked, as the API does. Whether there
-    were typed rows.
+    time, each chunk committed in a session of its own while the job's transaction inserts the
+    rows before it: after each commit, the seq up to which every typed row is computed is put in
+    `computed` (ALL_COMPUTED at the end, also when the lab is gone). Parsed and computed off the
+    event loop, the factors they need read in a few queries. Each row then carries its factor
+    key, quantity, unit and activity into the set-based checks and insert like a plain row, or
+    its problem into the row errors; committed, they outlive the rollback of a failed import,
+    whose report reads them. The insert finds each key's factor again under the values lock, its
+    unit checked, as the API does.
 
     Pipelined: while a chunk is parsed, the next one is read; while it is computed, the one
     before is stored and committed. The connection does one thing at a time, in that order."""
+    try:
+        async with job_handle.side_session() as session:
+            await _compute_in(session, job_id=job_id, lab_id=lab_id, computed=computed)
+    finally:
+        computed.put_nowait(ALL_COMPUTED)
+
+
+async def _compute_in(
+    session: AsyncSession, *, job_id: UUID, lab_id: UUID, computed: asyncio.Queue[int]
+) -> None:
     lab = await lab_repository.get(session, lab_id)
     if lab is None:
-        return False  # deleted meanwhile: the import ends with it
+        return  # deleted meanwhile: the import ends with it
     # An earlier attempt of the job (its lease lost) may have computed some: computed anew.
     await staging_repository.delete_rows(session, table=activity_computed, job_id=job_id)
+    await session.commit()
     region = lab.region
     window = settings.FACTOR_ROLLOVER_YEARS
     reads = SessionReads(session)
@@ -251,12 +281,12 @@ async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UU
             session, job_id=job_id, after=seq, limit=TYPED_CHUNK_ROWS
         )
 
-    async def store(computed: list[Computed]) -> None:
-        await activity_import_repository.record_computed(session, job_id=job_id, rows=computed)
+    async def store(rows: list[Computed]) -> None:
+        await activity_import_repository.record_computed(session, job_id=job_id, rows=rows)
         await session.commit()
+        computed.put_nowait(rows[-1].seq)
 
     rows = await chunk_after(0)
-    typed = bool(rows)
     pending: list[Computed] = []  # the chunk before, stored while this one is computed
     while rows:
         parsed, next_rows = await _both(
@@ -269,14 +299,13 @@ async def _compute_typed_rows(session: AsyncSession, *, job_id: UUID, lab_id: UU
             window=window,
             activities=[item for _, item in parsed if not isinstance(item, Computed)],
         )
-        computed, _ = await _both(
+        computed_rows, _ = await _both(
             asyncio.to_thread(_compute_all, parsed, factors),
             store(pending) if pending else _nothing(),
         )
-        pending, rows = computed, next_rows
+        pending, rows = computed_rows, next_rows
     if pending:
         await store(pending)
-    return typed
 
 
 async def _no_rows() -> list[TypedRow]:
@@ -284,15 +313,39 @@ async def _no_rows() -> list[TypedRow]:
 
 
 async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJob) -> _Counts:
+    """Insert the valid staged rows in batches; a job with typed rows computes them meanwhile,
+    in a session of its own, and each batch waits until its rows are computed."""
+    if not work.typed:
+        return await _insert_batches(job_handle, session, work, computed=None)
+    computed: asyncio.Queue[int] = asyncio.Queue()
+    async with _tasks() as group:  # a failure of either cancels the other
+        group.create_task(
+            _compute_typed_rows(job_handle, job_id=work.id, lab_id=work.lab_id, computed=computed)
+        )
+        inserting = group.create_task(_insert_batches(job_handle, session, work, computed))
+    return inserting.result()
+
+
+async def _insert_batches(
+    job_handle: JobHandle,
+    session: AsyncSession,
+    work: _ActivityJob,
+    computed: asyncio.Queue[int] | None,
+) -> _Counts:
     """Insert the valid staged rows in batches, publishing progress after each; stop at the
-    first batch with a bad row when the policy fails the job on one."""
+    first batch with a bad row when the policy fails the job on one. `computed`: the seqs up to
+    which typed rows are computed (None: the job has none)."""
     counts = _Counts()
     id_prefix = activity_import_repository.entry_id_prefix()
     bounds = await activity_import_repository.seq_range(session, job_id=work.id)
     connection = await session.connection()
     await bulk_load_repository.plan_for_bulk(connection)
+    computed_up_to = ALL_COMPUTED if computed is None else 0
+    rows_per_batch = BATCH_ROWS if computed is None else TYPED_CHUNK_ROWS
     async with bulk_load_repository.triggers_skipped(connection, wanted=SKIP_TRIGGERS):
-        for seqs in _batches(bounds):
+        for seqs in _batches(bounds, rows_per_batch):
+            while computed is not None and computed_up_to < seqs[1]:
+                computed_up_to = await computed.get()
             batch = await activity_import_repository.insert_batch(
                 session,
                 job_id=work.id,

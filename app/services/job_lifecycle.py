@@ -4,6 +4,7 @@ staged rows; and the claim and lease of a job by a runner. Job handlers (app/job
 and the import services call this; the repository only stores what is decided here."""
 
 import logging
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
@@ -42,6 +43,10 @@ class JobHandle(Protocol):
 
     async def held_job(self, session: AsyncSession) -> DataIngestionJob:
         """The job row, locked, in `session`'s transaction; raise LeaseLost if not ours."""
+
+    def side_session(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A session of the jobs' pool beside the job's own transaction (its commits are its
+        own): for work that runs while the job's transaction does other work."""
 
 
 class JobCancelled(Exception):

@@ -8,6 +8,7 @@ from uuid import UUID
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import text
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -740,3 +741,37 @@ async def test_an_equipment_row_with_a_signed_off_year_in_its_lifetime_imports_n
         }
     ]
     assert await entry_count(session, lab) == 0
+
+
+async def test_a_typed_import_cancelled_while_it_runs_writes_nothing_and_ends_cancelled(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The computation of typed rows runs beside the insert: a cancellation seen by the insert
+    ends both, and the job ends cancelled (not failed, not retried)."""
+    monkeypatch.setattr(activity_imports, "TYPED_CHUNK_ROWS", 2)
+    await make_factor(
+        session, key="flight.economy", year=2025, kg="0.1", unit="pkm",
+        category=FactorCategory.AIR_TRAVEL, scope=3, cabin_class=CabinClass.ECONOMY,
+        distance_min_km=0,
+    )  # fmt: skip
+    text_ = "kind,date,origin,destination\n" + "flight,2025-02-03,GVA,LHR\n" * 6
+    response = await upload(client, member, lab, text_)  # no job runner yet: it stays queued
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+    # As `POST /imports/{id}/cancel` marks a running job: seen after the first batch.
+    await session.exec(
+        text("UPDATE data_ingestion_jobs SET cancel_requested = true WHERE id = :id"),
+        params={"id": job_id},
+    )
+    await session.commit()
+    monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
+    async with app.router.lifespan_context(app):
+        job = await wait_for_end(client, member, job_id)
+    assert job["state"] == "cancelled", job
+    assert await entry_count(session, lab) == 0
+    assert await staged_rows(session) == 0
