@@ -9,14 +9,15 @@ from uuid import UUID
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
-from sqlmodel import func, select
+from sqlalchemy import text, update
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
 from app.models.entry import ActivityEntry
 from app.models.factor import CabinClass, FactorCategory
+from app.models.job import DataIngestionJob
 from app.models.lab import Lab
 from app.models.staging import activity_computed, activity_staging
 from app.services import activity_imports
@@ -764,10 +765,8 @@ async def test_a_typed_import_cancelled_while_it_runs_writes_nothing_and_ends_ca
     assert response.status_code == 202, response.text
     job_id = response.json()["id"]
     # As `POST /imports/{id}/cancel` marks a running job: seen after the first batch.
-    await session.exec(
-        text("UPDATE data_ingestion_jobs SET cancel_requested = true WHERE id = :id"),
-        params={"id": job_id},
-    )
+    marked = update(DataIngestionJob).where(col(DataIngestionJob.id) == UUID(job_id))
+    await session.exec(marked.values(cancel_requested=True))
     await session.commit()
     monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
     async with app.router.lifespan_context(app):
