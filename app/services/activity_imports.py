@@ -8,7 +8,7 @@ or a cancellation rolls all of it back.
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -36,7 +36,6 @@ from app.services.job_lifecycle import JobHandle
 
 _A = TypeVar("_A")
 _B = TypeVar("_B")
-_T = TypeVar("_T")
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
 # Insert without a foreign-key trigger call per row where the role may (see bulk_load); the
@@ -211,11 +210,11 @@ def _compute_all(
     return computed
 
 
-async def _both(cpu: Awaitable[_A], database: Awaitable[_B]) -> tuple[_A, _B]:
+async def _both(cpu: Coroutine[Any, Any, _A], database: Coroutine[Any, Any, _B]) -> tuple[_A, _B]:
     """Run a computation off the event loop while the job's connection does other work (the
     database's CPU is another core's); a failure of either cancels the other."""
     async with _tasks() as group:
-        first, second = group.create_task(_awaited(cpu)), group.create_task(_awaited(database))
+        first, second = group.create_task(cpu), group.create_task(database)
     return first.result(), second.result()
 
 
@@ -228,10 +227,6 @@ async def _tasks() -> AsyncIterator[asyncio.TaskGroup]:
             yield group
     except ExceptionGroup as failed:
         raise failed.exceptions[0] from None
-
-
-async def _awaited(awaitable: Awaitable[_T]) -> _T:
-    return await awaitable
 
 
 async def _nothing() -> None:

@@ -4,6 +4,7 @@ equipment's years is deleted: no deadlock (a 503), as both lock the lab's row fi
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import psycopg
@@ -17,6 +18,7 @@ from app.models.job import DataIngestionJob
 from app.models.lab import Lab
 from tests.conftest import libpq_url
 from tests.factories import Caller, make_factor, make_lab
+from tests.integration.test_imports import upload, wait_for_end
 
 BOUNDARY = "r4ce"
 HEAD = (
@@ -112,6 +114,44 @@ async def test_an_upload_to_a_lab_deleted_meanwhile_is_a_404_not_a_foreign_key_5
     assert (await session.exec(select(func.count()).select_from(DataIngestionJob))).one() == 0
 
 
+async def _race_with_the_labs_delete(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    database_url: str,
+    *,
+    held_entry_id: str,
+    racer_path: str,
+) -> tuple[httpx.Response, httpx.Response]:
+    """DELETE the lab while `held_entry_id` is locked by another transaction (the lab's delete
+    removes the entries before it, then waits there), then DELETE `racer_path`, which needs
+    those entries too; release the lock once both wait. The two answers, the lab's first."""
+    blocker = await psycopg.AsyncConnection.connect(libpq_url(database_url))
+    try:
+        await blocker.execute(
+            "SELECT 1 FROM activity_entry WHERE id = %s FOR UPDATE", (held_entry_id,)
+        )
+        lab_deleted = asyncio.create_task(
+            client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
+        )
+        await _until_a_backend_waits_for_a_lock(database_url)
+        racer = asyncio.create_task(client.delete(racer_path, headers=member.headers))
+        await _until_a_backend_waits_for_a_lock(database_url, backends=2)
+        await blocker.rollback()
+        async with asyncio.timeout(30):
+            return await lab_deleted, await racer
+    finally:
+        await blocker.close()
+
+
+async def _entries_in_order(client: httpx.AsyncClient, member: Caller, lab: Lab) -> list[Any]:
+    response = await client.get(
+        f"/api/v1/labs/{lab.id}/entries", params={"order": "asc"}, headers=member.headers
+    )
+    items: list[Any] = response.json()["items"]
+    return items
+
+
 async def test_a_lab_deleted_while_an_equipments_years_are_deleted_is_deleted_without_deadlock(
     client: httpx.AsyncClient, session: AsyncSession, member: Caller, lab: Lab, database_url: str
 ) -> None:
@@ -123,33 +163,18 @@ async def test_a_lab_deleted_while_an_equipments_years_are_deleted_is_deleted_wi
             "quantity": "1", "lifetime_years": 3}  # fmt: skip
     added = await client.post(f"/api/v1/labs/{lab.id}/entries", json=body, headers=member.headers)
     assert added.status_code == 201, added.text
-    years = (
-        await client.get(
-            f"/api/v1/labs/{lab.id}/entries", params={"order": "asc"}, headers=member.headers
-        )
-    ).json()["items"]
+    years = await _entries_in_order(client, member, lab)
     assert len(years) == 3
-    blocker = await psycopg.AsyncConnection.connect(libpq_url(database_url))
-    try:
-        # The lab's delete removes the first year, then waits here for the second.
-        await blocker.execute(
-            "SELECT 1 FROM activity_entry WHERE id = %s FOR UPDATE", (years[1]["id"],)
-        )
-        lab_deleted = asyncio.create_task(
-            client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
-        )
-        await _until_a_backend_waits_for_a_lock(database_url)
-        # Deleting the third year deletes all three. Had it locked its entry before the lab's
-        # row, the lab's delete would wait for it there, and it for the first year: a deadlock.
-        year_deleted = asyncio.create_task(
-            client.delete(f"/api/v1/entries/{years[2]['id']}", headers=member.headers)
-        )
-        await _until_a_backend_waits_for_a_lock(database_url, backends=2)
-        await blocker.rollback()
-        async with asyncio.timeout(30):
-            deleted, entry_deleted = await lab_deleted, await year_deleted
-    finally:
-        await blocker.close()
+    # Deleting the third year deletes all three. Had it locked its entry before the lab's row,
+    # the lab's delete would wait for it, and it for the first year: a deadlock.
+    deleted, entry_deleted = await _race_with_the_labs_delete(
+        client,
+        member,
+        lab,
+        database_url,
+        held_entry_id=years[1]["id"],
+        racer_path=f"/api/v1/entries/{years[2]['id']}",
+    )
 
     assert deleted.status_code == 204, deleted.text
     assert entry_deleted.status_code == 404, entry_deleted.text  # the lab took it
@@ -170,47 +195,22 @@ async def test_a_lab_deleted_while_one_of_its_imports_is_undone_is_deleted_witho
     csv = "date,factor_key,quantity\n" + "".join(
         f"2025-01-0{day},grid.x,{day}\n" for day in (1, 2, 3)
     )
-    accepted = await client.post(
-        f"/api/v1/labs/{lab.id}/imports",
-        files={"file": ("a.csv", csv.encode(), "text/csv")},
-        headers=member.headers,
-    )
+    accepted = await upload(client, member, lab, csv)
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["id"]
-    async with asyncio.timeout(30):
-        while True:  # polled with a deadline, as tests/integration/test_imports does
-            job = await client.get(f"/api/v1/imports/{job_id}", headers=member.headers)
-            if job.json()["state"] not in {"queued", "running"}:
-                break
-            await asyncio.sleep(0.05)
-    assert job.json()["state"] == "succeeded", job.text
-    entries = (
-        await client.get(
-            f"/api/v1/labs/{lab.id}/entries", params={"order": "asc"}, headers=member.headers
-        )
-    ).json()["items"]
+    assert (await wait_for_end(client, member, job_id))["state"] == "succeeded"
+    entries = await _entries_in_order(client, member, lab)
     assert len(entries) == 3
-    blocker = await psycopg.AsyncConnection.connect(libpq_url(database_url))
-    try:
-        # The lab's delete removes the first entry, then waits here for the second.
-        await blocker.execute(
-            "SELECT 1 FROM activity_entry WHERE id = %s FOR UPDATE", (entries[1]["id"],)
-        )
-        lab_deleted = asyncio.create_task(
-            client.delete(f"/api/v1/labs/{lab.id}", headers=member.headers)
-        )
-        await _until_a_backend_waits_for_a_lock(database_url)
-        # Undoing the import deletes its entries and its job. Had it locked the job before the
-        # lab's row, the lab's delete could wait for the job, and the undo for the first entry.
-        undone = asyncio.create_task(
-            client.delete(f"/api/v1/imports/{job_id}", headers=member.headers)
-        )
-        await _until_a_backend_waits_for_a_lock(database_url, backends=2)
-        await blocker.rollback()
-        async with asyncio.timeout(30):
-            deleted, undo = await lab_deleted, await undone
-    finally:
-        await blocker.close()
+    # Undoing the import deletes its entries and its job. Had it locked the job before the lab's
+    # row, the lab's delete could wait for the job, and the undo for the first entry.
+    deleted, undo = await _race_with_the_labs_delete(
+        client,
+        member,
+        lab,
+        database_url,
+        held_entry_id=entries[1]["id"],
+        racer_path=f"/api/v1/imports/{job_id}",
+    )
 
     assert deleted.status_code == 204, deleted.text
     assert undo.status_code == 404, undo.text  # the lab took the import with it

@@ -2,9 +2,7 @@
 
 import base64
 import hashlib
-import io
 import json
-import tarfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,6 +11,7 @@ import pytest
 
 from scripts import ngc_factors
 from scripts.ngc_factors import RULES, Factor, Rule, SourceChanged, read_factors
+from tests.archives import write_tar_gz
 
 FLIGHT = next(rule for rule in RULES if rule.rule.endswith("plus de 5000 km"))
 HEAT = next(rule for rule in RULES if rule.key == "heating.ademe.district_heat")
@@ -103,17 +102,14 @@ def test_a_rule_that_changed_stops_the_build(rules: dict[str, Any]) -> None:
 
 
 def tarball(path: Path, licence: str, rules: str) -> Path:
-    with tarfile.open(path, "w:gz") as archive:
-        for name, text in [
+    return write_tar_gz(
+        path,
+        [
             ("package/package.json", json.dumps({"license": licence})),
             ("package/LICENSE", f"{licence} License\n"),
             (ngc_factors.RULES_FILE, rules),
-        ]:
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return path
+        ],
+    )
 
 
 def test_the_rules_are_read_as_exact_decimals_from_an_mit_package(tmp_path: Path) -> None:

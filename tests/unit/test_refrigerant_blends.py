@@ -3,9 +3,7 @@ computes their GWP100 from globalwarmingpotentials' single gases."""
 
 import csv
 import hashlib
-import io
 import re
-import tarfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from scripts.refrigerant_blends import (
     parse_table,
     read_table,
 )
+from tests.archives import write_tar_gz
 
 HEADER = (
     "# Mixtures of refrigerants, as defined by ASHRAE \n"
@@ -210,22 +209,16 @@ def test_blends_with_a_component_outside_the_package_are_not_shipped() -> None:
 
 def sdist(path: Path, licence: str, version: str, table: str | None) -> Path:
     root = "coolprop-8.0.0"
-    with tarfile.open(path, "w:gz") as archive:
-        for name, text in [
-            (f"{root}/LICENSE", f"{licence} License\n\nCopyright\n"),
-            (
-                f"{root}/PKG-INFO",
-                f"Metadata-Version: 2.2\nName: CoolProp\nVersion: {version}\nLicense: {licence}\n",
-            ),
-            (f"{root}/dev/mixtures/ASHRAE_predefined_2026.tsv", table),
-        ]:
-            if text is None:
-                continue
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            archive.addfile(info, io.BytesIO(data))
-    return path
+    members = [
+        (f"{root}/LICENSE", f"{licence} License\n\nCopyright\n"),
+        (
+            f"{root}/PKG-INFO",
+            f"Metadata-Version: 2.2\nName: CoolProp\nVersion: {version}\nLicense: {licence}\n",
+        ),
+    ]
+    if table is not None:
+        members.append((f"{root}/dev/mixtures/ASHRAE_predefined_2026.tsv", table))
+    return write_tar_gz(path, members)
 
 
 def test_the_table_is_read_from_an_mit_sdist_of_the_pinned_version(tmp_path: Path) -> None:
