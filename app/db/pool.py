@@ -11,6 +11,7 @@ It serves two kinds of work, each with its own type:
 from typing import Any, Self
 
 import psycopg
+from psycopg.pq import ExecStatus
 from psycopg_pool import AsyncConnectionPool
 
 from app.config import settings
@@ -95,7 +96,11 @@ class Pool:
                     # them now, as SQLAlchemy invalidates its pool, so that only this fails.
                     await pool.check()
                 raise
-            return await cursor.fetchall() if cursor.description is not None else []
+            # The result's status, not `cursor.description`: that builds a Column per field.
+            result = cursor.pgresult
+            if result is None or result.status != ExecStatus.TUPLES_OK:
+                return []
+            return await cursor.fetchall()
 
 
 POOL = Pool()  # stateless: one for everyone

@@ -23,6 +23,7 @@ class DriverTransaction:
 
     def __init__(self) -> None:
         self._connection: psycopg.AsyncConnection[Any] | None = None
+        self._at_commit: list[tuple[Statement, dict[str, Any]]] = []
 
     async def _begun(self) -> tuple[psycopg.AsyncConnection[Any], bool]:
         """The connection, and whether the next statements must send the BEGIN."""
@@ -57,6 +58,14 @@ class DriverTransaction:
                 await cursor.execute(statement.sql, statement.params(values), prepare=True)
             return await cursor.fetchall()
 
+    def write_at_commit(self, statement: Statement, values: dict[str, Any]) -> None:
+        """Write with the COMMIT, in its round trip: for a row nobody reads back in the
+        transaction (the request's audit event). When it fails, the commit does not happen and
+        `end` raises its error; a rollback drops it."""
+        if self._connection is None:
+            raise RuntimeError("a write at commit needs a transaction that has begun")
+        self._at_commit.append((statement, values))
+
     @property
     def begun(self) -> bool:
         return self._connection is not None
@@ -64,10 +73,31 @@ class DriverTransaction:
     async def end(self, *, commit: bool) -> None:
         """Commit (or roll back) and give the connection back; nothing when nothing began."""
         connection, self._connection = self._connection, None
+        at_commit, self._at_commit = self._at_commit, []
         if connection is None:
             return
         try:
-            if not connection.broken:
+            if connection.broken:
+                return
+            if commit and at_commit:
+                await _commit_with(connection, at_commit)
+            else:
                 await connection.execute(b"COMMIT" if commit else b"ROLLBACK")
         finally:
             await (await get_driver_pool()).putconn(connection)
+
+
+async def _commit_with(
+    connection: psycopg.AsyncConnection[Any], writes: list[tuple[Statement, dict[str, Any]]]
+) -> None:
+    """`writes`, then COMMIT, sent together. A failed write aborts the transaction (the server
+    skips the COMMIT after it), which is then rolled back here before the error goes on."""
+    try:
+        async with connection.cursor() as cursor, connection.pipeline():
+            for statement, values in writes:
+                await cursor.execute(statement.sql, statement.params(values), prepare=True)
+            await cursor.execute(b"COMMIT")
+    except psycopg.Error:
+        if not connection.broken and connection.info.transaction_status != TransactionStatus.IDLE:
+            await connection.execute(b"ROLLBACK")
+        raise

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Integer, String, Uuid, bindparam, func, insert, literal_column
+from sqlalchemy import String, Uuid, bindparam, func, insert
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -53,9 +53,7 @@ _TYPES = {
     "changes": AuditEvent.__table__.c.changes.type,  # type: ignore[attr-defined]  # a Table
 }
 _ADD = compile_once(
-    insert(AuditEvent)
-    .values({name: bindparam(name, type_=_TYPES[name]) for name in _COLUMNS})
-    .returning(literal_column("1", Integer)),
+    insert(AuditEvent).values({name: bindparam(name, type_=_TYPES[name]) for name in _COLUMNS}),
     values=frozenset(_COLUMNS),
 )
 
@@ -68,10 +66,12 @@ async def add(session: AsyncSession, *, event: NewEvent) -> None:
     await (await session.connection()).execute(insert(AuditEvent).values(_values(event)))
 
 
-async def add_in(transaction: DriverTransaction, *, event: NewEvent) -> None:
+def add_at_commit(transaction: DriverTransaction, *, event: NewEvent) -> None:
+    """Written with the transaction's COMMIT (one round trip for both): nothing in a request
+    reads its own audit event back."""
     values = _values(event)
     values["changes"] = Jsonb(event.changes)
-    await transaction.fetch(_ADD, values)
+    transaction.write_at_commit(_ADD, values)
 
 
 async def list_page(

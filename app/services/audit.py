@@ -139,7 +139,7 @@ async def record(
         changes=changes,
     )
     if isinstance(db, DriverTransaction):
-        await audit_repository.add_in(db, event=event)
+        audit_repository.add_at_commit(db, event=event)
     else:
         await audit_repository.add(db, event=event)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from uuid import UUID, uuid4
 
 import httpx
+import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -17,8 +18,9 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy import func as sql_func
 from sqlalchemy import select as core_select
+from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
@@ -41,6 +43,8 @@ from app.models.auth import AuthSession
 from app.models.entry import ActivityEntry, EntryBase
 from app.models.factor import EmissionFactor
 from app.models.lab import LabRole
+from app.models.audit import AuditEvent
+from app.repositories import audit as audit_repository
 from app.repositories import credentials as credentials_repository
 from app.repositories import entry as entry_repository
 from tests.factories import make_factor, make_lab, make_user, session_for
@@ -243,6 +247,66 @@ async def _driver_pool_is_clean() -> None:
             " WHERE datname = current_database() AND state LIKE 'idle in transaction%'"
         )
         assert await cursor.fetchone() == (0,)
+
+
+def _event_of(lab_id: UUID) -> audit_repository.NewEvent:
+    return audit_repository.NewEvent(
+        actor_id=None,
+        api_key_id=None,
+        request_id="at-commit",
+        action="entry.created",
+        object_type="entry",
+        object_id=str(uuid4()),
+        lab_id=lab_id,
+        changes={"quantity": [None, "8"]},
+    )
+
+
+async def _events_committed() -> int:
+    """The events of `_event_of` that committed."""
+    query = select(func.count()).where(col(AuditEvent.request_id) == "at-commit")
+    async with database.get_session_factory()() as session:
+        return (await session.exec(query)).one()
+
+
+async def test_a_write_at_commit_is_sent_with_the_commit_and_lands_with_it(
+    database_url: str,
+) -> None:
+    lab_id = await _a_lab_with_a_factor()
+    transaction = DriverTransaction()
+    with pytest.raises(RuntimeError, match="has begun"):  # nothing to commit it with yet
+        audit_repository.add_at_commit(transaction, event=_event_of(lab_id))
+    assert await _add_eight_kwh(transaction, lab_id) is not None
+    audit_repository.add_at_commit(transaction, event=_event_of(lab_id))
+    assert await _events_committed() == 0
+    await transaction.end(commit=True)
+    assert (await _entries_committed(), await _events_committed()) == (1, 1)
+    await _driver_pool_is_clean()
+
+
+async def test_a_rollback_drops_the_writes_at_commit(database_url: str) -> None:
+    lab_id = await _a_lab_with_a_factor()
+    transaction = DriverTransaction()
+    assert await _add_eight_kwh(transaction, lab_id) is not None
+    audit_repository.add_at_commit(transaction, event=_event_of(lab_id))
+    await transaction.end(commit=False)
+    assert (await _entries_committed(), await _events_committed()) == (0, 0)
+    await _driver_pool_is_clean()
+
+
+async def test_a_failed_write_at_commit_fails_the_commit_and_nothing_is_kept(
+    database_url: str,
+) -> None:
+    lab_id = await _a_lab_with_a_factor()
+    request = get_driver_transaction()
+    transaction = await anext(request)
+    assert await _add_eight_kwh(transaction, lab_id) is not None
+    audit_repository.add_at_commit(transaction, event=_event_of(lab_id))
+    transaction.write_at_commit(compile_once(text("SELECT 1 / 0"), values=frozenset()), {})
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        await anext(request)  # the handler returned: the dependency commits
+    assert (await _entries_committed(), await _events_committed()) == (0, 0)
+    await _driver_pool_is_clean()
 
 
 async def _request_transaction_adding_an_entry() -> AsyncGenerator[DriverTransaction]:
