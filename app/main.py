@@ -22,6 +22,7 @@ from app.api.openapi import (
 )
 from app.api.pages import DashboardFiles, add_pages
 from app.api.query_guard import refuse_unknown_query_parameters
+from app.api.router import API_PREFIX, include
 from app.api.routes import (
     audit,
     auth,
@@ -54,7 +55,6 @@ from app.repositories.lab import MEMBERSHIP_CHANNEL
 from app.services import exchange_rates
 from app.services.job_events import JobEventHub
 
-API_PREFIX = "/api/v1"
 GC_GEN0_THRESHOLD = 10_000  # CPython's default is 700
 
 
@@ -187,18 +187,18 @@ def create_app(dashboard_dir: Path = DASHBOARD_DIR) -> FastAPI:
         use_docstring_summaries(router.routes)
         # The limit is set per router, not on the app: the app-level limiter runs outside our
         # middleware and would answer in plain text without a request id.
-        app.include_router(
+        include(
+            app,
             router,
-            prefix=API_PREFIX,
             max_body_size=settings.REQUEST_MAX_BYTES,
             dependencies=[Depends(refuse_unknown_query_parameters)],
         )
     use_docstring_summaries(imports.router.routes)
     # Uploads: the file's limit plus room for the multipart envelope; the file itself is
     # measured as it streams (413 past IMPORT_MAX_BYTES).
-    app.include_router(
+    include(
+        app,
         imports.router,
-        prefix=API_PREFIX,
         max_body_size=settings.IMPORT_MAX_BYTES + 64 * 1024,
         dependencies=[Depends(refuse_unknown_query_parameters)],
     )

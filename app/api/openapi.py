@@ -8,13 +8,14 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.routing import BaseRoute
 
-from app.api.deps import DATABASE_DEPENDENCIES, uses
+from app.api.deps import DATABASE_DEPENDENCIES, SECURITY_SCHEMES, get_principal, uses
 from app.api.openapi_links import add_links
 from app.config import KiB, MiB, Settings
 from app.core.errors import PROBLEM_CONTENT_TYPE, ProblemDetails
@@ -264,6 +265,43 @@ def _normalise_responses(schema: dict[str, Any], using_database: set[tuple[str, 
     components["headers"] = dict(sorted(HEADERS.items()))
 
 
+# The keys FastAPI writes before an operation's `security`.
+_OPERATION_METADATA = frozenset({"tags", "summary", "description", "operationId", "deprecated"})
+
+
+def _declare_security(schema: dict[str, Any], routes: Sequence[BaseRoute]) -> None:
+    """Every operation that takes the caller accepts either of `SECURITY_SCHEMES`, declared
+    where FastAPI would declare a security dependency (`get_principal` reads the headers
+    itself: app/api/deps.py)."""
+    requirement: list[dict[str, list[str]]] = [
+        {scheme.scheme_name: []} for scheme in SECURITY_SCHEMES
+    ]
+    declared = False
+    for context in iter_route_contexts(routes):
+        dependant = getattr(context, "dependant", None)
+        if not isinstance(dependant, Dependant) or not uses(dependant, get_principal):
+            continue
+        path_item = schema.get("paths", {}).get(str(context.path_format), {})
+        for method in context.methods or ():
+            operation = path_item.get(method.lower())
+            if operation is None:  # not in the schema
+                continue
+            reordered: dict[str, Any] = {}
+            for key, value in operation.items():
+                if key not in _OPERATION_METADATA and "security" not in reordered:
+                    reordered["security"] = [dict(item) for item in requirement]
+                reordered[key] = value
+            reordered.setdefault("security", [dict(item) for item in requirement])
+            operation.clear()
+            operation.update(reordered)
+            declared = True
+    if declared:
+        schema.setdefault("components", {})["securitySchemes"] = {
+            scheme.scheme_name: jsonable_encoder(scheme.model, by_alias=True, exclude_none=True)
+            for scheme in SECURITY_SCHEMES
+        }
+
+
 def _explicit_public_security(schema: dict[str, Any]) -> None:
     """An operation without authentication says so (`security: []`) rather than saying nothing."""
     for operation in _operations(schema):
@@ -312,6 +350,7 @@ def build_openapi(app: FastAPI, *, extra_models: Sequence[type[BaseModel]] = ())
             servers=app.servers,
             tags=app.openapi_tags,
         )
+        _declare_security(schema, app.routes)
         _normalise_responses(schema, database_operations(app.routes))
         _explicit_public_security(schema)
         _add_schemas(schema, extra_models)

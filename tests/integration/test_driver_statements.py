@@ -15,10 +15,9 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import iter_route_contexts
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy import func as sql_func
 from sqlalchemy import select as core_select
-from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,11 +38,11 @@ from app.db.request import get_db, get_driver_transaction
 from app.db.statements import compile_once
 from app.db.transaction import DriverTransaction
 from app.main import app as the_app
+from app.models.audit import AuditEvent
 from app.models.auth import AuthSession
 from app.models.entry import ActivityEntry, EntryBase
 from app.models.factor import EmissionFactor
 from app.models.lab import LabRole
-from app.models.audit import AuditEvent
 from app.repositories import audit as audit_repository
 from app.repositories import credentials as credentials_repository
 from app.repositories import entry as entry_repository

@@ -3,16 +3,17 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.audit import AuditAction, AuditEventPage, AuditFilters, AuditObject
 from app.models.base import IsoAwareDatetime
 from app.services import audit_trail as audit_trail_service
 
-router = APIRouter(tags=["audit"], responses=problem_responses(401, 403))
+router = Router(tags=["audit"], responses=problem_responses(401, 403))
 
 ObjectIdQuery = Annotated[
     str | None,

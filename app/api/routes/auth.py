@@ -3,19 +3,20 @@ HttpOnly cookie (docs/dashboard.md, "Sessions")."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Form, Request, Response, status
+from fastapi import Cookie, Form, Request, Response, status
 
 from app.api.deps import ClientIp, CurrentPrincipal, RateLimiterDep, SessionDep
+from app.api.router import Router
 from app.config import settings
 from app.core.errors import Unauthorized, problem_responses
 from app.models.auth import BrowserSession, LoginForm, RefreshRequest, TokenPair
 from app.services import auth as auth_service
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = Router(prefix="/auth", tags=["auth"])
 
 REFRESH_COOKIE = "co2calc_refresh"
 # Sent with the session's own requests only: not with every API call, not to the pages.
-REFRESH_COOKIE_PATH = "/api/v1/auth/session"  # app.main.API_PREFIX + this router's prefix
+REFRESH_COOKIE_PATH = "/api/v1/auth/session"  # app.api.router.API_PREFIX + this router's prefix
 
 
 def _keep_refresh_token(request: Request, response: Response, pair: TokenPair) -> BrowserSession:

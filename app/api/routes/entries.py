@@ -3,9 +3,10 @@
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.api.deps import CurrentPrincipal, DriverTransactionDep, PoolDep, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.base import IsoDate
@@ -13,7 +14,7 @@ from app.models.entry import EntryPage, EntryPublic, EntryUpdate, NewEntry
 from app.models.factor import FACTOR_KEY_PATTERN, FactorCategory
 from app.services import entries as entry_service
 
-router = APIRouter(tags=["entries"], responses=problem_responses(401, 403, 404))
+router = Router(tags=["entries"], responses=problem_responses(401, 403, 404))
 
 
 @router.get("/labs/{lab_id}/entries")

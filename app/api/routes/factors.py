@@ -3,10 +3,11 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.api.deps import CurrentPrincipal, PoolDep, RateLimiterDep, SessionDep
 from app.api.openapi import with_retry_after
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.factor import (
@@ -22,7 +23,7 @@ from app.models.family import public_of
 from app.models.lab import REGION_PATTERN
 from app.services import factors as factor_service
 
-router = APIRouter(prefix="/factors", tags=["factors"], responses=problem_responses(401))
+router = Router(prefix="/factors", tags=["factors"], responses=problem_responses(401))
 # `{factor_id:uuid}`: only a UUID matches, so `/factors/imports` and `/factors/sync` (POST only)
 # answer other methods with 405, not with a 422 about a malformed factor id. The spec shows
 # `{factor_id}` all the same.

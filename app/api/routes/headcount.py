@@ -3,17 +3,18 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 from pydantic import BaseModel, Field
 
 from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.router import Router
 from app.api.routes.imports import BINARY, UploadedFile, form_body
 from app.core.errors import problem_responses
 from app.models.factor import FIRST_YEAR, LAST_YEAR
 from app.models.headcount import HeadcountReplace, HeadcountYearPublic
 from app.services import headcount as headcount_service
 
-router = APIRouter(tags=["headcount"], responses=problem_responses(401, 403, 404))
+router = Router(tags=["headcount"], responses=problem_responses(401, 403, 404))
 
 YearPath = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)]
 

@@ -2,13 +2,13 @@
 
 from typing import Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel
 
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.services import health as health_service
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = Router(prefix="/health", tags=["health"])
 
 
 class HealthStatus(BaseModel):

@@ -4,10 +4,11 @@ jobs."""
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import Depends, Query, Request, status
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from app.api.deps import CurrentPrincipal, PoolDep, RateLimiterDep, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.multipart_stream import StreamedFile
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
@@ -16,7 +17,7 @@ from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, Jo
 from app.services import factor_imports as factor_import_service
 from app.services import imports as import_service
 
-router = APIRouter(tags=["imports"], responses=problem_responses(401, 403, 404))
+router = Router(tags=["imports"], responses=problem_responses(401, 403, 404))
 
 ACTIVITIES_CSV = (
     "CSV, UTF-8 (BOM allowed), `,` or `;` separated, header row first: "

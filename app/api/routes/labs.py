@@ -3,9 +3,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.api.deps import CurrentPrincipal, PoolDep, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.family import public_of
@@ -29,7 +30,7 @@ from app.models.user import User
 from app.services import invitations as invitation_service
 from app.services import labs as lab_service
 
-router = APIRouter(prefix="/labs", tags=["labs"], responses=problem_responses(401))
+router = Router(prefix="/labs", tags=["labs"], responses=problem_responses(401))
 
 LAB_ERRORS = problem_responses(403, 404)
 WRITE_ERRORS = problem_responses(403, 404, 409)

@@ -4,16 +4,17 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import Header, Query, Response
 
 from app.api.csv_export import CSV_MEDIA_TYPE, institution_report_csv, lab_report_csv
 from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.models.factor import FIRST_YEAR, LAST_YEAR
 from app.models.report import InstitutionReport, LabReport
 from app.services import reports as report_service
 
-router = APIRouter(prefix="/reports", tags=["reports"], responses=problem_responses(401, 403))
+router = Router(prefix="/reports", tags=["reports"], responses=problem_responses(401, 403))
 
 YearQuery = Annotated[
     int | None, Query(ge=FIRST_YEAR + 1, le=LAST_YEAR, description="Default: the current year")

@@ -3,9 +3,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.models.factor import FIRST_YEAR, LAST_YEAR
 from app.models.signoff import (
@@ -16,7 +17,7 @@ from app.models.signoff import (
 )
 from app.services import signoff as signoff_service
 
-router = APIRouter(tags=["sign-off"], responses=problem_responses(401, 403, 404))
+router = Router(tags=["sign-off"], responses=problem_responses(401, 403, 404))
 TRANSITION_ERRORS = problem_responses(409)
 
 YearPath = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR)]

@@ -2,9 +2,10 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from app.api.deps import CurrentPrincipal, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.models.target import (
     InstitutionTargetProgress,
@@ -15,7 +16,7 @@ from app.models.target import (
 )
 from app.services import targets as target_service
 
-router = APIRouter(tags=["targets"], responses=problem_responses(401, 403, 404))
+router = Router(tags=["targets"], responses=problem_responses(401, 403, 404))
 
 
 @router.get("/labs/{lab_id}/target")

@@ -3,9 +3,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import Query, status
 
 from app.api.deps import CurrentPrincipal, PoolDep, SessionDep
+from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.auth import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
@@ -24,7 +25,7 @@ from app.services import api_keys as api_key_service
 from app.services import invitations as invitation_service
 from app.services import users as user_service
 
-router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(401))
+router = Router(prefix="/users", tags=["users"], responses=problem_responses(401))
 
 ADMIN_ERRORS = problem_responses(403)
 
