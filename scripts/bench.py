@@ -448,6 +448,12 @@ def main(argv: list[str] | None = None) -> int:
         "alternating rounds, on the same database",
     )
     parser.add_argument(
+        "--fastapi-floor",
+        action="store_true",
+        help="add the reference's handlers served by FastAPI (scripts/bench_reference_fastapi.py) "
+        "to the alternating rounds: what FastAPI's request handling costs at the least",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         help="a directory: py-spy (on PATH; e.g. `uv tool install py-spy`) samples our API during "
@@ -511,6 +517,16 @@ def main(argv: list[str] | None = None) -> int:
                         url,
                         pool_size=args.connections,
                         application="scripts.bench_reference:app",
+                        ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
+                        extra_env={"BENCH_USER_ID": str(data["user_id"])},
+                    )
+                )
+            if compared_loads and args.fastapi_floor:
+                servers["fastapi-floor"] = stack.enter_context(
+                    api_server(
+                        url,
+                        pool_size=args.connections,
+                        application="scripts.bench_reference_fastapi:app",
                         ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
                         extra_env={"BENCH_USER_ID": str(data["user_id"])},
                     )
