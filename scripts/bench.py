@@ -511,24 +511,19 @@ def main(argv: list[str] | None = None) -> int:
                 )
             if "baseline" in servers:
                 _check_same_bodies(base, servers["baseline"][0], tokens, compared_loads)
-            if compared_loads:
-                servers["reference"] = stack.enter_context(
+            references = {"reference": "scripts.bench_reference:app"}
+            if args.fastapi_floor:
+                references["fastapi-floor"] = "scripts.bench_reference_fastapi:app"
+            ready_path = f"/api/v1/labs/{data['lab_ids'][1]}"
+            reference_env = {"BENCH_USER_ID": str(data["user_id"])}
+            for name, application in references.items() if compared_loads else []:
+                servers[name] = stack.enter_context(
                     api_server(
                         url,
                         pool_size=args.connections,
-                        application="scripts.bench_reference:app",
-                        ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
-                        extra_env={"BENCH_USER_ID": str(data["user_id"])},
-                    )
-                )
-            if compared_loads and args.fastapi_floor:
-                servers["fastapi-floor"] = stack.enter_context(
-                    api_server(
-                        url,
-                        pool_size=args.connections,
-                        application="scripts.bench_reference_fastapi:app",
-                        ready_path=f"/api/v1/labs/{data['lab_ids'][1]}",
-                        extra_env={"BENCH_USER_ID": str(data["user_id"])},
+                        application=application,
+                        ready_path=ready_path,
+                        extra_env=reference_env,
                     )
                 )
             compared_started = time.monotonic()
