@@ -286,14 +286,12 @@ def _declare_security(schema: dict[str, Any], routes: Sequence[BaseRoute]) -> No
             operation = path_item.get(method.lower())
             if operation is None:  # not in the schema
                 continue
-            reordered: dict[str, Any] = {}
-            for key, value in operation.items():
-                if key not in _OPERATION_METADATA and "security" not in reordered:
-                    reordered["security"] = [dict(item) for item in requirement]
-                reordered[key] = value
-            reordered.setdefault("security", [dict(item) for item in requirement])
+            metadata = {
+                key: value for key, value in operation.items() if key in _OPERATION_METADATA
+            }
+            rest = {key: value for key, value in operation.items() if key not in metadata}
             operation.clear()
-            operation.update(reordered)
+            operation.update(metadata, security=[dict(item) for item in requirement], **rest)
             declared = True
     if declared:
         schema.setdefault("components", {})["securitySchemes"] = {

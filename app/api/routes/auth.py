@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Cookie, Form, Request, Response, status
 
 from app.api.deps import ClientIp, CurrentPrincipal, RateLimiterDep, SessionDep
-from app.api.router import Router
+from app.api.router import API_PREFIX, Router
 from app.config import settings
 from app.core.errors import Unauthorized, problem_responses
 from app.models.auth import BrowserSession, LoginForm, RefreshRequest, TokenPair
@@ -16,7 +16,7 @@ router = Router(prefix="/auth", tags=["auth"])
 
 REFRESH_COOKIE = "co2calc_refresh"
 # Sent with the session's own requests only: not with every API call, not to the pages.
-REFRESH_COOKIE_PATH = "/api/v1/auth/session"  # app.api.router.API_PREFIX + this router's prefix
+REFRESH_COOKIE_PATH = f"{API_PREFIX}{router.prefix}/session"
 
 
 def _keep_refresh_token(request: Request, response: Response, pair: TokenPair) -> BrowserSession:
