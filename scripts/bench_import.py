@@ -38,7 +38,7 @@ os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
 
 from app.config import settings
 from app.core.security import hash_password
-from app.repositories.activity_import import _INSERT_BATCH, entry_id_prefix
+from app.repositories.activity_import import _CHECK_BATCH, _MOVE_BATCH, entry_id_prefix
 from app.repositories.bulk_load import _BULK_PLANS, _SKIP
 from app.services.activity_imports import BATCH_ROWS
 from scripts.bench import PASSWORD, api_server
@@ -219,8 +219,9 @@ def _copy_entries(connection: psycopg.Connection, payload: bytes, table: str) ->
 
 
 def explain_batch(url: str, csv_path: Path, job_id: str, lab_id: uuid.UUID) -> list[str]:
-    """Stage the file under `job_id` and EXPLAIN ANALYZE the job's insert of its first batch;
-    everything is rolled back."""
+    """Stage the file under `job_id` and EXPLAIN ANALYZE the check and the move of its first
+    batch (in one transaction here; the job runs them on two connections); everything is rolled
+    back."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -243,12 +244,22 @@ def explain_batch(url: str, csv_path: Path, job_id: str, lab_id: uuid.UUID) -> l
             # As the job runs it: bulk planning, and no foreign-key triggers (see bulk_load).
             for statement in (*_BULK_PLANS, _SKIP):
                 connection.execute(statement)
-            plan = connection.execute(
-                text("EXPLAIN (ANALYZE, BUFFERS) " + _INSERT_BATCH[False].text),
-                {"job": job_id, "lab": lab_id, "region": None, "user": user_id,
-                 "id_prefix": entry_id_prefix(), "first": first, "last": first + BATCH_ROWS - 1,
-                 "window": settings.FACTOR_ROLLOVER_YEARS, "locked_years": []},
-            ).scalars().all()  # fmt: skip
+            params = {"job": job_id, "lab": lab_id, "region": None, "user": user_id,
+                      "id_prefix": entry_id_prefix(), "first": first,
+                      "last": first + BATCH_ROWS - 1, "window": settings.FACTOR_ROLLOVER_YEARS,
+                      "locked_years": []}  # fmt: skip
+            plan = ["The check (the side session's statement):"]
+            plan += (
+                connection.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + _CHECK_BATCH.text), params)
+                .scalars()
+                .all()
+            )
+            plan += ["", "The move (the job's transaction's statement):"]
+            plan += (
+                connection.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + _MOVE_BATCH.text), params)
+                .scalars()
+                .all()
+            )
             connection.rollback()
     finally:
         engine.dispose()

@@ -10,7 +10,12 @@ from app.models.job import DataIngestionJob
 from app.models.lab import Lab, LabInvitation, LabMembership
 from app.models.rollup import ReportRollup, ReportRollupStaleFactor
 from app.models.signoff import LabYear, LabYearTransition
-from app.models.staging import activity_computed, activity_staging, factor_staging
+from app.models.staging import (
+    activity_checked,
+    activity_computed,
+    activity_staging,
+    factor_staging,
+)
 from app.models.target import Target
 from app.models.user import User
 
@@ -33,6 +38,7 @@ __all__ = [
     "ReportRollupStaleFactor",
     "Target",
     "User",
+    "activity_checked",
     "activity_computed",
     "activity_staging",
     "factor_staging",

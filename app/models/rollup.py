@@ -2,11 +2,14 @@
 `activity_entry` by the database itself (docs/report-rollup.md).
 
 Statement-level triggers with transition tables on `activity_entry` (insert, update, delete and
-truncate; `ENABLE ALWAYS`, so they also fire in the bulk loads that skip ordinary triggers, see
-app/repositories/bulk_load.py) add each statement's rows to `report_rollup` in the same
-transaction: every write path (the API, typed activities, equipment series, CSV imports and
-their undo, recalculation, year rollover, a lab's deletion) keeps it exact without knowing it.
-The triggers and the backfill are SQL in the migration `20261204_0700_report_rollup`.
+truncate) add each statement's rows to `report_rollup` in the same transaction: every write path
+(the API, typed activities, equipment series, CSV imports and their undo, recalculation, year
+rollover, a lab's deletion) keeps it exact without knowing it, but one. The update, delete and
+truncate triggers are `ENABLE ALWAYS` (they also fire in the bulk loads that skip ordinary
+triggers, see app/repositories/bulk_load.py); the insert trigger is ordinary, and the
+activities import, whose inserts skip it, adds its sums itself (app/repositories/rollup.py).
+The triggers and the backfill are SQL in the migrations `20261204_0700_report_rollup` and
+`20261205_0000_checked_activity_rows`.
 
 The rollup sums the *stored* kg CO2e. A report counts each entry at its factor's *current*
 value (app/repositories/report.py), which differs from the stored one between a value change and

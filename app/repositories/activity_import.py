@@ -22,14 +22,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from decimal import Decimal
 from types import NoneType
-from typing import get_args
+from typing import Any, get_args
 from uuid import UUID
 
 import psycopg
 from annotated_types import MaxLen, MinLen
 from pydantic.fields import FieldInfo
-from sqlalchemy import inspect, text
+from sqlalchemy import Result, TextClause, inspect, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.main import FieldInfoMetadata
 
@@ -38,8 +39,8 @@ from app.models.base import NO_NUL
 from app.models.entry import QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
-from app.models.staging import ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
-from app.repositories import bulk_load
+from app.models.staging import ACTIVITY_CHECKED, ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
+from app.repositories import bulk_load, rollup
 from app.repositories.staging import RowProblems, find_row_problems
 
 _PLAIN = f"'{EntryKind.QUANTITY.value}'"
@@ -309,27 +310,33 @@ _FIRST_PROBLEMS = {
 
 _SEQ_RANGE = text("SELECT min(seq), max(seq) FROM import_activity_row WHERE job_id = :job")
 
-# Each column of an entry, from a checked row: what the server sets, then the fields of EntryBase.
-_ENTRY_VALUES = {
+# Each column of an entry: those of its row, computed by the check from the staged row and stored
+# in import_activity_checked; then those of the import, added when the rows are moved.
+_PER_ROW = {
     "id": f"""(CAST(:id_prefix AS text)
                || lpad(to_hex(((seq << {PART_BITS}) | part) & {2**SEQ_BITS - 1}),
                        {SEQ_BITS // 4}, '0'))::uuid""",
-    "lab_id": ":lab",
     "factor_id": "factor_id",
     "kg_co2e": kg_sql("q", "kg"),
-    "import_id": ":job",
-    "created_by": ":user",
-    "version": "1",
-    "created_at": "now()",
-    "updated_at": "now()",
     "date": "d",
     "quantity": "q",
     "kind": "kind_value",
     "activity": "activity::jsonb",
 } | {field.name: f'"{field.name}"' for field in _TEXT_FIELDS}
+_PER_JOB = {
+    "lab_id": ":lab",
+    "import_id": ":job",
+    "created_by": ":user",
+    "version": "1",
+    "created_at": "now()",
+    "updated_at": "now()",
+}
 _ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
-if set(_ENTRY_COLUMNS) != set(_ENTRY_VALUES):
-    raise TypeError(f"activity_entry columns without a value in the import: {_ENTRY_COLUMNS}")
+if set(_ENTRY_COLUMNS) != set(_PER_ROW) | set(_PER_JOB) or set(_PER_ROW) != set(ACTIVITY_CHECKED):
+    raise TypeError(
+        f"activity_entry columns without a value in the import, or not stored by its check: "
+        f"{_ENTRY_COLUMNS}"
+    )
 
 # The rows to insert: a typed row's entries all or none (an equipment's years).
 _INSERTED = {
@@ -337,27 +344,72 @@ _INSERTED = {
     True: "(SELECT *, bool_and(ok) OVER (PARTITION BY seq) AS whole FROM checked) AS parts "
     "WHERE whole",
 }
-# By whether the job has typed rows (see `_rows`). Counted: the rows inserted, not the entries.
-_INSERT_BATCH = {
-    typed: text(
+# Where a batch's valid rows go: stored for the job's transaction to move (a plain job's check,
+# in a side session), or straight into activity_entry (a typed job, in its transaction: its
+# batches are small and the API's computation is what bounds it, so a third busy connection would
+# only slow that down).
+_INTO = {
+    "checked": f"""import_activity_checked
+            (job_id, seq, part, {", ".join(f'"{name}"' for name in _PER_ROW)})
+        SELECT :job, seq, part, {", ".join(_PER_ROW.values())}""",
+    "entries": f"""activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
+        SELECT {", ".join((_PER_ROW | _PER_JOB)[name] for name in _ENTRY_COLUMNS)}""",
+}
+
+
+def _batch_statement(*, typed: bool, into: str) -> TextClause:
+    """Check a batch's staged rows and insert the valid ones `into` (see _INTO); counted: the
+    staged rows, the rows kept (not their entries: an equipment row has one a year), the
+    entries, the factors they use, and their sums by rollup key."""
+    return text(
         f"""
     WITH {_checked(_rows(_BATCH, typed=typed))},
-    inserted AS (
-        INSERT INTO activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
-        SELECT {", ".join(_ENTRY_VALUES[name] for name in _ENTRY_COLUMNS)}
+    kept AS (
+        INSERT INTO {_INTO[into]}
         FROM {_INSERTED[typed]}
-        RETURNING factor_id,
+        ORDER BY seq, part  -- in id order: appended to the entries' key (read so by the move)
+        RETURNING id, factor_id, date, kind, quantity, kg_co2e,
                   kind <> {_sql_string(EntryKind.EQUIPMENT.value)}
                   OR activity ->> 'year_of_lifetime' = '1' AS first_entry
+    ),
+    -- One pass over the kept entries: the rollup's sums by key (its lab is the job's), and the
+    -- rows (an equipment's first year) and entries counted with them.
+    sums (year, factor_id, month, amortised, slot, n, q, kg, rows) AS (
+        SELECT {rollup.key_sql("k")}, count(*), sum(k.quantity), sum(k.kg_co2e),
+               count(*) FILTER (WHERE k.first_entry)
+        FROM kept AS k GROUP BY 1, 2, 3, 4, 5
     )
     SELECT (SELECT count(*) FROM import_activity_row AS s WHERE {_BATCH}),
-           (SELECT count(*) FROM inserted WHERE first_entry),
-           (SELECT coalesce(array_agg(factor_id), '{{}}')
-            FROM (SELECT DISTINCT factor_id FROM inserted) AS used)
+           (SELECT coalesce(sum(rows), 0) FROM sums),
+           (SELECT coalesce(sum(n), 0) FROM sums),
+           (SELECT coalesce(array_agg(DISTINCT factor_id), '{{}}') FROM sums),
+           (SELECT coalesce(array_agg(ARRAY[year::text, factor_id::text, month::text,
+                                            amortised::text, slot::text, n::text, q::text,
+                                            kg::text]), '{{}}')
+            FROM sums)
     """
     )
-    for typed in _BOTH
+
+
+_CHECK_BATCH = _batch_statement(typed=False, into="checked")
+_INSERT_TYPED_BATCH = _batch_statement(typed=True, into="entries")
+# By typed: hash joins and the sort into id order in memory (a typed batch joins what was
+# computed).
+_WORK_MEM = {
+    False: text("SET LOCAL work_mem = '64MB'"),
+    True: text("SET LOCAL work_mem = '256MB'"),
 }
+_MOVE_BATCH = text(
+    f"""
+    INSERT INTO activity_entry ({", ".join(f'"{name}"' for name in _ENTRY_COLUMNS)})
+    SELECT {", ".join(_PER_JOB.get(name, f'c."{name}"') for name in _ENTRY_COLUMNS)}
+    FROM import_activity_checked AS c
+    WHERE c.job_id = :job AND c.seq BETWEEN :first AND :last
+    """
+)
+_FORGET_CHECKED = text(
+    "DELETE FROM import_activity_checked WHERE job_id = :job AND seq BETWEEN :first AND :last"
+)
 
 # What the entries' foreign-key triggers lock, for when they are skipped (see bulk_load).
 _LOCK_LAB = text("SELECT id, region FROM lab WHERE id = :lab FOR KEY SHARE")
@@ -371,9 +423,16 @@ _DELETE_OF_IMPORT = text("DELETE FROM activity_entry WHERE import_id = :job")
 
 @dataclass(frozen=True)
 class Batch:
+    """A checked batch of staged rows: the seq range, its staged rows, the rows kept, their
+    entries (an equipment row has one a year of its lifetime) and the factors they reference."""
+
+    seqs: tuple[int, int]
     rows: int
     inserted: int
-    factor_ids: frozenset[UUID]  # the factors its entries reference
+    entries: int
+    factor_ids: frozenset[UUID]
+    # What its entries add to the report rollup, for when their insert skips its trigger.
+    sums: dict[rollup.Key, rollup.Sums]
 
     @property
     def rejected(self) -> int:
@@ -467,7 +526,34 @@ async def seq_range(session: AsyncSession, *, job_id: UUID) -> tuple[int, int] |
     return None if first is None else (int(first), int(last))
 
 
-async def insert_batch(
+async def check_batch(
+    session: AsyncSession,
+    *,
+    job_id: UUID,
+    region: str | None,
+    window: int,
+    id_prefix: str,
+    seqs: tuple[int, int],
+    locked_years: frozenset[int] = frozenset(),
+) -> Batch:
+    """Check a plain job's staged rows whose seq lies in `seqs` (inclusive) and store the
+    entries of the valid ones in import_activity_checked, in a side session (the caller
+    commits); count all of them. A row dated in a year without a factor of its key takes the
+    latest one of at most `window` years before (year rollover). A row dated in one of
+    `locked_years` (signed off) is refused.
+
+    Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
+    interleaved) only make a batch smaller."""
+    connection = await session.connection()
+    await bulk_load.plan_for_bulk(connection)
+    await connection.execute(_LOCK_JOB, {"job": job_id})
+    await connection.execute(_WORK_MEM[False])
+    params = _batch_params(job_id, region, window, id_prefix, seqs, locked_years)
+    async with bulk_load.triggers_skipped(connection):  # the job's row is locked above
+        return _batch(seqs, await connection.execute(_CHECK_BATCH, params))
+
+
+async def insert_typed_batch(
     session: AsyncSession,
     *,
     job_id: UUID,
@@ -478,32 +564,73 @@ async def insert_batch(
     id_prefix: str,
     seqs: tuple[int, int],
     locked_years: frozenset[int] = frozenset(),
-    typed: bool = False,
 ) -> Batch:
-    """Insert the valid staged rows whose seq lies in `seqs` (inclusive); count all of them.
-    A row dated in a year without a factor of its key takes the latest one of at most `window`
-    years before (year rollover). A row dated in one of `locked_years` (signed off) is refused.
-    `typed`: the job has typed rows, whose computed factor key, quantity and unit are read from
-    `record_computed`'s table.
-
-    Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
-    interleaved) only make a batch smaller."""
+    """As `check_batch`, for a job with typed rows (their computed factor key, quantity and unit
+    read from `record_computed`'s table), inserting the valid rows' entries into activity_entry
+    in the job's transaction (which has planned for bulk and skipped triggers, or not)."""
     connection = await session.connection()
-    params = {
+    await connection.execute(_WORK_MEM[True])
+    params = _batch_params(job_id, region, window, id_prefix, seqs, locked_years)
+    params |= {"lab": lab_id, "user": created_by}
+    return _batch(seqs, await connection.execute(_INSERT_TYPED_BATCH, params))
+
+
+def _batch_params(
+    job_id: UUID,
+    region: str | None,
+    window: int,
+    id_prefix: str,
+    seqs: tuple[int, int],
+    locked_years: frozenset[int],
+) -> dict[str, Any]:
+    return {
         "job": job_id,
-        "lab": lab_id,
         "region": region,
         "window": window,
-        "user": created_by,
         "id_prefix": id_prefix,
         "first": seqs[0],
         "last": seqs[1],
         "locked_years": sorted(locked_years),
     }
-    if typed:
-        await connection.execute(text("SET LOCAL work_mem = '256MB'"))
-    rows, inserted, factor_ids = (await connection.execute(_INSERT_BATCH[typed], params)).one()
-    return Batch(rows=int(rows), inserted=int(inserted), factor_ids=frozenset(factor_ids))
+
+
+def _batch(seqs: tuple[int, int], result: Result[Any]) -> Batch:
+    rows, inserted, entries, factor_ids, sums = tuple(result.one())
+    return Batch(seqs, int(rows), int(inserted), int(entries), frozenset(factor_ids), _sums(sums))
+
+
+def _sums(rows: list[list[str]]) -> dict[rollup.Key, rollup.Sums]:
+    """The rollup sums of a batch, from their text (exact: numeric sums as decimal text)."""
+    return {
+        rollup.Key(int(year), UUID(factor), int(month), amortised == "true", int(slot)): (
+            rollup.Sums(int(count), Decimal(quantity), Decimal(kg))
+        )
+        for year, factor, month, amortised, slot, count, quantity, kg in rows
+    }
+
+
+async def move_batch(
+    session: AsyncSession, *, job_id: UUID, lab_id: UUID, created_by: UUID | None, batch: Batch
+) -> int:
+    """Insert the entries `check_batch` stored for `batch` into activity_entry, as the lab's and
+    the import's; return how many."""
+    connection = await session.connection()
+    params = {
+        "job": job_id,
+        "lab": lab_id,
+        "user": created_by,
+        "first": batch.seqs[0],
+        "last": batch.seqs[1],
+    }
+    return int((await connection.execute(_MOVE_BATCH, params)).rowcount)
+
+
+async def forget_checked(
+    session: AsyncSession, *, job_id: UUID, seqs: tuple[int, int] = (0, 2**63 - 1)
+) -> None:
+    """Delete the checked entries of the job's staged rows in `seqs` (by default all of them)."""
+    connection = await session.connection()
+    await connection.execute(_FORGET_CHECKED, {"job": job_id, "first": seqs[0], "last": seqs[1]})
 
 
 async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> int:
@@ -533,9 +660,11 @@ _TYPED_ROWS = text(
 )
 
 
+# `kind IS NOT NULL` first: a plain file has no `kind` column, and its million rows are then
+# passed over without evaluating the expression.
 _HAS_TYPED_ROWS = text(
     f"SELECT EXISTS (SELECT 1 FROM import_activity_row AS s "
-    f"WHERE s.job_id = :job AND {_KIND} <> {_PLAIN})"
+    f"WHERE s.job_id = :job AND s.kind IS NOT NULL AND {_KIND} <> {_PLAIN})"
 )
 
 

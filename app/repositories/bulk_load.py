@@ -10,7 +10,9 @@ primary key) still hold.
 
 The caller then owes what those triggers would have done. It must lock every referenced row
 `FOR KEY SHARE` before committing and fail when one is gone. A concurrent delete of a parent then
-waits for the commit and sees the new rows (cascade, set null or restrict, as declared).
+waits for the commit and sees the new rows (cascade, set null or restrict, as declared). An insert
+into `activity_entry` also skips the report rollup's insert trigger: the caller adds the rows'
+sums to the rollup (app/repositories/rollup.py). `ENABLE ALWAYS` triggers still fire.
 
 Allowed for superusers (the embedded database), and on PostgreSQL 15+ for roles granted
 `SET ON PARAMETER session_replication_role`. Any other role loads with the triggers on: slower,

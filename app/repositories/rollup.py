@@ -1,12 +1,90 @@
-"""The report rollup's list of stale factors (app/models/rollup.py): a factor leaves it once
-every one of its entries stores the kg CO2e of its current value."""
+"""The report rollup (app/models/rollup.py): the sums a bulk import adds itself, and the list
+of stale factors, which a factor leaves once every one of its entries stores the kg CO2e of its
+current value."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from uuid import UUID
 
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.models.activity import EntryKind
 from app.models.kg import kg_sql
+
+SLOTS = 4  # as the triggers' (migration 20261204_0700_report_rollup)
+
+
+def key_sql(row: str) -> str:
+    """The rollup key of an entry row named `row` but its lab: year, factor, month, amortised
+    and slot, as the triggers compute them."""
+    return (
+        f"extract(year FROM {row}.date)::int, {row}.factor_id, "
+        f"extract(month FROM {row}.date)::smallint, "
+        f"{row}.kind = '{EntryKind.EQUIPMENT.value}', "
+        f"(get_byte(uuid_send({row}.id), 15) % {SLOTS})::smallint"
+    )
+
+
+@dataclass(frozen=True)
+class Key:
+    year: int
+    factor_id: UUID
+    month: int
+    amortised: bool
+    slot: int
+
+
+@dataclass
+class Sums:
+    entries: int = 0
+    quantity: Decimal = Decimal(0)
+    kg_co2e: Decimal = Decimal(0)
+
+
+_ADD = text(
+    """
+    INSERT INTO report_rollup AS r
+        (lab_id, year, factor_id, month, amortised, slot, entries, quantity, kg_co2e)
+    SELECT CAST(:lab AS uuid), *
+    FROM unnest(CAST(:years AS int[]), CAST(:factors AS uuid[]), CAST(:months AS smallint[]),
+                CAST(:amortised AS boolean[]), CAST(:slots AS smallint[]),
+                CAST(:entries AS bigint[]), CAST(:quantities AS numeric[]),
+                CAST(:kgs AS numeric[]))
+    ORDER BY 1, 2, 3, 4, 5, 6
+    ON CONFLICT (lab_id, year, factor_id, month, amortised, slot) DO UPDATE
+    SET entries = r.entries + excluded.entries,
+        quantity = r.quantity + excluded.quantity,
+        kg_co2e = r.kg_co2e + excluded.kg_co2e
+    """
+)
+
+
+async def add(session: AsyncSession, *, lab_id: UUID, sums: dict[Key, Sums]) -> None:
+    """Add these sums of new entries of the lab, as the insert trigger would have (in key
+    order, as it does: two writers lock rollup rows in the same order). For the bulk import,
+    whose inserts skip that trigger: their kg CO2e is their factor's current value's, so no
+    factor becomes stale."""
+    if not sums:
+        return
+    keys: Iterable[Key] = sums
+    connection = await session.connection()
+    await connection.execute(
+        _ADD,
+        {
+            "lab": lab_id,
+            "years": [key.year for key in keys],
+            "factors": [key.factor_id for key in keys],
+            "months": [key.month for key in keys],
+            "amortised": [key.amortised for key in keys],
+            "slots": [key.slot for key in keys],
+            "entries": [sums[key].entries for key in keys],
+            "quantities": [sums[key].quantity for key in keys],
+            "kgs": [sums[key].kg_co2e for key in keys],
+        },
+    )
+
 
 _CLEAR_STALE = text(
     f"""

@@ -8,6 +8,7 @@ or a cancellation rolls all of it back.
 
 import asyncio
 import json
+from collections import defaultdict
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -27,8 +28,9 @@ from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
 from app.repositories import lab as lab_repository
+from app.repositories import rollup as rollup_repository
 from app.repositories import staging as staging_repository
-from app.repositories.activity_import import Computed, TypedRow
+from app.repositories.activity_import import Batch, Computed, TypedRow
 from app.services import activities, job_lifecycle
 from app.services import audit as audit_service
 from app.services import signoff as signoff_service
@@ -38,6 +40,10 @@ _A = TypeVar("_A")
 _B = TypeVar("_B")
 
 BATCH_ROWS = 100_000  # progress (a side transaction) is published after each
+# The batches start small and grow by a quarter up to BATCH_ROWS: the job's transaction waits
+# only for the first one's check; each later batch is checked while the one before is written,
+# and a check takes about 3/4 of a write of as many rows.
+FIRST_BATCH_ROWS = 10_000
 # Insert without a foreign-key trigger call per row where the role may (see bulk_load); the
 # job locks the referenced rows itself. Off only in tests of the slower path.
 SKIP_TRIGGERS = True
@@ -63,18 +69,42 @@ class _Counts:
     processed: int = 0
     inserted: int = 0
     factor_ids: set[UUID] = field(default_factory=set)
+    # The rollup's sums of the inserted entries, for when their inserts skip its trigger.
+    sums: dict[rollup_repository.Key, rollup_repository.Sums] = field(
+        default_factory=lambda: defaultdict(rollup_repository.Sums)
+    )
 
     @property
     def rejected(self) -> int:
         return self.processed - self.inserted
 
+    def add(self, batch: Batch) -> None:
+        self.processed += batch.rows
+        self.inserted += batch.inserted
+        self.factor_ids |= batch.factor_ids
+        for key, batch_sums in batch.sums.items():
+            total = self.sums[key]
+            total.entries += batch_sums.entries
+            total.quantity += batch_sums.quantity
+            total.kg_co2e += batch_sums.kg_co2e
 
-def _batches(bounds: tuple[int, int] | None, rows: int) -> list[tuple[int, int]]:
-    """Inclusive seq ranges of at most `rows` rows covering `bounds`."""
+
+def _batches(
+    bounds: tuple[int, int] | None, rows: int, *, first_rows: int | None = None
+) -> list[tuple[int, int]]:
+    """Inclusive seq ranges covering `bounds`, of at most `rows` rows; with `first_rows`, the
+    first of that many and each next at most a quarter larger than the one before (see
+    FIRST_BATCH_ROWS)."""
     if bounds is None:
         return []
-    first, last = bounds
-    return [(low, min(low + rows - 1, last)) for low in range(first, last + 1, rows)]
+    low, last = bounds
+    size = min(first_rows or rows, rows)
+    batches = []
+    while low <= last:
+        batches.append((low, min(low + size - 1, last)))
+        low += size
+        size = min(rows, size + (size + 3) // 4)
+    return batches
 
 
 async def import_activities(job_handle: JobHandle, session: AsyncSession) -> None:
@@ -329,37 +359,138 @@ async def _insert_batches(
 ) -> _Counts:
     """Insert the valid staged rows in batches, publishing progress after each; stop at the
     first batch with a bad row when the policy fails the job on one. `computed`: the seqs up to
-    which typed rows are computed (None: the job has none)."""
+    which typed rows are computed (None: the job has none).
+
+    Where the inserts skip triggers (see bulk_load), they skip the report rollup's insert
+    trigger too: the job adds the sums its batches computed to the rollup itself, once, at the
+    end (one upsert instead of an aggregation of each batch's inserted rows)."""
     counts = _Counts()
-    id_prefix = activity_import_repository.entry_id_prefix()
     bounds = await activity_import_repository.seq_range(session, job_id=work.id)
     connection = await session.connection()
-    await bulk_load_repository.plan_for_bulk(connection)
-    computed_up_to = ALL_COMPUTED if computed is None else 0
-    rows_per_batch = BATCH_ROWS if computed is None else TYPED_CHUNK_ROWS
-    async with bulk_load_repository.triggers_skipped(connection, wanted=SKIP_TRIGGERS):
-        for seqs in _batches(bounds, rows_per_batch):
-            while computed is not None and computed_up_to < seqs[1]:
-                computed_up_to = await computed.get()
-            batch = await activity_import_repository.insert_batch(
+    async with bulk_load_repository.triggers_skipped(connection, wanted=SKIP_TRIGGERS) as skipped:
+        if computed is None:
+            whole = await _move_checked_batches(job_handle, session, work, bounds, counts)
+        else:
+            whole = await _insert_typed_batches(job_handle, session, work, bounds, computed, counts)
+        if skipped and whole:  # the rollup's insert trigger did not fire: what it owes
+            await rollup_repository.add(session, lab_id=work.lab_id, sums=counts.sums)
+    return counts
+
+
+def _stops(work: _ActivityJob, batch: Batch) -> bool:
+    """Whether the job stops at this batch: a bad row when the policy fails the job on one
+    (`_end` then checks every row, and rolls back)."""
+    return bool(batch.rejected and work.fail_on_error)
+
+
+async def _move_checked_batches(
+    job_handle: JobHandle,
+    session: AsyncSession,
+    work: _ActivityJob,
+    bounds: tuple[int, int] | None,
+    counts: _Counts,
+) -> bool:
+    """A plain job's batches, pipelined on two connections: a side session checks each batch
+    and stores its entries (`_check_batches`) while the job's transaction moves the batch
+    before it into activity_entry, so the checks run on another core than the writes. False
+    when it stopped at a bad row."""
+    batches = _batches(bounds, BATCH_ROWS, first_rows=FIRST_BATCH_ROWS)
+    checked: asyncio.Queue[Batch] = asyncio.Queue(maxsize=1)  # a batch ahead, at most
+    moved: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+    async with _tasks() as group:
+        checking = group.create_task(
+            _check_batches(job_handle, work, batches, checked=checked, moved=moved)
+        )
+        for _ in batches:
+            batch = await checked.get()
+            entries = await activity_import_repository.move_batch(
                 session,
                 job_id=work.id,
                 lab_id=work.lab_id,
+                created_by=work.created_by,
+                batch=batch,
+            )
+            if entries != batch.entries:
+                raise RuntimeError(f"checked {batch.entries} entries, moved {entries}")
+            moved.put_nowait(batch.seqs)
+            counts.add(batch)
+            if _stops(work, batch):
+                checking.cancel()
+                return False
+            await job_handle.report_progress(rows_processed=counts.processed)
+    return True
+
+
+async def _insert_typed_batches(
+    job_handle: JobHandle,
+    session: AsyncSession,
+    work: _ActivityJob,
+    bounds: tuple[int, int] | None,
+    computed: asyncio.Queue[int],
+    counts: _Counts,
+) -> bool:
+    """A typed job's batches, checked and inserted by the job's transaction as their rows are
+    computed (the computation in the API process is what bounds such a job: a side session
+    checking on the database's side would take CPU from it). False when it stopped at a bad
+    row."""
+    id_prefix = activity_import_repository.entry_id_prefix()
+    await bulk_load_repository.plan_for_bulk(await session.connection())
+    computed_up_to = 0
+    for seqs in _batches(bounds, TYPED_CHUNK_ROWS):  # as the typed rows are computed
+        while computed_up_to < seqs[1]:
+            computed_up_to = await computed.get()
+        batch = await activity_import_repository.insert_typed_batch(
+            session,
+            job_id=work.id,
+            lab_id=work.lab_id,
+            region=work.region,
+            window=work.window,
+            created_by=work.created_by,
+            id_prefix=id_prefix,
+            seqs=seqs,
+            locked_years=work.locked_years,
+        )
+        counts.add(batch)
+        if _stops(work, batch):
+            return False
+        await job_handle.report_progress(rows_processed=counts.processed)
+    return True
+
+
+async def _check_batches(
+    job_handle: JobHandle,
+    work: _ActivityJob,
+    batches: list[tuple[int, int]],
+    *,
+    checked: asyncio.Queue[Batch],
+    moved: asyncio.Queue[tuple[int, int]],
+) -> None:
+    """Check each batch in a side session, each committed, its entries stored for the job's
+    transaction to move (put in `checked`), and forget the batches that transaction has moved
+    (put in `moved` once its statement has ended: a rollback of the job means a retry, which
+    checks the rows again). What is left at the end goes with the job's staged rows."""
+    id_prefix = activity_import_repository.entry_id_prefix()
+    async with job_handle.side_session() as side:
+        # An earlier attempt of the job (its lease lost) may have checked some.
+        await activity_import_repository.forget_checked(side, job_id=work.id)
+        await side.commit()
+        for seqs in batches:
+            batch = await activity_import_repository.check_batch(
+                side,
+                job_id=work.id,
                 region=work.region,
                 window=work.window,
-                created_by=work.created_by,
                 id_prefix=id_prefix,
                 seqs=seqs,
                 locked_years=work.locked_years,
-                typed=work.typed,
             )
-            counts.processed += batch.rows
-            counts.inserted += batch.inserted
-            counts.factor_ids |= batch.factor_ids
-            if batch.rejected and work.fail_on_error:
-                break  # _end checks every row
-            await job_handle.report_progress(rows_processed=counts.processed)
-    return counts
+            await side.commit()
+            await checked.put(batch)
+            while not moved.empty():
+                await activity_import_repository.forget_checked(
+                    side, job_id=work.id, seqs=moved.get_nowait()
+                )
+                await side.commit()
 
 
 async def _lost(session: AsyncSession, work: _ActivityJob, counts: _Counts) -> str | None:

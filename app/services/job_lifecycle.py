@@ -13,7 +13,7 @@ from sqlalchemy import Table
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.models.job import Claim, DataIngestionJob, JobKind, JobState, JobStatus
-from app.models.staging import activity_computed, activity_staging, factor_staging
+from app.models.staging import activity_checked, activity_computed, activity_staging, factor_staging
 from app.repositories import job as job_repository
 from app.repositories import staging as staging_repository
 from app.repositories.staging import RowProblems
@@ -26,7 +26,7 @@ EVENT_MESSAGE_CHARS = 1000
 # Where a job's uploaded rows, and what it computed of them, wait (removed when the job ends; a
 # recalculation stages nothing).
 STAGING: dict[JobKind, tuple[Table, ...]] = {
-    JobKind.ACTIVITIES: (activity_staging, activity_computed),
+    JobKind.ACTIVITIES: (activity_staging, activity_computed, activity_checked),
     JobKind.FACTORS: (factor_staging,),
     JobKind.FACTOR_SYNC: (factor_staging,),
 }

@@ -15,11 +15,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
+from app.jobs.context import JobContext
 from app.models.entry import ActivityEntry
 from app.models.factor import CabinClass, FactorCategory
 from app.models.job import DataIngestionJob
 from app.models.lab import Lab
-from app.models.staging import activity_computed, activity_staging
+from app.models.staging import activity_checked, activity_computed, activity_staging
 from app.services import activity_imports
 from tests.factories import Caller, make_factor, make_lab
 
@@ -76,10 +77,11 @@ async def entry_count(session: AsyncSession, lab: Lab) -> int:
 
 
 async def staged_rows(session: AsyncSession) -> int:
-    """The rows staged by uploads, and computed for their typed rows, still waiting."""
+    """The rows staged by uploads, computed for their typed rows, and checked for the job's
+    transaction to move, still waiting."""
     counts = [
         (await session.exec(select(func.count()).select_from(table))).one()
-        for table in (activity_staging, activity_computed)
+        for table in (activity_staging, activity_computed, activity_checked)
     ]
     return sum(counts)
 
@@ -135,15 +137,51 @@ async def test_an_import_in_several_batches_writes_each_row_once(
     jobs: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Batches of 1, 2, 2 and 2 rows: each checked beside the job's transaction while it moves
+    # the one before, and forgotten once moved.
     monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
+    monkeypatch.setattr(activity_imports, "FIRST_BATCH_ROWS", 1)
+    progress: list[int] = []
+    report_progress = JobContext.report_progress
+
+    async def recorded(context: JobContext, **counts: Any) -> None:
+        progress.append(counts["rows_processed"])
+        await report_progress(context, **counts)
+
+    monkeypatch.setattr(JobContext, "report_progress", recorded)
     rows = [f"2025-01-{day:02d},rail.km,{day},,\n" for day in range(1, 8)]
     response = await upload(client, member, lab, HEADER + "".join(rows))
     job = await wait_for_end(client, member, response.json()["id"])
     assert (job["state"], job["rows_processed"], job["rows_ok"]) == ("succeeded", 7, 7)
+    assert progress == [1, 3, 5, 7]
     entries = (
         await session.exec(select(ActivityEntry).where(ActivityEntry.lab_id == lab.id))
     ).all()
     assert sorted(int(entry.quantity) for entry in entries) == list(range(1, 8))
+    assert await staged_rows(session) == 0
+
+
+async def test_a_bad_row_in_a_middle_batch_fails_the_import_with_nothing_written(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The job's transaction stops at the batch with the bad row while the side session may be
+    checking the next: that check is cancelled, every moved batch rolled back, and what was
+    checked is gone with the job's staged rows."""
+    monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
+    monkeypatch.setattr(activity_imports, "FIRST_BATCH_ROWS", 1)
+    rows = [f"2025-01-{day:02d},rail.km,{day},,\n" for day in range(1, 10)]
+    rows[3] = "2025-01-04,rail.km,-4,,\n"  # line 5, in the third batch (rows 4-5)
+    response = await upload(client, member, lab, HEADER + "".join(rows))
+    job = await wait_for_end(client, member, response.json()["id"])
+    assert job["state"] == "failed", job
+    assert job["row_errors"] == [{"row": 5, "column": "quantity", "message": "must be >= 0"}]
+    assert await entry_count(session, lab) == 0
+    assert await staged_rows(session) == 0
 
 
 async def test_rows_that_look_alike_are_all_imported(
@@ -774,3 +812,28 @@ async def test_a_typed_import_cancelled_while_it_runs_writes_nothing_and_ends_ca
     assert job["state"] == "cancelled", job
     assert await entry_count(session, lab) == 0
     assert await staged_rows(session) == 0
+
+
+async def test_an_import_whose_staged_rows_were_lost_fails_and_asks_for_the_file_again(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    app: FastAPI,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The staging tables are UNLOGGED: an unclean shutdown of PostgreSQL empties them. A queued
+    import whose rows are gone fails with a message saying so, and writes nothing."""
+    await upload(client, member, lab, HEADER + "2025-01-01,electricity.grid.CH,8,,\n")
+    response = await upload(client, member, lab, HEADER + "2025-01-02,electricity.grid.CH,1,,\n")
+    assert response.status_code == 202, response.text  # no job runner yet: both stay queued
+    assert (await session.exec(text("SELECT relpersistence FROM pg_class WHERE relname = "
+                                    "'import_activity_row'"))).one()[0] == "u"  # fmt: skip
+    await session.exec(text("TRUNCATE import_activity_row"))  # as crash recovery does
+    await session.commit()
+    monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
+    async with app.router.lifespan_context(app):
+        job = await wait_for_end(client, member, response.json()["id"])
+    assert job["state"] == "failed", job
+    assert "Only 0 of the 1 uploaded rows were found" in job["message"]
+    assert await entry_count(session, lab) == 0

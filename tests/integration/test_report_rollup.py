@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.models.factor import EmissionFactor, FactorCategory, Scope2Basis
 from app.models.job import JobKind
 from app.models.kg import compute_kg
+from app.services import activity_imports
 from tests.factories import Caller, make_factor, make_lab
 from tests.integration.test_factor_imports import jobs_of
 from tests.integration.test_imports import csv_file, load_path, wait_for_end
@@ -227,6 +228,37 @@ async def test_an_import_and_its_undo_keep_the_rollup_exact(
     assert undone.status_code == 204, undone.text
     assert await assert_rollup_exact(session) == 1
     await assert_report_agrees(client, member, session, lab, 2025)
+
+
+@pytest.mark.usefixtures("load_path", "jobs")
+async def test_an_import_of_typed_rows_in_several_batches_keeps_the_rollup_exact(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: UUID,
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An equipment row's years (amortised) and plain rows, checked and moved in batches of 2
+    rows: the sums the job adds itself when its moves skip the rollup's trigger, or the
+    trigger's, equal the entries."""
+    monkeypatch.setattr(activity_imports, "TYPED_CHUNK_ROWS", 2)
+    rows = "kind,date,factor_key,quantity,lifetime_years\n" + "".join(
+        f",2025-{month:02d}-03,{KEY},{month}.5,\n" for month in range(1, 6)
+    )
+    rows += "equipment,2024-05-20,equipment.laptop,2,4\n,2024-12-31,rail.km,3,\n"
+    uploaded = await client.post(
+        f"/api/v1/labs/{lab}/imports",
+        files=csv_file(rows),
+        params={"on_error": "skip"},
+        headers=member.headers,
+    )
+    assert uploaded.status_code == 202, uploaded.text
+    job = await wait_for_end(client, member, uploaded.json()["id"])
+    assert job["state"] == "succeeded", job
+    assert (job["rows_ok"], job["rows_failed"]) == (6, 1), job["row_errors"]  # no 2024 rail
+    assert await assert_rollup_exact(session) == 9  # 5 months, 4 equipment years
+    await assert_report_agrees(client, member, session, lab, 2025)
+    await assert_report_agrees(client, member, session, lab, 2026)
 
 
 async def change_value(
