@@ -78,15 +78,15 @@ def get_session_factory() -> async_sessionmaker[AsyncSession]:
 
 def get_job_session_factory() -> async_sessionmaker[AsyncSession]:
     """Sessions of background jobs, on a small pool of their own (`JOB_DB_POOL_SIZE`, at least
-    three per worker and one more; no overflow)."""
+    two per worker and one more; no overflow)."""
     global _job_engine, _job_session_factory
     if _job_session_factory is None:
         _job_engine = create_async_engine(
             database_url(),
-            # An activities import holds three connections (its transaction, the check of its
-            # batches and the computation of its typed rows beside it); progress and leases
-            # need one more.
-            pool_size=max(settings.JOB_DB_POOL_SIZE, 3 * settings.JOB_WORKERS + 1),
+            # An activities import holds two connections (its transaction, and beside it the
+            # check of a plain file's batches or the computation of typed rows); progress and
+            # leases need one more.
+            pool_size=max(settings.JOB_DB_POOL_SIZE, 2 * settings.JOB_WORKERS + 1),
             max_overflow=0,
             pool_pre_ping=True,
         )
