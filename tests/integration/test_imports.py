@@ -827,9 +827,10 @@ async def test_an_import_whose_staged_rows_were_lost_fails_and_asks_for_the_file
     await upload(client, member, lab, HEADER + "2025-01-01,electricity.grid.CH,8,,\n")
     response = await upload(client, member, lab, HEADER + "2025-01-02,electricity.grid.CH,1,,\n")
     assert response.status_code == 202, response.text  # no job runner yet: both stay queued
-    assert (await session.exec(text("SELECT relpersistence FROM pg_class WHERE relname = "
-                                    "'import_activity_row'"))).one()[0] == "u"  # fmt: skip
-    await session.exec(text("TRUNCATE import_activity_row"))  # as crash recovery does
+    connection = await session.connection()
+    persistence = text("SELECT relpersistence FROM pg_class WHERE relname = 'import_activity_row'")
+    assert (await connection.execute(persistence)).scalar_one() == "u"  # unlogged
+    await connection.execute(text("TRUNCATE import_activity_row"))  # as crash recovery does
     await session.commit()
     monkeypatch.setattr(settings, "JOB_POLL_SECONDS", 1)
     async with app.router.lifespan_context(app):
