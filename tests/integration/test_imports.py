@@ -129,6 +129,14 @@ async def test_upload_is_imported_in_the_background_with_server_computed_kg(
     assert await staged_rows(session) == 0
 
 
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain import's batches of 1, then 2 rows (growing by a quarter, rounded up, to 2)."""
+    monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
+    monkeypatch.setattr(activity_imports, "FIRST_BATCH_ROWS", 1)
+
+
+@pytest.mark.usefixtures("small_batches")
 async def test_an_import_in_several_batches_writes_each_row_once(
     client: httpx.AsyncClient,
     member: Caller,
@@ -139,8 +147,6 @@ async def test_an_import_in_several_batches_writes_each_row_once(
 ) -> None:
     # Batches of 1, 2, 2 and 2 rows: each checked beside the job's transaction while it moves
     # the one before, and forgotten once moved.
-    monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
-    monkeypatch.setattr(activity_imports, "FIRST_BATCH_ROWS", 1)
     progress: list[int] = []
     report_progress = JobContext.report_progress
 
@@ -161,19 +167,13 @@ async def test_an_import_in_several_batches_writes_each_row_once(
     assert await staged_rows(session) == 0
 
 
+@pytest.mark.usefixtures("small_batches", "jobs")
 async def test_a_bad_row_in_a_middle_batch_fails_the_import_with_nothing_written(
-    client: httpx.AsyncClient,
-    member: Caller,
-    lab: Lab,
-    session: AsyncSession,
-    jobs: None,
-    monkeypatch: pytest.MonkeyPatch,
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession
 ) -> None:
     """The job's transaction stops at the batch with the bad row while the side session may be
     checking the next: that check is cancelled, every moved batch rolled back, and what was
     checked is gone with the job's staged rows."""
-    monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
-    monkeypatch.setattr(activity_imports, "FIRST_BATCH_ROWS", 1)
     rows = [f"2025-01-{day:02d},rail.km,{day},,\n" for day in range(1, 10)]
     rows[3] = "2025-01-04,rail.km,-4,,\n"  # line 5, in the third batch (rows 4-5)
     response = await upload(client, member, lab, HEADER + "".join(rows))
