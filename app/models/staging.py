@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import SQLModel
 
-from app.models.entry import EntryCreate, TypedEntryCreate
+from app.models.entry import EntryBase, EntryCreate, TypedEntryCreate
 from app.models.factor import FactorCreate
 
 
@@ -111,7 +111,9 @@ factor_staging = _staging_table("import_factor_row", *FACTOR_COLUMNS)
 # (app/services/activity_imports.py), which then only moves them into `activity_entry` adding
 # the columns that are the job's. UNLOGGED: scratch rows, moved or discarded within the job (a
 # crash empties the table, and the job's next attempt checks its rows again).
-ACTIVITY_CHECKED: dict[str, Any] = {
+# Its columns: what the check computes of an entry, then every other field of EntryBase, as text
+# (the import reads them so: app/repositories/activity_import.py).
+_CHECK_COMPUTES: dict[str, Any] = {
     "id": Uuid,
     "factor_id": Uuid,
     "kg_co2e": Numeric(24, 6),
@@ -119,7 +121,9 @@ ACTIVITY_CHECKED: dict[str, Any] = {
     "quantity": Numeric(18, 6),
     "kind": Text,
     "activity": JSONB,
-    "note": Text,
+}
+ACTIVITY_CHECKED: dict[str, Any] = _CHECK_COMPUTES | {
+    name: Text for name in EntryBase.model_fields if name not in _CHECK_COMPUTES
 }
 activity_checked = Table(
     "import_activity_checked",

@@ -33,6 +33,7 @@ NEW_FIELD = f"    {FIELD}: str | None = Field(default=None, max_length=40)\n"
 TABLES = [
     "activity_entry",
     "import_activity_row",
+    "import_activity_checked",  # what an import's check stores for its transaction to move
     "lab",
     "emission_factor",
     "import_factor_row",  # the factors CSV's columns are those of FactorCreate
