@@ -38,7 +38,12 @@ os.environ.setdefault("JWT_SECRET", "benchmark-secret-not-for-production-0123")
 
 from app.config import settings
 from app.core.security import hash_password
-from app.repositories.activity_import import _CHECK_BATCH, _MOVE_BATCH, entry_id_prefix
+from app.repositories.activity_import import (
+    _CHECK_BATCH,
+    _MOVE_BATCH,
+    ImportScope,
+    entry_id_prefix,
+)
 from app.repositories.bulk_load import _BULK_PLANS, _SKIP
 from app.services.activity_imports import BATCH_ROWS
 from scripts.bench import PASSWORD, api_server
@@ -244,10 +249,16 @@ def explain_batch(url: str, csv_path: Path, job_id: str, lab_id: uuid.UUID) -> l
             # As the job runs it: bulk planning, and no foreign-key triggers (see bulk_load).
             for statement in (*_BULK_PLANS, _SKIP):
                 connection.execute(statement)
-            params = {"job": job_id, "lab": lab_id, "region": None, "user": user_id,
-                      "id_prefix": entry_id_prefix(), "first": first,
-                      "last": first + BATCH_ROWS - 1, "window": settings.FACTOR_ROLLOVER_YEARS,
-                      "locked_years": []}  # fmt: skip
+            scope = ImportScope(
+                uuid.UUID(job_id), lab_id, None, user_id, settings.FACTOR_ROLLOVER_YEARS
+            )
+            params = scope.check_params() | {
+                "lab": lab_id,
+                "user": user_id,
+                "id_prefix": entry_id_prefix(),
+                "first": first,
+                "last": first + BATCH_ROWS - 1,
+            }
             plan = ["The check (the side session's statement):"]
             plan += (
                 connection.execute(text("EXPLAIN (ANALYZE, BUFFERS) " + _CHECK_BATCH.text), params)

@@ -80,6 +80,7 @@ class JobRunner:
         self._loop_task = None
 
     async def _loop(self) -> None:
+        await self._discard_staged()  # what ended jobs left when a server stopped
         while not self._stopping:
             try:
                 await self._fill()
@@ -128,6 +129,16 @@ class JobRunner:
             if not work.done():
                 work.cancel()
                 await asyncio.gather(work, return_exceptions=True)
+        await self._discard_staged(claim.job_id)
+
+    async def _discard_staged(self, job_id: uuid.UUID | None = None) -> None:
+        """Delete the staged rows of the job that has just ended (nothing if it waits for a
+        retry), or of every ended job; a failure leaves them to the next start."""
+        try:
+            async with self._sessions() as session:
+                await job_lifecycle.discard_staged_of_ended(session, job_id=job_id)
+        except Exception:
+            logger.exception("deleting the staged rows of ended jobs failed")
 
     async def _handle(self, context: JobContext, handler: Handler | None) -> None:
         claim = context.claim

@@ -422,6 +422,30 @@ _DELETE_OF_IMPORT = text("DELETE FROM activity_entry WHERE import_id = :job")
 
 
 @dataclass(frozen=True)
+class ImportScope:
+    """One import job as each of its statements sees it: whose rows, what they are checked
+    against (the lab's region, the rollover window in years, the lab's signed-off years, whether
+    some rows are typed) and whom their entries name as their uploader. Built once a job."""
+
+    job_id: UUID
+    lab_id: UUID
+    region: str | None
+    created_by: UUID | None  # None when the uploader's account is gone
+    window: int
+    locked_years: frozenset[int] = frozenset()
+    typed: bool = False
+
+    def check_params(self) -> dict[str, Any]:
+        """The parameters of the checks (`_checked`'s statements)."""
+        return {
+            "job": self.job_id,
+            "region": self.region,
+            "window": self.window,
+            "locked_years": sorted(self.locked_years),
+        }
+
+
+@dataclass(frozen=True)
 class Batch:
     """A checked batch of staged rows: the seq range, its staged rows, the rows kept, their
     entries (an equipment row has one a year of its lifetime) and the factors they reference."""
@@ -493,28 +517,13 @@ async def lock_factors(session: AsyncSession, factor_ids: frozenset[UUID]) -> bo
     return int(result.scalar_one()) == len(factor_ids)
 
 
-async def find_problems(
-    session: AsyncSession,
-    *,
-    job_id: UUID,
-    region: str | None,
-    window: int,
-    cap: int,
-    locked_years: frozenset[int] = frozenset(),
-    typed: bool = False,
-) -> RowProblems:
-    """`window`: the rollover window in years; `locked_years`: the lab's signed-off years;
-    `typed`: whether the job computed typed rows (as for `insert_batch`)."""
+async def find_problems(session: AsyncSession, scope: ImportScope, *, cap: int) -> RowProblems:
+    """The job's row problems, at most `cap` of them, with their counts."""
     return await find_row_problems(
         session,
-        summary=_SUMMARY[typed],
-        first_problems=_FIRST_PROBLEMS[typed],
-        params={
-            "job": job_id,
-            "region": region,
-            "window": window,
-            "locked_years": sorted(locked_years),
-        },
+        summary=_SUMMARY[scope.typed],
+        first_problems=_FIRST_PROBLEMS[scope.typed],
+        params=scope.check_params(),
         cap=cap,
     )
 
@@ -527,71 +536,39 @@ async def seq_range(session: AsyncSession, *, job_id: UUID) -> tuple[int, int] |
 
 
 async def check_batch(
-    session: AsyncSession,
-    *,
-    job_id: UUID,
-    region: str | None,
-    window: int,
-    id_prefix: str,
-    seqs: tuple[int, int],
-    locked_years: frozenset[int] = frozenset(),
+    session: AsyncSession, scope: ImportScope, *, id_prefix: str, seqs: tuple[int, int]
 ) -> Batch:
     """Check a plain job's staged rows whose seq lies in `seqs` (inclusive) and store the
     entries of the valid ones in import_activity_checked, in a side session (the caller
     commits); count all of them. A row dated in a year without a factor of its key takes the
-    latest one of at most `window` years before (year rollover). A row dated in one of
-    `locked_years` (signed off) is refused.
+    latest one of at most `scope.window` years before (year rollover). A row dated in one of
+    `scope.locked_years` (signed off) is refused.
 
     Ranges of seq rather than `ORDER BY seq LIMIT n`: no sort, and gaps (another upload's rows
     interleaved) only make a batch smaller."""
     connection = await session.connection()
     await bulk_load.plan_for_bulk(connection)
-    await connection.execute(_LOCK_JOB, {"job": job_id})
+    await connection.execute(_LOCK_JOB, {"job": scope.job_id})
     await connection.execute(_WORK_MEM[False])
-    params = _batch_params(job_id, region, window, id_prefix, seqs, locked_years)
+    params = _batch_params(scope, id_prefix, seqs)
     async with bulk_load.triggers_skipped(connection):  # the job's row is locked above
         return _batch(seqs, await connection.execute(_CHECK_BATCH, params))
 
 
 async def insert_typed_batch(
-    session: AsyncSession,
-    *,
-    job_id: UUID,
-    lab_id: UUID,
-    region: str | None,
-    window: int,
-    created_by: UUID | None,
-    id_prefix: str,
-    seqs: tuple[int, int],
-    locked_years: frozenset[int] = frozenset(),
+    session: AsyncSession, scope: ImportScope, *, id_prefix: str, seqs: tuple[int, int]
 ) -> Batch:
     """As `check_batch`, for a job with typed rows (their computed factor key, quantity and unit
     read from `record_computed`'s table), inserting the valid rows' entries into activity_entry
     in the job's transaction (which has planned for bulk and skipped triggers, or not)."""
     connection = await session.connection()
     await connection.execute(_WORK_MEM[True])
-    params = _batch_params(job_id, region, window, id_prefix, seqs, locked_years)
-    params |= {"lab": lab_id, "user": created_by}
+    params = _batch_params(scope, id_prefix, seqs) | {"lab": scope.lab_id, "user": scope.created_by}
     return _batch(seqs, await connection.execute(_INSERT_TYPED_BATCH, params))
 
 
-def _batch_params(
-    job_id: UUID,
-    region: str | None,
-    window: int,
-    id_prefix: str,
-    seqs: tuple[int, int],
-    locked_years: frozenset[int],
-) -> dict[str, Any]:
-    return {
-        "job": job_id,
-        "region": region,
-        "window": window,
-        "id_prefix": id_prefix,
-        "first": seqs[0],
-        "last": seqs[1],
-        "locked_years": sorted(locked_years),
-    }
+def _batch_params(scope: ImportScope, id_prefix: str, seqs: tuple[int, int]) -> dict[str, Any]:
+    return scope.check_params() | {"id_prefix": id_prefix, "first": seqs[0], "last": seqs[1]}
 
 
 def _batch(seqs: tuple[int, int], result: Result[Any]) -> Batch:
@@ -609,16 +586,14 @@ def _sums(rows: list[list[str]]) -> dict[rollup.Key, rollup.Sums]:
     }
 
 
-async def move_batch(
-    session: AsyncSession, *, job_id: UUID, lab_id: UUID, created_by: UUID | None, batch: Batch
-) -> int:
+async def move_batch(session: AsyncSession, scope: ImportScope, batch: Batch) -> int:
     """Insert the entries `check_batch` stored for `batch` into activity_entry, as the lab's and
     the import's; return how many."""
     connection = await session.connection()
     params = {
-        "job": job_id,
-        "lab": lab_id,
-        "user": created_by,
+        "job": scope.job_id,
+        "lab": scope.lab_id,
+        "user": scope.created_by,
         "first": batch.seqs[0],
         "last": batch.seqs[1],
     }

@@ -11,10 +11,11 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 from sqlalchemy import Table, TextClause, delete, text
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.errors import FieldError, InvalidInput
-from app.models.job import RowError
+from app.models.job import DataIngestionJob, JobState, RowError
 from app.repositories import bulk_load
 
 
@@ -121,3 +122,16 @@ def _file_error(message: str) -> FieldError:
 async def delete_rows(session: AsyncSession, *, table: Table, job_id: UUID) -> None:
     connection = await session.connection()
     await connection.execute(delete(table).where(table.c.job_id == job_id))
+
+
+async def delete_rows_of_ended_jobs(
+    session: AsyncSession, *, table: Table, states: frozenset[JobState], job_id: UUID | None = None
+) -> int:
+    """Delete the rows of jobs in one of `states` (of one job when `job_id` is given: nothing
+    if that job is in another state); return how many."""
+    ended = select(DataIngestionJob.id).where(col(DataIngestionJob.state).in_(sorted(states)))
+    if job_id is not None:
+        ended = ended.where(DataIngestionJob.id == job_id)
+    connection = await session.connection()
+    result = await connection.execute(delete(table).where(table.c.job_id.in_(ended)))
+    return int(result.rowcount)

@@ -22,7 +22,7 @@ from app.config import settings
 from app.core.errors import InvalidInput
 from app.db.statements import SessionReads
 from app.models.entry import EntryCreate, EquipmentEntryCreate, NewEntry, TypedEntryCreate
-from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobKind, JobState
+from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobState
 from app.models.staging import activity_computed
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
@@ -30,7 +30,7 @@ from app.repositories import factor as factor_repository
 from app.repositories import lab as lab_repository
 from app.repositories import rollup as rollup_repository
 from app.repositories import staging as staging_repository
-from app.repositories.activity_import import Batch, Computed, TypedRow
+from app.repositories.activity_import import Batch, Computed, ImportScope, TypedRow
 from app.services import activities, job_lifecycle
 from app.services import audit as audit_service
 from app.services import signoff as signoff_service
@@ -53,15 +53,9 @@ SKIP_TRIGGERS = True
 class _ActivityJob:
     """The plain values the import works with (a rollback expires ORM objects)."""
 
-    id: UUID
-    lab_id: UUID
-    region: str | None
-    created_by: UUID | None  # None when the uploader's account is gone
+    scope: ImportScope  # what its statements check the rows against
     rows_total: int
     fail_on_error: bool
-    window: int  # years of rollover (FACTOR_ROLLOVER_YEARS when the job started)
-    locked_years: frozenset[int]  # signed off (sign-off): their rows are refused
-    typed: bool  # some rows are typed activities (computed by _compute_typed_rows)
 
 
 @dataclass
@@ -126,23 +120,21 @@ async def import_activities(job_handle: JobHandle, session: AsyncSession) -> Non
     if parents.lab is None:
         return  # the lab was deleted meanwhile; its jobs went with it
     locked_years = await signoff_service.hold_for_import(session, lab_id=lab_id)
-    work = _ActivityJob(
+    scope = ImportScope(
         job_id,
         lab_id,
         parents.lab.region,
         parents.created_by,
-        rows_total,
-        fail_on_error,
-        settings.FACTOR_ROLLOVER_YEARS,
-        locked_years,
-        typed,
+        window=settings.FACTOR_ROLLOVER_YEARS,  # when the job started
+        locked_years=locked_years,  # signed off (sign-off): their rows are refused
+        typed=typed,  # some rows are typed activities (computed by _compute_typed_rows)
     )
+    work = _ActivityJob(scope, rows_total, fail_on_error)
     counts = await _insert(job_handle, session, work)
     job = await _end(job_handle, session, work, counts)
     await audit_service.record_import_end(session, job)
-    await job_lifecycle.discard_staged(session, kind=JobKind.ACTIVITIES, job_id=job_id)
     await job_lifecycle.publish(session, job)
-    await session.commit()
+    await session.commit()  # its staged rows go after it (job_lifecycle.discard_staged_of_ended)
 
 
 TYPED_CHUNK_ROWS = 20_000  # typed rows computed at a time (bounded memory)
@@ -340,12 +332,14 @@ async def _no_rows() -> list[TypedRow]:
 async def _insert(job_handle: JobHandle, session: AsyncSession, work: _ActivityJob) -> _Counts:
     """Insert the valid staged rows in batches; a job with typed rows computes them meanwhile,
     in a session of its own, and each batch waits until its rows are computed."""
-    if not work.typed:
+    if not work.scope.typed:
         return await _insert_batches(job_handle, session, work, computed=None)
     computed: asyncio.Queue[int] = asyncio.Queue()
     async with _tasks() as group:  # a failure of either cancels the other
         group.create_task(
-            _compute_typed_rows(job_handle, job_id=work.id, lab_id=work.lab_id, computed=computed)
+            _compute_typed_rows(
+                job_handle, job_id=work.scope.job_id, lab_id=work.scope.lab_id, computed=computed
+            )
         )
         inserting = group.create_task(_insert_batches(job_handle, session, work, computed))
     return inserting.result()
@@ -365,7 +359,7 @@ async def _insert_batches(
     trigger too: the job adds the sums its batches computed to the rollup itself, once, at the
     end (one upsert instead of an aggregation of each batch's inserted rows)."""
     counts = _Counts()
-    bounds = await activity_import_repository.seq_range(session, job_id=work.id)
+    bounds = await activity_import_repository.seq_range(session, job_id=work.scope.job_id)
     connection = await session.connection()
     async with bulk_load_repository.triggers_skipped(connection, wanted=SKIP_TRIGGERS) as skipped:
         if computed is None:
@@ -373,7 +367,7 @@ async def _insert_batches(
         else:
             whole = await _insert_typed_batches(job_handle, session, work, bounds, computed, counts)
         if skipped and whole:  # the rollup's insert trigger did not fire: what it owes
-            await rollup_repository.add(session, lab_id=work.lab_id, sums=counts.sums)
+            await rollup_repository.add(session, lab_id=work.scope.lab_id, sums=counts.sums)
     return counts
 
 
@@ -403,13 +397,7 @@ async def _move_checked_batches(
         )
         for _ in batches:
             batch = await checked.get()
-            entries = await activity_import_repository.move_batch(
-                session,
-                job_id=work.id,
-                lab_id=work.lab_id,
-                created_by=work.created_by,
-                batch=batch,
-            )
+            entries = await activity_import_repository.move_batch(session, work.scope, batch)
             if entries != batch.entries:
                 raise RuntimeError(f"checked {batch.entries} entries, moved {entries}")
             moved.put_nowait(batch.seqs)
@@ -440,15 +428,7 @@ async def _insert_typed_batches(
         while computed_up_to < seqs[1]:
             computed_up_to = await computed.get()
         batch = await activity_import_repository.insert_typed_batch(
-            session,
-            job_id=work.id,
-            lab_id=work.lab_id,
-            region=work.region,
-            window=work.window,
-            created_by=work.created_by,
-            id_prefix=id_prefix,
-            seqs=seqs,
-            locked_years=work.locked_years,
+            session, work.scope, id_prefix=id_prefix, seqs=seqs
         )
         counts.add(batch)
         if _stops(work, batch):
@@ -472,23 +452,17 @@ async def _check_batches(
     id_prefix = activity_import_repository.entry_id_prefix()
     async with job_handle.side_session() as side:
         # An earlier attempt of the job (its lease lost) may have checked some.
-        await activity_import_repository.forget_checked(side, job_id=work.id)
+        await activity_import_repository.forget_checked(side, job_id=work.scope.job_id)
         await side.commit()
         for seqs in batches:
             batch = await activity_import_repository.check_batch(
-                side,
-                job_id=work.id,
-                region=work.region,
-                window=work.window,
-                id_prefix=id_prefix,
-                seqs=seqs,
-                locked_years=work.locked_years,
+                side, work.scope, id_prefix=id_prefix, seqs=seqs
             )
             await side.commit()
             await checked.put(batch)
             while not moved.empty():
                 await activity_import_repository.forget_checked(
-                    side, job_id=work.id, seqs=moved.get_nowait()
+                    side, job_id=work.scope.job_id, seqs=moved.get_nowait()
                 )
                 await side.commit()
 
@@ -523,27 +497,13 @@ async def _end(
         await session.rollback()  # which also ended the transaction's planner settings
         await bulk_load_repository.plan_for_bulk(await session.connection())
         problems = await activity_import_repository.find_problems(
-            session,
-            job_id=work.id,
-            region=work.region,
-            window=work.window,
-            cap=MAX_ROW_ERRORS,
-            locked_years=work.locked_years,
-            typed=work.typed,
+            session, work.scope, cap=MAX_ROW_ERRORS
         )
         job = await job_handle.held_job(session)
         job_lifecycle.fail_for_invalid_rows(job, problems, rows_total=work.rows_total)
     else:
         problems = (
-            await activity_import_repository.find_problems(
-                session,
-                job_id=work.id,
-                region=work.region,
-                window=work.window,
-                cap=MAX_ROW_ERRORS,
-                locked_years=work.locked_years,
-                typed=work.typed,
-            )
+            await activity_import_repository.find_problems(session, work.scope, cap=MAX_ROW_ERRORS)
             if counts.rejected
             else staging_repository.NO_PROBLEMS
         )

@@ -2,6 +2,7 @@
 the app's lifespan claiming jobs from the real database."""
 
 import asyncio
+import contextlib
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -15,10 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app import database
 from app.config import settings
+from app.db.engine import get_job_session_factory
 from app.jobs.context import JobContext
+from app.jobs.runner import JobRunner
 from app.models.entry import ActivityEntry
 from app.models.factor import CabinClass, FactorCategory
-from app.models.job import DataIngestionJob
+from app.models.job import DataIngestionJob, JobState
 from app.models.lab import Lab
 from app.models.staging import activity_checked, activity_computed, activity_staging
 from app.services import activity_imports
@@ -86,6 +89,18 @@ async def staged_rows(session: AsyncSession) -> int:
     return sum(counts)
 
 
+async def assert_no_staged_rows(session: AsyncSession, seconds: float = 30) -> None:
+    """None left: an ended job's staged rows are deleted by the job runner right after the
+    job's own commit (or in it, for a failed or cancelled one)."""
+    left = await staged_rows(session)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while left:
+                await asyncio.sleep(0.05)
+                left = await staged_rows(session)
+    assert left == 0, f"{left} staged rows left {seconds} s after the job ended"
+
+
 async def test_upload_is_imported_in_the_background_with_server_computed_kg(
     client: httpx.AsyncClient,
     member: Caller,
@@ -126,7 +141,7 @@ async def test_upload_is_imported_in_the_background_with_server_computed_kg(
         ("2025-04-01", "rail.km", "100", "0.7", ""),
     }
     assert {e["import_id"] for e in entries} == {accepted["id"]}
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 @pytest.fixture
@@ -164,7 +179,7 @@ async def test_an_import_in_several_batches_writes_each_row_once(
         await session.exec(select(ActivityEntry).where(ActivityEntry.lab_id == lab.id))
     ).all()
     assert sorted(int(entry.quantity) for entry in entries) == list(range(1, 8))
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 @pytest.mark.usefixtures("small_batches", "jobs")
@@ -181,7 +196,7 @@ async def test_a_bad_row_in_a_middle_batch_fails_the_import_with_nothing_written
     assert job["state"] == "failed", job
     assert job["row_errors"] == [{"row": 5, "column": "quantity", "message": "must be >= 0"}]
     assert await entry_count(session, lab) == 0
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 async def test_rows_that_look_alike_are_all_imported(
@@ -250,7 +265,7 @@ async def test_a_file_whose_rows_are_all_invalid_changes_nothing_and_the_last_im
     assert await entry_count(session, lab) == 1
     again = await wait_for_end(client, member, first["id"])
     assert again == first
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 async def test_skip_policy_imports_the_good_rows_and_reports_the_bad(
@@ -468,7 +483,7 @@ async def test_a_bad_file_is_refused_with_a_clear_error_and_writes_nothing(
     assert expected in response.json()["detail"]
     listed = (await client.get(f"/api/v1/labs/{lab.id}/imports", headers=member.headers)).json()
     assert listed["items"] == []
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 async def test_a_file_over_the_limit_gets_413_and_writes_nothing(
@@ -484,7 +499,7 @@ async def test_a_file_over_the_limit_gets_413_and_writes_nothing(
     assert response.headers["content-type"] == "application/problem+json"
     listed = (await client.get(f"/api/v1/labs/{lab.id}/imports", headers=member.headers)).json()
     assert listed["items"] == []
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 async def test_an_unknown_policy_is_a_validation_error(
@@ -638,7 +653,7 @@ async def test_typed_rows_import_as_the_api_computes_them_and_bad_ones_are_row_e
         same = by_kind[body["kind"]]
         for name in ("factor_key", "quantity", "kg_co2e", "activity", "note", "unit"):
             assert posted.json()[name] == same[name], name
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
     undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
     assert undone.status_code == 204, undone.text
     assert await entry_count(session, lab) == 3  # the API's three stay
@@ -671,7 +686,7 @@ async def test_a_failed_import_reports_its_typed_rows_problems_and_stores_nothin
         (4, "date"),
     ]
     assert await entry_count(session, lab) == 0
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 async def test_equipment_rows_import_as_the_api_adds_equipment_one_entry_a_year(
@@ -739,7 +754,7 @@ async def test_equipment_rows_import_as_the_api_adds_equipment_one_entry_a_year(
     assert len(imported) == 3
     assert figures(imported) == figures(through_api)
     assert len({e["activity"]["series_id"] for e in imported}) == 1
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
     undone = await client.delete(f"/api/v1/imports/{job['id']}", headers=member.headers)
     assert undone.status_code == 204, undone.text
     assert await entry_count(session, lab) == 3  # the API's purchase stays
@@ -811,7 +826,7 @@ async def test_a_typed_import_cancelled_while_it_runs_writes_nothing_and_ends_ca
         job = await wait_for_end(client, member, job_id)
     assert job["state"] == "cancelled", job
     assert await entry_count(session, lab) == 0
-    assert await staged_rows(session) == 0
+    await assert_no_staged_rows(session)
 
 
 async def test_an_import_whose_staged_rows_were_lost_fails_and_asks_for_the_file_again(
@@ -839,3 +854,40 @@ async def test_an_import_whose_staged_rows_were_lost_fails_and_asks_for_the_file
         assert job["state"] == "failed", job
         assert "Only 0 of the 1 uploaded rows were found" in job["message"]
     assert await entry_count(session, lab) == 0
+
+
+async def test_a_runner_starting_deletes_what_ended_jobs_left_staged_and_keeps_queued_rows(
+    client: httpx.AsyncClient, member: Caller, lab: Lab, session: AsyncSession
+) -> None:
+    """A server stopped between an import's commit and the delete of its staged rows (which
+    follows it) leaves them: the next runner to start deletes them. A queued job keeps its
+    rows."""
+    ended = await upload(client, member, lab, HEADER + "2025-01-01,electricity.grid.CH,8,,\n")
+    queued = await upload(client, member, lab, HEADER + "2025-01-02,electricity.grid.CH,1,,\n")
+    assert queued.status_code == 202, queued.text  # no job runner yet: both stay queued
+    ended_id, queued_id = UUID(ended.json()["id"]), UUID(queued.json()["id"])
+    as_if_ended = update(DataIngestionJob).where(col(DataIngestionJob.id) == ended_id)
+    await session.exec(as_if_ended.values(state=JobState.SUCCEEDED))
+    await session.commit()
+
+    async def staged_of(job_id: UUID) -> int:
+        query = select(func.count()).select_from(activity_staging)
+        return int((await session.exec(query.where(activity_staging.c.job_id == job_id))).one())
+
+    assert (await staged_of(ended_id), await staged_of(queued_id)) == (1, 1)
+    # No worker: it claims nothing, so the queued job stays queued with its rows.
+    runner = JobRunner(
+        get_job_session_factory(), workers=0, poll_seconds=30, lease_seconds=60, max_attempts=3
+    )
+    runner.start()
+    try:
+        async with asyncio.timeout(30):
+            while True:
+                if await staged_of(ended_id) == 0:
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        await runner.stop()
+    assert await staged_of(queued_id) == 1
+    job = await client.get(f"/api/v1/imports/{queued_id}", headers=member.headers)
+    assert job.json()["state"] == "queued"
