@@ -146,7 +146,7 @@ async def test_upload_is_imported_in_the_background_with_server_computed_kg(
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain import's batches of 1, then 2 rows (growing by a quarter, rounded up, to 2)."""
+    """A plain import's batches of 1, then 2 rows (growing by a tenth, rounded up, to 2)."""
     monkeypatch.setattr(activity_imports, "BATCH_ROWS", 2)
     monkeypatch.setattr(activity_imports, "FIRST_BATCH_ROWS", 1)
 
