@@ -26,10 +26,10 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, Reads, Statement, compile_once
+from app.db.statements import Reader, Reads, Row, Statement, compile_once
 from app.db.transaction import DriverTransaction
 from app.models.activity import EntryKind
-from app.models.entry import ActivityEntry, EntryBase
+from app.models.entry import ActivityEntry, EntryBase, EntryPublic
 from app.models.factor import EmissionFactor, FactorCategory
 from app.models.kg import (
     KG_CO2E_LIMIT,
@@ -85,7 +85,7 @@ def _page_statement(
     """One compiled statement per combination of order and filters (64 at most), on first use:
     building and compiling a select costs more CPU than running it."""
     query = (
-        core_select(*_ENTRIES.columns, *_FACTORS.columns)
+        core_select(*_PAGE_COLUMNS)
         .select_from(ActivityEntry)
         .join(EmissionFactor, col(EmissionFactor.id) == col(ActivityEntry.factor_id))
         .where(col(ActivityEntry.lab_id) == bindparam("lab_id", type_=Uuid))
@@ -125,9 +125,10 @@ async def list_page(
     date_to: date | None = None,
     category: FactorCategory | None = None,
     factor_key: str | None = None,
-) -> list[EntryRow]:
-    """A lab's entries ordered by (date, id), newest first when `descending`, each with its
-    factor; `limit + 1` of them (read-only instances: no session)."""
+) -> list[Row]:
+    """A lab's entries ordered by (date, id), newest first when `descending`, as rows of
+    `PAGE_ENTRY_FIELDS` then `PAGE_FACTOR_FIELDS`; `limit + 1` of them. Plain rows, not table
+    instances: a page is read, shown and forgotten."""
     statement = _page_statement(
         descending=descending,
         after=after is not None,
@@ -147,8 +148,7 @@ async def list_page(
         values["category"] = category.value
     if factor_key is not None:
         values["factor_key"] = factor_key
-    rows = await reads.fetch(statement, values)
-    return [(_ENTRIES(row), _FACTORS(row, _ENTRIES.width)) for row in rows]
+    return list(await reads.fetch(statement, values))
 
 
 async def add(session: AsyncSession, *, entry: ActivityEntry) -> ActivityEntry:
@@ -180,6 +180,17 @@ async def delete_series(session: AsyncSession, *, lab_id: UUID, series_id: UUID)
 
 _ENTRIES = Reader(ActivityEntry)
 _FACTORS = factor_repository.FACTORS
+# What a page of entries reads: the entry's columns that a response shows (the stored kg CO2e
+# is not: it is computed from the factor's current value), then what its factor adds.
+PAGE_ENTRY_FIELDS = tuple(
+    name for name in ActivityEntry.model_fields if name in EntryPublic.model_fields
+    and name != "kg_co2e"
+)  # fmt: skip
+PAGE_FACTOR_FIELDS = ("kg_co2e_per_unit", "key", "category", "scope", "unit", "year")
+_PAGE_COLUMNS = (
+    *(_ENTRIES.column(name) for name in PAGE_ENTRY_FIELDS),
+    *(_FACTORS.column(name) for name in PAGE_FACTOR_FIELDS),
+)
 
 
 def _add_computed_statement() -> Select[Any]:

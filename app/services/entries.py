@@ -5,7 +5,7 @@ says which year, and the recalculation job moves it when its own year's factor a
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 from pydantic import TypeAdapter
@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.config import settings
 from app.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from app.core.pagination import Page, decode_cursor, page_of
-from app.db.statements import Reads
+from app.db.statements import Reads, Row
 from app.db.transaction import DriverTransaction
 from app.models.activity import Activity, EntryKind
 from app.models.audit import AuditAction
@@ -43,9 +43,11 @@ from app.services.authz import LabAction
 from app.services.labs import load_lab, read_lab
 
 
-def kg_of(quantity: Decimal, factor: EmissionFactor) -> Decimal:
-    """kg CO2e of `quantity` of `factor` (app/models/kg.py), refused when too large to store."""
-    kg = compute_kg(quantity, factor.kg_co2e_per_unit)
+def kg_of(quantity: Decimal, factor: EmissionFactor | Decimal) -> Decimal:
+    """kg CO2e of `quantity` of `factor` (or of a factor's value; app/models/kg.py), refused
+    when too large to store."""
+    value = factor if isinstance(factor, Decimal) else factor.kg_co2e_per_unit
+    kg = compute_kg(quantity, value)
     if not fits(kg):
         raise InvalidInput(
             f"The entry would weigh {kg} kg CO2e; less than {KG_CO2E_LIMIT} can be stored.",
@@ -69,33 +71,59 @@ def to_public(entry: ActivityEntry, factor: EmissionFactor) -> EntryPublic:
     values = {
         name: loaded[name] if name in loaded else getattr(entry, name) for name in _FROM_TABLE
     }
-    values["activity"] = _activity_of(entry, factor)
-    values["kg_co2e"] = kg_of(entry.quantity, factor)
-    values["factor_key"] = factor.key
-    values["category"] = factor.category
-    values["scope"] = factor.scope
-    values["unit"] = factor.unit
-    values["factor_year"] = factor.year
+    return _public(
+        values,
+        factor.kg_co2e_per_unit,
+        factor.key,
+        factor.category,
+        factor.scope,
+        factor.unit,
+        factor.year,
+    )
+
+
+def _public_of_row(row: Row) -> EntryPublic:
+    """As `to_public`, from a row of a page (entry_repository.list_page)."""
+    values = dict(zip(_FROM_TABLE, row[:_PAGE_ENTRY_WIDTH], strict=True))
+    values["kind"] = EntryKind(values["kind"])
+    value, key, category, scope, unit, year = row[_PAGE_ENTRY_WIDTH:]
+    return _public(values, value, key, FactorCategory(category), scope, unit, year)
+
+
+def _public(
+    values: dict[str, Any],
+    value: Decimal,
+    key: str,
+    category: FactorCategory,
+    scope: int,
+    unit: str,
+    year: int,
+) -> EntryPublic:
+    """EntryPublic of an entry's `values` (its columns that a response shows, its stored
+    activity among them) and its factor's."""
+    values["activity"] = _activity_of(values["kind"], values["activity"], value)
+    values["kg_co2e"] = kg_of(values["quantity"], value)
+    values["factor_key"] = key
+    values["category"] = category
+    values["scope"] = scope
+    values["unit"] = unit
+    values["factor_year"] = year
     return trusted(EntryPublic, values)
 
 
-# What EntryPublic shows of the table: not created_by, and not the stored kg_co2e (recomputed)
-# nor the stored activity (read as its model).
-_FROM_TABLE = tuple(
-    name
-    for name in ActivityEntry.model_fields
-    if name in EntryPublic.model_fields and name not in {"kg_co2e", "activity"}
-)
+# What EntryPublic shows of the table, with the stored activity (read as its model): not
+# created_by, and not the stored kg_co2e (recomputed).
+_FROM_TABLE = entry_repository.PAGE_ENTRY_FIELDS
+_PAGE_ENTRY_WIDTH = len(_FROM_TABLE)
 _ACTIVITY: TypeAdapter[Activity] = TypeAdapter(Activity)
 
 
-def _activity_of(entry: ActivityEntry, factor: EmissionFactor) -> Activity | None:
-    """A typed entry's activity as stored; a refrigerant's GWP is its factor's current value."""
-    if entry.activity is None:
+def _activity_of(kind: EntryKind, stored: dict[str, Any] | None, value: Decimal) -> Activity | None:
+    """A typed entry's activity as stored; a refrigerant's GWP is its factor's current `value`."""
+    if stored is None:
         return None
-    stored = entry.activity
-    if entry.kind == EntryKind.REFRIGERANT:
-        stored = stored | {"gwp": factor.kg_co2e_per_unit}
+    if kind == EntryKind.REFRIGERANT:
+        stored = stored | {"gwp": value}
     return _ACTIVITY.validate_python(stored)
 
 
@@ -264,11 +292,13 @@ async def list_entries(
         category=category,
         factor_key=factor_key,
     )
-    page = page_of(rows, limit=limit, key_of=lambda row: (row[0].date, row[0].id))
+    page = page_of(rows, limit=limit, key_of=lambda row: (row[_DATE], row[_ID]))
     return Page[EntryPublic](
-        items=[to_public(entry, factor) for entry, factor in page.items],
-        next_cursor=page.next_cursor,
+        items=[_public_of_row(row) for row in page.items], next_cursor=page.next_cursor
     )
+
+
+_DATE, _ID = (_FROM_TABLE.index(name) for name in ("date", "id"))
 
 
 async def _load_entry(
