@@ -16,8 +16,8 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, Reads, Statement, compile_once
-from app.models.factor import EmissionFactor, FactorCategory
+from app.db.statements import PublicReader, Reader, Reads, Statement, compile_once
+from app.models.factor import EmissionFactor, FactorCategory, FactorPublic
 from app.repositories._filters import contains, contains_pattern
 
 
@@ -63,6 +63,7 @@ _APPLICABLE_IN_REGION = (
     _APPLICABLE.where(_IN_REGION).order_by(_LATEST_FIRST, _REGION_FIRST).limit(1)
 )
 FACTORS = Reader(EmissionFactor)
+_FACTOR_PUBLIC = PublicReader(FactorPublic, EmissionFactor)
 
 
 def applicable_factor() -> Select[Any]:
@@ -133,7 +134,7 @@ def _page_statement(
     *, after: bool, category: bool, year: bool, region: bool, search: bool
 ) -> Statement:
     """One compiled statement per combination of filters (32 at most), on first use."""
-    query = core_select(*FACTORS.columns)
+    query = core_select(*_FACTOR_PUBLIC.columns)
     values = {"limit"}
     if after:
         key = tuple_(col(EmissionFactor.key), col(EmissionFactor.year), col(EmissionFactor.id))
@@ -174,9 +175,9 @@ async def list_page(
     year: int | None = None,
     region: str | None = None,
     search: str | None = None,
-) -> list[EmissionFactor]:
-    """Factors ordered by (key, year, id), the `limit + 1` after the cursor (read-only
-    instances)."""
+) -> list[FactorPublic]:
+    """Factors ordered by (key, year, id), the `limit + 1` after the cursor, as a page shows
+    them."""
     statement = _page_statement(
         after=after is not None,
         category=category is not None,
@@ -195,7 +196,7 @@ async def list_page(
         values["region"] = region
     if search:
         values["search"] = contains_pattern(search)
-    return [FACTORS(row) for row in await reads.fetch(statement, values)]
+    return [_FACTOR_PUBLIC(row) for row in await reads.fetch(statement, values)]
 
 
 async def add(session: AsyncSession, *, factor: EmissionFactor) -> EmissionFactor:

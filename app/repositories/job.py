@@ -12,8 +12,8 @@ from sqlmodel import col, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, Reads, Statement, compile_once
-from app.models.job import ACTIVE_STATES, Claim, DataIngestionJob, JobKind, JobState
+from app.db.statements import PublicReader, Reads, Statement, compile_once
+from app.models.job import ACTIVE_STATES, Claim, DataIngestionJob, JobKind, JobState, JobStatus
 
 # Channels of PostgreSQL NOTIFY: a job was queued (wake the runners); a job changed (live status).
 QUEUED_CHANNEL = "co2_job_queued"
@@ -48,13 +48,13 @@ async def delete(session: AsyncSession, *, job: DataIngestionJob) -> None:
     await session.flush()
 
 
-_JOBS = Reader(DataIngestionJob)
+_JOB_STATUS = PublicReader(JobStatus, DataIngestionJob)
 
 
 @cache
 def _page_statement(*, of_lab: bool, after: bool) -> Statement:
     """One compiled statement per combination (4), on first use; newest first."""
-    query = core_select(*_JOBS.columns)
+    query = core_select(*_JOB_STATUS.columns)
     lab = col(DataIngestionJob.lab_id)
     query = query.where(lab == bindparam("lab_id", type_=Uuid) if of_lab else lab.is_(None))
     values = {"limit", "lab_id"} if of_lab else {"limit"}
@@ -73,16 +73,16 @@ def _page_statement(*, of_lab: bool, after: bool) -> Statement:
 
 async def list_page(
     reads: Reads, *, lab_id: UUID | None, limit: int, after: CursorKey | None
-) -> list[DataIngestionJob]:
+) -> list[JobStatus]:
     """Jobs, newest first; of one lab, or of no lab when `lab_id` is None; the `limit + 1`
-    after the cursor (read-only instances)."""
+    after the cursor, as a page shows them."""
     statement = _page_statement(of_lab=lab_id is not None, after=after is not None)
     values: dict[str, Any] = {"limit": limit + 1}
     if lab_id is not None:
         values["lab_id"] = lab_id
     if after is not None:
         values["after_created_at"], values["after_id"] = after
-    return [_JOBS(row) for row in await reads.fetch(statement, values)]
+    return [_JOB_STATUS(row) for row in await reads.fetch(statement, values)]
 
 
 async def count_active_for_lab(session: AsyncSession, *, lab_id: UUID) -> int:

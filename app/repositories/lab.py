@@ -11,8 +11,8 @@ from sqlmodel import col, func, select, tuple_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
-from app.db.statements import Reader, Reads, Statement, compile_once
-from app.models.lab import Lab, LabInvitation, LabMembership, LabRole
+from app.db.statements import PublicReader, Reader, Reads, Statement, compile_once
+from app.models.lab import Lab, LabInvitation, LabMembership, LabPublic, LabRole
 from app.models.user import User
 from app.repositories._filters import contains, contains_pattern
 
@@ -77,6 +77,7 @@ def _role(value: str | None) -> LabRole | None:
 
 
 _LABS = Reader(Lab)
+_LAB_PUBLIC = PublicReader(LabPublic, Lab, extra=("my_role",))
 _FIND_WITH_ROLE = compile_once(
     core_select(*_LABS.columns, col(LabMembership.role))
     .select_from(Lab)
@@ -116,7 +117,7 @@ def _page_statement(
     role_join = (col(LabMembership.lab_id) == col(Lab.id)) & (
         col(LabMembership.user_id) == bindparam("user_id")
     )
-    query = core_select(*_LABS.columns, col(LabMembership.role)).select_from(Lab)
+    query = core_select(*_LAB_PUBLIC.columns, col(LabMembership.role)).select_from(Lab)
     query = (
         query.join(LabMembership, role_join)
         if members_only
@@ -150,8 +151,9 @@ async def list_page(
     user_id: UUID,
     institution: str | None = None,
     search: str | None = None,
-) -> list[tuple[Lab, LabRole | None]]:
-    """Labs ordered by (name, id) with the caller's role; only `member_id`'s labs unless None."""
+) -> list[LabPublic]:
+    """Labs ordered by (name, id) with the caller's role (`my_role`), as a page shows them; only
+    `member_id`'s labs unless None."""
     if member_id is not None and member_id != user_id:
         raise ValueError("a page of another member's labs is not supported")
     statement = _page_statement(
@@ -168,7 +170,7 @@ async def list_page(
     if search:
         values["search"] = contains_pattern(search)
     rows = await reads.fetch(statement, values)
-    return [(_LABS(row), _role(row[_LABS.width])) for row in rows]
+    return [_LAB_PUBLIC(row, my_role=_role(row[_LAB_PUBLIC.width])) for row in rows]
 
 
 async def add(session: AsyncSession, *, lab: Lab) -> Lab:

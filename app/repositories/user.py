@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.core.pagination import CursorKey
 from app.db.pool import Pool
-from app.db.statements import Reader, Reads, Statement, compile_once
-from app.models.user import User, UserRole, normalize_email
+from app.db.statements import PublicReader, Reader, Reads, Statement, compile_once
+from app.models.user import User, UserPublic, UserRole, normalize_email
 
 
 async def get(session: AsyncSession, user_id: UUID, *, for_update: bool = False) -> User | None:
@@ -50,7 +50,7 @@ async def lock_active_admins(session: AsyncSession) -> list[UUID]:
 @cache
 def _page_statement(*, after: bool, role: bool, is_active: bool) -> Statement:
     """One compiled statement per combination of filters (8 at most), on first use."""
-    query = core_select(*_USERS.columns)
+    query = core_select(*_USER_PUBLIC.columns)
     values = {"limit"}
     if after:
         cursor = tuple_(
@@ -76,9 +76,9 @@ async def list_page(
     after: CursorKey | None,
     role: UserRole | None = None,
     is_active: bool | None = None,
-) -> list[User]:
-    """Users ordered by (created_at, id), the `limit + 1` after the cursor (read-only
-    instances)."""
+) -> list[UserPublic]:
+    """Users ordered by (created_at, id), the `limit + 1` after the cursor, as a page shows
+    them."""
     statement = _page_statement(
         after=after is not None, role=role is not None, is_active=is_active is not None
     )
@@ -89,7 +89,7 @@ async def list_page(
         values["role"] = role.value
     if is_active is not None:
         values["is_active"] = is_active
-    return [_USERS(row) for row in await reads.fetch(statement, values)]
+    return [_USER_PUBLIC(row) for row in await reads.fetch(statement, values)]
 
 
 async def add(session: AsyncSession, *, user: User) -> User:
@@ -99,6 +99,7 @@ async def add(session: AsyncSession, *, user: User) -> User:
 
 
 _USERS = Reader(User)
+_USER_PUBLIC = PublicReader(UserPublic, User)
 _KEYS = tuple(column.key for column in _USERS.columns)
 _BY_EMAIL = compile_once(
     core_select(*_USERS.columns).where(col(User.email) == bindparam("email")),

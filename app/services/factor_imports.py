@@ -31,6 +31,7 @@ from app.models.job import (
     DataIngestionJob,
     ErrorPolicy,
     JobKind,
+    JobStatus,
     RowError,
 )
 from app.models.staging import FACTOR_COLUMNS, FACTOR_REQUIRED, factor_staging
@@ -100,7 +101,7 @@ async def sync_factors(
 
 async def list_factor_jobs(
     reads: Reads, *, principal: Principal, limit: int, cursor: str | None
-) -> Page[DataIngestionJob]:
+) -> Page[JobStatus]:
     """The jobs of no lab — factor imports, syncs, recalculations — newest first."""
     authorize(principal.user, Action.MANAGE_FACTORS)
     return await import_service.page_of_jobs(reads, lab_id=None, limit=limit, cursor=cursor)

@@ -28,6 +28,7 @@ from app.models.factor import (
     EmissionFactor,
     FactorCategory,
     FactorCreate,
+    FactorPublic,
     FactorUpdate,
     Scope2Basis,
     flight_band_problem,
@@ -57,7 +58,7 @@ async def list_factors(
     year: int | None,
     region: str | None,
     search: str | None,
-) -> Page[EmissionFactor]:
+) -> Page[FactorPublic]:
     rows = await factor_repository.list_page(
         reads,
         limit=limit,

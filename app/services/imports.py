@@ -25,6 +25,7 @@ from app.models.job import (
     ErrorPolicy,
     JobKind,
     JobState,
+    JobStatus,
 )
 from app.models.staging import ACTIVITY_COLUMNS, activity_required, activity_staging
 from app.repositories import activity_import as activity_import_repository
@@ -200,14 +201,14 @@ async def list_lab_imports(
     lab_id: UUID,
     limit: int,
     cursor: str | None,
-) -> Page[DataIngestionJob]:
+) -> Page[JobStatus]:
     await read_lab(reads, principal, lab_id, LabAction.VIEW)
     return await page_of_jobs(reads, lab_id=lab_id, limit=limit, cursor=cursor)
 
 
 async def page_of_jobs(
     reads: Reads, *, lab_id: UUID | None, limit: int, cursor: str | None
-) -> Page[DataIngestionJob]:
+) -> Page[JobStatus]:
     """A page of the jobs of `lab_id` (None: the jobs of no lab), newest first."""
     rows = await job_repository.list_page(
         reads,

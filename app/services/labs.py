@@ -14,6 +14,7 @@ from app.models.lab import (
     Lab,
     LabCreate,
     LabMembership,
+    LabPublic,
     LabReplace,
     LabRole,
     LabUpdate,
@@ -93,7 +94,7 @@ async def list_labs(
     cursor: str | None,
     search: str | None,
     institution: str | None,
-) -> Page[LabWithRole]:
+) -> Page[LabPublic]:
     """Labs the caller belongs to (every lab for admins), by name."""
     rows = await lab_repository.list_page(
         reads,
@@ -104,7 +105,7 @@ async def list_labs(
         institution=institution,
         search=search,
     )
-    return page_of(rows, limit=limit, key_of=lambda row: (row[0].name, row[0].id))
+    return page_of(rows, limit=limit, key_of=lambda lab: (lab.name, lab.id))
 
 
 async def _ensure_code_free(session: AsyncSession, code: str, *, owner: UUID | None) -> None:

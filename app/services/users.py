@@ -15,6 +15,7 @@ from app.models.user import (
     User,
     UserCreate,
     UserMeUpdate,
+    UserPublic,
     UserRole,
     UserUpdate,
 )
@@ -88,7 +89,7 @@ async def list_users(
     cursor: str | None,
     role: UserRole | None,
     is_active: bool | None,
-) -> Page[User]:
+) -> Page[UserPublic]:
     authorize(principal.user, Action.MANAGE_USERS)
     rows = await user_repository.list_page(
         reads,

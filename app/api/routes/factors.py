@@ -19,7 +19,6 @@ from app.models.factor import (
     FactorPublic,
     FactorUpdate,
 )
-from app.models.family import public_of
 from app.models.lab import REGION_PATTERN
 from app.services import factors as factor_service
 
@@ -50,9 +49,7 @@ async def list_factors(
         region=region,
         search=search,
     )
-    return FactorPage(
-        items=[public_of(FactorPublic, f) for f in page.items], next_cursor=page.next_cursor
-    )
+    return FactorPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))

@@ -12,7 +12,6 @@ from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.multipart_stream import StreamedFile
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery, Page
-from app.models.family import public_of
 from app.models.job import DataIngestionJob, ErrorPolicy, JobPage, JobPublic, JobStatus
 from app.services import factor_imports as factor_import_service
 from app.services import imports as import_service
@@ -68,9 +67,8 @@ OnError = Annotated[
 ]
 
 
-def _page(page: Page[DataIngestionJob]) -> JobPage:
-    items = [public_of(JobStatus, job) for job in page.items]
-    return JobPage(items=items, next_cursor=page.next_cursor)
+def _page(page: Page[JobStatus]) -> JobPage:
+    return JobPage(items=page.items, next_cursor=page.next_cursor)
 
 
 def _public(job: DataIngestionJob) -> JobPublic:

@@ -59,9 +59,7 @@ async def list_labs(
         search=search,
         institution=institution,
     )
-    return LabPage(
-        items=[_public(lab, role) for lab, role in page.items], next_cursor=page.next_cursor
-    )
+    return LabPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))

@@ -10,7 +10,6 @@ from app.api.router import Router
 from app.core.errors import problem_responses
 from app.core.pagination import DEFAULT_LIMIT, CursorQuery, LimitQuery
 from app.models.auth import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
-from app.models.family import public_of
 from app.models.lab import LabPublic, MyInvitation
 from app.models.user import (
     PasswordChange,
@@ -136,10 +135,7 @@ async def list_users(
     page = await user_service.list_users(
         pool, principal=principal, limit=limit, cursor=cursor, role=role, is_active=is_active
     )
-    return UserPage(
-        items=[public_of(UserPublic, user) for user in page.items],
-        next_cursor=page.next_cursor,
-    )
+    return UserPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.post(
