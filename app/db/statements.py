@@ -58,6 +58,16 @@ class Reads(Protocol):
     async def fetch(self, statement: Statement, values: dict[str, Any]) -> list[Row]: ...
 
 
+def enum_columns(columns: list[Column[Any]]) -> list[tuple[int, type[Enum]]]:
+    """The positions of `columns` whose values are read back as a Python enum, with it."""
+    found: list[tuple[int, type[Enum]]] = []
+    for index, column in enumerate(columns):
+        enum_class = getattr(column.type, "enum_class", None)
+        if isinstance(column.type, SAEnum) and enum_class is not None:
+            found.append((index, enum_class))
+    return found
+
+
 class Reader(Generic[M]):
     """Builds instances of a table model from a slice of a row, the way the ORM's loader does
     (a new instance with its attributes set, no `__init__`, no validation), but not attached to
@@ -68,15 +78,12 @@ class Reader(Generic[M]):
         # The table's columns, in order: select them as `*reader.columns`.
         self.columns: list[Column[Any]] = list(inspect(model).columns)
         self._keys: list[str] = []
-        self._enums: list[tuple[int, type[Enum]]] = []
         self.primary_key_index = -1
         for index, column in enumerate(self.columns):
             self._keys.append(column.key)
             if column.primary_key and self.primary_key_index < 0:
                 self.primary_key_index = index
-            enum_class = getattr(column.type, "enum_class", None)
-            if isinstance(column.type, SAEnum) and enum_class is not None:
-                self._enums.append((index, enum_class))
+        self._enums = enum_columns(self.columns)
         self.width = len(self._keys)
         self._manager: ClassManager[M] | None = None
         self._defaults: list[tuple[str, Callable[[], Any] | None, Any]] | None = None
@@ -134,11 +141,7 @@ class PublicReader(Generic[P]):
             name for name in public.model_fields if name in table.model_fields and name not in extra
         )
         self.columns = [reader.column(name) for name in self.names]
-        self._enums: list[tuple[int, type[Enum]]] = []
-        for index, column in enumerate(self.columns):
-            enum_class = getattr(column.type, "enum_class", None)
-            if isinstance(column.type, SAEnum) and enum_class is not None:
-                self._enums.append((index, enum_class))
+        self._enums = enum_columns(self.columns)
         self.width = len(self.names)
 
     def __call__(self, row: Row, start: int = 0, /, **extra: Any) -> P:
