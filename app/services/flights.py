@@ -14,8 +14,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache, lru_cache
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 import airportsdata
 
@@ -33,6 +33,17 @@ def airports() -> dict[str, Any]:
     return airportsdata.load("IATA")
 
 
+@cache
+def _positions() -> dict[str, tuple[float, float, float]]:
+    """Each airport's latitude in radians, longitude in degrees and latitude's cosine, worked
+    out once: a route's distance then costs a few sines (the same floats as `great_circle_km`)."""
+    positions: dict[str, tuple[float, float, float]] = {}
+    for code, airport in airports().items():
+        phi = math.radians(airport["lat"])
+        positions[code] = (phi, airport["lon"], math.cos(phi))
+    return positions
+
+
 def _unknown(field: str, code: str) -> InvalidInput:
     return InvalidInput(
         f"There is no airport with the IATA code '{code}'.",
@@ -40,20 +51,18 @@ def _unknown(field: str, code: str) -> InvalidInput:
     )
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     origin: str
     destination: str
     great_circle_km: Decimal
     great_circle_text: str  # as stored (`plain_decimal`), computed once per route
 
 
-@lru_cache(maxsize=1 << 16)  # an import's flights repeat their routes
 def measure(origin: str, destination: str) -> Route:
     """The great-circle distance between two airports, refused when either is unknown or they
     are the same airport. CPU-bound and loads the airports on first use: run it off the event
-    loop."""
-    known = airports()
+    loop (its caller caches the routes: app/services/activities.py)."""
+    known = _positions()
     start = known.get(origin)
     if start is None:
         raise _unknown("origin", origin)
@@ -67,7 +76,7 @@ def measure(origin: str, destination: str) -> Route:
                 FieldError(loc=["body", "destination"], msg="same as origin", type="same_airport")
             ],
         )
-    kilometres = great_circle_km(start["lat"], start["lon"], end["lat"], end["lon"])
+    kilometres = _haversine_km(start, end)
     rounded = Decimal(str(kilometres)).quantize(KM_QUANTUM, rounding=ROUND_HALF_UP)
     return Route(origin, destination, rounded, plain_decimal(rounded))
 
@@ -75,8 +84,13 @@ def measure(origin: str, destination: str) -> Route:
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The haversine formula on the mean-radius sphere (degrees in, km out)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half_dphi, half_dlambda = (phi2 - phi1) / 2, math.radians(lon2 - lon1) / 2
-    h = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
+    return _haversine_km((phi1, lon1, math.cos(phi1)), (phi2, lon2, math.cos(phi2)))
+
+
+def _haversine_km(start: tuple[float, float, float], end: tuple[float, float, float]) -> float:
+    """`great_circle_km` of two positions (`_positions`)."""
+    half_dphi, half_dlambda = (end[0] - start[0]) / 2, math.radians(end[1] - start[1]) / 2
+    h = math.sin(half_dphi) ** 2 + start[2] * end[2] * math.sin(half_dlambda) ** 2
     return 2 * MEAN_EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
