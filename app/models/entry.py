@@ -22,6 +22,7 @@ from app.models.activity import (
     RefrigerantInput,
 )
 from app.models.base import (
+    Body,
     DecimalInput,
     DecimalOut,
     created_at_field,
@@ -35,11 +36,12 @@ from app.models.family import Patch, property_order
 from app.models.kg import kg_co2e_type
 
 _MONTH = r"^([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])$"
+_MONTH_PATTERN = re.compile(_MONTH)
 
 
 def _month_or_date(value: Any) -> date:
     """`YYYY-MM` means the whole month: stored as its first day."""
-    if isinstance(value, str) and re.fullmatch(_MONTH, value):
+    if isinstance(value, str) and _MONTH_PATTERN.fullmatch(value):
         value = f"{value}-01"
     return parse_iso_date(value)
 
@@ -124,7 +126,7 @@ class ActivityEntry(EntryBase, table=True):
     updated_at: datetime = updated_at_field()
 
 
-class EntryCreate(EntryBase):
+class EntryCreate(Body, EntryBase):
     """A plain quantity of a factor's unit (`kind` may be left out)."""
 
     model_config = SQLModelConfig(
@@ -137,28 +139,28 @@ class EntryCreate(EntryBase):
     kind: Literal["quantity"] = "quantity"
 
 
-class FlightEntryCreate(EntryCommon, FlightInput):
+class FlightEntryCreate(Body, EntryCommon, FlightInput):
     """A flight; the server computes the passenger-km and picks the factor."""
 
     model_config = SQLModelConfig(extra="forbid")
     kind: Literal["flight"]
 
 
-class PurchaseEntryCreate(EntryCommon, PurchaseInput):
+class PurchaseEntryCreate(Body, EntryCommon, PurchaseInput):
     """A purchase; the server converts the amount to the factor's currency."""
 
     model_config = SQLModelConfig(extra="forbid")
     kind: Literal["purchase"]
 
 
-class RefrigerantEntryCreate(EntryCommon, RefrigerantInput):
+class RefrigerantEntryCreate(Body, EntryCommon, RefrigerantInput):
     """A refrigerant leak or recharge; the factor is the gas's GWP100."""
 
     model_config = SQLModelConfig(extra="forbid")
     kind: Literal["refrigerant"]
 
 
-class EquipmentEntryCreate(EntryCommon, EquipmentInput):
+class EquipmentEntryCreate(Body, EntryCommon, EquipmentInput):
     """Equipment bought on `date`; the server adds an entry per year of its lifetime."""
 
     model_config = SQLModelConfig(extra="forbid")
