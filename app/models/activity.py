@@ -105,7 +105,8 @@ class FlightActivity(FlightInput):
     model_config = FORBID_UNKNOWN_FIELDS
     kind: Literal["flight"] = "flight"
     great_circle_km: DecimalOut = Field(
-        description="Geodesic distance on the WGS84 ellipsoid, rounded to the metre"
+        description="Great-circle distance between the airports on a sphere of the Earth's mean "
+        "radius (haversine), rounded to the metre"
     )
     uplift_km: DecimalOut = Field(description="Added for routing, holding and approach")
     distance_km: DecimalOut = Field(description="One leg; it chose the factor's distance band")

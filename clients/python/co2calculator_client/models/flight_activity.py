@@ -20,7 +20,8 @@ class FlightActivity:
         Attributes:
             origin (str): IATA code of the departure airport, e.g. `GVA`
             destination (str): IATA code of the arrival airport, e.g. `JFK`
-            great_circle_km (str): Geodesic distance on the WGS84 ellipsoid, rounded to the metre
+            great_circle_km (str): Great-circle distance between the airports on a sphere of the Earth's mean radius
+                (haversine), rounded to the metre
             uplift_km (str): Added for routing, holding and approach
             distance_km (str): One leg; it chose the factor's distance band
             rf_multiplier (str): Radiative forcing multiplier applied (1: none)

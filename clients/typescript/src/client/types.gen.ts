@@ -924,7 +924,7 @@ export type FlightActivity = {
     /**
      * Great Circle Km
      *
-     * Geodesic distance on the WGS84 ellipsoid, rounded to the metre
+     * Great-circle distance between the airports on a sphere of the Earth's mean radius (haversine), rounded to the metre
      */
     great_circle_km: string;
     /**
