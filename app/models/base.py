@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from uuid import UUID
 
 import email_validator
@@ -53,10 +53,13 @@ NonEmptyStr = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 
 class Body(SQLModel):
     """A base (the first) of a request body that is never a table: pydantic validates it
-    straight into a new instance. SQLModel's `__init__`, which table models need, makes pydantic
-    call it back for every instance it validates; for a body that only repeats pydantic's own
-    work, at about a third of the cost of validating a flight of an import. Constructed in code,
-    a body is validated as any model."""
+    straight into a new instance. SQLModel's `__init__` and `__new__`, which table models need,
+    make pydantic call them back for every instance it validates; for a body they only repeat
+    pydantic's own work, at about a third of the cost of validating a flight of an import.
+    Constructed in code, a body is validated as any model."""
+
+    def __new__(cls, /, *args: Any, **kwargs: Any) -> Self:
+        return object.__new__(cls)  # pydantic sets the instance's fields and private slots
 
     def __init__(self, /, **data: Any) -> None:
         self.__pydantic_validator__.validate_python(data, self_instance=self)
