@@ -19,12 +19,11 @@ Built for a million rows per job:
 
 import secrets
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 from types import NoneType
-from typing import Any, get_args
+from typing import Any, NamedTuple, get_args
 from uuid import UUID
 
 import psycopg
@@ -614,12 +613,11 @@ async def delete_entries_of_import(session: AsyncSession, *, job_id: UUID) -> in
     return int(result.rowcount)
 
 
-@dataclass(frozen=True)
-class TypedRow:
-    """A staged row of a typed kind: its non-blank columns, as text."""
+class TypedRow(NamedTuple):
+    """A staged row of a typed kind: its columns (`ACTIVITY_COLUMNS`), as text or None."""
 
     seq: int
-    values: dict[str, str]
+    columns: tuple[str | None, ...]
 
 
 # The columns as they are: building a JSON object of the non-blank ones in the query cost the
@@ -655,11 +653,7 @@ async def typed_rows(
     """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
     connection = await session.connection()
     rows = await connection.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
-    return [TypedRow(row[0], _non_blank(row[1:])) for row in rows]
-
-
-def _non_blank(values: Sequence[str | None]) -> dict[str, str]:
-    return {name: value for name, value in zip(ACTIVITY_COLUMNS, values, strict=True) if value}
+    return [TypedRow(row[0], tuple(row[1:])) for row in rows]
 
 
 @dataclass(slots=True)  # not frozen: made once per typed row, and a frozen init costs 3x

@@ -23,7 +23,7 @@ from app.core.errors import InvalidInput
 from app.db.statements import SessionReads
 from app.models.entry import EntryCreate, EquipmentEntryCreate, NewEntry, TypedEntryCreate
 from app.models.job import MAX_ROW_ERRORS, DataIngestionJob, ErrorPolicy, JobState
-from app.models.staging import activity_computed
+from app.models.staging import ACTIVITY_COLUMNS, activity_computed
 from app.repositories import activity_import as activity_import_repository
 from app.repositories import bulk_load as bulk_load_repository
 from app.repositories import factor as factor_repository
@@ -149,12 +149,14 @@ _LOWER, _UPPER = (
 )
 
 
-def _input_of(values: dict[str, str]) -> dict[str, Any]:
+def _input_of(columns: tuple[str | None, ...]) -> dict[str, Any]:
     """A typed row's CSV text as the API's body would be: blank cells left out (their default
     applies), codes in their case, `travellers` and `lifetime_years` as integers, `round_trip`
     as a boolean."""
     data: dict[str, Any] = {}
-    for name, text in values.items():
+    for name, text in zip(ACTIVITY_COLUMNS, columns, strict=True):
+        if not text:
+            continue
         value = text.strip()
         if not value:
             continue
@@ -174,7 +176,7 @@ def _input_of(values: dict[str, str]) -> dict[str, Any]:
 def _parse(row: TypedRow) -> TypedEntryCreate | Computed:
     """A typed row validated as the API validates a body, or its first problem."""
     try:
-        data = _NEW_ENTRY.validate_python(_input_of(row.values))
+        data = _NEW_ENTRY.validate_python(_input_of(row.columns))
     except ValidationError as error:
         first = error.errors()[0]
         fields = [part for part in first["loc"][1:] if isinstance(part, str)]
