@@ -36,7 +36,8 @@ def airports() -> dict[str, Any]:
 @cache
 def _positions() -> dict[str, tuple[float, float, float]]:
     """Each airport's latitude in radians, longitude in degrees and latitude's cosine, worked
-    out once: a route's distance then costs a few sines (the same floats as `great_circle_km`)."""
+    out once: a route's distance then costs a few sines (the longitude difference is taken in
+    degrees, then converted, as the distances stored before this table were)."""
     positions: dict[str, tuple[float, float, float]] = {}
     for code, airport in airports().items():
         phi = math.radians(airport["lat"])
@@ -81,14 +82,8 @@ def measure(origin: str, destination: str) -> Route:
     return Route(origin, destination, rounded, plain_decimal(rounded))
 
 
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The haversine formula on the mean-radius sphere (degrees in, km out)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    return _haversine_km((phi1, lon1, math.cos(phi1)), (phi2, lon2, math.cos(phi2)))
-
-
 def _haversine_km(start: tuple[float, float, float], end: tuple[float, float, float]) -> float:
-    """`great_circle_km` of two positions (`_positions`)."""
+    """The haversine formula on the mean-radius sphere, for two positions (`_positions`); km."""
     half_dphi, half_dlambda = (end[0] - start[0]) / 2, math.radians(end[1] - start[1]) / 2
     h = math.sin(half_dphi) ** 2 + start[2] * end[2] * math.sin(half_dlambda) ** 2
     return 2 * MEAN_EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
