@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID, uuid4
 
 import pydantic_core
@@ -244,6 +244,18 @@ def _compute_all(
     return computed
 
 
+class _ComputedChunk(NamedTuple):
+    data: bytes  # its rows as COPY text (activity_import_repository.computed_copy_data)
+    last_seq: int
+
+
+def _compute_chunk(
+    job_id: UUID, parsed: list[tuple[int, TypedEntryCreate | Computed]], factors: activities.Factors
+) -> _ComputedChunk:
+    rows = _compute_all(parsed, factors)
+    return _ComputedChunk(activity_import_repository.computed_copy_data(job_id, rows), rows[-1].seq)
+
+
 async def _both(cpu: Coroutine[Any, Any, _A], database: Coroutine[Any, Any, _B]) -> tuple[_A, _B]:
     """Run a computation off the event loop while the job's connection does other work (the
     database's CPU is another core's); a failure of either cancels the other."""
@@ -310,13 +322,13 @@ async def _compute_in(
             session, job_id=job_id, after=seq, limit=TYPED_CHUNK_ROWS
         )
 
-    async def store(rows: list[Computed]) -> None:
-        await activity_import_repository.record_computed(session, job_id=job_id, rows=rows)
+    async def store(chunk: _ComputedChunk) -> None:
+        await activity_import_repository.record_computed(session, job_id=job_id, data=chunk.data)
         await session.commit()
-        computed.put_nowait(rows[-1].seq)
+        computed.put_nowait(chunk.last_seq)
 
     rows = await chunk_after(0)
-    pending: list[Computed] = []  # the chunk before, stored while this one is computed
+    pending: _ComputedChunk | None = None  # the chunk before, stored while this one is computed
     while rows:
         parsed, next_rows = await _both(
             asyncio.to_thread(_parse_all, rows),
@@ -328,11 +340,11 @@ async def _compute_in(
             window=window,
             activities=[item for _, item in parsed if not isinstance(item, Computed)],
         )
-        computed_rows, _ = await _both(
-            asyncio.to_thread(_compute_all, parsed, factors),
+        chunk, _ = await _both(
+            asyncio.to_thread(_compute_chunk, job_id, parsed, factors),
             store(pending) if pending else _nothing(),
         )
-        pending, rows = computed_rows, next_rows
+        pending, rows = chunk, next_rows
     if pending:
         await store(pending)
 
