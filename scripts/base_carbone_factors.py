@@ -20,7 +20,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -210,24 +210,30 @@ def read_factors(
         if unit != spec.source_unit:
             raise SourceChanged(f"{what} is per {unit!r}, not per {spec.source_unit!r}")
         names = [line[column].strip() for column in NAMES]
-        factor = Factor(
-            element=spec,
-            key=spec.key,
-            value=_decimal(line["Total poste non décomposé"], what),
-            year=0,
-            uncertainty_pct=_uncertainty(line["Incertitude"], what),
-            name="/".join(name for name in names if name),
-            source=line["Source"].strip(),
-            contributor=line["Contributeur"].strip(),
-            modified=_modified(line["Date de modification"], what),
+        key, year, band = _key_year_band(spec, line, what)
+        factors.append(
+            Factor(
+                element=spec,
+                key=key,
+                value=_decimal(line["Total poste non décomposé"], what),
+                year=year,
+                uncertainty_pct=_uncertainty(line["Incertitude"], what),
+                name="/".join(name for name in names if name),
+                source=line["Source"].strip(),
+                contributor=line["Contributeur"].strip(),
+                modified=_modified(line["Date de modification"], what),
+                distance_min_km=band[0],
+                distance_max_km=band[1],
+            )
         )
-        factors.append(_dated(factor, line, what))
     return factors
 
 
-def _dated(factor: Factor, line: dict[str, str], what: str) -> Factor:
-    """The factor with the year (and a flight's band) its element's name states."""
-    if factor.element.category is FactorCategory.AIR_TRAVEL:
+def _key_year_band(
+    spec: Element, line: dict[str, str], what: str
+) -> tuple[str, int, tuple[int | None, int | None]]:
+    """The key, year and band (a flight's; none for the others) the element's name states."""
+    if spec.category is FactorCategory.AIR_TRAVEL:
         match = FLIGHT_NAME.match(line["Nom attribut français"].strip())
         if match is None or line["Nom frontière français"].strip() != "AVEC trainées":
             raise SourceChanged(f"{what} no longer states its band, year and contrails as read")
@@ -239,17 +245,11 @@ def _dated(factor: Factor, line: dict[str, str], what: str) -> Factor:
             if high is None
             else f"{low}-{high}km"
         )
-        return replace(
-            factor,
-            key=f"{factor.key}.{band}",
-            year=int(match["year"]),
-            distance_min_km=low,
-            distance_max_km=high,
-        )
+        return f"{spec.key}.{band}", int(match["year"]), (low, high)
     match = YEAR_ONLY.match(line["Nom frontière français"].strip())
     if match is None:
-        raise SourceChanged(f"{what} no longer states its year as read: {factor.name!r}")
-    return replace(factor, year=int(match["year"]))
+        raise SourceChanged(f"{what} no longer states its year as read")
+    return spec.key, int(match["year"]), (None, None)
 
 
 def _band(match: re.Match[str]) -> tuple[int, int | None]:
