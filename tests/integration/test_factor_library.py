@@ -327,6 +327,26 @@ async def test_a_flight_from_airports_takes_the_shipped_factor_of_its_band(
         Decimal("34"),
         2018,
     )
+    # Base Carbone's elements that name no year are filed under each year of their validity:
+    # wood pellets 2022-2025 (0.0113 kg CO2e per kWh), the spend-based ratio of research and
+    # development 2016-2018 (250 kg CO2e per k€), which a 2019 purchase reaches by rollover.
+    pellets = await add_entry(client, member, french, "heating.ademe.wood_pellets", "1000")
+    assert (Decimal(pellets["kg_co2e"]), pellets["factor_year"]) == (Decimal("11.3"), 2025)
+    purchase = {
+        "kind": "purchase",
+        "date": "2019-11-20",
+        "factor_key": "purchase.ademe.research-and-development",
+        "amount": "4000",
+        "currency": "EUR",
+    }
+    bought = await client.post(
+        f"/api/v1/labs/{french.id}/entries", json=purchase, headers=member.headers
+    )
+    assert bought.status_code == 201, bought.text
+    assert (Decimal(bought.json()["kg_co2e"]), bought.json()["factor_year"]) == (
+        Decimal("1000"),
+        2018,
+    )
     swiss_lab = await make_lab(session, member.user, region="CH")
     elsewhere = await client.post(
         f"/api/v1/labs/{swiss_lab.id}/entries", json=trip, headers=member.headers

@@ -30,8 +30,11 @@ HEADER = [
     "Nom frontière français",
     "Unité français",
     "Contributeur",
+    "Nom attribut anglais",
     "Source",
+    "Date de création",
     "Date de modification",
+    "Période de validité",
     "Incertitude",
     "Total poste non décomposé",
 ]
@@ -88,10 +91,10 @@ def test_a_flight_element_gives_its_value_year_band_and_uncertainty_as_the_file_
     None
 ):
     (factor,) = read(line(SHORT_FLIGHT.identifier), specs=(SHORT_FLIGHT,))
-    assert (factor.key, factor.value, factor.year, factor.uncertainty_pct) == (
+    assert (factor.key, factor.value, list(factor.years), factor.uncertainty_pct) == (
         "flight.ademe.economy.under-500km",
         Decimal("0.305"),  # the decimal comma read exactly
-        2018,
+        [2018],
         70,
     )
     assert (factor.distance_min_km, factor.distance_max_km) == (0, 500)
@@ -107,16 +110,16 @@ def test_a_flight_element_gives_its_value_year_band_and_uncertainty_as_the_file_
         )
         assert (other.distance_min_km, other.distance_max_km) == band
         assert other.key == f"flight.ademe.economy.{key}"
-    assert other.year == 2021
+    assert list(other.years) == [2021]
 
 
 def test_a_road_element_takes_its_year_from_its_name_and_other_lines_are_passed_over() -> None:
     part = car(**{"Type Ligne": "Poste", "Total poste non décomposé": "0,1"})
     (factor,) = read(part, car(), specs=(CAR,))
-    assert (factor.key, factor.value, factor.year, factor.uncertainty_pct) == (
+    assert (factor.key, factor.value, list(factor.years), factor.uncertainty_pct) == (
         "road.ademe.car.average.passenger",
         Decimal("0.136"),
-        2018,
+        [2018],
         60,
     )
     assert (factor.distance_min_km, factor.distance_max_km) == (None, None)
@@ -176,5 +179,104 @@ def test_the_shipped_library_has_the_base_carbone_rows_with_their_uncertainty() 
     assert "element 28116" in short["source_dataset"]
     assert short["source_url"] == base_carbone_factors.PACKAGE_URL
     from_base_carbone = [row for row in rows.values() if "Base Carbone" in row["source_publisher"]]
-    assert len(from_base_carbone) == len(ELEMENTS)
-    assert all(row["uncertainty_pct"] and row["year"] == "2018" for row in from_base_carbone)
+    assert len({row["key"] for row in from_base_carbone}) == len(ELEMENTS)
+    assert all(row["uncertainty_pct"] for row in from_base_carbone)
+    # A validity-dated element, a row a year: a laptop's manufacture, 2018 to 2021.
+    laptop = [year for key, year in rows if key == "equipment.ademe.laptop"]
+    assert sorted(laptop) == ["2018", "2019", "2020", "2021"]
+    assert rows["equipment.ademe.laptop", "2020"]["kg_co2e_per_unit"] == "156"
+    # A spend-based ratio, per k€ in the file, per euro here: 250 kg CO2e/k€ is 0.25 kg/EUR.
+    research = rows["purchase.ademe.research-and-development", "2017"]
+    assert (research["kg_co2e_per_unit"], research["unit"], research["region"]) == (
+        "0.25",
+        "EUR",
+        "FR",
+    )
+    assert "250 kgCO2e/keuro ±80 %" in research["source"]
+
+
+RATIO = next(spec for spec in ELEMENTS if spec.identifier == "25027")
+LAPTOP = next(spec for spec in ELEMENTS if spec.key == "equipment.ademe.laptop")
+
+
+def ratio(**changes: str) -> dict[str, str]:
+    return line(
+        RATIO.identifier,
+        **{
+            "Nom base français": "Service",
+            "Nom attribut français": "Recherche et développement",
+            "Nom frontière français": "",
+            "Nom attribut anglais": "Research and development",
+            "Unité français": "kgCO2e/keuro",
+            "Contributeur": "ADEME",
+            "Source": "",
+            "Date de création": "18/05/2016",
+            "Date de modification": "05/08/2016",
+            "Période de validité": "17/05/2018",
+            "Incertitude": "80",
+            "Total poste non décomposé": "250",
+        }
+        | changes,
+    )
+
+
+def test_an_element_without_a_year_is_filed_under_each_year_of_its_validity() -> None:
+    (factor,) = read(ratio(), specs=(RATIO,))
+    assert (factor.key, factor.value, list(factor.years)) == (
+        "purchase.ademe.research-and-development",
+        Decimal("0.250"),  # per euro: 250 per thousand, the point moved exactly
+        [2016, 2017, 2018],
+    )
+    assert factor.validity == "created 2016-05-18, valid to 17/05/2018"
+    laptop = line(
+        LAPTOP.identifier,
+        **{
+            "Nom base français": "Ordinateur",
+            "Nom attribut français": "portable",
+            "Nom frontière français": "",
+            "Unité français": "kgCO2e/unité",
+            "Date de création": "21/12/2018",
+            "Période de validité": "20/12/2021",
+            "Total poste non décomposé": "156",
+        },
+    )
+    (device,) = read(laptop, specs=(LAPTOP,))
+    assert (device.key, device.value, list(device.years)) == (
+        "equipment.ademe.laptop",
+        Decimal("156"),
+        [2018, 2019, 2020, 2021],
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "year"),
+    [
+        ("17/05/2018", 2018),
+        ("11/03/2022 00:00", 2022),
+        ("2023", 2023),
+        ("déc-17", 2017),
+        ("déc.-18", 2018),
+        ("avr-21", 2021),
+        ("31-mars-21", 2021),
+        ("44286", 2021),  # a spreadsheet's day number: 2021-03-31
+    ],
+)
+def test_a_validity_is_read_in_each_way_the_file_writes_it(written: str, year: int) -> None:
+    assert base_carbone_factors.validity_year(written, "element") == year
+
+
+@pytest.mark.parametrize(
+    ("changes", "says"),
+    [
+        ({"Période de validité": "bientôt"}, "not read as a date"),
+        ({"Période de validité": ""}, "not read as a date"),
+        ({"Période de validité": "17/05/2015"}, "before its creation"),
+        ({"Date de création": "mai-16"}, "no creation date"),
+        ({"Nom attribut anglais": ""}, "no English name"),
+    ],
+)
+def test_a_validity_dated_element_that_changed_stops_the_build(
+    changes: dict[str, str], says: str
+) -> None:
+    with pytest.raises(SourceChanged, match=says):
+        read(ratio(**changes), specs=(RATIO,))
