@@ -273,6 +273,18 @@ async def test_a_flight_from_airports_takes_the_shipped_factor_of_its_band(
     assert lisbon.status_code == 201, lisbon.text
     assert lisbon.json()["factor_key"] == "flight.ademe.economy.1000-2000km"
 
+    # A laptop bought in 2024 takes Base Carbone's (156 kg CO2e, valid 2018-2021: the 2021 row
+    # by rollover), spread over its 4 years; office devices are region-less as flights are.
+    laptop = {
+        "kind": "equipment",
+        "date": "2024-02-01",
+        "factor_key": "equipment.ademe.laptop",
+        "quantity": "2",
+        "lifetime_years": 4,
+    }
+    bought = await client.post(entries, json=laptop, headers=member.headers)
+    assert bought.status_code == 201, bought.text
+    assert (bought.json()["factor_year"], bought.json()["kg_co2e"]) == (2021, "78")  # 2 x 156 / 4
     # No source has cabin classes, and the one band under 500 km (Base Carbone's, 2018) is out of
     # a 2024 flight's window (2019-2024): those flights find no factor.
     for refused in ({"cabin_class": "business"}, {"destination": "ZRH"}):
