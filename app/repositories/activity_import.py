@@ -26,7 +26,6 @@ from types import NoneType
 from typing import Any, NamedTuple, get_args
 from uuid import UUID
 
-import psycopg
 from annotated_types import MaxLen, MinLen
 from pydantic.fields import FieldInfo
 from sqlalchemy import Result, TextClause, inspect, text
@@ -40,7 +39,7 @@ from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
 from app.models.staging import ACTIVITY_CHECKED, ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
 from app.repositories import bulk_load, rollup
-from app.repositories.staging import RowProblems, find_row_problems
+from app.repositories.staging import RowProblems, driver_of, find_row_problems
 
 _PLAIN = f"'{EntryKind.QUANTITY.value}'"
 _KIND = f"coalesce(nullif(lower(btrim(s.kind)), ''), {_PLAIN})"
@@ -650,9 +649,7 @@ async def typed_rows(
 ) -> list[TypedRow]:
     """The job's staged rows of a typed kind (their inputs), the first `limit` after seq `after`."""
     connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
+    driver = await driver_of(connection)
     # The driver's own tuples, not SQLAlchemy's rows (less work for the API process).
     async with driver.cursor() as cursor:
         await cursor.execute(_TYPED_ROWS, {"job": job_id, "after": after, "limit": limit})
@@ -725,9 +722,7 @@ async def record_computed(session: AsyncSession, *, job_id: UUID, data: bytes) -
     foreign-key trigger call per row: the job's row is locked here instead."""
     connection = await session.connection()
     await connection.execute(_LOCK_JOB, {"job": job_id})
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
+    driver = await driver_of(connection)
     async with (
         bulk_load.triggers_skipped(connection),
         driver.cursor() as cursor,

@@ -11,6 +11,7 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 from sqlalchemy import Table, TextClause, delete, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -78,6 +79,15 @@ def _line_of(error: psycopg.Error, lines_before: int) -> str:
     return ""
 
 
+async def driver_of(connection: AsyncConnection) -> psycopg.AsyncConnection:
+    """The psycopg connection under SQLAlchemy's, for COPY and for reads whose rows are better as
+    the driver's own tuples; in the same transaction."""
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection)
+    return driver
+
+
 async def copy_rows(
     session: AsyncSession, *, job_id: UUID, into: CopyFormat, data: AsyncIterator[bytes]
 ) -> int:
@@ -90,9 +100,7 @@ async def copy_rows(
     await connection.execute(
         text("SELECT set_config('co2.import_job', :job, true)"), {"job": str(job_id)}
     )
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert isinstance(driver, psycopg.AsyncConnection)
+    driver = await driver_of(connection)
     statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, DELIMITER {})").format(
         sql.Identifier(into.table),
         sql.SQL(", ").join(sql.Identifier(column) for column in into.columns),
