@@ -77,6 +77,8 @@ class Reader(Generic[M]):
         self.model = model
         # The table's columns, in order: select them as `*reader.columns`.
         self.columns: list[Column[Any]] = list(inspect(model).columns)
+        # Those an INSERT writes: not the generated ones, which PostgreSQL computes.
+        self.written: list[Column[Any]] = [c for c in self.columns if c.computed is None]
         self._keys: list[str] = []
         self.primary_key_index = -1
         for index, column in enumerate(self.columns):
@@ -92,10 +94,10 @@ class Reader(Generic[M]):
         return self.columns[self._keys.index(key)]
 
     def defaults(self) -> dict[str, Any]:
-        """The model's defaults (factories called) for the columns that have one."""
+        """The model's defaults (factories called) for the written columns that have one."""
         if self._defaults is None:
             self._defaults = []
-            for key in self._keys:
+            for key in (column.key for column in self.written):
                 field = self.model.model_fields[key]
                 factory = field.default_factory
                 if factory is not None:

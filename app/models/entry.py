@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID, uuid4
 
 from pydantic import BeforeValidator, Discriminator, Tag, WithJsonSchema
-from sqlalchemy import CheckConstraint, Index
+from sqlalchemy import CheckConstraint, Column, Computed, Index, Integer
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig  # the type SQLModel.model_config is declared with
@@ -84,17 +84,29 @@ class EntryBase(EntryCommon):
     quantity: Quantity = Field(sa_type=QUANTITY.column_type())
 
 
+def factor_for_year_sql(row: str | None = None) -> str:
+    """SQL of the year whose factor an entry (the row `row`, or the row itself) takes: its
+    date's year; for an equipment's later years, the purchase year (its activity's
+    `year_of_lifetime` counts from 1). An entry on a factor of an earlier year than this rests
+    on year rollover (docs/factor-library.md#year-rollover)."""
+    prefix = f"{row}." if row else ""
+    return (
+        f"extract(year FROM {prefix}date)::int + 1 "
+        f"- coalesce(({prefix}activity ->> 'year_of_lifetime')::int, 1)"
+    )
+
+
 class ActivityEntry(EntryBase, table=True):
     __tablename__ = "activity_entry"
     __table_args__ = (
         # Keyset pages by (date, id); the included columns let a report aggregate a lab-year
-        # from the index alone (`kind`: an equipment's yearly shares are not year rollover).
+        # from the index alone (`factor_for_year`: which entries rest on year rollover).
         Index(
             "ix_activity_entry_lab_id_date_id_covering",
             "lab_id",
             "date",
             "id",
-            postgresql_include=["factor_id", "quantity", "kind"],
+            postgresql_include=["factor_id", "quantity", "factor_for_year"],
         ),
         Index("ix_activity_entry_factor_id", "factor_id"),
         # An import's entries are written together, so they sit in neighbouring pages: a block
@@ -121,6 +133,11 @@ class ActivityEntry(EntryBase, table=True):
     # A typed activity's inputs and computed figures, as `Activity` serialises them to JSON.
     # None is SQL NULL, not JSON `null` (which `activity_of_kind` refuses for a quantity entry).
     activity: dict[str, Any] | None = Field(default=None, sa_type=JSONB(none_as_null=True))
+    # Kept by PostgreSQL from `date` and `activity` (a stored generated column): never written.
+    factor_for_year: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, Computed(factor_for_year_sql(), persisted=True), nullable=False),
+    )
     version: int = Field(default=1)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()

@@ -8,8 +8,8 @@ rollover, a lab's deletion) keeps it exact without knowing it, but one. The upda
 truncate triggers are `ENABLE ALWAYS` (they also fire in the bulk loads that skip ordinary
 triggers, see app/repositories/bulk_load.py); the insert trigger is ordinary, and the
 activities import, whose inserts skip it, adds its sums itself (app/repositories/rollup.py).
-The triggers and the backfill are SQL in the migrations `20261204_0700_report_rollup` and
-`20261205_0000_checked_activity_rows`.
+The triggers and the backfill are SQL in the migrations `20261204_0700_report_rollup`,
+`20261205_0000_checked_activity_rows` and `20261205_1400_factor_for_year`.
 
 The rollup sums the *stored* kg CO2e. A report counts each entry at its factor's *current*
 value (app/repositories/report.py), which differs from the stored one between a value change and
@@ -28,7 +28,7 @@ from sqlmodel import Field, SQLModel
 
 
 class ReportRollup(SQLModel, table=True):
-    """One lab's entries of one month and factor (equipment shares apart; one of 4 slots): how
+    """One lab's entries of one month, factor and year it was chosen for (one of 4 slots): how
     many, and their exact quantity and stored kg CO2e. No foreign keys: a lab's deletion cascades
     to its entries, whose trigger empties these rows; a row with no entries is deleted."""
 
@@ -38,9 +38,9 @@ class ReportRollup(SQLModel, table=True):
     year: int = Field(primary_key=True)
     factor_id: UUID = Field(primary_key=True)
     month: int = Field(primary_key=True, sa_type=SmallInteger)
-    # `kind = 'equipment'`: an equipment's yearly shares rest on the purchase year's factor on
-    # purpose, so they are not year rollover.
-    amortised: bool = Field(primary_key=True)
+    # The entries' `factor_for_year` (app/models/entry.py): their date's year, an equipment's
+    # purchase year; an entry on a factor of an earlier year rests on year rollover.
+    factor_for_year: int = Field(primary_key=True)
     # 0-3, from the last byte of the entry's id: concurrent writers of one lab, month and factor
     # mostly update different rows rather than queue on one until they commit. Reads sum slots.
     slot: int = Field(primary_key=True, sa_type=SmallInteger)

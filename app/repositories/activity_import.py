@@ -28,13 +28,14 @@ from uuid import UUID
 
 from annotated_types import MaxLen, MinLen
 from pydantic.fields import FieldInfo
-from sqlalchemy import Result, TextClause, inspect, text
+from sqlalchemy import Result, TextClause, text
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.main import FieldInfoMetadata
 
+from app.db.statements import Reader
 from app.models.activity import MAX_LIFETIME_YEARS, EntryKind
 from app.models.base import NO_NUL
-from app.models.entry import QUANTITY, ActivityEntry, EntryBase
+from app.models.entry import QUANTITY, ActivityEntry, EntryBase, factor_for_year_sql
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
 from app.models.staging import ACTIVITY_CHECKED, ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
@@ -329,7 +330,7 @@ _PER_JOB = {
     "created_at": "now()",
     "updated_at": "now()",
 }
-_ENTRY_COLUMNS = [column.key for column in inspect(ActivityEntry).columns]
+_ENTRY_COLUMNS = [column.key for column in Reader(ActivityEntry).written]
 if set(_ENTRY_COLUMNS) != set(_PER_ROW) | set(_PER_JOB) or set(_PER_ROW) != set(ACTIVITY_CHECKED):
     raise TypeError(
         f"activity_entry columns without a value in the import, or not stored by its check: "
@@ -366,13 +367,13 @@ def _batch_statement(*, typed: bool, into: str) -> TextClause:
         INSERT INTO {_INTO[into]}
         FROM {_INSERTED[typed]}
         ORDER BY seq, part  -- in id order: appended to the entries' key (read so by the move)
-        RETURNING id, factor_id, date, kind, quantity, kg_co2e,
-                  kind <> {_sql_string(EntryKind.EQUIPMENT.value)}
-                  OR activity ->> 'year_of_lifetime' = '1' AS first_entry
+        RETURNING id, factor_id, date, quantity, kg_co2e,
+                  {factor_for_year_sql()} AS factor_for_year,
+                  coalesce(activity ->> 'year_of_lifetime', '1') = '1' AS first_entry
     ),
     -- One pass over the kept entries: the rollup's sums by key (its lab is the job's), and the
     -- rows (an equipment's first year) and entries counted with them.
-    sums (year, factor_id, month, amortised, slot, n, q, kg, rows) AS (
+    sums (year, factor_id, month, factor_for_year, slot, n, q, kg, rows) AS (
         SELECT {rollup.key_sql("k")}, count(*), sum(k.quantity), sum(k.kg_co2e),
                count(*) FILTER (WHERE k.first_entry)
         FROM kept AS k GROUP BY 1, 2, 3, 4, 5
@@ -382,7 +383,7 @@ def _batch_statement(*, typed: bool, into: str) -> TextClause:
            (SELECT coalesce(sum(n), 0) FROM sums),
            (SELECT coalesce(array_agg(DISTINCT factor_id), '{{}}') FROM sums),
            (SELECT coalesce(array_agg(ARRAY[year::text, factor_id::text, month::text,
-                                            amortised::text, slot::text, n::text, q::text,
+                                            factor_for_year::text, slot::text, n::text, q::text,
                                             kg::text]), '{{}}')
             FROM sums)
     """
@@ -577,10 +578,10 @@ def _batch(seqs: tuple[int, int], result: Result[Any]) -> Batch:
 def _sums(rows: list[list[str]]) -> dict[rollup.Key, rollup.Sums]:
     """The rollup sums of a batch, from their text (exact: numeric sums as decimal text)."""
     return {
-        rollup.Key(int(year), UUID(factor), int(month), amortised == "true", int(slot)): (
+        rollup.Key(int(year), UUID(factor), int(month), int(factor_for_year), int(slot)): (
             rollup.Sums(int(count), Decimal(quantity), Decimal(kg))
         )
-        for year, factor, month, amortised, slot, count, quantity, kg in rows
+        for year, factor, month, factor_for_year, slot, count, quantity, kg in rows
     }
 
 

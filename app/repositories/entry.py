@@ -210,7 +210,7 @@ def _add_computed_statement() -> Select[Any]:
     source = core_select(
         *(
             computed.get(column.key, bindparam(column.key, type_=column.type))
-            for column in _ENTRIES.columns
+            for column in _ENTRIES.written
         )
     ).where(
         unit.is_(None) | (factor.c.unit == unit),
@@ -222,7 +222,7 @@ def _add_computed_statement() -> Select[Any]:
     )
     inserted = (
         insert(ActivityEntry)
-        .from_select([column.key for column in _ENTRIES.columns], source)
+        .from_select([column.key for column in _ENTRIES.written], source)
         .returning(*_ENTRIES.columns)
         .cte("inserted")
     )
@@ -230,7 +230,7 @@ def _add_computed_statement() -> Select[Any]:
 
 
 _ADD_COMPUTED_VALUES = frozenset(
-    {column.key for column in _ENTRIES.columns} - {"factor_id", "kg_co2e"}
+    {column.key for column in _ENTRIES.written} - {"factor_id", "kg_co2e"}
     | {"key", "year", "earliest", "region", "unit", "entry_year"}
 )
 _FIELDS = tuple(EntryBase.model_fields)  # the entry's columns a client writes

@@ -22,7 +22,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.activity import EntryKind
 from app.models.kg import fits_sql, kg_sql
 from app.repositories.entry import weigh_sql
 
@@ -63,14 +62,13 @@ _TOO_HEAVY = text(
 )
 
 
-# The entries resting on a factor older than one of `:factors` (new factors) dated in that
-# factor's year or later, of its key and of a lab it applies to (its region or none). Not an
-# equipment's later years: they keep the purchase year's factor on purpose.
-_RESTING_ON_OLDER = f"""
+# The entries resting on a factor older than one of `:factors` (new factors) whose factor was
+# chosen for that factor's year or later (`factor_for_year`: their date's year, an equipment's
+# purchase year, so a purchase's years move together), of its key and of a lab it applies to
+# (its region or none).
+_RESTING_ON_OLDER = """
     FROM emission_factor AS older
-    JOIN activity_entry AS e
-      ON e.factor_id = older.id AND e.date >= make_date(arrived.year, 1, 1)
-         AND e.kind <> '{EntryKind.EQUIPMENT.value}'
+    JOIN activity_entry AS e ON e.factor_id = older.id AND e.factor_for_year >= arrived.year
     JOIN lab AS l ON l.id = e.lab_id
     WHERE older.key = arrived.key AND older.year < arrived.year
       AND (arrived.region IS NULL OR arrived.region = l.region)"""
@@ -106,7 +104,7 @@ _REPOINT = text(
             SELECT f.id, f.kg_co2e_per_unit
             FROM emission_factor AS f
             WHERE f.key = cur.key
-              AND f.year BETWEEN cur.year AND extract(year FROM e.date)::int
+              AND f.year BETWEEN cur.year AND e.factor_for_year
               AND (f.region = l.region OR f.region IS NULL)
             ORDER BY f.year DESC, f.region IS NULL
             LIMIT 1

@@ -1,12 +1,13 @@
 """Report aggregations, read from the report rollup (app/models/rollup.py).
 
-The rollup holds the entries' exact sums per lab, year, factor, month and equipment flag, kept in
-step by database triggers. A lab's report reads a few hundred of its rows (the year by month and
-factor, the previous year by factor) in one statement; the totals by category, scope, scope 2
-basis and factor, each factor's sum for the uncertainty (docs/uncertainty.md) and the headline's
-basis (app/models/scope2.py) are summed from them here in exact decimals. The factors whose
-stored kg CO2e may lag their current value (a recalculation pending) are aggregated from the
-entries instead, at that value, as every report was before the rollup (docs/report-rollup.md).
+The rollup holds the entries' exact sums per lab, year, factor, month and the year their factor
+was chosen for, kept in step by database triggers. A lab's report reads a few hundred of its
+rows (the year by month and factor, the previous year by factor) in one statement; the totals
+by category, scope, scope 2 basis and factor, each factor's sum for the uncertainty
+(docs/uncertainty.md) and the headline's basis (app/models/scope2.py) are summed from them here
+in exact decimals. The factors whose stored kg CO2e may lag their current value (a recalculation
+pending) are aggregated from the entries instead, at that value, as every report was before the
+rollup (docs/report-rollup.md).
 """
 
 from collections import defaultdict
@@ -34,7 +35,6 @@ from sqlalchemy import (
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.activity import EntryKind
 from app.models.entry import ActivityEntry
 from app.models.factor import EmissionFactor, Scope2Basis
 from app.models.kg import kg_expression
@@ -121,10 +121,6 @@ def _joined() -> AnySelect:
     )
 
 
-# Equipment's yearly shares (app/services/activities.py): on the purchase year's factor on purpose.
-# `kind` is in the covering index, so the report still reads the index alone.
-_AMORTISED = col(ActivityEntry.kind) == EntryKind.EQUIPMENT.value
-
 K = TypeVar("K")
 
 
@@ -150,13 +146,14 @@ class _FactorInfo(NamedTuple):
 
 
 class _Sum(NamedTuple):
-    """The entries of one lab, year, factor, month (None: the whole year) and equipment flag."""
+    """The entries of one lab, year, factor, month (None: the whole year) and year the factor
+    was chosen for (`factor_for_year`, app/models/entry.py)."""
 
     lab_id: UUID
     year: int
     factor_id: UUID
     month: int | None
-    amortised: bool
+    factor_for_year: int
     entries: int
     quantity: Decimal
     kg: Decimal  # at the factor's current value
@@ -185,7 +182,7 @@ def _rollup_query(per_lab: bool, by_month: bool) -> AnySelect:
     """The rollup's sums (stored kg CO2e) of the years `:first` to `:last` (of the lab `:lab`
     when `per_lab`), with the factor's columns and whether it is stale. Built once per shape."""
     r = ReportRollup
-    keys = [col(r.lab_id), col(r.year), col(r.factor_id), col(r.amortised)]
+    keys = [col(r.lab_id), col(r.year), col(r.factor_id), col(r.factor_for_year)]
     # By month in the last year only: a report's previous year needs its total alone.
     month = case((col(r.year) == bindparam("last"), col(r.month))) if by_month else literal(None)
     query = (
@@ -215,7 +212,12 @@ def _live_query(
     """The same sums from the entries of `factor_ids`, at the factors' current values."""
     year = extract("year", col(ActivityEntry.date))
     month = extract("month", col(ActivityEntry.date))
-    keys = [col(ActivityEntry.lab_id), year, col(ActivityEntry.factor_id), _AMORTISED]
+    keys = [
+        col(ActivityEntry.lab_id),
+        year,
+        col(ActivityEntry.factor_id),
+        col(ActivityEntry.factor_for_year),
+    ]
     query = (
         _joined()
         .add_columns(
@@ -240,7 +242,7 @@ def _live_query(
 def _sums_of(rows: Iterable[Any]) -> list[_Sum]:
     factors: dict[UUID, _FactorInfo] = {}
     sums = []
-    for lab, year, factor_id, amortised, month, n, qty, kg, *info in rows:
+    for lab, year, factor_id, factor_for_year, month, n, qty, kg, *info in rows:
         factor = factors.get(factor_id)
         if factor is None:
             key, category, unit, scope, f_year, u, basis, _ = info
@@ -248,7 +250,9 @@ def _sums_of(rows: Iterable[Any]) -> list[_Sum]:
                 str(key), str(category), str(unit), int(scope), int(f_year), u, _basis(basis)
             )
         month = None if month is None else int(month)
-        sums.append(_Sum(lab, int(year), factor_id, month, amortised, int(n), qty, kg, factor))
+        sums.append(
+            _Sum(lab, int(year), factor_id, month, int(factor_for_year), int(n), qty, kg, factor)
+        )
     return sums
 
 
@@ -256,9 +260,9 @@ async def _sums(
     session: AsyncSession, *, lab_id: UUID | None, first: int, last: int, by_month: bool
 ) -> list[_Sum]:
     """The entries' sums of the years `first` to `last` (of one lab, or of every lab) per lab,
-    year, factor, equipment flag and (`by_month`) month, each kg CO2e at its factor's current
-    value: from the rollup (app/models/rollup.py), except for the factors whose stored values may
-    lag it, which are aggregated from the entries (usually none)."""
+    year, factor, year the factor was chosen for and (`by_month`) month, each kg CO2e at its
+    factor's current value: from the rollup (app/models/rollup.py), except for the factors whose
+    stored values may lag it, which are aggregated from the entries (usually none)."""
     query = _rollup_query(lab_id is not None, by_month)
     params = {"first": first, "last": last, "lab": lab_id}
     rows = (await (await session.connection()).execute(query, params)).all()
@@ -288,11 +292,11 @@ class _Factor(NamedTuple):
 async def year_aggregates(
     session: AsyncSession, *, lab_id: UUID | None, year: int
 ) -> YearAggregates:
-    """From the lab-year's sums per factor, month and equipment flag (a few hundred rows of the
-    rollup): the sums by month and by factor; the rest is summed from the factors
-    (docs/performance.md)."""
+    """From the lab-year's sums per factor, month and year the factor was chosen for (a few
+    hundred rows of the rollup): the sums by month and by factor; the rest is summed from the
+    factors (docs/performance.md)."""
     parts = await _sums(session, lab_id=lab_id, first=year, last=year, by_month=True)
-    return _aggregates(parts, year)
+    return _aggregates(parts)
 
 
 async def year_report(
@@ -301,12 +305,12 @@ async def year_report(
     """A lab-year's aggregates and the previous year's headline total, from one read of the
     rollup: what a lab's report needs of the entries."""
     parts = await _sums(session, lab_id=lab_id, first=year - 1, last=year, by_month=True)
-    current = _aggregates([p for p in parts if p.year == year], year)
+    current = _aggregates([p for p in parts if p.year == year])
     previous = _totals(p for p in parts if p.year == year - 1)
     return current, previous[year - 1].kg if year - 1 in previous else Decimal(0)
 
 
-def _aggregates(parts: list[_Sum], year: int) -> YearAggregates:
+def _aggregates(parts: list[_Sum]) -> YearAggregates:
     months: dict[tuple[int, Scope2Basis | None], Decimal] = {}
     by_factor: dict[UUID, list[_Sum]] = defaultdict(list)
     for part in parts:
@@ -317,8 +321,8 @@ def _aggregates(parts: list[_Sum], year: int) -> YearAggregates:
         info = mine[0].factor
         kg = sum((p.kg for p in mine), Decimal(0))
         entries = sum(p.entries for p in mine)
-        # An equipment's later years keep its purchase year's factor: not a rollover.
-        earlier = [p for p in mine if not p.amortised] if info.year < year else []
+        # Earlier than the year it was chosen for (an equipment's: its purchase year's).
+        earlier = [p for p in mine if info.year < p.factor_for_year]
         factors.append(
             _Factor(
                 key=info.key,

@@ -10,19 +10,18 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.models.activity import EntryKind
 from app.models.kg import kg_sql
 
 SLOTS = 4  # as the triggers' (migration 20261204_0700_report_rollup)
 
 
 def key_sql(row: str) -> str:
-    """The rollup key of an entry row named `row` but its lab: year, factor, month, amortised
-    and slot, as the triggers compute them."""
+    """The rollup key of an entry row named `row` but its lab: year, factor, month, the year
+    the factor was chosen for and slot, as the triggers compute them (migration
+    20261205_1400_factor_for_year)."""
     return (
         f"extract(year FROM {row}.date)::int, {row}.factor_id, "
-        f"extract(month FROM {row}.date)::smallint, "
-        f"{row}.kind = '{EntryKind.EQUIPMENT.value}', "
+        f"extract(month FROM {row}.date)::smallint, {row}.factor_for_year, "
         f"(get_byte(uuid_send({row}.id), 15) % {SLOTS})::smallint"
     )
 
@@ -32,7 +31,7 @@ class Key:
     year: int
     factor_id: UUID
     month: int
-    amortised: bool
+    factor_for_year: int
     slot: int
 
 
@@ -46,14 +45,14 @@ class Sums:
 _ADD = text(
     """
     INSERT INTO report_rollup AS r
-        (lab_id, year, factor_id, month, amortised, slot, entries, quantity, kg_co2e)
+        (lab_id, year, factor_id, month, factor_for_year, slot, entries, quantity, kg_co2e)
     SELECT CAST(:lab AS uuid), *
     FROM unnest(CAST(:years AS int[]), CAST(:factors AS uuid[]), CAST(:months AS smallint[]),
-                CAST(:amortised AS boolean[]), CAST(:slots AS smallint[]),
+                CAST(:factor_for_years AS int[]), CAST(:slots AS smallint[]),
                 CAST(:entries AS bigint[]), CAST(:quantities AS numeric[]),
                 CAST(:kgs AS numeric[]))
     ORDER BY 1, 2, 3, 4, 5, 6
-    ON CONFLICT (lab_id, year, factor_id, month, amortised, slot) DO UPDATE
+    ON CONFLICT (lab_id, year, factor_id, month, factor_for_year, slot) DO UPDATE
     SET entries = r.entries + excluded.entries,
         quantity = r.quantity + excluded.quantity,
         kg_co2e = r.kg_co2e + excluded.kg_co2e
@@ -77,7 +76,7 @@ async def add(session: AsyncSession, *, lab_id: UUID, sums: dict[Key, Sums]) -> 
             "years": [key.year for key in keys],
             "factors": [key.factor_id for key in keys],
             "months": [key.month for key in keys],
-            "amortised": [key.amortised for key in keys],
+            "factor_for_years": [key.factor_for_year for key in keys],
             "slots": [key.slot for key in keys],
             "entries": [sums[key].entries for key in keys],
             "quantities": [sums[key].quantity for key in keys],

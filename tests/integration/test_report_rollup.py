@@ -5,21 +5,27 @@ year-rollover move, a lab's deletion — the rollup equals a fresh aggregation o
 the gram; and the report read from it equals the report aggregated from the entries, and the
 figures an independent computation in Python gives."""
 
+import asyncio
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 import httpx
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import text
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.db import dispose as dispose_database
 from app.models.factor import EmissionFactor, FactorCategory, Scope2Basis
 from app.models.job import JobKind
 from app.models.kg import compute_kg
 from app.services import activity_imports
+from tests.conftest import ROOT
 from tests.factories import Caller, make_factor, make_lab
 from tests.integration.test_factor_imports import jobs_of
 from tests.integration.test_imports import csv_file, load_path, wait_for_end
@@ -31,14 +37,25 @@ HEADER = "date,factor_key,quantity,unit,note\n"
 
 # Summed over the slots (rows of a 16th of the entries each, by id), whose rows are counted.
 _ROLLUP = text(
-    "SELECT lab_id, year, factor_id, month, amortised, sum(entries), sum(quantity), "
+    "SELECT lab_id, year, factor_id, month, factor_for_year, sum(entries), sum(quantity), "
     "sum(kg_co2e), count(*) FILTER (WHERE entries = 0) FROM report_rollup "
-    "GROUP BY lab_id, year, factor_id, month, amortised"
+    "GROUP BY lab_id, year, factor_id, month, factor_for_year"
 )
 _ENTRIES = text(
     "SELECT e.lab_id, e.date, e.factor_id, e.kind, e.quantity, e.kg_co2e, f.kg_co2e_per_unit, "
-    "f.year, f.id FROM activity_entry AS e JOIN emission_factor AS f ON f.id = e.factor_id"
+    "f.year, e.activity FROM activity_entry AS e JOIN emission_factor AS f ON f.id = e.factor_id"
 )
+
+
+def _chosen_for(day: date, kind: str, activity: dict[str, Any] | None) -> int:
+    """The year an entry's factor was chosen for, from its activity as stored: an equipment's
+    purchase year, else its date's."""
+    if kind == "equipment":
+        assert activity is not None
+        return date.fromisoformat(activity["purchase_date"]).year
+    return day.year
+
+
 _STALE = text("SELECT factor_id FROM report_rollup_stale_factor")
 
 
@@ -55,8 +72,8 @@ async def assert_rollup_exact(session: AsyncSession) -> int:
     """The rollup, key for key, against the entries summed here in Python; returns the number
     of keys (so a test can tell it is not vacuous)."""
     expected: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
-    for lab, day, factor, kind, quantity, kg, *_ in await _entries(session):
-        sums = expected[(lab, day.year, factor, day.month, kind == "equipment")]
+    for lab, day, factor, kind, quantity, kg, _, _, activity in await _entries(session):
+        sums = expected[(lab, day.year, factor, day.month, _chosen_for(day, kind, activity))]
         sums[0] += 1
         sums[1] += quantity
         sums[2] += kg
@@ -100,20 +117,22 @@ async def assert_report_agrees(
     )
     await session.commit()
     assert from_rollup == from_entries
-    total, count, rollover = Decimal(0), 0, Decimal(0)
+    total, count, rollover, resting = Decimal(0), 0, Decimal(0), 0
     months: dict[int, Decimal] = defaultdict(Decimal)
-    for lab_id, day, _, kind, quantity, _, value, factor_year, _ in await _entries(session):
+    for lab_id, day, _, kind, quantity, _, value, factor_year, activity in await _entries(session):
         if lab_id == lab and day.year == year:
             kg = compute_kg(quantity, value)
             total += kg
             count += 1
             months[day.month] += kg
-            if factor_year < year and kind != "equipment":
+            if factor_year < _chosen_for(day, kind, activity):
                 rollover += kg
+                resting += 1
     assert (Decimal(from_rollup["total_kg_co2e"]), from_rollup["entry_count"]) == (total, count)
     assert {m["month"]: Decimal(m["kg_co2e"]) for m in from_rollup["by_month"]} == {
         m: months.get(m, Decimal(0)) for m in range(1, 13)
     }
+    assert from_rollup["rollover"]["entries"] == resting
     assert Decimal(from_rollup["rollover"]["kg_co2e"]) == rollover
     return from_rollup
 
@@ -176,9 +195,11 @@ async def test_the_rollup_follows_creates_patches_and_deletes_to_the_gram(
     await assert_report_agrees(client, member, session, lab, 2025)
 
 
-async def test_an_equipment_series_is_rolled_up_as_amortised_and_goes_with_its_delete(
+async def test_an_equipment_series_is_rolled_up_by_its_purchase_year_and_goes_with_its_delete(
     client: httpx.AsyncClient, member: Caller, lab: UUID, session: AsyncSession
 ) -> None:
+    """Its later years keep the purchase year's factor: year rollover only when that factor
+    is itself an earlier year's (the laptop has a factor of 2024 alone)."""
     await add(client, member, lab, "2025-03-01", "8")
     body = {
         "kind": "equipment",
@@ -190,15 +211,27 @@ async def test_an_equipment_series_is_rolled_up_as_amortised_and_goes_with_its_d
     response = await client.post(f"/api/v1/labs/{lab}/entries", json=body, headers=member.headers)
     assert response.status_code == 201, response.text
     assert await assert_rollup_exact(session) == 4
-    rows = (
-        await _sql(session, text("SELECT DISTINCT year FROM report_rollup WHERE amortised"))
-    ).all()
-    assert sorted(year for (year,) in rows) == [2024, 2025, 2026]
     for year in (2024, 2025, 2026):
         agreed = await assert_report_agrees(client, member, session, lab, year)
         assert agreed["rollover"] == {"entries": 0, "kg_co2e": "0"}
-    gone = await client.delete(f"/api/v1/entries/{response.json()['id']}", headers=member.headers)
-    assert gone.status_code == 204
+    later = body | {"date": "2025-02-01", "quantity": "2", "lifetime_years": 2}
+    bought = await client.post(f"/api/v1/labs/{lab}/entries", json=later, headers=member.headers)
+    assert bought.status_code == 201, bought.text
+    assert bought.json()["factor_year"] == 2024
+    assert await assert_rollup_exact(session) == 6
+    rows = await _sql(
+        session,
+        text(
+            "SELECT DISTINCT year, factor_for_year FROM report_rollup WHERE year <> factor_for_year"
+        ),
+    )
+    assert sorted(rows.all()) == [(2025, 2024), (2026, 2024), (2026, 2025)]
+    for year in (2025, 2026):  # 1 x 300 each year
+        agreed = await assert_report_agrees(client, member, session, lab, year)
+        assert agreed["rollover"] == {"entries": 1, "kg_co2e": "300"}
+    for entry in (response.json(), bought.json()):
+        gone = await client.delete(f"/api/v1/entries/{entry['id']}", headers=member.headers)
+        assert gone.status_code == 204
     assert await assert_rollup_exact(session) == 1
 
 
@@ -245,7 +278,7 @@ async def test_an_import_of_typed_rows_in_several_batches_keeps_the_rollup_exact
     rows = "kind,date,factor_key,quantity,lifetime_years\n" + "".join(
         f",2025-{month:02d}-03,{KEY},{month}.5,\n" for month in range(1, 6)
     )
-    rows += "equipment,2024-05-20,equipment.laptop,2,4\n,2024-12-31,rail.km,3,\n"
+    rows += "equipment,2025-05-20,equipment.laptop,2,4\n,2024-12-31,rail.km,3,\n"
     uploaded = await client.post(
         f"/api/v1/labs/{lab}/imports",
         files=csv_file(rows),
@@ -257,8 +290,9 @@ async def test_an_import_of_typed_rows_in_several_batches_keeps_the_rollup_exact
     assert job["state"] == "succeeded", job
     assert (job["rows_ok"], job["rows_failed"]) == (6, 1), job["row_errors"]  # no 2024 rail
     assert await assert_rollup_exact(session) == 9  # 5 months, 4 equipment years
-    await assert_report_agrees(client, member, session, lab, 2025)
-    await assert_report_agrees(client, member, session, lab, 2026)
+    for year in (2025, 2026):  # the laptops of 2025 rest on 2024's factor: rollover each year
+        agreed = await assert_report_agrees(client, member, session, lab, year)
+        assert agreed["rollover"] == {"entries": 1, "kg_co2e": "150"}
 
 
 async def change_value(
@@ -398,3 +432,42 @@ async def test_the_institution_report_from_the_rollup_equals_the_one_from_the_en
     assert from_rollup.json() == from_entries.json()
     # 8.000001 x 0.117 + 10 x 0.3 + 40 x 0.007 + 9 x 0.02 (the other lab's only scope 2 basis)
     assert from_rollup.json()["total_kg_co2e"] == "4.396"
+
+
+def _migrate(url: str, to: str, *, down: bool = False) -> None:
+    config = Config(toml_file=str(ROOT / "pyproject.toml"))
+    config.attributes["url"] = url
+    (command.downgrade if down else command.upgrade)(config, to)
+
+
+async def test_the_factor_for_year_migration_rekeys_the_rollup_from_the_entries(
+    client: httpx.AsyncClient,
+    member: Caller,
+    lab: UUID,
+    session: AsyncSession,
+    database_url: str,
+) -> None:
+    """Migration 20261205_1400: down, the rollup keyed by `amortised` again; up, keyed by
+    `factor_for_year` and refilled from the entries (a purchase of 2025 on 2024's factor among
+    them), to the gram."""
+    await add(client, member, lab, "2025-03-01", "8")
+    for day in ("2024-06-15", "2025-02-01"):
+        body: dict[str, Any] = {"kind": "equipment", "date": day, "quantity": "1"}
+        body |= {"factor_key": "equipment.laptop", "lifetime_years": 3}
+        response = await client.post(
+            f"/api/v1/labs/{lab}/entries", json=body, headers=member.headers
+        )
+        assert response.status_code == 201, response.text
+    keys = await assert_rollup_exact(session)
+    await session.commit()
+    await dispose_database()  # no connection of the app's pool in the way of the ALTERs
+    await asyncio.to_thread(_migrate, database_url, "5d1f0c3a9e27", down=True)
+    amortised = await _sql(
+        session,
+        text("SELECT year, sum(entries) FROM report_rollup WHERE amortised GROUP BY 1 ORDER BY 1"),
+    )
+    assert amortised.all() == [(2024, 1), (2025, 2), (2026, 2), (2027, 1)]
+    await session.commit()
+    await asyncio.to_thread(_migrate, database_url, "head")
+    assert await assert_rollup_exact(session) == keys
+    await assert_report_agrees(client, member, session, lab, 2025)

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.config import settings
 from app.db.transaction import DriverTransaction
 from app.models.entry import ActivityEntry, EntryCreate
+from app.models.factor import FactorCategory
 from app.models.job import DataIngestionJob, JobKind
 from app.models.lab import Lab
 from app.services import entries as entry_service
@@ -326,3 +327,69 @@ async def test_a_new_factor_waits_for_an_entry_being_written_on_the_older_one_th
     assert response.status_code == 201, response.text
     await _only_recalculation(client, admin, session)
     assert await stored(session, lab) == [("2026-01-01", Decimal("0.800000"), 2)]
+
+
+LAPTOP = {"kind": "equipment", "factor_key": "equipment.laptop", "lifetime_years": 3}
+
+
+async def test_equipment_bought_on_an_earlier_years_factor_is_rollover_and_moves_whole(
+    client: httpx.AsyncClient,
+    admin: Caller,
+    member: Caller,
+    lab: Lab,
+    session: AsyncSession,
+    jobs: None,
+) -> None:
+    """A purchase of 2026 on 2025's factor: each year of its lifetime rests on an earlier year's
+    factor (the report counts it), and all move together when 2026's arrives. A purchase of
+    2025 keeps 2025's factor in every year of its lifetime: never rollover, never moved."""
+    await make_factor(
+        session,
+        key="equipment.laptop",
+        year=2025,
+        kg="300",
+        unit="item",
+        category=FactorCategory.EQUIPMENT,
+        scope=3,
+    )
+    url = f"/api/v1/labs/{lab.id}/entries"
+    for day, quantity in (("2025-06-01", "1"), ("2026-06-15", "2")):
+        body = LAPTOP | {"date": day, "quantity": quantity}
+        response = await client.post(url, json=body, headers=member.headers)
+        assert response.status_code == 201, response.text
+        assert response.json()["factor_year"] == 2025
+    # 2 laptops over 3 years: 0.666666, 0.666666 and 0.666668 of one a year, x 300 kg
+    for year, kg in ((2026, "199.9998"), (2027, "199.9998"), (2028, "200.0004")):
+        assert (await report(client, member, lab, year))["rollover"] == {
+            "entries": 1,
+            "kg_co2e": kg,
+        }
+    assert (await report(client, member, lab, 2025))["rollover"] == {"entries": 0, "kg_co2e": "0"}
+    arrived = FACTOR_BODY | {
+        "key": "equipment.laptop",
+        "category": "equipment",
+        "unit": "item",
+        "kg_co2e_per_unit": "240",
+        "scope": 3,
+    }
+    response = await client.post("/api/v1/factors", json=arrived, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    job = await _only_recalculation(client, admin, session)
+    assert job["message"].startswith("Moved 3 entries to a later year's factor.")
+    listed = await client.get(url, params={"limit": 10}, headers=member.headers)
+    assert sorted(
+        (e["activity"]["purchase_date"], e["date"], e["factor_year"], e["kg_co2e"])
+        for e in listed.json()["items"]
+    ) == [
+        ("2025-06-01", "2025-06-01", 2025, "99.9999"),
+        ("2025-06-01", "2026-01-01", 2025, "99.9999"),
+        ("2025-06-01", "2027-01-01", 2025, "100.0002"),
+        ("2026-06-15", "2026-06-15", 2026, "159.99984"),
+        ("2026-06-15", "2027-01-01", 2026, "159.99984"),
+        ("2026-06-15", "2028-01-01", 2026, "160.00032"),
+    ]
+    for year in (2026, 2027, 2028):
+        assert (await report(client, member, lab, year))["rollover"] == {
+            "entries": 0,
+            "kg_co2e": "0",
+        }
