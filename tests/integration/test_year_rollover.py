@@ -9,9 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app import database
 from app.config import settings
 from app.db.transaction import DriverTransaction
 from app.models.entry import ActivityEntry, EntryCreate
@@ -295,6 +297,23 @@ async def test_an_entry_too_heavy_for_the_new_factor_stays_and_the_job_says_so(
     assert await stored(session, lab) == [("2026-01-01", Decimal("999999.999999"), 1)]
 
 
+# A session whose last statement, in its open transaction, tried the values lock (and missed it).
+_TRIED_THE_LOCK = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' "
+    "AND query LIKE 'SELECT pg_try_advisory_xact_lock%'"
+)
+
+
+async def _until_the_values_lock_was_tried() -> None:
+    async with asyncio.timeout(30):
+        while True:
+            # A connection per look: pg_stat_activity is read once per transaction.
+            async with database.get_engine().connect() as observer:
+                if (await observer.execute(_TRIED_THE_LOCK)).scalar_one():
+                    return
+            await asyncio.sleep(0.02)
+
+
 async def test_a_new_factor_waits_for_an_entry_being_written_on_the_older_one_then_moves_it(
     client: httpx.AsyncClient,
     admin: Caller,
@@ -319,8 +338,8 @@ async def test_a_new_factor_waits_for_an_entry_being_written_on_the_older_one_th
         posting = asyncio.create_task(
             client.post("/api/v1/factors", json=FACTOR_BODY, headers=admin.headers)
         )
-        await asyncio.sleep(0.5)  # the POST tries the lock every 0.1 s
-        assert not posting.done()
+        await _until_the_values_lock_was_tried()
+        assert not posting.done()  # it tries again every 0.1 s until the writer commits
     finally:
         await writer.end(commit=True)
     response = await posting
