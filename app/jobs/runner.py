@@ -59,6 +59,8 @@ class JobRunner:
         self._lease_seconds = lease_seconds
         self._max_attempts = max_attempts
         self._wake = asyncio.Event()
+        # Set while the loop waits to be woken, having claimed what it could.
+        self.waiting = asyncio.Event()
         self._running: dict[asyncio.Task[None], Claim] = {}
         self._loop_task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -91,9 +93,13 @@ class JobRunner:
     async def _sleep_until_woken(self) -> None:
         # asyncio.timeout, not wait_for: on Python 3.11, wait_for swallows a cancellation that
         # arrives just as the event is set, so stop() would wait for a loop that never ends.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(self._poll_seconds):
-                await self._wake.wait()
+        self.waiting.set()
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._poll_seconds):
+                    await self._wake.wait()
+        finally:
+            self.waiting.clear()
         self._wake.clear()
 
     async def _fill(self) -> None:

@@ -9,6 +9,7 @@ from uuid import UUID
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -61,6 +62,25 @@ async def left_the_queue(client: httpx.AsyncClient, caller: Caller, status: str)
             if (await client.get(status, headers=caller.headers)).json()["state"] != "queued":
                 return
             await asyncio.sleep(0.05)
+
+
+# A session whose last statement, in its open transaction, tried the values lock exclusively
+# and missed it (a change of factors polls it: app/services/factors.py).
+_TRIED_THE_LOCK = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' "
+    "AND query LIKE 'SELECT pg_try_advisory_xact_lock%'"
+)
+
+
+async def until_the_values_lock_was_tried() -> None:
+    """Return once a request or job has tried the values lock and is waiting to try again."""
+    async with asyncio.timeout(30):
+        while True:
+            # A connection per look: pg_stat_activity is read once per transaction.
+            async with database.get_engine().connect() as observer:
+                if (await observer.execute(_TRIED_THE_LOCK)).scalar_one():
+                    return
+            await asyncio.sleep(0.02)
 
 
 async def stored_factors(session: AsyncSession) -> list[FactorRow]:
@@ -490,7 +510,7 @@ async def test_a_factor_import_job_waits_for_entry_writers_then_completes(
         job_id = response.json()["id"]
         status = f"/api/v1/imports/{job_id}/status"
         await left_the_queue(client, admin, status)
-        await asyncio.sleep(1)  # long enough to have written, were it not waiting
+        await until_the_values_lock_was_tried()
         waiting = (await client.get(status, headers=admin.headers)).json()
         assert waiting["state"] == "running"
         assert ("electricity.grid.CH", Decimal("0.125")) in {
@@ -690,7 +710,7 @@ async def test_an_entry_written_while_an_import_waits_is_weighed_against_the_new
         job_id = (await upload(client, admin, HEADER + HEAVY_ROWS)).json()["id"]
         status = f"/api/v1/imports/{job_id}/status"
         await left_the_queue(client, admin, status)
-        await asyncio.sleep(1)  # the rows are checked; it waits for the lock
+        await until_the_values_lock_was_tried()  # the rows are checked; it waits for the lock
         assert (await client.get(status, headers=admin.headers)).json()["state"] == "running"
     finally:
         await writer.end(commit=True)

@@ -20,7 +20,7 @@ async def test_stop_returns_even_when_woken_at_the_same_moment(
     )
     for _ in range(20):
         runner.start()
-        await asyncio.sleep(0.05)  # the loop has claimed nothing and waits to be woken
+        await asyncio.wait_for(runner.waiting.wait(), timeout=5)  # claimed nothing, waits
         runner.wake()
         for _ in range(yields_before_stop):
             await asyncio.sleep(0)

@@ -9,11 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app import database
 from app.config import settings
 from app.db.transaction import DriverTransaction
 from app.models.entry import ActivityEntry, EntryCreate
@@ -22,7 +20,7 @@ from app.models.job import DataIngestionJob, JobKind
 from app.models.lab import Lab
 from app.services import entries as entry_service
 from tests.factories import Caller, make_factor, make_lab, principal_of
-from tests.integration.test_factor_imports import jobs_of
+from tests.integration.test_factor_imports import jobs_of, until_the_values_lock_was_tried
 from tests.integration.test_factor_imports import upload as upload_factors
 from tests.integration.test_imports import upload as upload_activities
 from tests.integration.test_imports import wait_for_end
@@ -297,23 +295,6 @@ async def test_an_entry_too_heavy_for_the_new_factor_stays_and_the_job_says_so(
     assert await stored(session, lab) == [("2026-01-01", Decimal("999999.999999"), 1)]
 
 
-# A session whose last statement, in its open transaction, tried the values lock (and missed it).
-_TRIED_THE_LOCK = text(
-    "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' "
-    "AND query LIKE 'SELECT pg_try_advisory_xact_lock%'"
-)
-
-
-async def _until_the_values_lock_was_tried() -> None:
-    async with asyncio.timeout(30):
-        while True:
-            # A connection per look: pg_stat_activity is read once per transaction.
-            async with database.get_engine().connect() as observer:
-                if (await observer.execute(_TRIED_THE_LOCK)).scalar_one():
-                    return
-            await asyncio.sleep(0.02)
-
-
 async def test_a_new_factor_waits_for_an_entry_being_written_on_the_older_one_then_moves_it(
     client: httpx.AsyncClient,
     admin: Caller,
@@ -338,7 +319,7 @@ async def test_a_new_factor_waits_for_an_entry_being_written_on_the_older_one_th
         posting = asyncio.create_task(
             client.post("/api/v1/factors", json=FACTOR_BODY, headers=admin.headers)
         )
-        await _until_the_values_lock_was_tried()
+        await until_the_values_lock_was_tried()
         assert not posting.done()  # it tries again every 0.1 s until the writer commits
     finally:
         await writer.end(commit=True)
