@@ -84,16 +84,12 @@ class EntryBase(EntryCommon):
     quantity: Quantity = Field(sa_type=QUANTITY.column_type())
 
 
-def factor_for_year_sql(row: str | None = None) -> str:
-    """SQL of the year whose factor an entry (the row `row`, or the row itself) takes: its
-    date's year; for an equipment's later years, the purchase year (its activity's
-    `year_of_lifetime` counts from 1). An entry on a factor of an earlier year than this rests
-    on year rollover (docs/factor-library.md#year-rollover)."""
-    prefix = f"{row}." if row else ""
-    return (
-        f"extract(year FROM {prefix}date)::int + 1 "
-        f"- coalesce(({prefix}activity ->> 'year_of_lifetime')::int, 1)"
-    )
+# SQL of the year whose factor an entry takes: its date's year; for an equipment's later years,
+# the purchase year (its activity's `year_of_lifetime` counts from 1). An entry on a factor of an
+# earlier year than this rests on year rollover (docs/factor-library.md#year-rollover).
+FACTOR_FOR_YEAR_SQL = (
+    "extract(year FROM date)::int + 1 - coalesce((activity ->> 'year_of_lifetime')::int, 1)"
+)
 
 
 class ActivityEntry(EntryBase, table=True):
@@ -136,7 +132,7 @@ class ActivityEntry(EntryBase, table=True):
     # Kept by PostgreSQL from `date` and `activity` (a stored generated column): never written.
     factor_for_year: int | None = Field(
         default=None,
-        sa_column=Column(Integer, Computed(factor_for_year_sql(), persisted=True), nullable=False),
+        sa_column=Column(Integer, Computed(FACTOR_FOR_YEAR_SQL, persisted=True), nullable=False),
     )
     version: int = Field(default=1)
     created_at: datetime = created_at_field()

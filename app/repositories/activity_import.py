@@ -35,7 +35,7 @@ from sqlmodel.main import FieldInfoMetadata
 from app.db.statements import Reader
 from app.models.activity import MAX_LIFETIME_YEARS, EntryKind
 from app.models.base import NO_NUL
-from app.models.entry import QUANTITY, ActivityEntry, EntryBase, factor_for_year_sql
+from app.models.entry import FACTOR_FOR_YEAR_SQL, QUANTITY, ActivityEntry, EntryBase
 from app.models.family import accepts_none
 from app.models.kg import KG_CO2E_LIMIT, fits_sql, kg_sql
 from app.models.staging import ACTIVITY_CHECKED, ACTIVITY_COLUMNS, ACTIVITY_COMPUTED
@@ -368,7 +368,7 @@ def _batch_statement(*, typed: bool, into: str) -> TextClause:
         FROM {_INSERTED[typed]}
         ORDER BY seq, part  -- in id order: appended to the entries' key (read so by the move)
         RETURNING id, factor_id, date, quantity, kg_co2e,
-                  {factor_for_year_sql()} AS factor_for_year,
+                  {FACTOR_FOR_YEAR_SQL} AS factor_for_year,
                   coalesce(activity ->> 'year_of_lifetime', '1') = '1' AS first_entry
     ),
     -- One pass over the kept entries: the rollup's sums by key (its lab is the job's), and the
